@@ -1,0 +1,99 @@
+"""Materials and interfaces of a magnetic multilayer, as validated immutable objects.
+
+Parameters follow Valet-Fert / Barnas et al. (2005), Eqs 49-50:
+
+* bulk: ``rho_up(down) = 2 rho* (1 -+ beta)`` (spin-resolved resistivities, majority = along the net spin),
+* interface: ``R_up(down) = 2 R* (1 -+ gamma)``, ``G_up(down) = 1 / R_up(down)``,
+* the complex mixing conductance ``G_mix`` (per unit area) enters Eqs 35-36.
+
+All values are SI: resistivity in Ohm m, lengths in m, area resistance in Ohm m^2, conductance per
+area in S/m^2 (the paper prints ``Re G_mix = 0.542e-15 Ohm m^2``: the unit is a typo for
+``0.542e15 S/m^2``, the only reading consistent with its Sharvin estimate ``e^2 k_F^2 / (4 pi h)``).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+
+def check_positive(value, what: str) -> float:
+    """Return ``value`` as float if finite and > 0, else raise ValueError naming ``what``."""
+    value = float(value)
+    if not math.isfinite(value) or value <= 0.0:
+        raise ValueError(f"{what} must be finite and > 0, got {value!r}")
+    return value
+
+
+def check_asymmetry(value, what: str) -> float:
+    """Return a spin asymmetry coefficient if finite with ``|value| < 1``, else raise ValueError."""
+    value = float(value)
+    if not math.isfinite(value) or abs(value) >= 1.0:
+        raise ValueError(f"{what} must be finite with |{what.split()[-1]}| < 1, got {value!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class NormalMetal:
+    """A non-magnetic metal: ``rho_star`` (Ohm m) and spin-diffusion length ``l_sf`` (m)."""
+
+    name: str
+    rho_star: float
+    l_sf: float
+
+    def __post_init__(self):
+        object.__setattr__(self, "rho_star", check_positive(self.rho_star, f"normal metal {self.name!r}: rho_star"))
+        object.__setattr__(self, "l_sf", check_positive(self.l_sf, f"normal metal {self.name!r}: l_sf"))
+
+
+@dataclass(frozen=True)
+class Ferromagnet:
+    """A ferromagnetic metal: ``rho_star`` (Ohm m), bulk spin asymmetry ``beta`` and ``l_sf`` (m).
+
+    The transverse spin accumulation is absorbed at its interfaces (Barnas 2005, Sec. III).
+    """
+
+    name: str
+    rho_star: float
+    beta: float
+    l_sf: float
+
+    def __post_init__(self):
+        object.__setattr__(self, "rho_star", check_positive(self.rho_star, f"ferromagnet {self.name!r}: rho_star"))
+        object.__setattr__(self, "beta", check_asymmetry(self.beta, f"ferromagnet {self.name!r}: beta"))
+        object.__setattr__(self, "l_sf", check_positive(self.l_sf, f"ferromagnet {self.name!r}: l_sf"))
+
+
+@dataclass(frozen=True)
+class Interface:
+    """An N/F interface: ``r_star`` (Ohm m^2), ``gamma`` and the complex mixing conductance ``g_mix`` (S/m^2).
+
+    ``Re g_mix >= 0`` (a passive interface cannot create transverse spin).
+    """
+
+    r_star: float
+    gamma: float
+    g_mix: complex
+
+    def __post_init__(self):
+        object.__setattr__(self, "r_star", check_positive(self.r_star, "interface r_star"))
+        object.__setattr__(self, "gamma", check_asymmetry(self.gamma, "interface gamma"))
+        g = complex(self.g_mix)
+        if not (math.isfinite(g.real) and math.isfinite(g.imag)) or g.real < 0.0:
+            raise ValueError(f"interface g_mix must be finite with Re g_mix >= 0, got {g!r}")
+        object.__setattr__(self, "g_mix", g)
+
+
+# Literature values (Barnas et al. 2005, Sec. V, from the CPP-GMR data of Bass and Pratt), converted once here.
+_UOHM_CM = 1e-8  # Ohm m
+_NM = 1e-9  # m
+_FOHM_M2 = 1e-15  # Ohm m^2
+
+COBALT = Ferromagnet("Co", rho_star=5.1 * _UOHM_CM, beta=0.51, l_sf=60 * _NM)
+#: Cu with l_sf = 1000 nm: the paper's "l_sf = 103 nm" is "10^3 nm" with the exponent lost in typesetting
+#: (low-temperature CPP-GMR gives l_sf(Cu) of the order of a micrometre); tests/transport/test_paper.py
+#: shows that 1000 nm, not 103 nm, reproduces the paper's Fig. 6 numbers.
+COPPER = NormalMetal("Cu", rho_star=0.5 * _UOHM_CM, l_sf=1000 * _NM)
+CO_CU = Interface(r_star=0.52 * _FOHM_M2, gamma=0.76, g_mix=(0.542 + 0.016j) * 1e15)
+
+MATERIALS = {"Co": COBALT, "Cu": COPPER}
+INTERFACES = {"Co/Cu": CO_CU}

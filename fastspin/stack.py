@@ -1,0 +1,192 @@
+"""A multilayer: ordered layers with thicknesses and magnetizations, validated, then compiled to arrays.
+
+A :class:`Stack` is a human description (names, materials, interfaces).  :meth:`Stack.compile` turns it
+once into flat float arrays (:class:`CompiledStack`) that the Numba kernels consume; kernels never see
+Python objects.  Rules (Barnas et al. 2005, Sec. III):
+
+* the first and the last layers are semi-infinite leads (``thickness = math.inf``), all others finite;
+* two ferromagnets never touch (each N/F contact is an :class:`~fastspin.materials.Interface`);
+* an N/N contact is transparent (continuous spin accumulation and spin current) and takes no interface;
+* every ferromagnet has a direction: the unit vector of its *net spin* (opposite to its magnetization,
+  see :mod:`fastspin.conventions`); any 3-vector is accepted and normalised.
+
+Parameters are addressed by name, for grids and scans: ``"<layer>.<field>"`` with field one of
+``rho_star, beta, l_sf, thickness, direction`` and ``"<left>|<right>.<field>"`` with field one of
+``r_star, gamma, g_mix, g_mix_real, g_mix_imag`` for the interface between two named layers.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .constants import EV
+from .materials import Ferromagnet, Interface, NormalMetal
+
+# Field codes shared with the kernels (fastspin.transport.kernels reads them).
+LAYER_FIELDS = {"rho_star": 0, "beta": 1, "l_sf": 2, "thickness": 3}
+INTERFACE_FIELDS = {"r_star": 4, "gamma": 5, "g_mix_real": 6, "g_mix_imag": 7}
+KIND_N, KIND_F = 0, 1
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One layer: a ``name`` unique in its stack, a material, a ``thickness`` (m, ``math.inf`` for a lead)
+    and, for a ferromagnet, the ``direction`` of its net spin (3-vector, any length > 0)."""
+
+    name: str
+    material: NormalMetal | Ferromagnet
+    thickness: float
+    direction: tuple[float, float, float] | None = None
+
+    @property
+    def is_magnet(self) -> bool:
+        return isinstance(self.material, Ferromagnet)
+
+
+@dataclass(frozen=True)
+class CompiledStack:
+    """Flat arrays of a validated stack (SI); index ``k`` of an interface array is the contact between
+    layers ``k`` and ``k + 1``, which is also the kernels' node ``k``."""
+
+    names: tuple[str, ...]
+    kind: np.ndarray  # (L,) int64: 0 normal metal, 1 ferromagnet
+    rho_star: np.ndarray  # (L,) Ohm m
+    beta: np.ndarray  # (L,) bulk spin asymmetry (0 for N)
+    l_sf: np.ndarray  # (L,) m
+    thickness: np.ndarray  # (L,) m, inf for the leads
+    direction: np.ndarray  # (L, 3) unit net-spin vectors (zeros for N)
+    r_star: np.ndarray  # (L-1,) Ohm m^2 (0 for N/N)
+    gamma: np.ndarray  # (L-1,)
+    g_mix_real: np.ndarray  # (L-1,) S/m^2
+    g_mix_imag: np.ndarray  # (L-1,) S/m^2
+    magnets: np.ndarray  # (nF,) int64 indices of the ferromagnetic layers
+
+    @property
+    def n_layers(self) -> int:
+        return len(self.names)
+
+
+@dataclass(frozen=True)
+class Stack:
+    """An ordered multilayer.  ``interfaces[k]`` sits between ``layers[k]`` and ``layers[k+1]``: an
+    :class:`Interface` for every N/F contact, ``None`` for an N/N contact.  ``fermi_energy`` (J) is
+    used only to express spin accumulations like the paper's Fig. 6(a) (``g v_F rho(E_F) / |I0/e|``)."""
+
+    layers: tuple[Layer, ...]
+    interfaces: tuple[Interface | None, ...]
+    fermi_energy: float = 7.0 * EV
+    _compiled: CompiledStack | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "layers", tuple(self.layers))
+        object.__setattr__(self, "interfaces", tuple(self.interfaces))
+        object.__setattr__(self, "_compiled", self._validate_and_compile())
+
+    # ------------------------------------------------------------------ validation
+    def _validate_and_compile(self) -> CompiledStack:
+        layers, contacts = self.layers, self.interfaces
+        n = len(layers)
+        if n < 2:
+            raise ValueError(f"a stack needs at least two layers (two leads), got {n}")
+        if len(contacts) != n - 1:
+            raise ValueError(f"a stack of {n} layers needs {n - 1} interfaces (None for N/N), got {len(contacts)}")
+        names = [layer.name for layer in layers]
+        if len(set(names)) != n:
+            raise ValueError(f"layer names must be unique, got {names}")
+        ef = float(self.fermi_energy)
+        if not math.isfinite(ef) or ef <= 0:
+            raise ValueError(f"fermi_energy must be finite and > 0, got {ef!r}")
+
+        kind = np.zeros(n, np.int64)
+        rho, beta, lsf, thick = (np.zeros(n) for _ in range(4))
+        direction = np.zeros((n, 3))
+        for k, layer in enumerate(layers):
+            where = f"layer {k} ({layer.name!r})"
+            mat = layer.material
+            if not isinstance(mat, (NormalMetal, Ferromagnet)):
+                raise ValueError(f"{where}: material must be a NormalMetal or a Ferromagnet, got {type(mat).__name__}")
+            t = float(layer.thickness)
+            is_lead = k in (0, n - 1)
+            if is_lead and t != math.inf:
+                raise ValueError(f"{where}: thickness of a lead (first or last layer) must be math.inf, got {t!r}")
+            if not is_lead and not (math.isfinite(t) and t > 0):
+                raise ValueError(
+                    f"{where}: thickness must be finite and > 0 (only the first and last layers are "
+                    f"semi-infinite), got {t!r}"
+                )
+            rho[k], lsf[k], thick[k] = mat.rho_star, mat.l_sf, t
+            if isinstance(mat, Ferromagnet):
+                kind[k], beta[k] = KIND_F, mat.beta
+                if layer.direction is None:
+                    raise ValueError(f"{where}: a ferromagnet needs a direction (net-spin 3-vector)")
+                direction[k] = unit_vector(layer.direction, f"{where}: direction")
+            elif layer.direction is not None:
+                raise ValueError(f"{where}: a normal metal takes no direction, got {layer.direction!r}")
+
+        r_star, gamma, gre, gim = (np.zeros(n - 1) for _ in range(4))
+        for k, contact in enumerate(contacts):
+            left, right = layers[k], layers[k + 1]
+            where = f"interface {k} ({left.name!r}|{right.name!r})"
+            if left.is_magnet and right.is_magnet:
+                raise ValueError(f"{where}: two ferromagnets touch; separate them with a normal metal")
+            if left.is_magnet or right.is_magnet:
+                if not isinstance(contact, Interface):
+                    raise ValueError(f"{where}: an N/F contact needs an Interface, got {contact!r}")
+                r_star[k], gamma[k] = contact.r_star, contact.gamma
+                gre[k], gim[k] = contact.g_mix.real, contact.g_mix.imag
+            elif contact is not None:
+                raise ValueError(f"{where}: an N/N contact is transparent and takes None, got {contact!r}")
+        return CompiledStack(
+            names=tuple(names), kind=kind, rho_star=rho, beta=beta, l_sf=lsf, thickness=thick,
+            direction=direction, r_star=r_star, gamma=gamma, g_mix_real=gre, g_mix_imag=gim,
+            magnets=np.flatnonzero(kind == KIND_F),
+        )
+
+    # ------------------------------------------------------------------ access
+    def compile(self) -> CompiledStack:
+        """The flat arrays the kernels consume (computed once, at construction)."""
+        return self._compiled
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return self._compiled.names
+
+    @property
+    def magnet_names(self) -> tuple[str, ...]:
+        return tuple(self._compiled.names[k] for k in self._compiled.magnets)
+
+    def layer_index(self, name: str) -> int:
+        try:
+            return self._compiled.names.index(name)
+        except ValueError:
+            raise ValueError(f"no layer named {name!r}; layers are {list(self._compiled.names)}") from None
+
+    def interface_index(self, name: str) -> int:
+        """Index of the interface ``"<left>|<right>"`` (two adjacent layer names)."""
+        left, sep, right = name.partition("|")
+        if not sep:
+            raise ValueError(f"an interface is named '<left>|<right>', got {name!r}")
+        k = self.layer_index(left)
+        if self.layer_index(right) != k + 1:
+            raise ValueError(f"interface {name!r}: layers {left!r} and {right!r} are not adjacent")
+        if self._compiled.kind[k] == KIND_N and self._compiled.kind[k + 1] == KIND_N:
+            raise ValueError(f"interface {name!r} is an N/N contact and has no parameters")
+        return k
+
+    def interface_names(self) -> list[str]:
+        """Names ``"<left>|<right>"`` of the N/F interfaces (the ones with parameters)."""
+        c = self._compiled
+        return [f"{c.names[k]}|{c.names[k + 1]}" for k in range(c.n_layers - 1) if c.kind[k] + c.kind[k + 1] == 1]
+
+
+def unit_vector(vector, what: str) -> np.ndarray:
+    """``vector / |vector|`` for a finite non-zero 3-vector, else a ValueError naming ``what``."""
+    v = np.asarray(vector, dtype=float)
+    if v.shape != (3,) or not np.all(np.isfinite(v)):
+        raise ValueError(f"{what} must be a finite 3-vector, got {vector!r}")
+    norm = float(np.linalg.norm(v))
+    if norm == 0.0:
+        raise ValueError(f"{what} must be non-zero, got {vector!r}")
+    return v / norm

@@ -1,0 +1,4 @@
+"""Spin-diffusion boundary-value problems of magnetic multilayers (Valet-Fert + mixing conductance)."""
+from .spinvalve import TransportResult, decompose, evaluate, sharvin_conductance, solve, torque_vs_angle
+
+__all__ = ["TransportResult", "decompose", "evaluate", "sharvin_conductance", "solve", "torque_vs_angle"]

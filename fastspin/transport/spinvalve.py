@@ -1,0 +1,370 @@
+"""Spin-valve transport API: torques, spin accumulation and resistance of a stack over grids.
+
+The model is linear in the current (Barnas et al. 2005, Sec. V: "the curves ... are the same for
+arbitrary magnitude of the charge current"), so each geometry is solved once for a unit driving term
+and every output is scaled afterwards: normalised torques are per ``hbar I0/|e|`` and independent of the
+current; SI torques per area are ``tau_norm * hbar J / |e|`` for a charge current density ``J`` (A/m^2).
+
+Entry points: :func:`solve` (arrays), :func:`evaluate` (tidy DataFrame over a broadcast or Cartesian grid of
+named parameters), :func:`torque_vs_angle` (the paper's Figs 2-6 in one call).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..constants import E_CHARGE, H_PLANCK, HBAR, M_ELECTRON
+from ..stack import INTERFACE_FIELDS, KIND_F, KIND_N, LAYER_FIELDS, Stack
+from . import kernels
+
+COLLINEAR_SIN = 1e-6  # below |sin(phi)| the prefactors a, b come from the exact derivative d tau/d phi
+
+
+@dataclass(frozen=True)
+class TransportResult:
+    """Arrays of a batch solve (``n`` points, ``nF`` magnets, ``nn = L-1`` contacts), all per unit ``e^2 j0``.
+
+    ``torque[i, m]``: normalised torque (per ``hbar I0/|e|``) on magnet ``m`` (order of ``stack.magnet_names``);
+    ``resistance_area[i]`` (Ohm m^2, the leads' bulk excluded); ``directions[i, l]`` the unit net spins used;
+    optional ``dtorque`` (d torque / d phi of the rotated layer), ``g_nodes`` (Ohm m^2: accumulation
+    ``g = -|e| J g_nodes`` in J for charge current density J), ``f_nodes`` (F-side longitudinal values, NaN at
+    N/N contacts) and ``j_nodes`` (x-directed spin currents ``e^2 j / (e^2 j0)``, dimensionless).
+    """
+
+    stack: Stack
+    inputs: dict
+    directions: np.ndarray
+    torque: np.ndarray
+    resistance_area: np.ndarray
+    dtorque: np.ndarray | None = None
+    g_nodes: np.ndarray | None = None
+    f_nodes: np.ndarray | None = None
+    j_nodes: np.ndarray | None = None
+
+
+# ---------------------------------------------------------------------------- inputs
+def _split_key(stack: Stack, key: str):
+    """``"F1.beta"`` -> ("layer", index, "beta"); ``"F1|N.gamma"`` -> ("interface", index, "gamma")."""
+    target, dot, field = key.rpartition(".")
+    if not dot:
+        raise ValueError(f"parameter {key!r}: expected 'phi', '<layer>.<field>' or '<left>|<right>.<field>'")
+    if "|" in target:
+        if field not in (*INTERFACE_FIELDS, "g_mix"):
+            raise ValueError(f"parameter {key!r}: unknown interface field {field!r}; "
+                             f"known: {sorted([*INTERFACE_FIELDS, 'g_mix'])}")
+        return "interface", stack.interface_index(target), field
+    k = stack.layer_index(target)
+    if field not in (*LAYER_FIELDS, "direction"):
+        raise ValueError(f"parameter {key!r}: unknown layer field {field!r}; known: {sorted([*LAYER_FIELDS, 'direction'])}")
+    c = stack.compile()
+    if field in ("beta", "direction") and c.kind[k] != KIND_F:
+        raise ValueError(f"parameter {key!r}: layer {target!r} is a normal metal and has no {field}")
+    if field == "thickness" and k in (0, c.n_layers - 1):
+        raise ValueError(f"parameter {key!r}: layer {target!r} is a semi-infinite lead; its thickness is fixed")
+    return "layer", k, field
+
+
+def _check_values(key: str, field: str, v: np.ndarray) -> None:
+    """Range checks of one named input, before any kernel runs (ValueError naming layer and field)."""
+    bad = ~np.isfinite(v) if not np.iscomplexobj(v) else ~(np.isfinite(v.real) & np.isfinite(v.imag))
+    if field in ("rho_star", "l_sf", "thickness", "r_star"):
+        bad |= ~(v > 0)
+        rule = "finite and > 0"
+    elif field in ("beta", "gamma"):
+        bad |= ~(np.abs(v) < 1)
+        rule = "finite with |value| < 1"
+    elif field in ("g_mix_real",):
+        bad |= ~(v >= 0)
+        rule = "finite and >= 0"
+    elif field == "g_mix":
+        bad |= ~(v.real >= 0)
+        rule = "finite with Re >= 0"
+    else:
+        rule = "finite"
+    if field == "direction":
+        bad = bad.any(axis=-1) | (np.linalg.norm(np.where(np.isfinite(v), v, 0.0), axis=-1) == 0)
+        rule = "a finite non-zero 3-vector"
+    if np.any(bad):
+        i = np.flatnonzero(np.ravel(bad))[0]
+        shown = v.reshape(-1, 3)[i] if field == "direction" else np.ravel(v)[i]
+        raise ValueError(f"parameter {key!r}: {field} must be {rule}, got {shown!r} (flat index {i})")
+
+
+def _broadcast_inputs(params: dict, grid: bool) -> tuple[dict, int]:
+    """Broadcast (or Cartesian-product, ``grid=True``) the named inputs to flat arrays of one length."""
+    arrays = {}
+    for key, value in params.items():
+        a = np.asarray(value)
+        if a.dtype.kind not in "fciu":
+            raise ValueError(f"parameter {key!r}: expected numbers, got dtype {a.dtype}")
+        if a.size == 0:
+            raise ValueError(f"parameter {key!r}: empty array")
+        arrays[key] = a.astype(complex if a.dtype.kind == "c" else float)
+    vec = {k: k.endswith(".direction") for k in arrays}
+    for k, a in arrays.items():
+        if vec[k] and a.shape[-1:] != (3,):
+            raise ValueError(f"parameter {k!r}: a direction needs a trailing axis of length 3, got shape {a.shape}")
+    if grid:
+        axes = []
+        for k, a in arrays.items():
+            flat = a.reshape(-1, 3) if vec[k] else a.reshape(-1)
+            axes.append(flat)
+        sizes = [len(a) for a in axes]
+        index = np.indices(sizes).reshape(len(sizes), -1)
+        out = {k: axes[q][index[q]] for q, k in enumerate(arrays)}
+        return out, int(np.prod(sizes))
+    shapes = [a.shape[:-1] if vec[k] else a.shape for k, a in arrays.items()]
+    try:
+        shape = np.broadcast_shapes(*shapes)
+    except ValueError:
+        raise ValueError(f"parameters do not broadcast together: { {k: s for k, s in zip(arrays, shapes)} }") from None
+    n = int(np.prod(shape))
+    out = {}
+    for k, a in arrays.items():
+        if vec[k]:
+            out[k] = np.broadcast_to(a, (*shape, 3)).reshape(n, 3)
+        else:
+            out[k] = np.broadcast_to(a, shape).reshape(n)
+    return out, n
+
+
+def rotation_axis(reference_direction: np.ndarray) -> np.ndarray:
+    """Axis of the paper's rotation (the stack normal x), made perpendicular to the reference spin.
+
+    For in-plane magnets this is x itself (Barnas 2005, Fig. 1); for a reference along x, y is used.
+    Spin transport here is isotropic in spin space, so only the relative angle matters.
+    """
+    x = np.array([1.0, 0.0, 0.0])
+    axis = x - np.dot(x, reference_direction) * reference_direction
+    if np.linalg.norm(axis) < 1e-12:
+        axis = np.array([0.0, 1.0, 0.0]) - reference_direction[1] * reference_direction
+    return axis / np.linalg.norm(axis)
+
+
+def _magnet_pair(stack: Stack, free, reference):
+    names = stack.magnet_names
+    if len(names) < 2:
+        raise ValueError(f"the stack needs at least two ferromagnets for angles and a, b; it has {list(names)}")
+    free = names[-1] if free is None else free
+    reference = names[0] if reference is None else reference
+    for role, name in (("free", free), ("reference", reference)):
+        if name not in names:
+            raise ValueError(f"{role} layer {name!r} is not a ferromagnet of the stack {list(names)}")
+    if free == reference:
+        raise ValueError(f"free and reference layers must differ, both are {free!r}")
+    return stack.layer_index(free), stack.layer_index(reference)
+
+
+# ---------------------------------------------------------------------------- solve
+def solve(stack: Stack, params: dict | None = None, *, grid: bool = False, free: str | None = None,
+          reference: str | None = None, derivative: bool = False, nodes: bool = False) -> TransportResult:
+    """Batch solve of the boundary-value problem over named parameters (see :mod:`fastspin.stack`).
+
+    ``params`` maps names to arrays broadcast together (or combined as a Cartesian product with
+    ``grid=True``).  ``"phi"`` rotates the net spin of ``free`` (default: last magnet) away from that of
+    ``reference`` (default: first magnet) by ``phi`` radians about :func:`rotation_axis`.
+    ``derivative=True`` adds ``d torque / d phi`` (needs ``phi``); ``nodes=True`` adds node data.
+    """
+    c = stack.compile()
+    params = dict(params or {})
+    flat, n = _broadcast_inputs(params, grid) if params else ({}, 1)
+    ovr_field, ovr_index, ovr_values, dir_layer, dir_values = [], [], [], [], []
+    rot_layer, axis = -1, np.zeros(3)
+    for key, v in flat.items():
+        if key == "phi":
+            _check_values(key, "phi", v)
+            i_free, i_ref = _magnet_pair(stack, free, reference)
+            ref = c.direction[i_ref]
+            axis = rotation_axis(ref)
+            perp = np.cross(axis, ref)
+            dir_layer.append(i_free)
+            dir_values.append(np.cos(v)[:, None] * ref + np.sin(v)[:, None] * perp)
+            rot_layer = i_free
+            continue
+        where, k, field = _split_key(stack, key)
+        _check_values(key, field, v)
+        if field == "direction":
+            dir_layer.append(k)
+            dir_values.append(v)
+        elif field == "g_mix":
+            for part, values in (("g_mix_real", v.real), ("g_mix_imag", v.imag)):
+                ovr_field.append(INTERFACE_FIELDS[part])
+                ovr_index.append(k)
+                ovr_values.append(values)
+        else:
+            if np.iscomplexobj(v):
+                raise ValueError(f"parameter {key!r}: {field} must be real")
+            ovr_field.append((LAYER_FIELDS if where == "layer" else INTERFACE_FIELDS)[field])
+            ovr_index.append(k)
+            ovr_values.append(v)
+    if len(set(dir_layer)) != len(dir_layer):
+        raise ValueError("a layer's direction is set twice (by 'phi' and '<layer>.direction')")
+    if derivative and rot_layer < 0:
+        raise ValueError("derivative=True needs 'phi' among the parameters")
+
+    base_layer = np.stack([c.rho_star, c.beta, c.l_sf, c.thickness])
+    base_iface = np.stack([c.r_star, c.gamma, c.g_mix_real, c.g_mix_imag])
+    ovr_values_arr = np.array(ovr_values, dtype=float).reshape(len(ovr_values), n)
+    dir_values_arr = np.array(dir_values, dtype=float).reshape(len(dir_values), n, 3)
+    nf, nn = len(c.magnets), c.n_layers - 1
+    torque = np.empty((n, nf, 3))
+    ra = np.empty(n)
+    dtorque = np.empty((n if derivative else 0, nf, 3))
+    g_nodes = np.empty((n if nodes else 0, nn, 3))
+    f_nodes = np.empty((n if nodes else 0, nn))
+    j_nodes = np.empty((n if nodes else 0, nn, 3))
+    kernels.solve_batch(c.kind, base_layer, base_iface, c.direction, np.array(ovr_field, np.int64),
+                        np.array(ovr_index, np.int64), ovr_values_arr, np.array(dir_layer, np.int64),
+                        dir_values_arr, rot_layer, axis, n, torque, ra, dtorque, g_nodes, f_nodes, j_nodes)
+    directions = np.broadcast_to(c.direction, (n, c.n_layers, 3)).copy() if dir_layer else np.broadcast_to(
+        c.direction, (n, c.n_layers, 3))
+    for q, layer in enumerate(dir_layer):
+        d = dir_values_arr[q]
+        directions[:, layer] = d / np.linalg.norm(d, axis=1, keepdims=True)
+    inputs = dict(flat)
+    if rot_layer >= 0:
+        inputs["_rotation_axis"] = axis
+    return TransportResult(stack, inputs, directions, torque, ra,
+                           dtorque if derivative else None,
+                           g_nodes if nodes else None, f_nodes if nodes else None, j_nodes if nodes else None)
+
+
+# ---------------------------------------------------------------------------- derived quantities
+def sharvin_conductance(fermi_energy: float) -> float:
+    """Sharvin conductance per area ``e^2 k_F^2 / (4 pi h)`` (S/m^2) of a free-electron metal (Sec. V)."""
+    k_f = math.sqrt(2.0 * M_ELECTRON * fermi_energy) / HBAR
+    return E_CHARGE**2 * k_f**2 / (4.0 * math.pi * H_PLANCK)
+
+
+def decompose(result: TransportResult, free: str | None = None, reference: str | None = None) -> dict:
+    """In-plane / out-of-plane decomposition of the torque on ``free`` relative to ``reference``.
+
+    Returns arrays ``tau_phi, tau_x, a, b, sin_phi`` with ``tau_parallel = a s x (s x S)`` (Eq. 38),
+    ``tau_perp = b s x S`` (Eq. 42), ``tau_phi = a sin(phi)`` (Eq. 39), ``tau_x = -b sin(phi)``.  With a
+    ``phi`` sweep the signed angle and the fixed rotation axis are used (``tau_phi = tau . (n x s)``,
+    ``tau_x = tau . n``), and a, b at ``sin(phi) = 0`` are the exact limits from ``d tau / d phi``.
+    """
+    stack = result.stack
+    i_free, i_ref = _magnet_pair(stack, free, reference)
+    m_free = stack.magnet_names.index(stack.names[i_free])
+    tau = result.torque[:, m_free]
+    s = result.directions[:, i_free]
+    big_s = result.directions[:, i_ref]
+    if "_rotation_axis" in result.inputs:
+        axis = np.broadcast_to(result.inputs["_rotation_axis"], s.shape)
+        sin_phi = np.sin(result.inputs["phi"])
+    else:
+        cross = np.cross(big_s, s)
+        sin_phi = np.linalg.norm(cross, axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            axis = cross / sin_phi[:, None]
+    tau_phi = np.einsum("ij,ij->i", tau, np.cross(axis, s))
+    tau_x = np.einsum("ij,ij->i", tau, axis)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        a = tau_phi / sin_phi
+        b = -tau_x / sin_phi
+    collinear = np.abs(sin_phi) < COLLINEAR_SIN
+    if np.any(collinear) and "_rotation_axis" in result.inputs:
+        sub = solve(stack, {k: v[collinear] for k, v in result.inputs.items() if not k.startswith("_")},
+                    free=stack.names[i_free], reference=stack.names[i_ref], derivative=True)
+        dtau = sub.dtorque[:, m_free]
+        cos_phi = np.cos(result.inputs["phi"][collinear])
+        s_c = s[collinear]
+        ax = axis[collinear]
+        a[collinear] = np.einsum("ij,ij->i", dtau, np.cross(ax, s_c)) / cos_phi
+        b[collinear] = -np.einsum("ij,ij->i", dtau, ax) / cos_phi
+    return {"tau_phi": tau_phi, "tau_x": tau_x, "a": a, "b": b, "sin_phi": sin_phi, "axis": axis}
+
+
+def accumulation_at_free_layer(result: TransportResult, free: str | None = None, reference: str | None = None):
+    """Spin accumulation in N at the contact on the left of ``free`` (on its right for a left lead):
+    returns ``(g_amplitude, phi_g)`` with ``g_amplitude = |g| v_F rho(E_F) / |I0/e|`` (Fig. 6(a)) and
+    ``phi_g`` the angle of g from the reference spin, for ``I0 > 0`` (Eq. 56, Fig. 6(b))."""
+    stack = result.stack
+    i_free, i_ref = _magnet_pair(stack, free, reference)
+    node = i_free - 1 if i_free > 0 else i_free
+    g = -result.g_nodes[:, node]  # I0 > 0: g = -|e| J g_nodes with J > 0
+    big_s = result.directions[:, i_ref]
+    dec_axis = (np.broadcast_to(result.inputs["_rotation_axis"], g.shape) if "_rotation_axis" in result.inputs
+                else None)
+    if dec_axis is None:
+        cross = np.cross(big_s, result.directions[:, i_free])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            dec_axis = cross / np.linalg.norm(cross, axis=1, keepdims=True)
+    e_y = np.cross(big_s, dec_axis)
+    # rho(E_F) v_F = 4 G_Sh / e^2 and |g| = e^2 |j0| |g_nodes|, so the paper's normalisation is 4 G_Sh |g_nodes|
+    amplitude = 4.0 * sharvin_conductance(stack.fermi_energy) * np.linalg.norm(g, axis=1)
+    phi_g = np.mod(np.arctan2(-np.einsum("ij,ij->i", g, e_y), np.einsum("ij,ij->i", g, big_s)), 2 * np.pi)
+    return amplitude, phi_g
+
+
+# ---------------------------------------------------------------------------- tables
+def _input_columns(result: TransportResult) -> dict:
+    cols = {}
+    for key, v in result.inputs.items():
+        if key.startswith("_"):
+            continue
+        if key.endswith(".direction"):
+            for q, comp in enumerate("xyz"):
+                cols[f"{key}_{comp}"] = v[:, q]
+        elif np.iscomplexobj(v):
+            cols[f"{key}_real"] = v.real
+            cols[f"{key}_imag"] = v.imag
+        else:
+            cols[key] = v
+    return cols
+
+
+def evaluate(stack: Stack, params: dict | None = None, *, grid: bool = False, free: str | None = None,
+             reference: str | None = None, current_density=None) -> pd.DataFrame:
+    """Tidy table of a batch solve: one row per point, one column per input and output.
+
+    Columns: the inputs (``phi`` in rad, ``<layer>.thickness`` in m, ...; complex ``g_mix`` split into
+    ``_real``/``_imag``, directions into ``_x, _y, _z``); for the ``free`` magnet relative to
+    ``reference``: ``tau_phi, tau_x, a, b`` (normalised by ``hbar I0/|e|``, Eqs 38-44), ``g_amplitude``
+    (``g v_F rho(E_F)/|I0/e|`` in N next to the free layer, Fig. 6(a)) and ``phi_g`` (rad); the normalised
+    torque vector on every magnet ``torque_<name>_x/_y/_z``; ``resistance_area`` (Ohm m^2, leads' bulk
+    excluded).  With ``current_density`` (A/m^2, broadcast against the rows) also ``tau_phi_per_area`` and
+    ``tau_x_per_area`` in N/m (torque per unit area, ``tau_norm * hbar J/|e|``).
+    """
+    free_name, ref_name = (stack.names[i] for i in _magnet_pair(stack, free, reference))
+    result = solve(stack, params, grid=grid, free=free_name, reference=ref_name, nodes=True)
+    dec = decompose(result, free_name, ref_name)
+    amplitude, phi_g = accumulation_at_free_layer(result, free_name, ref_name)
+    cols = _input_columns(result)
+    cols.update(tau_phi=dec["tau_phi"], tau_x=dec["tau_x"], a=dec["a"], b=dec["b"],
+                g_amplitude=amplitude, phi_g=phi_g, resistance_area=result.resistance_area)
+    for m, name in enumerate(stack.magnet_names):
+        for q, comp in enumerate("xyz"):
+            cols[f"torque_{name}_{comp}"] = result.torque[:, m, q]
+    frame = pd.DataFrame(cols)
+    if current_density is not None:
+        j = np.broadcast_to(np.asarray(current_density, dtype=float), (len(frame),))
+        if not np.all(np.isfinite(j)):
+            raise ValueError("current_density must be finite (A/m^2)")
+        scale = HBAR * j / E_CHARGE
+        frame["current_density"] = j
+        frame["tau_phi_per_area"] = frame["tau_phi"] * scale
+        frame["tau_x_per_area"] = frame["tau_x"] * scale
+    return frame
+
+
+def torque_vs_angle(stack: Stack, phi) -> pd.DataFrame:
+    """Torque on the last magnet versus the angle ``phi`` between the net spins of the first and last magnets.
+
+    ``phi``: 1-D array (rad).  Columns ``phi, tau_phi, tau_x, a, b, g_amplitude, phi_g, resistance_change``
+    (torques normalised by ``hbar I0/|e|`` for ``I0 > 0``; ``g_amplitude = g v_F rho(E_F)/|I0/e|`` as in
+    Fig. 6(a); ``resistance_change = R(phi) - R(0)`` in Ohm m^2), plus ``resistance_area`` and the torque
+    vectors of all magnets.  One batched solve; a million angles take well under a second.
+    """
+    phi = np.asarray(phi, dtype=float)
+    if phi.ndim != 1:
+        raise ValueError(f"phi must be a 1-D array of angles (rad), got shape {phi.shape}")
+    frame = evaluate(stack, {"phi": np.append(phi, 0.0)})
+    r0 = frame["resistance_area"].iloc[-1]
+    frame = frame.iloc[:-1].reset_index(drop=True)
+    frame.insert(frame.columns.get_loc("resistance_area"), "resistance_change", frame["resistance_area"] - r0)
+    return frame
