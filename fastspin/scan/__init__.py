@@ -1,0 +1,32 @@
+"""Parameter scans: specs, chunks, executors (local, Dask), Parquet storage with resume, phase maps.
+
+>>> from fastspin.scan import Axis, ScanSpec, run_scan
+>>> spec = ScanSpec(model, [Axis.linspace("current_density", -2e12, 2e12, 101)])   # doctest: +SKIP
+>>> frame = run_scan(spec, out="scan_dir")                                         # doctest: +SKIP
+"""
+from .errors import SpecError
+from .executors import EXECUTORS, dask_map, local_map
+from .model import AxisInfo, FunctionModel, Model, model_from_dict
+from .run import run_scan
+from .spec import Axis, ScanSpec
+from .store import ScanMismatchError, load_scan, read_manifest
+from .toml_spec import load_spec, spec_from_toml
+
+__all__ = [
+    "EXECUTORS",
+    "Axis",
+    "AxisInfo",
+    "FunctionModel",
+    "Model",
+    "ScanMismatchError",
+    "ScanSpec",
+    "SpecError",
+    "dask_map",
+    "load_scan",
+    "load_spec",
+    "local_map",
+    "model_from_dict",
+    "read_manifest",
+    "run_scan",
+    "spec_from_toml",
+]

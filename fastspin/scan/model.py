@@ -1,0 +1,137 @@
+"""What a scan evaluates: the batched-evaluator interface and the axis declarations it checks.
+
+A *model* is a picklable callable ``model(points) -> DataFrame`` where ``points`` maps each axis
+name to a 1-D array holding one chunk of the scan (all arrays the same length, SI units) plus the
+reserved key ``"point"`` (global point indices).  It returns one row per point, in order.  A model
+also declares which axes it accepts (:meth:`Model.axis_info`), so a spec is checked, axis by axis,
+before any work starts, and describes itself as a JSON-able dict (:meth:`Model.to_dict`) that the
+Parquet manifest records and that :func:`model_from_dict` turns back into a model.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import SpecError
+
+#: Axis-value checks a model may ask for, and the phrase used in error messages.
+CHECKS = {
+    "finite": "be finite",
+    "positive": "be > 0",
+    "nonnegative": "be >= 0",
+    "open_unit": "lie strictly between -1 and 1",
+    "real_part_nonnegative": "have a real part >= 0",
+}
+
+
+@dataclass(frozen=True)
+class AxisInfo:
+    """Declaration of one axis a model accepts.
+
+    ``dimension`` is a key of :data:`fastspin.scan.units.UNITS`; ``kind`` is ``"real"``,
+    ``"complex"`` or ``"category"`` (then ``categories`` lists the allowed strings); ``check`` is a
+    key of :data:`CHECKS`; ``description`` is a short human phrase used in help texts.
+    """
+
+    dimension: str = "dimensionless"
+    kind: str = "real"
+    check: str = "finite"
+    categories: tuple = ()
+    description: str = ""
+
+    def validate(self, values):
+        """Return ``values`` as a 1-D array of the declared kind; ``ValueError`` (one line) if not."""
+        if self.kind == "category":
+            bad = [v for v in values if not isinstance(v, str) or v not in self.categories]
+            if bad:
+                raise ValueError(f"value {bad[0]!r} is not one of {', '.join(self.categories)}")
+            return np.asarray(values, dtype=object).astype(str)
+        for v in values:
+            if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, complex, np.number)):
+                raise ValueError(f"value {v!r} is a {type(v).__name__}, expected a number")
+        if self.kind == "real" and any(isinstance(v, (complex, np.complexfloating)) for v in values):
+            raise ValueError("complex value given for a real axis")
+        array = np.asarray(values, dtype=complex if self.kind == "complex" else float)
+        bad = _violations(array, self.check)
+        if bad.size:
+            raise ValueError(f"value {array[bad[0]]!r} in the grid: values must {CHECKS[self.check]}")
+        return array
+
+
+def _violations(array, check):
+    """Indices of ``array`` that break ``check`` (non-finite values always do)."""
+    ok = np.isfinite(array)
+    if check == "positive":
+        ok &= array.real > 0
+    elif check == "nonnegative":
+        ok &= array.real >= 0
+    elif check == "open_unit":
+        ok &= np.abs(array) < 1
+    elif check == "real_part_nonnegative":
+        ok &= array.real >= 0
+    return np.flatnonzero(~ok)
+
+
+class Model:
+    """Base of the scan models: subclasses set :attr:`kind` and implement the three methods below."""
+
+    kind = ""
+    #: points per chunk when the spec does not say (one batched kernel call per chunk).
+    default_chunk_size = 65536
+
+    def axis_info(self, name):
+        """The :class:`AxisInfo` of axis ``name``; ``ValueError`` naming the accepted axes if unknown."""
+        raise NotImplementedError
+
+    def to_dict(self):
+        """JSON-able description (``{"kind": ..., parameters...}``) recorded in the manifest."""
+        raise NotImplementedError
+
+    def __call__(self, points):
+        raise NotImplementedError
+
+
+class FunctionModel(Model):
+    """Wrap a plain batched evaluator ``func(points) -> DataFrame`` (notebooks, tests, new physics).
+
+    ``axes`` maps the accepted axis names to :class:`AxisInfo` (``None`` accepts any real axis).
+    The manifest records the function by its import path, so resuming a scan requires the same
+    function: a module-level function, not a lambda.
+    """
+
+    kind = "function"
+
+    def __init__(self, func, axes=None, chunk_size=None):
+        if not callable(func):
+            raise ValueError("model: a batched evaluator must be callable")
+        self.func = func
+        self.axes = None if axes is None else dict(axes)
+        if chunk_size is not None:
+            self.default_chunk_size = chunk_size
+
+    def axis_info(self, name):
+        if self.axes is None:
+            return AxisInfo()
+        if name not in self.axes:
+            raise ValueError(f"unknown axis {name!r} (this model accepts: {', '.join(sorted(self.axes))})")
+        return self.axes[name]
+
+    def to_dict(self):
+        return {"kind": self.kind, "function": f"{self.func.__module__}:{self.func.__qualname__}"}
+
+    def __call__(self, points):
+        return self.func(points)
+
+
+def model_from_dict(description):
+    """Build the model a ``[model]`` table (or a manifest entry) describes.
+
+    The table's ``kind`` selects the model: ``"transport"``, ``"phi_c"`` or ``"dynamics"``.
+    """
+    from .models import MODEL_KINDS
+
+    if not isinstance(description, dict):
+        raise SpecError("model", "expected a table with a 'kind' key")
+    kind = description.get("kind")
+    if kind not in MODEL_KINDS:
+        raise SpecError("model.kind", f"unknown model {kind!r} (use {', '.join(MODEL_KINDS)})")
+    return MODEL_KINDS[kind].from_dict(description)

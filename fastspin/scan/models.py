@@ -1,0 +1,145 @@
+"""The physics models a scan can evaluate by name (``[model] kind = ...`` in a spec).
+
+* ``"transport"`` (:class:`TransportModel`): torques, accumulation and resistance of a preset stack
+  (:func:`fastspin.transport.evaluate`) over any transport parameters.
+* ``"phi_c"`` (:class:`PhiCModel`): the zero of the in-plane torque inside (0, pi) and the slopes at
+  0 and pi (:func:`fastspin.scan.phase.find_phi_c`) over transport parameters.
+* ``"dynamics"`` (:class:`~fastspin.scan.dynamics_model.DynamicsModel`): the macrospin LLGS driven
+  by the tabulated transport torque of a preset, over current, field and layer parameters.
+"""
+import numpy as np
+
+from .errors import SpecError
+from .model import Model
+from .stacks import build_stack, preset_name, transport_axis_info
+from .units import to_si_factor
+
+
+def read_parameters(description, schema):
+    """Checked model parameters from a ``[model]`` table.
+
+    ``schema`` maps each accepted key to ``(kind, dimension, default)`` with kind ``"number"``,
+    ``"positive"``, ``"nonnegative"``, ``"integer"``, ``"string"``, ``"table"`` or ``"vector"``
+    (three numbers).  A number may be given as ``{value = ..., unit = "..."}``.  Errors are
+    :class:`SpecError` naming ``model.<key>``.
+    """
+    values = {}
+    for key in description:
+        if key != "kind" and key not in schema:
+            raise SpecError(f"model.{key}", f"unknown parameter (this model takes {', '.join(schema)})")
+    for key, (kind, dimension, default) in schema.items():
+        raw = description.get(key, default)
+        values[key] = _checked(f"model.{key}", raw, kind, dimension)
+    return values
+
+
+def _checked(key, raw, kind, dimension):
+    if raw is None:
+        return None
+    if kind == "string":
+        if not isinstance(raw, str):
+            raise SpecError(key, f"must be a string, got {raw!r}")
+        return raw
+    if kind == "table":
+        if not isinstance(raw, dict):
+            raise SpecError(key, f"must be a table, got {raw!r}")
+        return {k: _checked(f"{key}.{k}", v, "number", "dimensionless") for k, v in raw.items()}
+    if kind == "vector":
+        if not (isinstance(raw, (list, tuple)) and len(raw) == 3):
+            raise SpecError(key, f"must be three numbers [x, y, z], got {raw!r}")
+        return tuple(_checked(key, v, "number", dimension) for v in raw)
+    unit = None
+    if isinstance(raw, dict):
+        if set(raw) - {"value", "unit"} or "value" not in raw:
+            raise SpecError(key, "a quantity is a number or {value = ..., unit = \"...\"}")
+        raw, unit = raw["value"], raw.get("unit")
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        raise SpecError(key, f"must be a number, got {raw!r}")
+    if kind == "integer":
+        if not isinstance(raw, int) or raw < 1:
+            raise SpecError(key, f"must be a positive integer, got {raw!r}")
+        return raw
+    try:
+        value = float(raw) * to_si_factor(unit, dimension)
+    except ValueError as err:
+        raise SpecError(key, str(err)) from None
+    if not np.isfinite(value) or (kind == "positive" and value <= 0) or (kind == "nonnegative" and value < 0):
+        rule = {"positive": "> 0", "nonnegative": ">= 0"}.get(kind, "finite")
+        raise SpecError(key, f"must be {rule}, got {raw!r}")
+    return value
+
+
+_STACK_SCHEMA = {
+    "preset": ("string", None, "barnas2005:fig5"),
+    "overrides": ("table", None, {}),
+}
+
+
+class TransportModel(Model):
+    """Transport outputs of a preset stack over transport parameters (``phi``, ``N.thickness``, ...).
+
+    Output columns are those of :func:`fastspin.transport.evaluate` (torques normalised by
+    ``hbar I0/|e|``, ``g_amplitude``, ``phi_g``, ``resistance_area`` in Ohm m^2, ...).
+    """
+
+    kind = "transport"
+    default_chunk_size = 65536
+
+    def __init__(self, preset="barnas2005:fig5", overrides=None):
+        self.preset = preset_name(preset)
+        self.overrides = dict(overrides or {})
+        self.stack = build_stack(self.preset, self.overrides)
+
+    @classmethod
+    def from_dict(cls, description):
+        return cls(**read_parameters(description, _STACK_SCHEMA))
+
+    def axis_info(self, name):
+        return transport_axis_info(self.stack, name)
+
+    def to_dict(self):
+        return {"kind": self.kind, "preset": self.preset, "overrides": self.overrides}
+
+    def __call__(self, points):
+        from ..transport import evaluate
+
+        params = {k: v for k, v in points.items() if k != "point"}
+        frame = evaluate(self.stack, params)
+        inputs = {c for k in params for c in (k, f"{k}_real", f"{k}_imag")}
+        return frame[[c for c in frame.columns if c not in inputs]]
+
+
+class PhiCModel(TransportModel):
+    """Zero ``phi_c`` of ``tau_phi`` in (0, pi) and the slopes at 0 and pi, over transport parameters.
+
+    Parameters ``n_coarse`` (bracketing intervals on [0, pi]) and ``xtol`` (rad) are those of
+    :func:`fastspin.scan.phase.find_phi_c`.
+    """
+
+    kind = "phi_c"
+    default_chunk_size = 2048
+
+    def __init__(self, preset="barnas2005:fig5", overrides=None, n_coarse=64, xtol=1e-10):
+        super().__init__(preset, overrides)
+        self.n_coarse = n_coarse
+        self.xtol = xtol
+
+    @classmethod
+    def from_dict(cls, description):
+        schema = dict(_STACK_SCHEMA, n_coarse=("integer", None, 64), xtol=("positive", "angle", 1e-10))
+        return cls(**read_parameters(description, schema))
+
+    def axis_info(self, name):
+        return transport_axis_info(self.stack, name, allow_phi=False)
+
+    def to_dict(self):
+        return dict(super().to_dict(), kind=self.kind, n_coarse=self.n_coarse, xtol=self.xtol)
+
+    def __call__(self, points):
+        from .phase import find_phi_c
+
+        params = {k: v for k, v in points.items() if k != "point"}
+        return find_phi_c(self.stack, params, n_coarse=self.n_coarse, xtol=self.xtol)
+
+
+MODEL_KINDS = {"transport": TransportModel, "phi_c": PhiCModel}

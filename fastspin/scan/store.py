@@ -1,0 +1,226 @@
+"""Parquet storage of a scan: one file per chunk, written atomically, and a manifest; resume.
+
+Layout of a scan directory::
+
+    manifest.json           format, fastspin version, the full spec and its SHA-256 fingerprint
+    chunk-000000.parquet    the rows of chunk 0 (one row per point, column "point" first)
+    chunk-000001.parquet    ...
+
+A chunk file is written to a hidden temporary name, flushed to disk and renamed over its final
+name (``os.replace`` is atomic), so a chunk file either is complete or does not exist: killing the
+process loses only the chunks in flight.  Reopening a directory with the same spec and fastspin
+version resumes (finished chunks are skipped); anything else is refused rather than mixed.
+Complex columns (Parquet has none) are stored as ``<name>.real`` / ``<name>.imag`` and rebuilt
+on reading.
+"""
+import json
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+MANIFEST = "manifest.json"
+FORMAT = "fastspin-scan/1"
+_CHUNK = re.compile(r"^chunk-(\d{6,})\.parquet$")
+_COMPLEX_KEY = b"fastspin.complex_columns"
+
+
+class ScanMismatchError(ValueError):
+    """A scan directory holds the results of another spec (or fastspin version)."""
+
+
+def chunk_name(index):
+    return f"chunk-{index:06d}.parquet"
+
+
+def _fsync_directory(directory):
+    if hasattr(os, "O_DIRECTORY"):
+        fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _write_atomically(path, write):
+    """Call ``write(temporary_path)``, flush it to disk, then rename it to ``path``."""
+    path = Path(path)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        write(temporary)
+        with open(temporary, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    finally:
+        if temporary.exists():
+            temporary.unlink()
+    _fsync_directory(path.parent)
+
+
+def read_manifest(directory):
+    """The manifest of the scan directory ``directory`` (a dict); ``FileNotFoundError`` if none."""
+    with open(Path(directory) / MANIFEST, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _first_difference(old, new, path="spec"):
+    """Dotted path of the first place where two JSON-like values differ (``None`` if equal)."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in list(old) + [k for k in new if k not in old]:
+            if key not in old or key not in new:
+                return f"{path}.{key}"
+            found = _first_difference(old[key], new[key], f"{path}.{key}")
+            if found:
+                return found
+        return None
+    if isinstance(old, list) and isinstance(new, list):
+        if len(old) != len(new):
+            return f"{path} (length {len(old)} -> {len(new)})"
+        for k, (a, b) in enumerate(zip(old, new)):
+            name = a.get("name", k) if isinstance(a, dict) else k
+            found = _first_difference(a, b, f"{path}[{name}]")
+            if found:
+                return found
+        return None
+    if old == new:
+        return None
+    shown = (repr(old), repr(new))
+    return f"{path}: {shown[0]} -> {shown[1]}" if max(map(len, shown)) <= 40 else path
+
+
+class ScanStore:
+    """A scan directory bound to one spec; build it with :meth:`open`."""
+
+    def __init__(self, directory, manifest):
+        self.directory = Path(directory)
+        self.manifest = manifest
+
+    @classmethod
+    def open(cls, directory, spec):
+        """Create the directory for ``spec`` or reopen it to resume; refuse another spec's results."""
+        from .. import __version__
+
+        directory = Path(directory)
+        manifest = {
+            "format": FORMAT,
+            "fastspin_version": __version__,
+            "fingerprint": spec.fingerprint(),
+            "n_points": spec.n_points,
+            "n_chunks": spec.n_chunks,
+            "spec": spec.to_dict(),
+        }
+        if (directory / MANIFEST).exists():
+            old = read_manifest(directory)
+            if old.get("format") != FORMAT:
+                raise ScanMismatchError(f"{directory}: not a {FORMAT} directory (format {old.get('format')!r})")
+            if old.get("fastspin_version") != __version__:
+                raise ScanMismatchError(
+                    f"{directory} was written by fastspin {old.get('fastspin_version')}, this is {__version__}: "
+                    "results of two versions are not mixed; use a new output directory"
+                )
+            if old.get("fingerprint") != manifest["fingerprint"]:
+                where = _first_difference(old.get("spec"), manifest["spec"]) or "spec"
+                raise ScanMismatchError(
+                    f"{directory} holds a scan with a different spec (first difference at {where}); "
+                    "refusing to mix results; use a new output directory or the original spec"
+                )
+            store = cls(directory, old)
+            store._remove_temporaries()
+            return store
+        directory.mkdir(parents=True, exist_ok=True)
+        if any(_CHUNK.match(p.name) for p in directory.iterdir()):
+            raise ScanMismatchError(f"{directory} holds chunk files but no {MANIFEST}: refusing to mix results")
+        _write_atomically(
+            directory / MANIFEST,
+            lambda path: path.write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8"),
+        )
+        return cls(directory, manifest)
+
+    def _remove_temporaries(self):
+        for path in self.directory.glob(".chunk-*.tmp"):
+            path.unlink(missing_ok=True)
+
+    def finished_chunks(self):
+        """Indices of the chunks already on disk."""
+        return _chunk_files(self.directory).keys()
+
+    def write_chunk(self, index, frame):
+        """Write chunk ``index`` atomically."""
+        import pyarrow.parquet as pq
+
+        table = _to_table(frame)
+        _write_atomically(self.directory / chunk_name(index), lambda path: pq.write_table(table, path))
+
+    def read(self, allow_partial=False):
+        """All rows written so far, ordered by point (``ValueError`` if incomplete, unless allowed)."""
+        return load_scan(self.directory, allow_partial=allow_partial)
+
+
+def _chunk_files(directory):
+    found = {}
+    for path in Path(directory).iterdir():
+        match = _CHUNK.match(path.name)
+        if match:
+            found[int(match.group(1))] = path
+    return found
+
+
+def _to_table(frame):
+    """Arrow table of ``frame``; complex columns split in two, recorded in the schema metadata."""
+    import pyarrow as pa
+
+    complex_columns = [c for c in frame.columns if np.iscomplexobj(frame[c].to_numpy())]
+    order = list(frame.columns)
+    if complex_columns:
+        frame = frame.copy()
+        for column in complex_columns:
+            values = frame.pop(column).to_numpy()
+            frame[f"{column}.real"] = values.real
+            frame[f"{column}.imag"] = values.imag
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    if complex_columns:
+        metadata = dict(table.schema.metadata or {})
+        metadata[_COMPLEX_KEY] = json.dumps({"complex": complex_columns, "order": order}).encode()
+        table = table.replace_schema_metadata(metadata)
+    return table
+
+
+def _from_table(table):
+    """Inverse of :func:`_to_table`."""
+    frame = table.to_pandas()
+    metadata = table.schema.metadata or {}
+    if _COMPLEX_KEY in metadata:
+        recorded = json.loads(metadata[_COMPLEX_KEY])
+        for column in recorded["complex"]:
+            frame[column] = frame.pop(f"{column}.real").to_numpy() + 1j * frame.pop(f"{column}.imag").to_numpy()
+        frame = frame[recorded["order"]]
+    return frame
+
+
+def frame_roundtrip(frame):
+    """``frame`` exactly as it reads back from Parquet (so results in memory match those on disk)."""
+    return _from_table(_to_table(frame))
+
+
+def load_scan(directory, allow_partial=False):
+    """Read a scan directory into one DataFrame, rows ordered by ``point``.
+
+    Raises ``ValueError`` if chunks are missing (an interrupted scan: rerun it to resume), unless
+    ``allow_partial`` is true.
+    """
+    import pyarrow.parquet as pq
+
+    manifest = read_manifest(directory)
+    files = _chunk_files(directory)
+    missing = manifest["n_chunks"] - len(files)
+    if missing and not allow_partial:
+        raise ValueError(
+            f"{directory}: scan incomplete, {missing} of {manifest['n_chunks']} chunks missing "
+            "(rerun the same scan to resume it)"
+        )
+    if not files:
+        return pd.DataFrame()
+    frames = [_from_table(pq.read_table(files[index])) for index in sorted(files)]
+    return pd.concat(frames, ignore_index=True)
