@@ -1,0 +1,20 @@
+"""Charge-flux equivalent circuit of a macrospin MTJ (Louis, Bradley & Tyberkevych 2025).
+
+* :mod:`.parameters`: the device (free layer, fixed layers, drive) shared by every model below;
+* :mod:`.variables`: ``Q``, ``Phi`` <-> ``m`` (Eqs. 28-35); :mod:`.elements`: ``E``, ``V_C``, ``I_L``,
+  ``C``, ``L``, ``Omega``, ``R_L``, ``R_C``, ``R(cos beta)``, ``I_s``, ``V_s`` (Eqs. 50-72);
+* :mod:`.dynamics`: batched RK4 of the circuit equations (Eqs. 44-49);
+* :mod:`.netlist` / :mod:`.ngspice`: SPICE netlist export and an ngspice batch runner.
+"""
+from .dynamics import circuit_frame, simulate, trajectories
+from .netlist import SpiceSettings, write_netlist
+from .ngspice import NgspiceError, run_ngspice
+from .parameters import EasyPlaneFreeLayer, FixedLayer, MTJCircuit, VoltageDrive
+from .variables import PoleError, charge_flux_from_m, m_from_charge_flux
+
+__all__ = [
+    "EasyPlaneFreeLayer", "FixedLayer", "MTJCircuit", "VoltageDrive",
+    "charge_flux_from_m", "m_from_charge_flux", "PoleError",
+    "trajectories", "simulate", "circuit_frame",
+    "SpiceSettings", "write_netlist", "run_ngspice", "NgspiceError",
+]
