@@ -1,0 +1,76 @@
+"""Input checks shared by the dynamics API: every failure is a ``ValueError`` naming the parameter.
+
+They run in Python, before any kernel, and return float64 NumPy arrays broadcast to what the
+kernels expect.
+"""
+import numpy as np
+
+
+def _where(owner):
+    return f"{owner}: " if owner else ""
+
+
+def real_array(value, name, owner=None):
+    """``value`` as a finite float64 array (any shape); ``ValueError`` naming ``name`` otherwise."""
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{_where(owner)}{name} must be real numbers, got {value!r}") from exc
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{_where(owner)}{name} must be finite, got {value!r}")
+    return arr
+
+
+def per_trajectory(value, name, owner=None, positive=False, non_negative=False):
+    """A scalar or 1-D array of finite values (one per trajectory)."""
+    arr = real_array(value, name, owner)
+    if arr.ndim > 1:
+        raise ValueError(f"{_where(owner)}{name} must be a scalar or a 1-D array, got shape {arr.shape}")
+    if positive and np.any(arr <= 0):
+        raise ValueError(f"{_where(owner)}{name} must be > 0, got {value!r}")
+    if non_negative and np.any(arr < 0):
+        raise ValueError(f"{_where(owner)}{name} must be >= 0, got {value!r}")
+    return arr
+
+
+def vectors(value, name, owner=None, unit=False):
+    """Shape (3,) or (n, 3) real vectors; with ``unit=True`` normalised (zero length is an error)."""
+    arr = real_array(value, name, owner)
+    if arr.ndim not in (1, 2) or arr.shape[-1] != 3:
+        raise ValueError(f"{_where(owner)}{name} must have shape (3,) or (n, 3), got shape {arr.shape}")
+    if unit:
+        norm = np.linalg.norm(arr, axis=-1, keepdims=True)
+        if np.any(norm == 0.0):
+            raise ValueError(f"{_where(owner)}{name} must not contain zero-length vectors")
+        arr = arr / norm
+    return arr
+
+
+def positive_scalar(value, name, owner=None):
+    arr = real_array(value, name, owner)
+    if arr.ndim != 0 or arr <= 0:
+        raise ValueError(f"{_where(owner)}{name} must be a positive scalar, got {value!r}")
+    return float(arr)
+
+
+def batch_size(named_arrays):
+    """Common trajectory count of per-trajectory inputs ``{name: (array, ndim_of_one_item)}``."""
+    n = 1
+    owner = None
+    for name, (arr, item_ndim) in named_arrays.items():
+        if arr.ndim > item_ndim:
+            length = arr.shape[0]
+            if n != 1 and length != 1 and length != n:
+                raise ValueError(
+                    f"{name} has {length} trajectories but {owner} has {n}: per-trajectory inputs must agree"
+                )
+            if length != 1:
+                n, owner = length, name
+    return n
+
+
+def broadcast_rows(arr, n, item_ndim):
+    """Broadcast a per-trajectory input to ``n`` trajectories (scalars / single vectors repeat)."""
+    if arr.ndim == item_ndim:
+        arr = arr[np.newaxis]
+    return np.ascontiguousarray(np.broadcast_to(arr, (n,) + arr.shape[1:]), dtype=np.float64)
