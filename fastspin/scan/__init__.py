@@ -4,9 +4,11 @@
 >>> spec = ScanSpec(model, [Axis.linspace("current_density", -2e12, 2e12, 101)])   # doctest: +SKIP
 >>> frame = run_scan(spec, out="scan_dir")                                         # doctest: +SKIP
 """
+from .dynamics_model import DynamicsModel
 from .errors import SpecError
 from .executors import EXECUTORS, dask_map, local_map
 from .model import AxisInfo, FunctionModel, Model, model_from_dict
+from .models import PhiCModel, TransportModel
 from .run import run_scan
 from .spec import Axis, ScanSpec
 from .store import ScanMismatchError, load_scan, read_manifest
@@ -16,11 +18,14 @@ __all__ = [
     "EXECUTORS",
     "Axis",
     "AxisInfo",
+    "DynamicsModel",
     "FunctionModel",
     "Model",
+    "PhiCModel",
     "ScanMismatchError",
     "ScanSpec",
     "SpecError",
+    "TransportModel",
     "dask_map",
     "load_scan",
     "load_spec",

@@ -127,11 +127,13 @@ def model_from_dict(description):
 
     The table's ``kind`` selects the model: ``"transport"``, ``"phi_c"`` or ``"dynamics"``.
     """
-    from .models import MODEL_KINDS
+    from .dynamics_model import DynamicsModel
+    from .models import PhiCModel, TransportModel
 
+    kinds = {model.kind: model for model in (TransportModel, PhiCModel, DynamicsModel)}
     if not isinstance(description, dict):
         raise SpecError("model", "expected a table with a 'kind' key")
     kind = description.get("kind")
-    if kind not in MODEL_KINDS:
-        raise SpecError("model.kind", f"unknown model {kind!r} (use {', '.join(MODEL_KINDS)})")
-    return MODEL_KINDS[kind].from_dict(description)
+    if kind not in kinds:
+        raise SpecError("model.kind", f"unknown model {kind!r} (use {', '.join(kinds)})")
+    return kinds[kind].from_dict(description)

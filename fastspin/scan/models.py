@@ -140,6 +140,3 @@ class PhiCModel(TransportModel):
 
         params = {k: v for k, v in points.items() if k != "point"}
         return find_phi_c(self.stack, params, n_coarse=self.n_coarse, xtol=self.xtol)
-
-
-MODEL_KINDS = {"transport": TransportModel, "phi_c": PhiCModel}

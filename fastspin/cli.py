@@ -1,0 +1,260 @@
+"""The ``fastspin`` command: scans from spec files, phase diagrams of preset stacks, plots, presets.
+
+    fastspin scan spec.toml --out DIR [--executor dask --scheduler ADDRESS] [--quiet]
+    fastspin phase-diagram [dynamic|phi-c] --preset fig5 --out DIR [-o map.png] [grid options]
+    fastspin plot DIR --x current_density --y field --color state -o map.png
+    fastspin presets
+
+Options of ``phase-diagram`` are in the units of the field (MA/cm^2, mT, ns, ps), as their help says
+(plain decimals: argparse reads "-1e3" as an option); spec files are SI unless a unit is given.
+Errors are one line on stderr and exit status 2; a finished scan exits with 0.
+"""
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+SPEC_EXAMPLE = """example spec.toml (SI unless a unit is given):
+
+  [model]
+  kind = "dynamics"          # or "transport", "phi_c"
+  preset = "barnas2005:fig5" # `fastspin presets` lists them
+  duration = 10e-9           # s
+  dt = 1e-12                 # s
+
+  [scan]
+  combine = "product"        # or "zip"
+  chunk_size = 4096          # points per batched kernel call (and per Parquet file)
+
+  [axes]                     # last axis varies fastest
+  start = ["P", "AP"]
+  field = {start = -100, stop = 100, num = 41, unit = "mT"}
+  current_density = {start = -1.2e13, stop = 1.2e13, num = 41, unit = "A/m^2"}
+
+axes of "dynamics": start, current_density (A/m^2), field, field_y, field_z (T), alpha,
+anisotropy_field (T), ms (A/m); of "transport": phi (rad) and <layer>.<field> /
+<left>|<right>.<field> (e.g. "N.thickness" in m, "F1.beta", "F1|N.gamma", "N|F2.g_mix" as
+[re, im] in S/m^2); of "phi_c": the same without phi.  Units: rad, deg; m, nm, um; A/m^2,
+A/cm^2, MA/cm^2; T, mT, Oe; Ohm m^2, fOhm m^2; uOhm cm; s, ns, ps; K."""
+
+
+def _executor_options(parser):
+    group = parser.add_argument_group("execution")
+    group.add_argument("--executor", choices=("local", "dask"), default="local",
+                       help="local: this process, Numba threads on all cores (default); "
+                            "dask: a dask.distributed cluster given by --scheduler")
+    group.add_argument("--scheduler", metavar="ADDRESS",
+                       help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --executor dask)")
+    group.add_argument("--quiet", action="store_true", help="no progress bar (for scripts and logs)")
+
+
+def _build_parser():
+    parser = argparse.ArgumentParser(
+        prog="fastspin",
+        description="Spin-transfer torques in magnetic multilayers and the macrospin dynamics they drive: "
+                    "parameter scans, phase diagrams, plots.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    scan = commands.add_parser(
+        "scan", help="run the scan of a TOML spec file into a Parquet directory (resumable)",
+        description="Run every point of a scan spec; results go to DIR as one Parquet file per chunk plus "
+                    "manifest.json.  Rerunning the same command resumes an interrupted scan; a different "
+                    "spec on an existing DIR is refused.",
+        epilog=SPEC_EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    scan.add_argument("spec", type=Path, help="scan specification (TOML)")
+    scan.add_argument("--out", required=True, type=Path, metavar="DIR", help="output directory (Parquet dataset)")
+    _executor_options(scan)
+
+    phase = commands.add_parser(
+        "phase-diagram", help="compute and draw a phase diagram of a preset stack (Parquet + PNG)",
+        description="dynamic: macrospin states over current density x applied field, started from P and from "
+                    "AP (bistability), with the critical currents of linear stability; phi-c: the zero of the "
+                    "in-plane torque over (beta1, gamma1) of the thick layer (Barnas et al. 2005, Fig. 5 inset).",
+    )
+    phase.add_argument("kind", nargs="?", choices=("dynamic", "phi-c"), default="dynamic",
+                       help="which diagram (default: dynamic)")
+    phase.add_argument("--preset", default="barnas2005:fig5",
+                       help="stack, as listed by `fastspin presets` (default barnas2005:fig5; 'fig5' also works)")
+    phase.add_argument("--out", required=True, type=Path, metavar="DIR",
+                       help="output directory: Parquet dataset, manifest.json and the PNG")
+    phase.add_argument("-o", "--png", type=Path, metavar="FILE",
+                       help="figure file (default DIR/phase_diagram.png)")
+    phase.add_argument("--chunk-size", type=int, metavar="N", help="points per batched kernel call")
+    dynamic = phase.add_argument_group("dynamic diagram (free layer = the stack's thin magnet F2)")
+    dynamic.add_argument("--current", nargs=3, type=float, metavar=("MIN", "MAX", "NUM"),
+                         help="current densities in MA/cm^2 (1 MA/cm^2 = 1e10 A/m^2; default: 61 values over "
+                              "+-1.5 x the larger linear critical current at zero field)")
+    dynamic.add_argument("--field", nargs=3, type=float, metavar=("MIN", "MAX", "NUM"),
+                         help="applied fields along the easy axis and p, in mT (default: 61 values over "
+                              "+-2 x the anisotropy field)")
+    dynamic.add_argument("--duration", type=float, default=10.0, metavar="NS",
+                         help="integration time per run, ns (10)")
+    dynamic.add_argument("--dt", type=float, default=1.0, metavar="PS", help="RK4 time step, ps (1)")
+    dynamic.add_argument("--alpha", type=float, default=0.01, help="Gilbert damping (0.01)")
+    dynamic.add_argument("--ms", type=float, default=1.44e6, metavar="A_PER_M", help="saturation magnetization, A/m (1.44e6, Co)")
+    dynamic.add_argument("--anisotropy-field", type=float, default=50.0, metavar="MT",
+                         help="uniaxial in-plane anisotropy field B_k, mT (50)")
+    phic = phase.add_argument_group("phi-c diagram")
+    phic.add_argument("--beta1", nargs=3, type=float, metavar=("MIN", "MAX", "NUM"), default=[0.0, 0.5, 26],
+                      help="bulk spin asymmetry of the thick layer F1 (default 0 0.5 26)")
+    phic.add_argument("--gamma1", nargs=3, type=float, metavar=("MIN", "MAX", "NUM"), default=[-0.8, 0.8, 81],
+                      help="interface spin asymmetry of F1|N (default -0.8 0.8 81)")
+    _executor_options(phase)
+
+    plot = commands.add_parser(
+        "plot", help="draw a map from a scan directory",
+        description="Draw column COLOR of a finished scan over (X, Y): a categorical map with a legend for "
+                    "'state', a colour map with a colour bar otherwise.  Values are shown in readable units "
+                    "(MA/cm^2, mT, nm, degrees).",
+    )
+    plot.add_argument("directory", type=Path, metavar="DIR", help="scan directory")
+    plot.add_argument("--x", required=True, help="column for the horizontal axis, e.g. current_density")
+    plot.add_argument("--y", required=True, help="column for the vertical axis, e.g. field")
+    plot.add_argument("--color", default="state", help="column for the colour (default: state)")
+    plot.add_argument("--facet", default="start",
+                      help="column with one panel per value (default: start, if the scan has it)")
+    plot.add_argument("-o", "--output", required=True, type=Path, metavar="FILE", help="figure file (.png, .pdf, .svg)")
+    plot.add_argument("--partial", action="store_true", help="plot an unfinished scan")
+
+    commands.add_parser("presets", help="list the preset stacks and materials",
+                        description="List the preset stacks (for --preset and [model] preset) and materials.")
+    return parser
+
+
+def main(argv=None):
+    """Entry point of the ``fastspin`` command; returns the exit status."""
+    from .scan import ScanMismatchError, SpecError
+
+    args = _build_parser().parse_args(argv)
+    if args.command in ("scan", "phase-diagram") and args.scheduler and args.executor != "dask":
+        print("fastspin: error: --scheduler needs --executor dask", file=sys.stderr)
+        return 2
+    try:
+        return {"scan": _scan, "phase-diagram": _phase_diagram, "plot": _plot, "presets": _presets}[args.command](args)
+    except (SpecError, ScanMismatchError, ValueError, FileNotFoundError) as err:
+        print(f"fastspin: error: {err}", file=sys.stderr)
+        return 2
+
+
+def _execution(args):
+    options = {"executor": args.executor, "progress": not args.quiet}
+    if args.executor == "dask":
+        if not args.scheduler:
+            raise ValueError("--executor dask needs --scheduler ADDRESS")
+        options["scheduler"] = args.scheduler
+    return options
+
+
+def _scan(args):
+    from .scan import load_spec, run_scan
+
+    spec = load_spec(args.spec)
+    frame = run_scan(spec, out=args.out, **_execution(args))
+    print(f"{len(frame)} points in {args.out} ({spec!r})")
+    return 0
+
+
+def _phase_diagram(args):
+    if args.kind == "phi-c":
+        return _phi_c_diagram(args)
+    from .plotting import plot_state_map
+    from .scan import Axis, DynamicsModel, ScanSpec, run_scan
+    from .scan.phase import critical_currents_dynamic, critical_currents_linear
+
+    model = DynamicsModel(preset=args.preset, duration=args.duration * 1e-9, dt=args.dt * 1e-12, alpha=args.alpha,
+                          ms=args.ms, anisotropy_field=args.anisotropy_field * 1e-3)
+    layer = model.layer()
+    if args.current is None:
+        at_zero = critical_currents_linear(model.torque, layer, [0.0]).iloc[0]
+        reach = 1.5 * np.nanmax(np.abs([at_zero["j_c_p"], at_zero["j_c_ap"]])) / 1e10
+        args.current = [-reach, reach, 61]
+    if args.field is None:
+        args.field = [-2 * args.anisotropy_field, 2 * args.anisotropy_field, 61]
+    axes = [Axis("start", ["P", "AP"]), _axis("field", args.field, "--field", "mT"),
+            _axis("current_density", args.current, "--current", "MA/cm^2")]
+    spec = ScanSpec(model, axes, chunk_size=args.chunk_size)
+    frame = run_scan(spec, out=args.out, **_execution(args))
+    fields = np.unique(frame["field"].to_numpy())
+    linear = critical_currents_linear(model.torque, layer, fields)
+    dynamic = critical_currents_dynamic(frame)
+    table = linear.merge(dynamic, on="field", suffixes=("_linear", "_dynamic"))
+    table.to_csv(args.out / "critical_currents.csv", index=False)
+    png = args.png or args.out / "phase_diagram.png"
+    figure = plot_state_map(frame, title=f"{model.parameters['preset']}: macrospin states", critical=linear)
+    figure.savefig(png, dpi=150)
+    at_zero = table.iloc[int(np.argmin(np.abs(table["field"].to_numpy())))]
+    print(f"{len(frame)} runs in {args.out}; figure {png}; critical currents {args.out / 'critical_currents.csv'}")
+    print(f"at B = {at_zero['field']:.4g} T: J_c(P) = {at_zero['j_c_p_linear']:.4g} A/m^2 (linear), "
+          f"{at_zero['j_c_p_dynamic']:.4g} (dynamic); J_c(AP) = {at_zero['j_c_ap_linear']:.4g} (linear), "
+          f"{at_zero['j_c_ap_dynamic']:.4g} (dynamic); grid step {np.diff(np.unique(frame['current_density']))[0]:.3g}")
+    return 0
+
+
+def _axis(name, triple, option, unit=None):
+    from .scan import Axis
+
+    low, high, num = triple
+    if num != int(num) or num < 1:
+        raise ValueError(f"{option}: NUM must be a positive integer, got {num:g}")
+    return Axis.linspace(name, low, high, int(num), unit=unit)
+
+
+def _phi_c_diagram(args):
+    from .plotting import plot_phi_c_curves, plot_phi_c_map
+    from .scan import PhiCModel, ScanSpec, run_scan
+
+    model = PhiCModel(preset=args.preset)
+    spec = ScanSpec(model, [_axis("F1.beta", args.beta1, "--beta1"), _axis("F1|N.gamma", args.gamma1, "--gamma1")],
+                    chunk_size=args.chunk_size)
+    frame = run_scan(spec, out=args.out, **_execution(args))
+    png = args.png or args.out / "phase_diagram.png"
+    plot_phi_c_map(frame).savefig(png, dpi=150)
+    curves = args.out / "phi_c_curves.png"
+    plot_phi_c_curves(frame).savefig(curves, dpi=150)
+    found = np.isfinite(frame["phi_c"]).sum()
+    print(f"{len(frame)} points in {args.out} ({found} with a zero phi_c in (0, pi)); figures {png}, {curves}")
+    return 0
+
+
+def _plot(args):
+    from .plotting import plot_state_map, plot_value_map
+    from .scan import load_scan
+
+    frame = load_scan(args.directory, allow_partial=args.partial)
+    for column in (args.x, args.y, args.color):
+        if column not in frame.columns:
+            raise ValueError(f"no column {column!r} in {args.directory} (columns: {', '.join(frame.columns)})")
+    facet = args.facet if args.facet in frame.columns else None
+    categorical = not np.issubdtype(frame[args.color].dtype, np.number) or frame[args.color].dtype == bool
+    if categorical:
+        figure = plot_state_map(frame, args.x, args.y, color=args.color, facet=facet)
+    else:
+        figure = plot_value_map(frame, args.x, args.y, args.color, facet=facet)
+    figure.savefig(args.output, dpi=150)
+    print(f"figure {args.output}")
+    return 0
+
+
+def _presets(args):
+    from . import presets
+    from .materials import INTERFACES, MATERIALS
+
+    print("stacks (--preset, [model] preset):")
+    for name, description in presets.available().items():
+        print(f"  {name:18s} {description}")
+    print("materials:")
+    for name, material in MATERIALS.items():
+        beta = f", beta = {material.beta:g}" if hasattr(material, "beta") else ""
+        print(f"  {name:18s} rho* = {material.rho_star * 1e8:g} uOhm cm{beta}, l_sf = {material.l_sf * 1e9:g} nm")
+    print("interfaces:")
+    for name, interface in INTERFACES.items():
+        print(f"  {name:18s} R* = {interface.r_star * 1e15:g} fOhm m^2, gamma = {interface.gamma:g}, "
+              f"G_mix = ({interface.g_mix.real * 1e-15:g} + {interface.g_mix.imag * 1e-15:g}i) 1e15 S/m^2")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

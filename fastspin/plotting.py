@@ -1,0 +1,244 @@
+"""Matplotlib figures of fastspin results: state maps, value maps (phi_c), torque versus angle.
+
+Matplotlib is imported only when a figure is drawn (it is an optional dependency: ``fastspin[plot]``).
+Figures are built with :class:`matplotlib.figure.Figure` (no pyplot state, no GUI backend needed),
+so they can be saved from scripts and servers; in a notebook they display as the last expression.
+Axes are labelled with quantity and unit; values are shown in readable units (nm, mT, MA/cm^2,
+degrees) while the data stay in SI.
+"""
+import math
+import re
+
+import numpy as np
+
+#: column-name rules -> (label template, display unit, factor from SI to the display unit); the
+#: template's ``{0}`` is the pattern's first group (a layer or interface name).
+_DISPLAY = [
+    (r"^current_density$", "current density J", "MA/cm$^2$", 1e-10),
+    (r"^field$", "applied field B", "mT", 1e3),
+    (r"^field_([yz])$", "applied field $B_{0}$", "mT", 1e3),
+    (r"^anisotropy_field$", "anisotropy field $B_k$", "mT", 1e3),
+    (r"^phi$", r"angle $\varphi$", "deg", 180.0 / math.pi),
+    (r"^phi_c$", r"zero $\varphi_c$ of the torque", "deg", 180.0 / math.pi),
+    (r"^phi_g$", r"angle $\varphi_g$ of the accumulation", "deg", 180.0 / math.pi),
+    (r"^(.+)\.thickness$", "thickness of {0}", "nm", 1e9),
+    (r"^(.+)\.l_sf$", "spin-diffusion length of {0}", "nm", 1e9),
+    (r"^(.+)\.r_star$", "$R^*$ of {0}", r"f$\Omega$ m$^2$", 1e15),
+    (r"^(.+)\.rho_star$", r"$\rho^*$ of {0}", r"$\mu\Omega$ cm", 1e8),
+    (r"^(.+)\.beta$", r"bulk spin asymmetry $\beta$ of {0}", "", 1.0),
+    (r"^(.+)\.gamma$", r"interface spin asymmetry $\gamma$ of {0}", "", 1.0),
+    (r"^(.+)\.g_mix(?:_real|_imag)?$", "mixing conductance of {0}", "1e15 S/m$^2$", 1e-15),
+    (r"^alpha$", r"Gilbert damping $\alpha$", "", 1.0),
+    (r"^temperature$", "temperature", "K", 1.0),
+    (r"^ms$", "saturation magnetization $M_s$", "kA/m", 1e-3),
+    (r"^j_c_(?:p|ap)(?:_linear|_dynamic)?$", "critical current density", "MA/cm$^2$", 1e-10),
+    (r"^switching_time$", "switching time", "ns", 1e9),
+    (r"^frequency$", "precession frequency", "GHz", 1e-9),
+    (r"^(tau_phi|tau_x|a|b)$", "{0}", r"$\hbar I_0/|e|$", 1.0),
+]
+
+#: fixed colours of the dynamic states (others get the next colours of the tab10 cycle).
+STATE_COLORS = {
+    "parallel": "#1f77b4",
+    "antiparallel": "#d62728",
+    "canted": "#ff7f0e",
+    "in_plane_precession": "#2ca02c",
+    "out_of_plane_precession": "#9467bd",
+}
+_EXTRA_COLORS = ["#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
+
+
+def display(column):
+    """``(label, factor)``: axis label with unit for ``column`` and the factor from SI to it."""
+    for pattern, quantity, unit, factor in _DISPLAY:
+        match = re.search(pattern, column)
+        if match:
+            label = quantity.replace("{0}", match.group(1)) if match.groups() else quantity
+            return (f"{label} ({unit})" if unit else label), factor
+    return column, 1.0
+
+
+def _grid(frame, x, y, value):
+    """Values of column ``value`` on the (x, y) grid of a product scan: xs, ys, Z[len(ys), len(xs)]."""
+    xs, ys = np.unique(frame[x].to_numpy()), np.unique(frame[y].to_numpy())
+    if len(xs) * len(ys) != len(frame):
+        raise ValueError(
+            f"the frame has {len(frame)} rows, not one per ({x}, {y}) pair ({len(xs)} x {len(ys)}): "
+            "another column varies too; select rows first (or use a facet)"
+        )
+    z = np.full((len(ys), len(xs)), np.nan, dtype=object if value is None else float)
+    ix = np.searchsorted(xs, frame[x].to_numpy())
+    iy = np.searchsorted(ys, frame[y].to_numpy())
+    return xs, ys, ix, iy, z
+
+
+def _edges(centres):
+    """Cell edges for pcolormesh around (possibly uneven) cell centres."""
+    centres = np.asarray(centres, dtype=float)
+    if len(centres) == 1:
+        return np.array([centres[0] - 0.5, centres[0] + 0.5])
+    middle = 0.5 * (centres[1:] + centres[:-1])
+    return np.concatenate([[2 * centres[0] - middle[0]], middle, [2 * centres[-1] - middle[-1]]])
+
+
+def _figure(n_panels, width=5.0, height=4.2):
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(width * n_panels, height), layout="constrained")
+    return figure, [figure.add_subplot(1, n_panels, k + 1) for k in range(n_panels)]
+
+
+def _facets(frame, facet):
+    if facet is None or facet not in frame.columns:
+        return [(None, frame)]
+    order = {"P": 0, "AP": 1}
+    values = sorted(frame[facet].unique(), key=lambda v: (order.get(v, 2), str(v)))
+    return [(value, frame[frame[facet] == value]) for value in values]
+
+
+def plot_state_map(frame, x="current_density", y="field", color="state", facet="start", title=None,
+                   critical=None):
+    """Categorical map of ``color`` (the dynamic state) over (``x``, ``y``), one panel per ``facet``.
+
+    With the default ``facet="start"`` the panels show the runs started from P and from AP side
+    by side, so bistable (hysteretic) regions are those whose colours differ between the panels.
+    ``critical``: a frame of :func:`fastspin.scan.phase.critical_currents_linear` (columns
+    ``field``, ``j_c_p``, ``j_c_ap``), drawn as dashed lines on the P and AP panels (needs
+    ``x="current_density"``, ``y="field"``).  Returns the matplotlib ``Figure``.
+    """
+    from matplotlib.patches import Patch
+
+    states = list(dict.fromkeys(sorted(frame[color].astype(str).unique(), key=_state_order)))
+    extra = iter(_EXTRA_COLORS)
+    colors = {s: STATE_COLORS.get(s) or next(extra, "#000000") for s in states}
+    code = {s: k for k, s in enumerate(states)}
+    from matplotlib.colors import BoundaryNorm, ListedColormap
+
+    cmap = ListedColormap([colors[s] for s in states])
+    norm = BoundaryNorm(np.arange(len(states) + 1) - 0.5, len(states))
+    panels = _facets(frame, facet)
+    figure, axes = _figure(len(panels))
+    xlabel, xf = display(x)
+    ylabel, yf = display(y)
+    for ax, (value, part) in zip(axes, panels):
+        xs, ys, ix, iy, z = _grid(part, x, y, None)
+        codes = np.full(z.shape, np.nan)
+        codes[iy, ix] = [code[s] for s in part[color].astype(str)]
+        ax.pcolormesh(_edges(xs * xf), _edges(ys * yf), codes, cmap=cmap, norm=norm, shading="flat")
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+        if value is not None:
+            ax.set_title(f"start from {value}" if facet == "start" else f"{facet} = {value}")
+        if critical is not None and value in ("P", "AP"):
+            ax.plot(critical[f"j_c_{value.lower()}"] * xf, critical["field"] * yf, "k--", linewidth=1.2)
+    handles = [Patch(facecolor=colors[s], label=s.replace("_", " ")) for s in states]
+    if critical is not None:
+        from matplotlib.lines import Line2D
+
+        handles.append(Line2D([], [], color="black", linestyle="--", label="linear stability $J_c$"))
+    figure.legend(handles=handles, loc="outside right center", title=color, frameon=False)
+    if title:
+        figure.suptitle(title)
+    return figure
+
+
+def _state_order(state):
+    known = list(STATE_COLORS)
+    return (known.index(state) if state in known else len(known), state)
+
+
+def plot_value_map(frame, x, y, color, facet=None, title=None, cmap="viridis", missing="no value"):
+    """Continuous map of column ``color`` over (``x``, ``y``) with a colour bar (e.g. ``phi_c``).
+
+    NaN cells (e.g. no zero of the torque inside (0, pi)) are drawn light grey and named
+    ``missing`` in the legend.  Returns the ``Figure``.
+    """
+    from matplotlib.patches import Patch
+
+    panels = _facets(frame, facet)
+    figure, axes = _figure(len(panels))
+    xlabel, xf = display(x)
+    ylabel, yf = display(y)
+    clabel, cf = display(color)
+    values = frame[color].to_numpy(dtype=float) * cf
+    finite = values[np.isfinite(values)]
+    vmin, vmax = (finite.min(), finite.max()) if finite.size else (0.0, 1.0)
+    mesh = None
+    for ax, (value, part) in zip(axes, panels):
+        xs, ys, ix, iy, z = _grid(part, x, y, color)
+        z[iy, ix] = part[color].to_numpy(dtype=float) * cf
+        ax.set_facecolor("#dddddd")
+        mesh = ax.pcolormesh(_edges(xs * xf), _edges(ys * yf), np.ma.masked_invalid(z), cmap=cmap,
+                             vmin=vmin, vmax=vmax, shading="flat")
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+        if value is not None:
+            ax.set_title(f"{facet} = {value}")
+    figure.colorbar(mesh, ax=axes, label=clabel)
+    if not np.all(np.isfinite(values)):
+        axes[-1].legend(handles=[Patch(facecolor="#dddddd", label=missing)], loc="best", fontsize="small")
+    if title:
+        figure.suptitle(title)
+    return figure
+
+
+def plot_phi_c_map(frame, x="F1|N.gamma", y="F1.beta", title="Zero $\\varphi_c$ of the in-plane torque"):
+    """The phi_c map (Barnas et al. 2005, Fig. 5 inset), NaN cells labelled "no zero in (0, pi)"."""
+    return plot_value_map(frame, x, y, "phi_c", title=title, missing="no zero in (0, $\\pi$)")
+
+
+def plot_phi_c_curves(frame, x="F1|N.gamma", curves="F1.beta", max_curves=6,
+                      title="Zero $\\varphi_c$ of the in-plane torque (Barnas et al. 2005, Fig. 5 inset)"):
+    """phi_c versus ``x`` with one line per value of ``curves`` (the layout of the paper's inset).
+
+    At most ``max_curves`` evenly chosen values of ``curves`` are drawn; gaps are where the torque
+    has no zero inside (0, pi).
+    """
+    figure, (ax,) = _figure(1, width=6.0)
+    xlabel, xf = display(x)
+    clabel, _ = display(curves)
+    values = np.unique(frame[curves].to_numpy())
+    chosen = values[np.unique(np.linspace(0, len(values) - 1, min(max_curves, len(values))).round().astype(int))]
+    for value in chosen:
+        part = frame[frame[curves] == value].sort_values(x)
+        ax.plot(part[x] * xf, np.degrees(part["phi_c"]), label=f"{value:g}")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(display("phi_c")[0])
+    ax.set_ylim(0.0, 180.0)
+    ax.legend(title=clabel, fontsize="small")
+    ax.set_title(title, fontsize="medium")
+    return figure
+
+
+def plot_torque_vs_angle(frame, title=None):
+    """tau_phi and tau_x versus phi (Barnas et al. 2005, Figs 2-5) from ``torque_vs_angle``."""
+    figure, (ax,) = _figure(1, width=6.0)
+    phi_deg = frame["phi"].to_numpy() * 180.0 / math.pi
+    ax.plot(phi_deg, frame["tau_phi"], label=r"$\tau_\varphi$ (in plane)")
+    ax.plot(phi_deg, frame["tau_x"], label=r"$\tau_x$ (out of plane)", linestyle="--")
+    ax.axhline(0.0, color="black", linewidth=0.6)
+    ax.set_xlim(0.0, 180.0)
+    ax.set_xlabel(r"angle $\varphi$ between the net spins (deg)")
+    ax.set_ylabel(r"torque ($\hbar I_0/|e|$)")
+    ax.legend()
+    if title:
+        ax.set_title(title)
+    return figure
+
+
+def plot_critical_currents(linear, dynamic=None, title="Critical currents"):
+    """Critical currents of P and AP versus field: linear stability (lines), dynamic map (markers)."""
+    figure, (ax,) = _figure(1, width=6.0)
+    bf = display("field")[1]
+    jlabel, jf = display("j_c_p")
+    for state, colour in (("p", STATE_COLORS["parallel"]), ("ap", STATE_COLORS["antiparallel"])):
+        ax.plot(linear["field"] * bf, linear[f"j_c_{state}"] * jf, color=colour,
+                label=f"{state.upper()}: linear stability")
+        if dynamic is not None:
+            ax.plot(dynamic["field"] * bf, dynamic[f"j_c_{state}"] * jf, "o", color=colour, markersize=3,
+                    label=f"{state.upper()}: dynamic map")
+    ax.set_xlabel(display("field")[0])
+    ax.set_ylabel(f"critical current density ({jlabel.split('(')[-1]}")
+    ax.legend()
+    ax.set_title(title)
+    return figure

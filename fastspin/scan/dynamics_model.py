@@ -1,0 +1,180 @@
+"""The ``"dynamics"`` scan model: macrospin LLGS outcomes over current, field and layer parameters.
+
+The free layer is the thin magnet (F2) of a preset stack, driven by that stack's transport torque
+tabulated once (``a_n(theta)``, ``b_n(theta)`` from :func:`fastspin.torque_vs_angle`, interpolated
+in the kernel by :class:`fastspin.dynamics.TabulatedTorque`), or by a constant Slonczewski torque
+(``torque = "constant"``).  Geometry: easy axis and fixed-layer magnetization ``p`` along x, thin
+film normal to z (``demag = (0, 0, 1)`` by default), applied field ``(field, field_y, field_z)``.
+
+Each point starts from the parallel (``start = "P"``: ``m0 = p`` tilted by ``tilt`` in the plane)
+or the antiparallel state (``"AP"``: ``m0 = -p`` tilted likewise); a scan over both starts exposes
+bistability.  Besides the outcomes of :func:`fastspin.dynamics.simulate` (``state``, ``mx, my, mz``,
+``switching_time``, ``frequency``, ...) each row has ``deviation_ratio``: the energy above the
+start state at the end over that at the start, ``[E(m_end) - E(m_s)] / [E(m0) - E(m_s)]``, with the
+field-like torque counted as the field ``b_J p`` it is, and ``start_stable`` (the run stayed on the
+start side, ``m_end . m_s > 0``, and ``deviation_ratio < 1``).  In the linear regime the energy
+above a state grows or decays as ``exp(trace * t)`` of the linearised LLGS, so ``start_stable``
+changes exactly where the linear stability threshold is (see
+:func:`fastspin.scan.phase.critical_currents_linear`), whatever the duration: unlike the final
+``state``, it is not biased by the time an instability takes to grow.
+"""
+import math
+
+import numpy as np
+
+from ..conventions import stt_field_tesla
+from .errors import SpecError
+from .model import AxisInfo, Model
+from .models import _STACK_SCHEMA, read_parameters
+from .stacks import build_stack, preset_name
+
+TORQUES = ("transport", "constant")
+
+AXES = {
+    "start": AxisInfo(kind="category", categories=("P", "AP"), description="initial state"),
+    "current_density": AxisInfo("current_density", description="charge current density J (> 0 along +x)"),
+    "field": AxisInfo("field", description="applied field along the easy axis and p"),
+    "field_y": AxisInfo("field", description="applied field along y (in plane, transverse)"),
+    "field_z": AxisInfo("field", description="applied field along z (film normal)"),
+    "alpha": AxisInfo(check="nonnegative", description="Gilbert damping"),
+    "anisotropy_field": AxisInfo("field", description="uniaxial anisotropy field B_k"),
+    "ms": AxisInfo("magnetization", check="positive", description="saturation magnetization"),
+}
+
+SCHEMA = dict(
+    _STACK_SCHEMA,
+    torque=("string", None, "transport"),
+    efficiency=("number", "dimensionless", 1.0),
+    ms=("positive", "magnetization", 1.44e6),
+    thickness=("positive", "length", None),
+    alpha=("nonnegative", "dimensionless", 0.01),
+    anisotropy_field=("number", "field", 0.05),
+    demag=("vector", "dimensionless", (0.0, 0.0, 1.0)),
+    duration=("positive", "time", 20e-9),
+    dt=("positive", "time", 1e-12),
+    tilt=("positive", "angle", 0.02),
+    n_angles=("integer", None, 181),
+)
+
+
+class DynamicsModel(Model):
+    """Macrospin LLGS outcomes (see the module docstring); parameters as in ``[model]`` tables.
+
+    Parameters (SI): ``preset`` and ``overrides`` (the stack whose torque drives the layer),
+    ``torque`` (``"transport"`` or ``"constant"`` with ``efficiency``), ``ms`` (A/m, default Co
+    1.44e6), ``thickness`` (m; default the stack's F2 thickness), ``alpha`` (0.01),
+    ``anisotropy_field`` (T, 0.05), ``demag`` (0, 0, 1), ``duration`` (s, 20e-9), ``dt`` (s, 1e-12),
+    ``tilt`` (rad, 0.02, initial in-plane tilt away from P or AP), ``n_angles`` (181, table size).
+    """
+
+    kind = "dynamics"
+    default_chunk_size = 8192
+
+    def __init__(self, **parameters):
+        values = read_parameters(parameters, SCHEMA)
+        if values["torque"] not in TORQUES:
+            raise SpecError("model.torque", f"must be one of {', '.join(TORQUES)}, got {values['torque']!r}")
+        if values["n_angles"] < 16:
+            raise SpecError("model.n_angles", f"needs at least 16 angles, got {values['n_angles']}")
+        values["preset"] = preset_name(values["preset"])
+        stack = build_stack(values["preset"], values["overrides"])
+        if values["thickness"] is None:
+            values["thickness"] = float(stack.compile().thickness[stack.layer_index(stack.magnet_names[-1])])
+        steps = values["duration"] / values["dt"]
+        if abs(steps - round(steps)) > 1e-9 * steps:
+            raise SpecError("model.duration", f"must be a whole number of steps dt ({values['dt']} s)")
+        self.parameters = values
+        self.torque = self._torque_table(stack) if values["torque"] == "transport" else "constant"
+
+    def _torque_table(self, stack):
+        from ..dynamics import TabulatedTorque
+        from ..transport import torque_vs_angle
+
+        angles = np.linspace(0.0, math.pi, self.parameters["n_angles"])
+        return TabulatedTorque.from_frame(torque_vs_angle(stack, angles))
+
+    @classmethod
+    def from_dict(cls, description):
+        return cls(**{k: v for k, v in description.items() if k != "kind"})
+
+    def axis_info(self, name):
+        if name not in AXES:
+            raise ValueError(f"unknown axis {name!r} (this model accepts: {', '.join(AXES)})")
+        return AXES[name]
+
+    def to_dict(self):
+        out = {"kind": self.kind}
+        for key, value in self.parameters.items():
+            out[key] = list(value) if isinstance(value, tuple) else value
+        return out
+
+    def layer(self, points=None):
+        """The :class:`~fastspin.dynamics.FreeLayer` (per-point values where ``points`` has them)."""
+        from ..dynamics import FreeLayer
+
+        points = points or {}
+        p = self.parameters
+        return FreeLayer(
+            points.get("ms", p["ms"]), p["thickness"], points.get("alpha", p["alpha"]),
+            anisotropy_field=points.get("anisotropy_field", p["anisotropy_field"]),
+            easy_axis=(1.0, 0.0, 0.0), demag=p["demag"],
+        )
+
+    def _factors(self, theta):
+        """Damping-like and field-like efficiencies at angle ``theta`` (the kernel's eta)."""
+        if self.torque == "constant":
+            return self.parameters["efficiency"], 0.0
+        return float(self.torque.efficiency(theta)), float(self.torque.field_like_efficiency(theta))
+
+    def __call__(self, points):
+        from ..dynamics import simulate
+
+        p = self.parameters
+        n = len(points["point"])
+        start = np.asarray(points.get("start", np.full(n, "P")))
+        sign = np.where(start == "AP", -1.0, 1.0)
+        zeros = np.zeros(n)
+        field = np.stack([points.get("field", zeros), points.get("field_y", zeros), points.get("field_z", zeros)], 1)
+        current = points.get("current_density", zeros)
+        m0 = np.stack([sign * math.cos(p["tilt"]), np.full(n, math.sin(p["tilt"])), zeros], axis=1)
+        layer = self.layer(points)
+        efficiency = p["efficiency"] if self.torque == "constant" else 1.0
+        frame = simulate(layer, current_density=current, field=field, polarization=(1.0, 0.0, 0.0),
+                         torque=self.torque, efficiency=efficiency, m0=m0, duration=p["duration"], dt=p["dt"])
+        frame = frame.drop(columns=["current_density", "field_x", "field_y", "field_z"])
+        ratio = self._deviation_ratio(layer, field, current, sign, m0, frame[["mx", "my", "mz"]].to_numpy())
+        frame["deviation_ratio"] = ratio
+        frame["start_stable"] = (frame["mx"].to_numpy() * sign > 0) & (ratio < 1.0)
+        return frame
+
+    def _deviation_ratio(self, layer, field, current, sign, m0, m_end):
+        """``[E(m_end) - E(m_s)] / [E(m0) - E(m_s)]`` with the field-like torque as a field along p."""
+        p = self.parameters
+        ms = np.broadcast_to(np.asarray(layer.ms, dtype=float), sign.shape)
+        if self.torque == "constant":
+            b_like = np.zeros_like(sign)
+        else:
+            b_like = np.where(sign > 0, self._factors(0.0)[1], self._factors(math.pi)[1])
+        total = field.copy()
+        total[:, 0] += stt_field_tesla(current, ms, p["thickness"], b_like)
+        demag = layer.demag_field_factors() * np.ones((len(sign), 1))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (_energy_above(m_end, sign, total, layer.anisotropy_field, demag)
+                    / _energy_above(m0, sign, total, layer.anisotropy_field, demag))
+
+
+def _energy_above(m, sign, field, anisotropy_field, demag):
+    """``E(m) - E(s x)`` per ``Ms V`` (T) for the layer of :class:`DynamicsModel` (easy axis x).
+
+    With ``q = m_y^2 + m_z^2`` and ``m_x - s = -s q / (1 + |m_x|)`` (same side), the energy of
+    :meth:`fastspin.dynamics.FreeLayer.energy_per_ms_volume` differs from its value at ``s x`` by
+    ``-B_x (m_x - s) - B_y m_y - B_z m_z + (B_k - D_x) q / 2 + (D_y m_y^2 + D_z m_z^2) / 2``
+    (``D_i = mu0 Ms N_i``), written without the cancellation of subtracting two energies.
+    """
+    mx, my, mz = m[:, 0], m[:, 1], m[:, 2]
+    q = my * my + mz * mz
+    same_side = mx * sign > 0
+    dx = np.where(same_side, -sign * q / (1.0 + np.abs(mx)), mx - sign)
+    return (-field[:, 0] * dx - field[:, 1] * my - field[:, 2] * mz
+            + 0.5 * (anisotropy_field - demag[:, 0]) * q
+            + 0.5 * (demag[:, 1] * my * my + demag[:, 2] * mz * mz))
