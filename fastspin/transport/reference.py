@@ -12,7 +12,8 @@ and solving for node accumulations, every layer keeps the constants of its gener
 imposed one by one: particle-current continuity on both sides of Eq. 33, Eq. 34 on both sides, and the
 transverse Eqs 35-36 on the N side (``e^2 j^{F->N} = ...``, flowing from F into N); an N/N contact
 has continuity of ``mu0``, ``g``, ``j0`` and ``j``.  One more row fixes the current in the left lead
-(``e^2 j0 = 1``) and one the gauge (``G = 0`` in the left lead).  Dense ``numpy.linalg.solve``.
+(``e^2 j0 = 1``) and one the gauge (``G = 0`` in the left lead).  Rows and columns are equilibrated,
+then a dense ``numpy.linalg.solve``.
 """
 from __future__ import annotations
 
@@ -29,9 +30,11 @@ def _frame(s):
     return e1, np.cross(s, e1)
 
 
-def solve_reference(c: CompiledStack, layer_params=None, iface_params=None, directions=None):
-    """Solve one configuration; returns a dict with ``torque`` (nF, 3, normalised by hbar I0/|e|),
-    ``resistance_area`` (Ohm m^2), ``particle_current`` per layer (e^2 j0, should all be 1),
+def solve_reference(c: CompiledStack, layer_params=None, iface_params=None, directions=None, current=1.0):
+    """Solve one configuration driven by ``e^2 j0 = current``.
+
+    Returns a dict with ``torque`` (nF, 3; per hbar I0/|e| when ``current = 1``, scaling with it),
+    ``resistance_area`` (Ohm m^2), ``particle_current`` per layer (``e^2 j0 / current``, should all be 1),
     ``g_nodes`` (N-side accumulation at each contact, per e^2 j0), ``j_left``/``j_right`` (spin
     current vectors at both sides of each contact, N side or ``s`` times the F-side longitudinal one)."""
     rho, beta, lsf, thick = (c.rho_star, c.beta, c.l_sf, c.thickness) if layer_params is None else layer_params
@@ -132,14 +135,17 @@ def solve_reference(c: CompiledStack, layer_params=None, iface_params=None, dire
         eq3536 = -2.0 * (gre[k] * g_perp + gim[k] * s_cross_g)  # (3, n_unknown), Eqs 35-36
         for e in (e1, e2):
             add(e @ nl[3] - sign * (e @ eq3536))
-    current = np.zeros(n_unknown)
-    current[:] = layer_rows(0, "right")[2]
-    add(current, 1.0)
+    current_row = layer_rows(0, "right")[2]
+    add(current_row, current)
     gauge = np.zeros(n_unknown)
     gauge[offsets[0] + 1] = 1.0
     add(gauge, 0.0)
     a = np.array(rows)
-    x = np.linalg.solve(a, np.array(rhs))
+    # equilibrate rows and columns (unknowns and equations span ~30 decades in SI) before the dense solve
+    row_scale = 1.0 / np.max(np.abs(a), axis=1)
+    a = a * row_scale[:, None]
+    col_scale = 1.0 / np.max(np.abs(a), axis=0)
+    x = np.linalg.solve(a * col_scale, np.array(rhs) * row_scale) * col_scale
 
     torque = []
     g_nodes, j_left, j_right = [], [], []
@@ -165,14 +171,14 @@ def solve_reference(c: CompiledStack, layer_params=None, iface_params=None, dire
         if k < n - 1:
             jr = j_right[k]
             tau -= jr - s * (s @ jr)
-        torque.append(-0.5 * tau)  # tau / (hbar I0/|e|) = (1/2)(jL - jR) e^2/(e^2 j0) / (-1)
+        torque.append(-0.5 * tau)  # in units of hbar/e^2 per unit u; normalised by hbar I0/|e| when current = 1
     particle = [layer_rows(k, "right" if k < n - 1 else "left")[2] @ x for k in range(n)]
     g_left_lead = x[offsets[0] + 1]
     g_right_lead = x[offsets[n - 1] + 1]
     return {
         "torque": np.array(torque),
-        "resistance_area": g_left_lead - g_right_lead,  # bulk lines of the two leads extrapolated to xi = 0
-        "particle_current": np.array(particle),
+        "resistance_area": (g_left_lead - g_right_lead) / current,  # leads' bulk lines extrapolated to xi = 0
+        "particle_current": np.array(particle) / current,
         "g_nodes": np.array(g_nodes),
         "j_left": np.array(j_left),
         "j_right": np.array(j_right),
