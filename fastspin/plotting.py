@@ -58,18 +58,17 @@ def display(column):
     return column, 1.0
 
 
-def _grid(frame, x, y, value):
-    """Values of column ``value`` on the (x, y) grid of a product scan: xs, ys, Z[len(ys), len(xs)]."""
+def _grid(frame, x, y, values):
+    """``values`` (one per row) on the (x, y) grid of a product scan: xs, ys, Z[len(ys), len(xs)]."""
     xs, ys = np.unique(frame[x].to_numpy()), np.unique(frame[y].to_numpy())
     if len(xs) * len(ys) != len(frame):
         raise ValueError(
             f"the frame has {len(frame)} rows, not one per ({x}, {y}) pair ({len(xs)} x {len(ys)}): "
             "another column varies too; select rows first (or use a facet)"
         )
-    z = np.full((len(ys), len(xs)), np.nan, dtype=object if value is None else float)
-    ix = np.searchsorted(xs, frame[x].to_numpy())
-    iy = np.searchsorted(ys, frame[y].to_numpy())
-    return xs, ys, ix, iy, z
+    z = np.full((len(ys), len(xs)), np.nan)
+    z[np.searchsorted(ys, frame[y].to_numpy()), np.searchsorted(xs, frame[x].to_numpy())] = values
+    return xs, ys, z
 
 
 def _edges(centres):
@@ -106,13 +105,14 @@ def plot_state_map(frame, x="current_density", y="field", color="state", facet="
     ``field``, ``j_c_p``, ``j_c_ap``), drawn as dashed lines on the P and AP panels (needs
     ``x="current_density"``, ``y="field"``).  Returns the matplotlib ``Figure``.
     """
+    from matplotlib.colors import BoundaryNorm, ListedColormap
+    from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    states = list(dict.fromkeys(sorted(frame[color].astype(str).unique(), key=_state_order)))
+    states = sorted(frame[color].astype(str).unique(), key=_state_order)
     extra = iter(_EXTRA_COLORS)
     colors = {s: STATE_COLORS.get(s) or next(extra, "#000000") for s in states}
     code = {s: k for k, s in enumerate(states)}
-    from matplotlib.colors import BoundaryNorm, ListedColormap
 
     cmap = ListedColormap([colors[s] for s in states])
     norm = BoundaryNorm(np.arange(len(states) + 1) - 0.5, len(states))
@@ -121,9 +121,7 @@ def plot_state_map(frame, x="current_density", y="field", color="state", facet="
     xlabel, xf = display(x)
     ylabel, yf = display(y)
     for ax, (value, part) in zip(axes, panels):
-        xs, ys, ix, iy, z = _grid(part, x, y, None)
-        codes = np.full(z.shape, np.nan)
-        codes[iy, ix] = [code[s] for s in part[color].astype(str)]
+        xs, ys, codes = _grid(part, x, y, [code[s] for s in part[color].astype(str)])
         ax.pcolormesh(_edges(xs * xf), _edges(ys * yf), codes, cmap=cmap, norm=norm, shading="flat")
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
@@ -133,8 +131,6 @@ def plot_state_map(frame, x="current_density", y="field", color="state", facet="
             ax.plot(critical[f"j_c_{value.lower()}"] * xf, critical["field"] * yf, "k--", linewidth=1.2)
     handles = [Patch(facecolor=colors[s], label=s.replace("_", " ")) for s in states]
     if critical is not None:
-        from matplotlib.lines import Line2D
-
         handles.append(Line2D([], [], color="black", linestyle="--", label="linear stability $J_c$"))
     figure.legend(handles=handles, loc="outside right center", title=color, frameon=False)
     if title:
@@ -165,8 +161,7 @@ def plot_value_map(frame, x, y, color, facet=None, title=None, cmap="viridis", m
     vmin, vmax = (finite.min(), finite.max()) if finite.size else (0.0, 1.0)
     mesh = None
     for ax, (value, part) in zip(axes, panels):
-        xs, ys, ix, iy, z = _grid(part, x, y, color)
-        z[iy, ix] = part[color].to_numpy(dtype=float) * cf
+        xs, ys, z = _grid(part, x, y, part[color].to_numpy(dtype=float) * cf)
         ax.set_facecolor("#dddddd")
         mesh = ax.pcolormesh(_edges(xs * xf), _edges(ys * yf), np.ma.masked_invalid(z), cmap=cmap,
                              vmin=vmin, vmax=vmax, shading="flat")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import SpecError
+from .units import si_unit
 
 #: Axis-value checks a model may ask for, and the phrase used in error messages.
 CHECKS = {
@@ -53,7 +54,11 @@ class AxisInfo:
         array = np.asarray(values, dtype=complex if self.kind == "complex" else float)
         bad = _violations(array, self.check)
         if bad.size:
-            raise ValueError(f"value {array[bad[0]]!r} in the grid: values must {CHECKS[self.check]}")
+            value = array[bad[0]]
+            shown = f"{value.real:g}{value.imag:+g}j" if self.kind == "complex" else f"{value:g}"
+            unit = si_unit(self.dimension)
+            raise ValueError(f"value {shown}{' ' + unit if unit != '1' else ''} in the grid: "
+                             f"values must {CHECKS[self.check]}")
         return array
 
 
