@@ -28,7 +28,7 @@ class TransportResult:
     """Arrays of a batch solve (``n`` points, ``nF`` magnets, ``nn = L-1`` contacts), all per unit ``e^2 j0``.
 
     ``torque[i, m]``: normalised torque (per ``hbar I0/|e|``) on magnet ``m`` (order of ``stack.magnet_names``);
-    ``resistance_area[i]`` (Ohm m^2, the leads' bulk excluded); ``directions[i, l]`` the unit net spins used;
+    ``resistance_area[i]`` (Ohm m^2, the leads' bulk excluded); :meth:`direction` the unit net spins used;
     optional ``dtorque`` (d torque / d phi of the rotated layer), ``g_nodes`` (Ohm m^2: accumulation
     ``g = -|e| J g_nodes`` in J for charge current density J), ``f_nodes`` (F-side longitudinal values, NaN at
     N/N contacts) and ``j_nodes`` (x-directed spin currents ``e^2 j / (e^2 j0)``, dimensionless).
@@ -36,13 +36,20 @@ class TransportResult:
 
     stack: Stack
     inputs: dict
-    directions: np.ndarray
+    n_points: int
+    varied_directions: dict  # layer index -> (n, 3) unit net spins set per point
     torque: np.ndarray
     resistance_area: np.ndarray
     dtorque: np.ndarray | None = None
     g_nodes: np.ndarray | None = None
     f_nodes: np.ndarray | None = None
     j_nodes: np.ndarray | None = None
+
+    def direction(self, layer: int) -> np.ndarray:
+        """Unit net spin of layer ``layer`` at every point, shape (n, 3)."""
+        if layer in self.varied_directions:
+            return self.varied_directions[layer]
+        return np.broadcast_to(self.stack.compile().direction[layer], (self.n_points, 3))
 
 
 # ---------------------------------------------------------------------------- inputs
@@ -160,13 +167,15 @@ def _magnet_pair(stack: Stack, free, reference):
 
 # ---------------------------------------------------------------------------- solve
 def solve(stack: Stack, params: dict | None = None, *, grid: bool = False, free: str | None = None,
-          reference: str | None = None, derivative: bool = False, nodes: bool = False) -> TransportResult:
+          reference: str | None = None, derivative: bool = False, nodes: bool = False,
+          accumulation: bool = False) -> TransportResult:
     """Batch solve of the boundary-value problem over named parameters (see :mod:`fastspin.stack`).
 
     ``params`` maps names to arrays broadcast together (or combined as a Cartesian product with
     ``grid=True``).  ``"phi"`` rotates the net spin of ``free`` (default: last magnet) away from that of
     ``reference`` (default: first magnet) by ``phi`` radians about :func:`rotation_axis`.
-    ``derivative=True`` adds ``d torque / d phi`` (needs ``phi``); ``nodes=True`` adds node data.
+    ``derivative=True`` adds ``d torque / d phi`` (needs ``phi``); ``nodes=True`` adds all node data,
+    ``accumulation=True`` only the N-side accumulations ``g_nodes``.
     """
     c = stack.compile()
     params = dict(params or {})
@@ -213,23 +222,22 @@ def solve(stack: Stack, params: dict | None = None, *, grid: bool = False, free:
     torque = np.empty((n, nf, 3))
     ra = np.empty(n)
     dtorque = np.empty((n if derivative else 0, nf, 3))
-    g_nodes = np.empty((n if nodes else 0, nn, 3))
+    g_nodes = np.empty((n if nodes or accumulation else 0, nn, 3))
     f_nodes = np.empty((n if nodes else 0, nn))
     j_nodes = np.empty((n if nodes else 0, nn, 3))
     kernels.solve_batch(c.kind, base_layer, base_iface, c.direction, np.array(ovr_field, np.int64),
                         np.array(ovr_index, np.int64), ovr_values_arr, np.array(dir_layer, np.int64),
                         dir_values_arr, rot_layer, axis, n, torque, ra, dtorque, g_nodes, f_nodes, j_nodes)
-    directions = np.broadcast_to(c.direction, (n, c.n_layers, 3)).copy() if dir_layer else np.broadcast_to(
-        c.direction, (n, c.n_layers, 3))
+    directions = {}
     for q, layer in enumerate(dir_layer):
         d = dir_values_arr[q]
-        directions[:, layer] = d / np.linalg.norm(d, axis=1, keepdims=True)
+        directions[layer] = d / np.linalg.norm(d, axis=1, keepdims=True)
     inputs = dict(flat)
     if rot_layer >= 0:
         inputs["_rotation_axis"] = axis
-    return TransportResult(stack, inputs, directions, torque, ra,
-                           dtorque if derivative else None,
-                           g_nodes if nodes else None, f_nodes if nodes else None, j_nodes if nodes else None)
+    return TransportResult(stack, inputs, n, directions, torque, ra,
+                           dtorque if derivative else None, g_nodes if nodes or accumulation else None,
+                           f_nodes if nodes else None, j_nodes if nodes else None)
 
 
 # ---------------------------------------------------------------------------- derived quantities
@@ -251,8 +259,8 @@ def decompose(result: TransportResult, free: str | None = None, reference: str |
     i_free, i_ref = _magnet_pair(stack, free, reference)
     m_free = stack.magnet_names.index(stack.names[i_free])
     tau = result.torque[:, m_free]
-    s = result.directions[:, i_free]
-    big_s = result.directions[:, i_ref]
+    s = result.direction(i_free)
+    big_s = result.direction(i_ref)
     if "_rotation_axis" in result.inputs:
         axis = np.broadcast_to(result.inputs["_rotation_axis"], s.shape)
         sin_phi = np.sin(result.inputs["phi"])
@@ -287,11 +295,11 @@ def accumulation_at_free_layer(result: TransportResult, free: str | None = None,
     i_free, i_ref = _magnet_pair(stack, free, reference)
     node = i_free - 1 if i_free > 0 else i_free
     g = -result.g_nodes[:, node]  # I0 > 0: g = -|e| J g_nodes with J > 0
-    big_s = result.directions[:, i_ref]
+    big_s = result.direction(i_ref)
     dec_axis = (np.broadcast_to(result.inputs["_rotation_axis"], g.shape) if "_rotation_axis" in result.inputs
                 else None)
     if dec_axis is None:
-        cross = np.cross(big_s, result.directions[:, i_free])
+        cross = np.cross(big_s, result.direction(i_free))
         with np.errstate(invalid="ignore", divide="ignore"):
             dec_axis = cross / np.linalg.norm(cross, axis=1, keepdims=True)
     e_y = np.cross(big_s, dec_axis)
@@ -318,6 +326,14 @@ def _input_columns(result: TransportResult) -> dict:
     return cols
 
 
+def _frame(cols: dict) -> pd.DataFrame:
+    """DataFrame of equal-length float columns built on one 2-D block (pandas would otherwise copy twice)."""
+    block = np.empty((len(cols), len(next(iter(cols.values())))))
+    for q, v in enumerate(cols.values()):
+        block[q] = v
+    return pd.DataFrame(block.T, columns=list(cols), copy=False)
+
+
 def evaluate(stack: Stack, params: dict | None = None, *, grid: bool = False, free: str | None = None,
              reference: str | None = None, current_density=None) -> pd.DataFrame:
     """Tidy table of a batch solve: one row per point, one column per input and output.
@@ -331,7 +347,7 @@ def evaluate(stack: Stack, params: dict | None = None, *, grid: bool = False, fr
     ``tau_x_per_area`` in N/m (torque per unit area, ``tau_norm * hbar J/|e|``).
     """
     free_name, ref_name = (stack.names[i] for i in _magnet_pair(stack, free, reference))
-    result = solve(stack, params, grid=grid, free=free_name, reference=ref_name, nodes=True)
+    result = solve(stack, params, grid=grid, free=free_name, reference=ref_name, accumulation=True)
     dec = decompose(result, free_name, ref_name)
     amplitude, phi_g = accumulation_at_free_layer(result, free_name, ref_name)
     cols = _input_columns(result)
@@ -340,7 +356,7 @@ def evaluate(stack: Stack, params: dict | None = None, *, grid: bool = False, fr
     for m, name in enumerate(stack.magnet_names):
         for q, comp in enumerate("xyz"):
             cols[f"torque_{name}_{comp}"] = result.torque[:, m, q]
-    frame = pd.DataFrame(cols)
+    frame = _frame(cols)
     if current_density is not None:
         j = np.broadcast_to(np.asarray(current_density, dtype=float), (len(frame),))
         if not np.all(np.isfinite(j)):
