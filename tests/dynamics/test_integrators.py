@@ -1,0 +1,87 @@
+"""RK4, RK45 and scipy's solve_ivp agree on a switching trajectory; traces are exact to the integrator."""
+import numpy as np
+import pytest
+from scipy.integrate import solve_ivp
+
+from fastspin.conventions import stt_field_tesla
+from fastspin.dynamics import FreeLayer, SlonczewskiTorque, simulate, trajectories
+
+from dynamics_reference import JIT, gilbert_rhs, load_fixture, thin_film_field, tilted
+
+MS, THICKNESS, ALPHA, BK = 8.0e5, 2e-9, 0.02, 0.02
+J = 6e11  # about 3.4 J_c (Slonczewski P = 0.4, alpha = 0.02): switches from P to AP
+FIELD = (0.005, 0.002, 0.0)
+M0 = tilted(0.05)
+
+
+def _reference(duration, samples):
+    a_j = stt_field_tesla(J, MS, THICKNESS, 1.0)
+
+    def rhs(_, m):
+        b = thin_film_field(m, ms=MS, field=FIELD, bk=BK)
+        return gilbert_rhs(m, alpha=ALPHA, b_eff=b, a_j=a_j * SlonczewskiTorque(0.4).efficiency(
+            np.arccos(np.clip(m[0], -1, 1))))
+
+    sol = solve_ivp(rhs, (0.0, duration), M0, method="DOP853", rtol=1e-12, atol=1e-14, t_eval=samples)
+    return sol.y.T
+
+
+def test_rk4_rk45_and_solve_ivp_agree_on_a_switching_trajectory():
+    layer = FreeLayer(MS, THICKNESS, ALPHA, anisotropy_field=BK)
+    duration = 2e-9 if JIT else 4e-10
+    kw = dict(current_density=J, field=FIELD, m0=M0, torque=SlonczewskiTorque(0.4), duration=duration)
+    t4, m4 = trajectories(layer, dt=0.05e-12, record_every=200, **kw)
+    t45, m45 = trajectories(layer, dt=10e-12, method="rk45", rtol=1e-11, atol=1e-13, **kw)
+    np.testing.assert_allclose(t4, t45, rtol=0, atol=1e-20)
+    m_ref = _reference(duration, t4)
+    assert m4[0, -1, 0] < -0.9 or not JIT  # it switched
+    err_rk4 = np.abs(m4[0] - m_ref).max()
+    err_rk45 = np.abs(m45[0] - m_ref).max()
+    assert err_rk4 < 1e-6 and err_rk45 < 1e-6 and np.abs(m4[0] - m45[0]).max() < 1e-6
+    if JIT:
+        measured = load_fixture("measured.json")
+        assert err_rk4 == pytest.approx(measured["switching_rk4_vs_solve_ivp"], rel=0.2)
+        assert err_rk45 == pytest.approx(measured["switching_rk45_vs_solve_ivp"], rel=0.2)
+    # the switching times of the three agree too
+    frame4 = simulate(layer, dt=0.05e-12, **kw)
+    frame45 = simulate(layer, dt=10e-12, method="rk45", rtol=1e-11, atol=1e-13, **kw)
+    if JIT:
+        assert abs(frame4.switching_time[0] - frame45.switching_time[0]) < 1e-15
+        assert frame45.accepted_steps[0] < frame4.shape[0] * duration / 0.05e-12 / 5
+        assert not frame45.integration_failed[0]
+
+
+def test_traces_are_the_simulated_steps():
+    layer = FreeLayer(MS, THICKNESS, ALPHA, anisotropy_field=BK)
+    kw = dict(current_density=[0.0, J, 2 * J], field=FIELD, m0=M0, duration=3e-10, dt=1e-12)
+    for method in ("rk4", "rk45", "heun"):
+        extra = {"temperature": 300.0, "seed": 3} if method == "heun" else {}
+        frame = simulate(layer if method != "heun" else FreeLayer(MS, THICKNESS, ALPHA, anisotropy_field=BK,
+                                                                   area=1e-16), method=method, **kw, **extra)
+        t, m = trajectories(layer if method != "heun" else FreeLayer(MS, THICKNESS, ALPHA, anisotropy_field=BK,
+                                                                      area=1e-16), method=method, **kw, **extra)
+        assert t.shape == (301,) and m.shape == (3, 301, 3)
+        np.testing.assert_array_equal(m[:, -1], frame[["mx", "my", "mz"]].to_numpy())
+        np.testing.assert_array_equal(m[:, 0], np.broadcast_to(M0, (3, 3)))
+        t5, m5 = trajectories(layer if method != "heun" else FreeLayer(MS, THICKNESS, ALPHA, anisotropy_field=BK,
+                                                                        area=1e-16),
+                              method=method, record_every=5, **kw, **extra)
+        np.testing.assert_array_equal(t5, t[::5])
+        if method != "rk45":  # rk45 lands on every sampling point: decimation changes no step of rk4/heun
+            np.testing.assert_array_equal(m5, m[:, ::5])
+
+
+def test_switching_time_is_the_interpolated_crossing_of_the_trace():
+    layer = FreeLayer(MS, THICKNESS, ALPHA, anisotropy_field=BK)
+    kw = dict(current_density=J, field=FIELD, m0=M0, duration=2e-9 if JIT else 5e-10, dt=1e-12,
+              torque=SlonczewskiTorque(0.4))
+    for threshold in (0.0, -0.5):
+        frame = simulate(layer, switch_threshold=threshold, **kw)
+        t, m = trajectories(layer, **kw)
+        c = m[0, :, 0] - threshold
+        k = int(np.argmax(c < 0))
+        if not JIT and k == 0:
+            continue
+        t_cross = t[k - 1] + (t[k] - t[k - 1]) * c[k - 1] / (c[k - 1] - c[k])
+        assert frame.switched[0]
+        assert frame.switching_time[0] == pytest.approx(t_cross, rel=1e-12)
