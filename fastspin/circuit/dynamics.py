@@ -131,7 +131,8 @@ def _batch_inputs(circuit, m0, voltage, min_sin_theta):
     m0 = np.asarray(m0, dtype=float)
     if m0.ndim not in (1, 2) or m0.shape[-1] != 3:
         raise ValueError(f"m0 must have shape (3,) or (n, 3), got {m0.shape}")
-    charge, flux = charge_flux_from_m(circuit.free_layer, np.atleast_2d(m0), min_sin_theta=min_sin_theta)
+    charge, flux = charge_flux_from_m(circuit.free_layer, np.atleast_2d(m0), min_sin_theta=min_sin_theta,
+                                      name="m0")
     if voltage is None:
         voltage = 0.0 if circuit.drive is None else circuit.drive.voltage
     elif circuit.drive is None:

@@ -53,7 +53,7 @@ class SpiceSettings:
     chgtol: float = 1e-18
     method: str = "trap"
     max_step: float | None = None
-    max_step_per_t0: float = 0.25
+    max_step_per_t0: float = 0.05
 
     def __post_init__(self):
         for name in ("reltol", "abstol", "vntol", "chgtol", "max_step_per_t0"):
@@ -160,7 +160,7 @@ def initial_state(circuit, m0, min_sin_theta=MIN_SIN_THETA):
     m0 = np.asarray(m0, dtype=float)
     if m0.shape != (3,):
         raise ValueError(f"m0 must be a 3-vector, got shape {m0.shape}")
-    charge, flux = charge_flux_from_m(circuit.free_layer, m0, min_sin_theta=min_sin_theta)
+    charge, flux = charge_flux_from_m(circuit.free_layer, m0, min_sin_theta=min_sin_theta, name="m0")
     return float(charge) / circuit.free_layer.charge_unit, float(flux) / circuit.free_layer.flux_unit
 
 

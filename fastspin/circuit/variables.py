@@ -49,14 +49,15 @@ def check_away_from_poles(sin_theta, name, min_sin_theta=MIN_SIN_THETA):
         )
 
 
-def charge_flux_from_m(free_layer, m, *, min_sin_theta=MIN_SIN_THETA):
+def charge_flux_from_m(free_layer, m, *, min_sin_theta=MIN_SIN_THETA, name="m"):
     """``(Q, Phi)`` in C and Wb from magnetization directions ``m`` (..., 3) (Louis Eq. 29).
 
-    ``m`` is normalised first; ``Phi`` is returned in ``(-pi Phi_0, pi Phi_0]``.
+    ``m`` is normalised first; ``Phi`` is returned in ``(-pi Phi_0, pi Phi_0]``.  Errors name the
+    input as ``name``.
     """
-    unit = _unit_vectors(m, "m")
+    unit = _unit_vectors(m, name)
     sin_theta = np.hypot(unit[..., 0], unit[..., 1])
-    check_away_from_poles(sin_theta, "m", min_sin_theta)
+    check_away_from_poles(sin_theta, name, min_sin_theta)
     charge = -free_layer.charge_unit * unit[..., 2]
     flux = free_layer.flux_unit * np.arctan2(unit[..., 1], unit[..., 0])
     return charge, flux
