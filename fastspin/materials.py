@@ -64,6 +64,53 @@ class Ferromagnet:
 
 
 @dataclass(frozen=True)
+class DiffusiveFerromagnet:
+    """A ferromagnet whose transverse spin accumulation penetrates (Manchon et al. 2012, Eqs 3-8).
+
+    Longitudinally it is a Valet-Fert ferromagnet (``rho_star``, ``beta``, ``l_sf``); transversally the
+    accumulation diffuses with the conductivity ``1/rho_star`` (Einstein relation, ``D ~ 1/rho*``), precesses
+    over ``lambda_j`` and dephases over ``lambda_phi`` (all lengths in m): ``1/L^2 = -i/lambda_j^2 +
+    1/lambda_phi^2 + 1/l_sf^2`` in the frame of its magnetization.  Its contacts with normal metals are
+    transparent (continuous accumulation and spin current), as in the paper.
+    """
+
+    name: str
+    rho_star: float
+    beta: float
+    l_sf: float
+    lambda_j: float
+    lambda_phi: float
+
+    def __post_init__(self):
+        where = f"diffusive ferromagnet {self.name!r}"
+        object.__setattr__(self, "rho_star", check_positive(self.rho_star, f"{where}: rho_star"))
+        object.__setattr__(self, "beta", check_asymmetry(self.beta, f"{where}: beta"))
+        for field in ("l_sf", "lambda_j", "lambda_phi"):
+            object.__setattr__(self, field, check_positive(getattr(self, field), f"{where}: {field}"))
+
+
+@dataclass(frozen=True)
+class TunnelBarrier:
+    """A tunnel barrier that injects a spin current into the layer on its right (Manchon et al. 2012).
+
+    ``spin_current`` is the 3-vector of spin current (along +x) injected at the barrier/electrode contact per
+    unit particle current (dimensionless, ``e^2 j_s / (e^2 j0)``): the ballistic tunnelling polarisation,
+    ``J0`` of the paper.  Only as the first layer of a stack, followed by a normal metal or a
+    :class:`DiffusiveFerromagnet`; the barrier's own resistance is not modelled.
+    """
+
+    name: str
+    spin_current: tuple[float, float, float]
+
+    def __post_init__(self):
+        v = tuple(float(x) for x in self.spin_current)
+        if len(v) != 3 or not all(math.isfinite(x) for x in v):
+            raise ValueError(f"tunnel barrier {self.name!r}: spin_current must be a finite 3-vector, got "
+                             f"{self.spin_current!r}")
+        object.__setattr__(self, "spin_current", v)
+
+
+@dataclass(frozen=True)
 class Interface:
     """An N/F interface: ``r_star`` (Ohm m^2), ``gamma`` and the complex mixing conductance ``g_mix`` (S/m^2).
 

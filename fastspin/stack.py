@@ -8,10 +8,13 @@ Python objects.  Rules (Barnas et al. 2005, Sec. III):
 * two ferromagnets never touch (each N/F contact is an :class:`~fastspin.materials.Interface`);
 * an N/N contact is transparent (continuous spin accumulation and spin current) and takes no interface;
 * every ferromagnet has a direction: the unit vector of its *net spin* (opposite to its magnetization,
-  see :mod:`fastspin.conventions`); any 3-vector is accepted and normalised.
+  see :mod:`fastspin.conventions`); any 3-vector is accepted and normalised;
+* a :class:`~fastspin.materials.DiffusiveFerromagnet` (transverse spin penetrates, Manchon 2012) touches
+  only normal metals or a barrier, through transparent contacts (``None``);
+* a :class:`~fastspin.materials.TunnelBarrier` may only be the first layer (it injects a spin current).
 
 Parameters are addressed by name, for grids and scans: ``"<layer>.<field>"`` with field one of
-``rho_star, beta, l_sf, thickness, direction`` and ``"<left>|<right>.<field>"`` with field one of
+``rho_star, beta, l_sf, thickness, lambda_j, lambda_phi, direction`` (``spin_current_x/_y/_z`` of a barrier) and ``"<left>|<right>.<field>"`` with field one of
 ``r_star, gamma, g_mix, g_mix_real, g_mix_imag`` for the interface between two named layers.
 """
 from __future__ import annotations
@@ -22,12 +25,16 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .constants import EV
-from .materials import Ferromagnet, Interface, NormalMetal
+from .materials import DiffusiveFerromagnet, Ferromagnet, Interface, NormalMetal, TunnelBarrier
 
-# Field codes shared with the kernels (fastspin.transport.kernels reads them).
-LAYER_FIELDS = {"rho_star": 0, "beta": 1, "l_sf": 2, "thickness": 3}
-INTERFACE_FIELDS = {"r_star": 4, "gamma": 5, "g_mix_real": 6, "g_mix_imag": 7}
-KIND_N, KIND_F = 0, 1
+# Field codes shared with the kernels (fastspin.transport.kernels reads them): rows of the layer and
+# interface parameter arrays.  A barrier keeps its injected spin current in rows 6-8.
+LAYER_FIELDS = {"rho_star": 0, "beta": 1, "l_sf": 2, "thickness": 3, "lambda_j": 4, "lambda_phi": 5,
+                "spin_current_x": 6, "spin_current_y": 7, "spin_current_z": 8}
+N_LAYER_FIELDS = len(LAYER_FIELDS)
+INTERFACE_FIELDS = {"r_star": 9, "gamma": 10, "g_mix_real": 11, "g_mix_imag": 12}
+KIND_N, KIND_F, KIND_FD, KIND_BARRIER = 0, 1, 2, 3  # normal, ferromagnet, diffusive ferromagnet, barrier
+MAGNET_KINDS = (KIND_F, KIND_FD)
 
 
 @dataclass(frozen=True)
@@ -36,13 +43,13 @@ class Layer:
     and, for a ferromagnet, the ``direction`` of its net spin (3-vector, any length > 0)."""
 
     name: str
-    material: NormalMetal | Ferromagnet
+    material: NormalMetal | Ferromagnet | DiffusiveFerromagnet | TunnelBarrier
     thickness: float
     direction: tuple[float, float, float] | None = None
 
     @property
     def is_magnet(self) -> bool:
-        return isinstance(self.material, Ferromagnet)
+        return isinstance(self.material, (Ferromagnet, DiffusiveFerromagnet))
 
 
 @dataclass(frozen=True)
@@ -51,21 +58,34 @@ class CompiledStack:
     layers ``k`` and ``k + 1``, which is also the kernels' node ``k``."""
 
     names: tuple[str, ...]
-    kind: np.ndarray  # (L,) int64: 0 normal metal, 1 ferromagnet
-    rho_star: np.ndarray  # (L,) Ohm m
-    beta: np.ndarray  # (L,) bulk spin asymmetry (0 for N)
-    l_sf: np.ndarray  # (L,) m
-    thickness: np.ndarray  # (L,) m, inf for the leads
+    kind: np.ndarray  # (L,) int64: KIND_N, KIND_F, KIND_FD or KIND_BARRIER
+    layer_params: np.ndarray  # (N_LAYER_FIELDS, L) rows as in LAYER_FIELDS (SI; unused entries 0)
     direction: np.ndarray  # (L, 3) unit net-spin vectors (zeros for N)
     r_star: np.ndarray  # (L-1,) Ohm m^2 (0 for N/N)
     gamma: np.ndarray  # (L-1,)
     g_mix_real: np.ndarray  # (L-1,) S/m^2
     g_mix_imag: np.ndarray  # (L-1,) S/m^2
-    magnets: np.ndarray  # (nF,) int64 indices of the ferromagnetic layers
+    magnets: np.ndarray  # (nF,) int64 indices of the ferromagnetic layers (both kinds)
 
     @property
     def n_layers(self) -> int:
         return len(self.names)
+
+    @property
+    def rho_star(self) -> np.ndarray:
+        return self.layer_params[0]
+
+    @property
+    def beta(self) -> np.ndarray:
+        return self.layer_params[1]
+
+    @property
+    def l_sf(self) -> np.ndarray:
+        return self.layer_params[2]
+
+    @property
+    def thickness(self) -> np.ndarray:
+        return self.layer_params[3]
 
 
 @dataclass(frozen=True)
@@ -100,13 +120,14 @@ class Stack:
             raise ValueError(f"fermi_energy must be finite and > 0, got {ef!r}")
 
         kind = np.zeros(n, np.int64)
-        rho, beta, lsf, thick = (np.zeros(n) for _ in range(4))
+        params = np.zeros((N_LAYER_FIELDS, n))
         direction = np.zeros((n, 3))
         for k, layer in enumerate(layers):
             where = f"layer {k} ({layer.name!r})"
             mat = layer.material
-            if not isinstance(mat, (NormalMetal, Ferromagnet)):
-                raise ValueError(f"{where}: material must be a NormalMetal or a Ferromagnet, got {type(mat).__name__}")
+            if not isinstance(mat, (NormalMetal, Ferromagnet, DiffusiveFerromagnet, TunnelBarrier)):
+                raise ValueError(f"{where}: material must be a NormalMetal, Ferromagnet, DiffusiveFerromagnet or "
+                                 f"TunnelBarrier, got {type(mat).__name__}")
             t = float(layer.thickness)
             is_lead = k in (0, n - 1)
             if is_lead and t != math.inf:
@@ -116,14 +137,23 @@ class Stack:
                     f"{where}: thickness must be finite and > 0 (only the first and last layers are "
                     f"semi-infinite), got {t!r}"
                 )
-            rho[k], lsf[k], thick[k] = mat.rho_star, mat.l_sf, t
-            if isinstance(mat, Ferromagnet):
-                kind[k], beta[k] = KIND_F, mat.beta
+            params[3, k] = t
+            if isinstance(mat, TunnelBarrier):
+                if k != 0:
+                    raise ValueError(f"{where}: a tunnel barrier can only be the first layer")
+                kind[k] = KIND_BARRIER
+                params[6:9, k] = mat.spin_current
+            else:
+                params[0, k], params[2, k] = mat.rho_star, mat.l_sf
+            if isinstance(mat, (Ferromagnet, DiffusiveFerromagnet)):
+                kind[k], params[1, k] = (KIND_F if isinstance(mat, Ferromagnet) else KIND_FD), mat.beta
+                if isinstance(mat, DiffusiveFerromagnet):
+                    params[4, k], params[5, k] = mat.lambda_j, mat.lambda_phi
                 if layer.direction is None:
                     raise ValueError(f"{where}: a ferromagnet needs a direction (net-spin 3-vector)")
                 direction[k] = unit_vector(layer.direction, f"{where}: direction")
             elif layer.direction is not None:
-                raise ValueError(f"{where}: a normal metal takes no direction, got {layer.direction!r}")
+                raise ValueError(f"{where}: a {type(mat).__name__} takes no direction, got {layer.direction!r}")
 
         r_star, gamma, gre, gim = (np.zeros(n - 1) for _ in range(4))
         for k, contact in enumerate(contacts):
@@ -131,7 +161,13 @@ class Stack:
             where = f"interface {k} ({left.name!r}|{right.name!r})"
             if left.is_magnet and right.is_magnet:
                 raise ValueError(f"{where}: two ferromagnets touch; separate them with a normal metal")
-            if left.is_magnet or right.is_magnet:
+            if kind[k] == KIND_BARRIER and kind[k + 1] == KIND_F:
+                raise ValueError(f"{where}: a barrier must be followed by a normal metal or a DiffusiveFerromagnet")
+            if KIND_FD in (kind[k], kind[k + 1]) or kind[k] == KIND_BARRIER:
+                if contact is not None:
+                    raise ValueError(f"{where}: a contact of a DiffusiveFerromagnet or a barrier is transparent "
+                                     f"and takes None, got {contact!r}")
+            elif left.is_magnet or right.is_magnet:
                 if not isinstance(contact, Interface):
                     raise ValueError(f"{where}: an N/F contact needs an Interface, got {contact!r}")
                 r_star[k], gamma[k] = contact.r_star, contact.gamma
@@ -139,9 +175,8 @@ class Stack:
             elif contact is not None:
                 raise ValueError(f"{where}: an N/N contact is transparent and takes None, got {contact!r}")
         return CompiledStack(
-            names=tuple(names), kind=kind, rho_star=rho, beta=beta, l_sf=lsf, thickness=thick,
-            direction=direction, r_star=r_star, gamma=gamma, g_mix_real=gre, g_mix_imag=gim,
-            magnets=np.flatnonzero(kind == KIND_F),
+            names=tuple(names), kind=kind, layer_params=params, direction=direction, r_star=r_star, gamma=gamma,
+            g_mix_real=gre, g_mix_imag=gim, magnets=np.flatnonzero(np.isin(kind, MAGNET_KINDS)),
         )
 
     # ------------------------------------------------------------------ access
@@ -171,14 +206,14 @@ class Stack:
         k = self.layer_index(left)
         if self.layer_index(right) != k + 1:
             raise ValueError(f"interface {name!r}: layers {left!r} and {right!r} are not adjacent")
-        if self._compiled.kind[k] == KIND_N and self._compiled.kind[k + 1] == KIND_N:
-            raise ValueError(f"interface {name!r} is an N/N contact and has no parameters")
+        if self._compiled.kind[k] + self._compiled.kind[k + 1] != KIND_F:  # only N/F contacts have parameters
+            raise ValueError(f"interface {name!r} is a transparent contact and has no parameters")
         return k
 
     def interface_names(self) -> list[str]:
         """Names ``"<left>|<right>"`` of the N/F interfaces (the ones with parameters)."""
         c = self._compiled
-        return [f"{c.names[k]}|{c.names[k + 1]}" for k in range(c.n_layers - 1) if c.kind[k] + c.kind[k + 1] == 1]
+        return [f"{c.names[k]}|{c.names[k + 1]}" for k in range(c.n_layers - 1) if c.kind[k] + c.kind[k + 1] == KIND_F]
 
 
 def unit_vector(vector, what: str) -> np.ndarray:

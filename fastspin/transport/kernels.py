@@ -41,12 +41,13 @@ Derivative.  With ``rot_layer >= 0`` the kernel also returns ``d tau / d phi`` f
 layer's net spin about ``rot_axis`` (``ds/dphi = n x s``), from ``M dg = d(rhs) - dM g`` with the same
 factorisation: the exact limit of ``a = tau_phi / sin(phi)`` at ``phi = 0, pi``.
 """
+import cmath
 import math
 
 import numpy as np
 from numba import njit, prange
 
-from ..stack import KIND_F
+from ..stack import KIND_BARRIER, KIND_F, KIND_FD, KIND_N, N_LAYER_FIELDS
 
 CHUNK = 256  # points per parallel task (scratch buffers are allocated once per chunk)
 
@@ -59,6 +60,19 @@ def _bulk_coeffs(rho, lsf, d):
     em = math.exp(-t)
     den = -math.expm1(-2.0 * t)
     return c * (1.0 + em * em) / den, c * 2.0 * em / den
+
+
+@njit(cache=True)
+def _complex_bulk(q, d):
+    """``(coth(q d), csch(q d))`` for complex ``q`` with ``Re q > 0``, free of overflow for thick layers and of
+    cancellation for thin ones (``1 - e^{-2z}`` via a complex expm1)."""
+    z = q * d
+    e = cmath.exp(-z)
+    w = -2.0 * z  # 1 - e^{-2z} = -expm1(w)
+    em1 = complex(math.expm1(w.real) * math.cos(w.imag) - 2.0 * math.sin(0.5 * w.imag) ** 2,
+                  math.exp(w.real) * math.sin(w.imag))
+    den = -em1
+    return (1.0 + e * e) / den, 2.0 * e / den
 
 
 @njit(cache=True)
@@ -99,16 +113,17 @@ def _magnet_two_port(kind_left, kind_right, rho, beta, lsf, d, r_l, g_l, r_r, g_
 
 
 @njit(cache=True)
-def _magnet_f_values(kind_left, kind_right, rho, beta, lsf, r_l, g_l, r_r, g_r, coef, x_a, x_b):
-    """F-side longitudinal accumulations ``(f_L, f_R)`` of a ferromagnet given its node projections."""
+def _magnet_f_values(kind_left, kind_right, rho, beta, lsf, r_l, g_l, r_r, g_r, aux0, aux1, x_a, x_b):
+    """F-side longitudinal accumulations ``(f_L, f_R)`` of a ferromagnet given its node projections
+    (``aux0, aux1`` as stored by :func:`_magnet_two_port`: ``q`` of a lead, ``c coth, c csch`` otherwise)."""
     c = 1.0 / (rho * lsf)
     if kind_left < 0:
-        f = (x_b + r_r * (beta - g_r)) / coef[6]
+        f = (x_b + r_r * (beta - g_r)) / aux0
         return f, f
     if kind_right < 0:
-        f = (x_a + r_l * (g_l - beta)) / coef[6]
+        f = (x_a + r_l * (g_l - beta)) / aux0
         return f, f
-    cc, cs = coef[6], coef[7]
+    cc, cs = aux0, aux1
     det = 1.0 / (r_l * r_r) + cc * (1.0 / r_l + 1.0 / r_r) + c * c
     b_l = x_a / r_l + g_l - beta
     b_r = x_b / r_r + beta - g_r
@@ -176,9 +191,127 @@ def _matvec_sub(m, v, out):
         out[i] -= m[i, 0] * v[0] + m[i, 1] * v[1] + m[i, 2] * v[2]
 
 
+# Generic element coefficients: each block A = p s s^T + i 1 + x [s x]; sources sigma s; torque factor rho.
+LL, LR, RL, RR, SIG_L, SIG_R, RHO_RE, RHO_IM, AUX = 0, 3, 6, 9, 12, 13, 14, 15, 16
+N_COEF = 18
+
+
+@njit(cache=True)
+def _set_block(coef, at, p, a_i, a_x):
+    coef[at] = p
+    coef[at + 1] = a_i
+    coef[at + 2] = a_x
+
+
+@njit(cache=True)
+def _element(kind, lay, ifc, l, tp, coef):
+    """Block coefficients of layer ``l`` between its nodes ``a = l-1`` and ``b = l`` (module docstring).
+
+    The spin currents along +x at its two ends are ``j_L = A_LL g_a + A_LR g_b + sigma_L s`` and
+    ``j_R = A_RL g_a + A_RR g_b + sigma_R s``; for a magnet the torque is ``-(1/2) rho (j_L - j_R)_perp``
+    with the complex factor ``rho`` acting as ``Re rho v_perp + Im rho s x v``.
+    """
+    nn = kind.shape[0] - 1
+    for i in range(N_COEF):
+        coef[i] = 0.0
+    coef[RHO_RE] = 1.0
+    rho = lay[0, l]
+    lsf = lay[2, l]
+    lead_left = l == 0
+    lead_right = l == nn
+    if kind[l] == KIND_N:
+        c = 1.0 / (rho * lsf)
+        if lead_left:
+            coef[RR + 1] = -c
+        elif lead_right:
+            coef[LL + 1] = c
+        else:
+            cc, cs = _bulk_coeffs(rho, lsf, lay[3, l])
+            coef[LL + 1] = cc
+            coef[LR + 1] = -cs
+            coef[RL + 1] = cs
+            coef[RR + 1] = -cc
+    elif kind[l] == KIND_F:
+        kl = kind[l - 1] if l > 0 else -1
+        kr = kind[l + 1] if l < nn else -1
+        r_l = ifc[0, l - 1] if l > 0 else 0.0
+        g_l = ifc[1, l - 1] if l > 0 else 0.0
+        r_r = ifc[0, l] if l < nn else 0.0
+        g_r = ifc[1, l] if l < nn else 0.0
+        _magnet_two_port(kl, kr, rho, lay[1, l], lsf, lay[3, l], r_l, g_l, r_r, g_r, tp)
+        if l > 0:
+            _set_block(coef, LL, tp[0] - 2.0 * ifc[2, l - 1], 2.0 * ifc[2, l - 1], 2.0 * ifc[3, l - 1])
+        if l < nn:
+            _set_block(coef, RR, tp[3] + 2.0 * ifc[2, l], -2.0 * ifc[2, l], -2.0 * ifc[3, l])
+        coef[LR] = tp[1]
+        coef[RL] = tp[2]
+        coef[SIG_L] = tp[4]
+        coef[SIG_R] = tp[5]
+        coef[AUX] = tp[6]
+        coef[AUX + 1] = tp[7]
+    elif kind[l] == KIND_FD:
+        # longitudinal: Valet-Fert bulk through transparent contacts; transverse: complex 1/L^2 in the
+        # frame of s (the net spin, opposite to Manchon's M, hence +i): i/lambda_J^2 + 1/lambda_phi^2 + 1/l_sf^2
+        inv_l0 = complex(1.0 / lay[5, l] ** 2, 1.0 / lay[4, l] ** 2)
+        inv_l2 = inv_l0 + 1.0 / lsf**2
+        q = cmath.sqrt(inv_l2)
+        ratio = inv_l0 / inv_l2  # L^2 / L0^2: share of the transverse loss that is torque (Eq. 12)
+        coef[RHO_RE] = ratio.real
+        coef[RHO_IM] = ratio.imag
+        c = 1.0 / (rho * lsf)
+        ct = q / rho
+        beta = lay[1, l]
+        coef[SIG_L] = beta
+        coef[SIG_R] = beta
+        if lead_left:
+            _set_block(coef, RR, -(c - ct.real), -ct.real, -ct.imag)
+        elif lead_right:
+            _set_block(coef, LL, c - ct.real, ct.real, ct.imag)
+        else:
+            cc, cs = _bulk_coeffs(rho, lsf, lay[3, l])
+            coth, csch = _complex_bulk(q, lay[3, l])
+            tcc = ct * coth
+            tcs = ct * csch
+            _set_block(coef, LL, cc - tcc.real, tcc.real, tcc.imag)
+            _set_block(coef, LR, -(cs - tcs.real), -tcs.real, -tcs.imag)
+            _set_block(coef, RL, cs - tcs.real, tcs.real, tcs.imag)
+            _set_block(coef, RR, -(cc - tcc.real), -tcc.real, -tcc.imag)
+
+
+@njit(cache=True)
+def _apply_block(coef, at, s, v, out, sign):
+    """``out += sign * A v`` for the block stored at ``coef[at:at+3]``."""
+    p = coef[at]
+    a_i = coef[at + 1]
+    a_x = coef[at + 2]
+    sv = s[0] * v[0] + s[1] * v[1] + s[2] * v[2]
+    out[0] += sign * (p * sv * s[0] + a_i * v[0] + a_x * (s[1] * v[2] - s[2] * v[1]))
+    out[1] += sign * (p * sv * s[1] + a_i * v[1] + a_x * (s[2] * v[0] - s[0] * v[2]))
+    out[2] += sign * (p * sv * s[2] + a_i * v[2] + a_x * (s[0] * v[1] - s[1] * v[0]))
+
+
+@njit(cache=True)
+def _end_currents(coef, s, nn, l, g, jl, jr):
+    """Spin currents along +x at the left and right ends of layer ``l`` (zero beyond a lead)."""
+    for i in range(3):
+        jl[i] = 0.0
+        jr[i] = 0.0
+    if l > 0:
+        _apply_block(coef, LL, s, g[l - 1], jl, 1.0)
+        _apply_block(coef, RL, s, g[l - 1], jr, 1.0)
+    if l < nn:
+        _apply_block(coef, LR, s, g[l], jl, 1.0)
+        _apply_block(coef, RR, s, g[l], jr, 1.0)
+    for i in range(3):
+        if l > 0:
+            jl[i] += coef[SIG_L] * s[i]
+        if l < nn:
+            jr[i] += coef[SIG_R] * s[i]
+
+
 @njit(cache=True)
 def _solve_point(kind, lay, ifc, dirs, rot_layer, rot_axis, want_derivative,
-                 lo, di, up, fm, winv, rhs, y, g, rhs2, gd, coef, ds, tmp,
+                 lo, di, up, fm, winv, rhs, y, g, rhs2, gd, coef, tp, ds, tmp, jl, jr, djl, djr,
                  torque, dtorque, g_out, f_out, j_out):
     """Assemble and solve one point; write its outputs; return the resistance-area product (Ohm m^2)."""
     n_layers = kind.shape[0]
@@ -191,53 +324,29 @@ def _solve_point(kind, lay, ifc, dirs, rot_layer, rot_axis, want_derivative,
                 lo[k, i, j] = 0.0
                 di[k, i, j] = 0.0
                 up[k, i, j] = 0.0
-    # ---- assembly: layer l couples its left node a = l-1 and right node b = l
+    # ---- assembly (Kirchhoff at node k: j_R of layer k = j_L of layer k+1)
     for l in range(n_layers):
         a = l - 1
         b = l
-        rho = lay[0, l]
-        if kind[l] == KIND_F:
-            kl = kind[l - 1] if l > 0 else -1
-            kr = kind[l + 1] if l < nn else -1
-            r_l = ifc[0, a] if l > 0 else 0.0
-            g_l = ifc[1, a] if l > 0 else 0.0
-            r_r = ifc[0, b] if l < nn else 0.0
-            g_r = ifc[1, b] if l < nn else 0.0
-            _magnet_two_port(kl, kr, rho, lay[1, l], lay[2, l], lay[3, l], r_l, g_l, r_r, g_r, coef[l])
-            s = dirs[l]
-            if l > 0:  # node a: F on its right; eq a gets -A_LL g_a - A_LR g_b = -s_L
-                _add_block(di[a], -(coef[l, 0] - 2.0 * ifc[2, a]), -2.0 * ifc[2, a], -2.0 * ifc[3, a], s)
-                if l < nn:
-                    _add_block(up[a], -coef[l, 1], 0.0, 0.0, s)
-                for i in range(3):
-                    rhs[a, i] += coef[l, 4] * s[i]
-            if l < nn:  # node b: F on its left; eq b gets +A_RL g_a + A_RR g_b = -s_R
-                _add_block(di[b], coef[l, 3] + 2.0 * ifc[2, b], -2.0 * ifc[2, b], -2.0 * ifc[3, b], s)
-                if l > 0:
-                    _add_block(lo[b], coef[l, 2], 0.0, 0.0, s)
-                for i in range(3):
-                    rhs[b, i] -= coef[l, 5] * s[i]
-        else:
-            c = 1.0 / (rho * lay[2, l])
-            if l == 0:
-                cc, cs = c, 0.0
-                coef[l, 6] = c
-            elif l == nn:
-                cc, cs = c, 0.0
-                coef[l, 6] = c
-            else:
-                cc, cs = _bulk_coeffs(rho, lay[2, l], lay[3, l])
-                coef[l, 6] = cc
-            coef[l, 7] = cs
+        s = dirs[l]
+        if kind[l] == KIND_BARRIER:  # a current source: j_R = injected spin current per unit u
             for i in range(3):
-                if l > 0:
-                    di[a, i, i] -= cc
-                    if l < nn:
-                        up[a, i, i] += cs
-                if l < nn:
-                    di[b, i, i] -= cc
-                    if l > 0:
-                        lo[b, i, i] += cs
+                rhs[b, i] -= lay[6 + i, l]
+            continue
+        _element(kind, lay, ifc, l, tp, coef[l])
+        cl = coef[l]
+        if l > 0:
+            _add_block(di[a], -cl[LL], -cl[LL + 1], -cl[LL + 2], s)
+            if l < nn:
+                _add_block(up[a], -cl[LR], -cl[LR + 1], -cl[LR + 2], s)
+            for i in range(3):
+                rhs[a, i] += cl[SIG_L] * s[i]
+        if l < nn:
+            _add_block(di[b], cl[RR], cl[RR + 1], cl[RR + 2], s)
+            if l > 0:
+                _add_block(lo[b], cl[RL], cl[RL + 1], cl[RL + 2], s)
+            for i in range(3):
+                rhs[b, i] -= cl[SIG_R] * s[i]
     # ---- block Thomas elimination
     _inv3(di[0], winv[0])
     for i in range(3):
@@ -253,27 +362,26 @@ def _solve_point(kind, lay, ifc, dirs, rot_layer, rot_axis, want_derivative,
         _inv3(tmp, winv[k])
         _matvec_sub(fm[k], y[k - 1], y[k])
     _back_substitute(winv, up, y, g, nn)
-    # ---- derivative with respect to the rotation of rot_layer (same factorisation)
+    # ---- derivative with respect to the rotation of rot_layer: M dg = d(rhs) - dM g (same factorisation)
     if want_derivative:
         l = rot_layer
         s = dirs[l]
+        cl = coef[l]
         ds[0] = rot_axis[1] * s[2] - rot_axis[2] * s[1]
         ds[1] = rot_axis[2] * s[0] - rot_axis[0] * s[2]
         ds[2] = rot_axis[0] * s[1] - rot_axis[1] * s[0]
-        a = l - 1
-        b = l
         if l > 0:  # rhs2[a] = sigma_L ds + dA_LL g_a + dA_LR g_b
             for i in range(3):
-                rhs2[a, i] += coef[l, 4] * ds[i]
-            _dblock_apply(coef[l, 0] - 2.0 * ifc[2, a], 2.0 * ifc[3, a], s, ds, g[a], rhs2[a], 1.0)
+                rhs2[l - 1, i] += cl[SIG_L] * ds[i]
+            _dblock_apply(cl[LL], cl[LL + 2], s, ds, g[l - 1], rhs2[l - 1], 1.0)
             if l < nn:
-                _dblock_apply(coef[l, 1], 0.0, s, ds, g[b], rhs2[a], 1.0)
+                _dblock_apply(cl[LR], cl[LR + 2], s, ds, g[l], rhs2[l - 1], 1.0)
         if l < nn:  # rhs2[b] = -sigma_R ds - dA_RR g_b - dA_RL g_a
             for i in range(3):
-                rhs2[b, i] -= coef[l, 5] * ds[i]
-            _dblock_apply(coef[l, 3] + 2.0 * ifc[2, b], -2.0 * ifc[3, b], s, ds, g[b], rhs2[b], -1.0)
+                rhs2[l, i] -= cl[SIG_R] * ds[i]
+            _dblock_apply(cl[RR], cl[RR + 2], s, ds, g[l], rhs2[l], -1.0)
             if l > 0:
-                _dblock_apply(coef[l, 2], 0.0, s, ds, g[a], rhs2[b], -1.0)
+                _dblock_apply(cl[RL], cl[RL + 2], s, ds, g[l - 1], rhs2[l], -1.0)
         for i in range(3):
             y[0, i] = rhs2[0, i]
         for k in range(1, nn):
@@ -281,69 +389,87 @@ def _solve_point(kind, lay, ifc, dirs, rot_layer, rot_axis, want_derivative,
                 y[k, i] = rhs2[k, i]
             _matvec_sub(fm[k], y[k - 1], y[k])
         _back_substitute(winv, up, y, gd, nn)
-    # ---- outputs: torques, resistance, optional node data
+    # ---- outputs: torques (and their derivative), resistance, node data
+    has_barrier = kind[0] == KIND_BARRIER
     ra = 0.0
     im = 0
     for l in range(n_layers):
-        a = l - 1
-        b = l
-        if kind[l] != KIND_F:
+        kl = kind[l]
+        if kl == KIND_BARRIER:
+            continue
+        cl = coef[l]
+        s = dirs[l]
+        x_a = s[0] * g[l - 1, 0] + s[1] * g[l - 1, 1] + s[2] * g[l - 1, 2] if l > 0 else 0.0
+        x_b = s[0] * g[l, 0] + s[1] * g[l, 1] + s[2] * g[l, 2] if l < nn else 0.0
+        beta = lay[1, l]
+        if kl == KIND_N:
             if 0 < l < nn:
                 ra += lay[0, l] * lay[3, l]
             continue
-        s = dirs[l]
+        # torque on a magnet: -(1/2) rho (j_L - j_R)_perp
+        _end_currents(cl, s, nn, l, g, jl, jr)
         for i in range(3):
+            jl[i] -= jr[i]
             torque[im, i] = 0.0
-        if l > 0:
-            _transverse(ifc[2, a], ifc[3, a], s, g[a], torque[im], -1.0)
-        if l < nn:
-            _transverse(ifc[2, b], ifc[3, b], s, g[b], torque[im], -1.0)
+        _transverse(cl[RHO_RE], cl[RHO_IM], s, jl, torque[im], -0.5)
         if want_derivative:
+            _end_currents(cl, s, nn, l, gd, djl, djr)
             for i in range(3):
+                djl[i] -= djr[i]
                 dtorque[im, i] = 0.0
-            for side in range(2):
-                node = a if side == 0 else b
-                if node < 0 or node >= nn:
-                    continue
-                _transverse(ifc[2, node], ifc[3, node], s, gd[node], dtorque[im], -1.0)
-                if l == rot_layer:  # derivative of the blocks themselves
-                    _dblock_apply(-ifc[2, node], ifc[3, node], s, ds, g[node], dtorque[im], -1.0)
-        x_a = 0.0
-        x_b = 0.0
-        if l > 0:
-            x_a = s[0] * g[a, 0] + s[1] * g[a, 1] + s[2] * g[a, 2]
-        if l < nn:
-            x_b = s[0] * g[b, 0] + s[1] * g[b, 1] + s[2] * g[b, 2]
-        kl = kind[l - 1] if l > 0 else -1
-        kr = kind[l + 1] if l < nn else -1
-        r_l = ifc[0, a] if l > 0 else 0.0
-        g_l = ifc[1, a] if l > 0 else 0.0
-        r_r = ifc[0, b] if l < nn else 0.0
-        g_r = ifc[1, b] if l < nn else 0.0
-        beta = lay[1, l]
-        f_l, f_r = _magnet_f_values(kl, kr, lay[0, l], beta, lay[2, l], r_l, g_l, r_r, g_r, coef[l], x_a, x_b)
+            if l == rot_layer:  # block derivatives, sources and the projection itself rotate with s
+                if l > 0:
+                    _dblock_apply(cl[LL], cl[LL + 2], s, ds, g[l - 1], djl, 1.0)
+                    _dblock_apply(cl[RL], cl[RL + 2], s, ds, g[l - 1], djl, -1.0)
+                if l < nn:
+                    _dblock_apply(cl[LR], cl[LR + 2], s, ds, g[l], djl, 1.0)
+                    _dblock_apply(cl[RR], cl[RR + 2], s, ds, g[l], djl, -1.0)
+                for i in range(3):
+                    if l > 0:
+                        djl[i] += cl[SIG_L] * ds[i]
+                    if l < nn:
+                        djl[i] -= cl[SIG_R] * ds[i]
+                _dblock_apply(-cl[RHO_RE], cl[RHO_IM], s, ds, jl, dtorque[im], -0.5)
+            _transverse(cl[RHO_RE], cl[RHO_IM], s, djl, dtorque[im], -0.5)
+        # resistance: ohmic + spin-accumulation terms (module docstring)
+        if kl == KIND_F:
+            r_l = ifc[0, l - 1] if l > 0 else 0.0
+            g_l = ifc[1, l - 1] if l > 0 else 0.0
+            r_r = ifc[0, l] if l < nn else 0.0
+            g_r = ifc[1, l] if l < nn else 0.0
+            f_l, f_r = _magnet_f_values(kind[l - 1] if l > 0 else -1, kind[l + 1] if l < nn else -1, lay[0, l],
+                                        beta, lay[2, l], r_l, g_l, r_r, g_r, cl[AUX], cl[AUX + 1], x_a, x_b)
+            if l > 0:
+                ra += r_l * (1.0 - g_l * g_l) - g_l * (x_a - f_l)
+                if f_out.shape[0] > 0:
+                    f_out[l - 1] = f_l
+            if l < nn:
+                ra += r_r * (1.0 - g_r * g_r) - g_r * (f_r - x_b)
+                if f_out.shape[0] > 0:
+                    f_out[l] = f_r
+        else:  # diffusive ferromagnet: transparent contacts, F-side values equal the node's
+            f_l = x_a
+            f_r = x_b
+            if f_out.shape[0] > 0:
+                if l > 0:
+                    f_out[l - 1] = f_l
+                if l < nn:
+                    f_out[l] = f_r
         if l == 0:
             ra += beta * f_r
         elif l == nn:
             ra -= beta * f_l
         else:
             ra += lay[0, l] * (1.0 - beta * beta) * lay[3, l] - beta * (f_l - f_r)
-        if l > 0:
-            ra += r_l * (1.0 - g_l * g_l) - g_l * (x_a - f_l)
-            if f_out.shape[0] > 0:
-                f_out[a] = f_l
-        if l < nn:
-            ra += r_r * (1.0 - g_r * g_r) - g_r * (f_r - x_b)
-            if f_out.shape[0] > 0:
-                f_out[b] = f_r
         im += 1
     if g_out.shape[0] > 0:
         for k in range(nn):
             for i in range(3):
                 g_out[k, i] = g[k, i]
-    if j_out.shape[0] > 0:
-        _node_spin_currents(kind, ifc, dirs, coef, g, j_out)
-    return ra
+    if j_out.shape[0] > 0:  # N-side (or shared) spin current at node k, from layer k+1
+        for k in range(nn):
+            _end_currents(coef[k + 1], dirs[k + 1], nn, k + 1, g, j_out[k], jr)
+    return math.nan if has_barrier else ra
 
 
 @njit(cache=True)
@@ -361,42 +487,19 @@ def _back_substitute(winv, up, y, out, nn):
             out[k, i] = winv[k, i, 0] * v0 + winv[k, i, 1] * v1 + winv[k, i, 2] * v2
 
 
-@njit(cache=True)
-def _node_spin_currents(kind, ifc, dirs, coef, g, j_out):
-    """Spin current (along +x, N side, per u) at every node, from the element on the node's right."""
-    nn = kind.shape[0] - 1
-    for k in range(nn):
-        l = k + 1
-        for i in range(3):
-            j_out[k, i] = 0.0
-        if kind[l] == KIND_F:
-            s = dirs[l]
-            x_a = s[0] * g[k, 0] + s[1] * g[k, 1] + s[2] * g[k, 2]
-            jz = coef[l, 0] * x_a + coef[l, 4]
-            if l < nn:
-                jz += coef[l, 1] * (s[0] * g[l, 0] + s[1] * g[l, 1] + s[2] * g[l, 2])
-            for i in range(3):
-                j_out[k, i] = jz * s[i]
-            _transverse(ifc[2, k], ifc[3, k], s, g[k], j_out[k], 2.0)
-        else:
-            for i in range(3):
-                j_out[k, i] = coef[l, 6] * g[k, i]
-                if l < nn:
-                    j_out[k, i] -= coef[l, 7] * g[l, i]
-
-
 @njit(cache=True, parallel=True)
 def solve_batch(kind, base_layer, base_iface, base_dir, ovr_field, ovr_index, ovr_values,
                 dir_layer, dir_values, rot_layer, rot_axis, n_points,
                 torque, ra, dtorque, g_nodes, f_nodes, j_nodes):
     """Solve ``n_points`` configurations of one stack topology in parallel.
 
-    ``base_layer`` (4, L): rho*, beta, l_sf, thickness; ``base_iface`` (4, L-1): R*, gamma, Re G, Im G;
+    ``base_layer`` (N_LAYER_FIELDS, L): rows of :data:`fastspin.stack.LAYER_FIELDS`; ``base_iface`` (4, L-1):
+    R*, gamma, Re G, Im G;
     ``base_dir`` (L, 3) unit net spins.  Per-point overrides: ``ovr_values[q, i]`` replaces field
     ``ovr_field[q]`` (codes of :mod:`fastspin.stack`) of layer/interface ``ovr_index[q]``;
     ``dir_values[q, i]`` replaces the direction of layer ``dir_layer[q]`` (normalised here).
     Outputs (per point ``i``): ``torque[i, m]`` normalised torque on the m-th magnet, ``ra[i]`` resistance
-    area (Ohm m^2, leads' bulk excluded); when their first dimension is ``n_points``: ``dtorque`` (needs
+    area (Ohm m^2, leads' bulk excluded; NaN with a tunnel barrier, whose resistance is not modelled); when their first dimension is ``n_points``: ``dtorque`` (needs
     ``rot_layer >= 0``), ``g_nodes`` N-side accumulations per u, ``f_nodes`` F-side longitudinal ones
     (NaN at N/N nodes), ``j_nodes`` spin currents per u.
     """
@@ -405,7 +508,7 @@ def solve_batch(kind, base_layer, base_iface, base_dir, ovr_field, ovr_index, ov
     n_chunks = (n_points + CHUNK - 1) // CHUNK
     want_derivative = rot_layer >= 0 and dtorque.shape[0] == n_points
     for chunk in prange(n_chunks):
-        lay = np.empty((4, n_layers))
+        lay = np.empty((N_LAYER_FIELDS, n_layers))
         ifc = np.empty((4, nn))
         dirs = np.empty((n_layers, 3))
         lo = np.empty((nn, 3, 3))
@@ -418,8 +521,13 @@ def solve_batch(kind, base_layer, base_iface, base_dir, ovr_field, ovr_index, ov
         g = np.empty((nn, 3))
         rhs2 = np.empty((nn, 3))
         gd = np.empty((nn, 3))
-        coef = np.zeros((n_layers, 8))
+        coef = np.zeros((n_layers, N_COEF))
+        tp = np.zeros(8)
         ds = np.zeros(3)
+        jl = np.empty(3)
+        jr = np.empty(3)
+        djl = np.empty(3)
+        djr = np.empty(3)
         tmp = np.empty((3, 3))
         no_vec = np.empty((0, 3))
         no_sca = np.empty(0)
@@ -431,10 +539,10 @@ def solve_batch(kind, base_layer, base_iface, base_dir, ovr_field, ovr_index, ov
             dirs[:, :] = base_dir
             for q in range(ovr_field.shape[0]):
                 f = ovr_field[q]
-                if f < 4:
+                if f < N_LAYER_FIELDS:
                     lay[f, ovr_index[q]] = ovr_values[q, p]
                 else:
-                    ifc[f - 4, ovr_index[q]] = ovr_values[q, p]
+                    ifc[f - N_LAYER_FIELDS, ovr_index[q]] = ovr_values[q, p]
             for q in range(dir_layer.shape[0]):
                 v = dir_values[q, p]
                 norm = math.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2])
@@ -447,5 +555,5 @@ def solve_batch(kind, base_layer, base_iface, base_dir, ovr_field, ovr_index, ov
             if fo.shape[0] > 0:
                 fo[:] = np.nan
             ra[p] = _solve_point(kind, lay, ifc, dirs, rot_layer, rot_axis, want_derivative,
-                                 lo, di, up, fm, winv, rhs, y, g, rhs2, gd, coef, ds, tmp,
+                                 lo, di, up, fm, winv, rhs, y, g, rhs2, gd, coef, tp, ds, tmp, jl, jr, djl, djr,
                                  torque[p], dt, go, fo, jo)

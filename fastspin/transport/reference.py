@@ -37,6 +37,9 @@ def solve_reference(c: CompiledStack, layer_params=None, iface_params=None, dire
     ``resistance_area`` (Ohm m^2), ``particle_current`` per layer (``e^2 j0 / current``, should all be 1),
     ``g_nodes`` (N-side accumulation at each contact, per e^2 j0), ``j_left``/``j_right`` (spin
     current vectors at both sides of each contact, N side or ``s`` times the F-side longitudinal one)."""
+    if np.any(c.kind > KIND_F):
+        raise ValueError("the reference solver covers normal metals and ferromagnets with mixing-conductance "
+                         "interfaces only (no DiffusiveFerromagnet, no TunnelBarrier)")
     rho, beta, lsf, thick = (c.rho_star, c.beta, c.l_sf, c.thickness) if layer_params is None else layer_params
     r_star, gamma, gre, gim = (c.r_star, c.gamma, c.g_mix_real, c.g_mix_imag) if iface_params is None else iface_params
     dirs = c.direction if directions is None else directions

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..constants import E_CHARGE, H_PLANCK, HBAR, M_ELECTRON
-from ..stack import INTERFACE_FIELDS, KIND_F, KIND_N, LAYER_FIELDS, Stack
+from ..stack import INTERFACE_FIELDS, KIND_BARRIER, KIND_FD, LAYER_FIELDS, MAGNET_KINDS, Stack
 from . import kernels
 
 COLLINEAR_SIN = 1e-6  # below |sin(phi)| the prefactors a, b come from the exact derivative d tau/d phi
@@ -67,8 +67,12 @@ def _split_key(stack: Stack, key: str):
     if field not in (*LAYER_FIELDS, "direction"):
         raise ValueError(f"parameter {key!r}: unknown layer field {field!r}; known: {sorted([*LAYER_FIELDS, 'direction'])}")
     c = stack.compile()
-    if field in ("beta", "direction") and c.kind[k] != KIND_F:
-        raise ValueError(f"parameter {key!r}: layer {target!r} is a normal metal and has no {field}")
+    owners = {"beta": MAGNET_KINDS, "direction": MAGNET_KINDS, "lambda_j": (KIND_FD,), "lambda_phi": (KIND_FD,),
+              "spin_current_x": (KIND_BARRIER,), "spin_current_y": (KIND_BARRIER,), "spin_current_z": (KIND_BARRIER,),
+              "rho_star": (0, 1, 2), "l_sf": (0, 1, 2)}
+    if field in owners and c.kind[k] not in owners[field]:
+        kind_name = ("normal metal", "ferromagnet", "diffusive ferromagnet", "tunnel barrier")[c.kind[k]]
+        raise ValueError(f"parameter {key!r}: layer {target!r} is a {kind_name} and has no {field}")
     if field == "thickness" and k in (0, c.n_layers - 1):
         raise ValueError(f"parameter {key!r}: layer {target!r} is a semi-infinite lead; its thickness is fixed")
     return "layer", k, field
@@ -77,7 +81,7 @@ def _split_key(stack: Stack, key: str):
 def _check_values(key: str, field: str, v: np.ndarray) -> None:
     """Range checks of one named input, before any kernel runs (ValueError naming layer and field)."""
     bad = ~np.isfinite(v) if not np.iscomplexobj(v) else ~(np.isfinite(v.real) & np.isfinite(v.imag))
-    if field in ("rho_star", "l_sf", "thickness", "r_star"):
+    if field in ("rho_star", "l_sf", "thickness", "r_star", "lambda_j", "lambda_phi"):
         bad |= ~(v > 0)
         rule = "finite and > 0"
     elif field in ("beta", "gamma"):
@@ -214,7 +218,7 @@ def solve(stack: Stack, params: dict | None = None, *, grid: bool = False, free:
     if derivative and rot_layer < 0:
         raise ValueError("derivative=True needs 'phi' among the parameters")
 
-    base_layer = np.stack([c.rho_star, c.beta, c.l_sf, c.thickness])
+    base_layer = c.layer_params
     base_iface = np.stack([c.r_star, c.gamma, c.g_mix_real, c.g_mix_imag])
     ovr_values_arr = np.array(ovr_values, dtype=float).reshape(len(ovr_values), n)
     dir_values_arr = np.array(dir_values, dtype=float).reshape(len(dir_values), n, 3)
