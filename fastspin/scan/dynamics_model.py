@@ -39,6 +39,7 @@ AXES = {
     "alpha": AxisInfo(check="nonnegative", description="Gilbert damping"),
     "anisotropy_field": AxisInfo("field", description="uniaxial anisotropy field B_k"),
     "ms": AxisInfo("magnetization", check="positive", description="saturation magnetization"),
+    "temperature": AxisInfo("temperature", check="nonnegative", description="temperature (stochastic Heun)"),
 }
 
 SCHEMA = dict(
@@ -54,6 +55,9 @@ SCHEMA = dict(
     dt=("positive", "time", 1e-12),
     tilt=("positive", "angle", 0.02),
     n_angles=("integer", None, 181),
+    temperature=("nonnegative", "temperature", 0.0),
+    area=("positive", "area", None),
+    seed=("integer", None, 1),
 )
 
 
@@ -64,7 +68,14 @@ class DynamicsModel(Model):
     ``torque`` (``"transport"`` or ``"constant"`` with ``efficiency``), ``ms`` (A/m, default Co
     1.44e6), ``thickness`` (m; default the stack's F2 thickness), ``alpha`` (0.01),
     ``anisotropy_field`` (T, 0.05), ``demag`` (0, 0, 1), ``duration`` (s, 20e-9), ``dt`` (s, 1e-12),
-    ``tilt`` (rad, 0.02, initial in-plane tilt away from P or AP), ``n_angles`` (181, table size).
+    ``tilt`` (rad, 0.02, initial in-plane tilt away from P or AP), ``n_angles`` (181, table size),
+    ``temperature`` (K, 0), ``area`` (m^2, needed for a thermal field), ``seed`` (1).
+
+    With a ``temperature`` axis or a temperature above 0 every run uses the stochastic Heun scheme
+    (Stratonovich) with the thermal field; chunk ``k`` is seeded with ``seed`` plus the index of its
+    first point, so results are reproducible for a given spec (chunk size included) and identical
+    on every executor.  ``start_stable`` is then "ends in the start state" (the energy test is
+    meaningless with noise).
     """
 
     kind = "dynamics"
@@ -80,6 +91,8 @@ class DynamicsModel(Model):
         stack = build_stack(values["preset"], values["overrides"])
         if values["thickness"] is None:
             values["thickness"] = float(stack.compile().thickness[stack.layer_index(stack.magnet_names[-1])])
+        if values["temperature"] > 0 and values["area"] is None:
+            raise SpecError("model.area", "a temperature above 0 needs the free-layer area (m^2)")
         steps = values["duration"] / values["dt"]
         if abs(steps - round(steps)) > 1e-9 * steps:
             raise SpecError("model.duration", f"must be a whole number of steps dt ({values['dt']} s)")
@@ -100,6 +113,8 @@ class DynamicsModel(Model):
     def axis_info(self, name):
         if name not in AXES:
             raise ValueError(f"unknown axis {name!r} (this model accepts: {', '.join(AXES)})")
+        if name == "temperature" and self.parameters["area"] is None:
+            raise ValueError("a temperature axis needs model.area (the free-layer area, m^2)")
         return AXES[name]
 
     def to_dict(self):
@@ -117,7 +132,7 @@ class DynamicsModel(Model):
         return FreeLayer(
             points.get("ms", p["ms"]), p["thickness"], points.get("alpha", p["alpha"]),
             anisotropy_field=points.get("anisotropy_field", p["anisotropy_field"]),
-            easy_axis=(1.0, 0.0, 0.0), demag=p["demag"],
+            easy_axis=(1.0, 0.0, 0.0), demag=p["demag"], area=p["area"],
         )
 
     def _factors(self, theta):
@@ -139,12 +154,19 @@ class DynamicsModel(Model):
         m0 = np.stack([sign * math.cos(p["tilt"]), np.full(n, math.sin(p["tilt"])), zeros], axis=1)
         layer = self.layer(points)
         efficiency = p["efficiency"] if self.torque == "constant" else 1.0
+        thermal = "temperature" in points or p["temperature"] > 0
         frame = simulate(layer, current_density=current, field=field, polarization=(1.0, 0.0, 0.0),
-                         torque=self.torque, efficiency=efficiency, m0=m0, duration=p["duration"], dt=p["dt"])
+                         torque=self.torque, efficiency=efficiency, m0=m0, duration=p["duration"], dt=p["dt"],
+                         method="heun" if thermal else "rk4", temperature=points.get("temperature", p["temperature"]),
+                         seed=p["seed"] + int(points["point"][0]))
         frame = frame.drop(columns=["current_density", "field_x", "field_y", "field_z"])
         ratio = self._deviation_ratio(layer, field, current, sign, m0, frame[["mx", "my", "mz"]].to_numpy())
         frame["deviation_ratio"] = ratio
-        frame["start_stable"] = (frame["mx"].to_numpy() * sign > 0) & (ratio < 1.0)
+        if thermal:
+            frame["start_stable"] = frame["state"].astype(str).to_numpy() == np.where(sign > 0, "parallel",
+                                                                                       "antiparallel")
+        else:
+            frame["start_stable"] = (frame["mx"].to_numpy() * sign > 0) & (ratio < 1.0)
         return frame
 
     def _deviation_ratio(self, layer, field, current, sign, m0, m_end):

@@ -3,20 +3,21 @@
 Layout (SI unless a ``unit`` is given; see ``fastspin scan --help`` for a full example)::
 
     [model]                       # what each point computes; 'kind' selects the model
-    kind = "dynamics"
-    preset = "fig5"
+    kind = "transport"
+    preset = "barnas2005:fig5"
+    overrides = {d2 = 5e-9}       # preset parameters, SI
 
     [scan]                        # optional
     combine = "product"           # or "zip"
-    chunk_size = 4096
+    chunk_size = 65536
 
     [axes]                        # one entry per axis, in order (last varies fastest)
-    start = ["P", "AP"]
-    current_density = {start = -2e12, stop = 2e12, num = 101, unit = "A/m^2"}
-    field = {values = [0, 10, 20], unit = "mT"}
     "N.thickness" = {start = 2, stop = 20, num = 10, spacing = "log", unit = "nm"}
+    "F1|N.gamma" = [-0.5, 0.0, 0.5]
+    phi = {start = 0, stop = 180, num = 181, unit = "deg"}
 
-Complex values (``g_mix``) are written as ``[real, imag]`` pairs.
+A model parameter may also be written ``{value = 50, unit = "mT"}``.  Complex values (``g_mix``)
+are written as ``[real, imag]`` pairs.
 """
 import re
 import tomllib

@@ -17,6 +17,7 @@ UNITS = {
     "field": {"T": 1.0, "mT": 1e-3, "Oe": 1e-4, "A/m": MU0},
     "magnetization": {"A/m": 1.0, "kA/m": 1e3, "MA/m": 1e6},
     "time": {"s": 1.0, "ns": 1e-9, "ps": 1e-12},
+    "area": {"m^2": 1.0, "um^2": 1e-12, "nm^2": 1e-18},
     "temperature": {"K": 1.0},
     "resistivity": {"Ohm m": 1.0, "uOhm cm": 1e-8, "nOhm m": 1e-9},
     "area_resistance": {"Ohm m^2": 1.0, "fOhm m^2": 1e-15, "mOhm um^2": 1e-15},

@@ -75,3 +75,30 @@ def test_executor_arguments_are_checked():
         run_scan(spec_of(polynomial), executor="dask", progress=False)
     with pytest.raises(TypeError):
         run_scan(spec_of(polynomial), executor="local", scheduler="tcp://nowhere:1", progress=False)
+
+
+def thermal_spec(seed=1):
+    from fastspin.scan import DynamicsModel
+
+    model = DynamicsModel(preset="fig5", duration=0.5e-9, area=(50e-9) ** 2, seed=seed)
+    return ScanSpec(model, [Axis("start", ["P", "AP"]), Axis("temperature", [0.0, 300.0]),
+                            Axis("current_density", [-1e12, 1e12])], chunk_size=3)
+
+
+def test_thermal_dynamics_scan_is_reproducible_and_identical_on_dask(cluster):
+    _, client = cluster
+    local = run_scan(thermal_spec(), progress=False)
+    pd.testing.assert_frame_equal(local, run_scan(thermal_spec(), progress=False), check_exact=True)
+    pd.testing.assert_frame_equal(local, run_scan(thermal_spec(), executor="dask", client=client, progress=False),
+                                  check_exact=True)
+    other = run_scan(thermal_spec(seed=2), progress=False)
+    hot = local["temperature"] > 0
+    assert not np.array_equal(local.loc[hot, "mx"], other.loc[hot, "mx"])  # the noise depends on the seed
+    np.testing.assert_array_equal(local.loc[~hot, "mx"], other.loc[~hot, "mx"])  # T = 0: no noise
+
+
+def test_temperature_axis_needs_the_layer_area():
+    from fastspin.scan import DynamicsModel, SpecError
+
+    with pytest.raises(SpecError, match="axes.temperature: a temperature axis needs model.area"):
+        ScanSpec(DynamicsModel(preset="fig5"), {"temperature": [300.0]})
