@@ -20,40 +20,48 @@ import pandas as pd
 from numba import njit, prange
 
 from . import reduced
-from .elements import junction_voltages, mtj_resistance, junction_cos_beta
+from .elements import junction_cos_beta, junction_voltages, mtj_resistance
 from .parameters import MTJCircuit
 from .variables import MIN_SIN_THETA, PoleError, charge_flux_from_m, m_from_charge_flux
 
-_capacitor_voltage_rate = njit(cache=True)(reduced.capacitor_voltage_rate)
-_inductor_current_rate = njit(cache=True)(reduced.inductor_current_rate)
-_cos_beta = njit(cache=True)(reduced.cos_beta)
-_spin_current_source_rate = njit(cache=True)(reduced.spin_current_source_rate)
-_spin_voltage_source_rate = njit(cache=True)(reduced.spin_voltage_source_rate)
-_kirchhoff_rates = njit(cache=True)(reduced.kirchhoff_rates)
-_source_voltage = njit(cache=True)(reduced.source_voltage)
+_capacitor_voltage_rate = njit(cache=True, inline="always")(reduced.capacitor_voltage_rate)
+_inductor_current_rate = njit(cache=True, inline="always")(reduced.inductor_current_rate)
+_cos_beta = njit(cache=True, inline="always")(reduced.cos_beta)
+_spin_current_source_rate = njit(cache=True, inline="always")(reduced.spin_current_source_rate)
+_spin_voltage_source_rate = njit(cache=True, inline="always")(reduced.spin_voltage_source_rate)
+_kirchhoff_rates = njit(cache=True, inline="always")(reduced.kirchhoff_rates)
+_source_voltage = njit(cache=True, inline="always")(reduced.source_voltage)
 
 
+@njit(cache=True, inline="always")
+def _junction_resistance(fixed, k, cos_t, sin_t, cos_p, sin_p):
+    """``R_perp/(1 + eta^2 cos(beta))`` of fixed layer ``k`` (Eq. 65); ``fixed[k] = (px, py, pz, R_perp, eta)``."""
+    cos_b = _cos_beta(cos_t, sin_t, cos_p, sin_p, fixed[k, 0], fixed[k, 1], fixed[k, 2])
+    return fixed[k, 3] / (1.0 + fixed[k, 4] ** 2 * cos_b)
 
-@njit(cache=True)
+
+@njit(cache=True, inline="always")
 def _rates(q, phi, v_source, free, fixed, n_fixed, series):
+    """``(dq/dt, dphi/dt)`` of one state; ``free = (gamma, alpha, B_d, B_a, B_x, B_y, B_z, Q_0)``."""
     gamma, alpha, hard, easy, bx, by, bz, charge_unit = (
         free[0], free[1], free[2], free[3], free[4], free[5], free[6], free[7])
     cos_t = -q
     sin2 = (1.0 - q) * (1.0 + q)
     sin_t = math.sqrt(sin2)
-    current_rate = -_inductor_current_rate(sin_t, phi, gamma, easy, bx, by)
-    voltage_rate = _capacitor_voltage_rate(cos_t, sin_t, phi, gamma, hard, easy, bx, by, bz)
+    cos_p = math.cos(phi)
+    sin_p = math.sin(phi)
+    current_rate = -_inductor_current_rate(sin_t, cos_p, sin_p, gamma, easy, bx, by)
+    voltage_rate = _capacitor_voltage_rate(cos_t, sin_t, cos_p, sin_p, gamma, hard, easy, bx, by, bz)
     if n_fixed > 0:
-        r0 = fixed[0, 3] / (1.0 + fixed[0, 4] ** 2 * _cos_beta(cos_t, sin_t, phi, fixed[0, 0], fixed[0, 1], fixed[0, 2]))
-        r1 = 0.0
-        if n_fixed > 1:
-            r1 = fixed[1, 3] / (1.0 + fixed[1, 4] ** 2 * _cos_beta(cos_t, sin_t, phi, fixed[1, 0], fixed[1, 1], fixed[1, 2]))
+        r0 = _junction_resistance(fixed, 0, cos_t, sin_t, cos_p, sin_p)
+        r1 = _junction_resistance(fixed, 1, cos_t, sin_t, cos_p, sin_p) if n_fixed > 1 else 0.0
         current = v_source / (series + r0 + r1)
         for k in range(n_fixed):
-            v_junction = current * r0 if k == 0 else -current * r1
+            v_junction = current * r0 if k == 0 else -current * r1  # V(fixed side) - V(free side)
             sigma = 0.5 * fixed[k, 4] * v_junction / fixed[k, 3] / charge_unit
-            current_rate += _spin_current_source_rate(cos_t, sin_t, phi, sigma, fixed[k, 0], fixed[k, 1], fixed[k, 2])
-            voltage_rate += _spin_voltage_source_rate(sin_t, phi, sigma, fixed[k, 0], fixed[k, 1])
+            px, py, pz = fixed[k, 0], fixed[k, 1], fixed[k, 2]
+            current_rate += _spin_current_source_rate(cos_t, sin_t, cos_p, sin_p, sigma, px, py, pz)
+            voltage_rate += _spin_voltage_source_rate(sin_t, cos_p, sin_p, sigma, px, py)
     return _kirchhoff_rates(current_rate, voltage_rate, alpha, sin2)
 
 
@@ -198,8 +206,7 @@ def circuit_frame(circuit, t, charge, flux, *, source_voltage=None, v_mtj=None, 
     if circuit.fixed_layers:
         if source_voltage is None:
             drive = circuit.drive
-            source_voltage = np.array([0.0 if drive is None else reduced.source_voltage(
-                ti, drive.voltage, drive.delay, drive.rise_time, drive.width, drive.fall_time) for ti in t])
+            source_voltage = np.zeros_like(t) if drive is None else np.interp(t, *drive.breakpoints())
         solved_v, solved_i, _ = junction_voltages(circuit, charge, flux, source_voltage)
         frame["source_voltage"] = np.asarray(source_voltage, dtype=float)
         frame["v_mtj"] = solved_v if v_mtj is None else np.asarray(v_mtj, dtype=float)

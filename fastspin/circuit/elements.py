@@ -40,7 +40,7 @@ def energy(free_layer, charge, flux):
 def capacitor_voltage(free_layer, charge, flux):
     """``V_C = dE/dQ`` (V), Louis Eq. 58."""
     cos_t, sin_t, phi = angles_from_charge_flux(free_layer, charge, flux)
-    rate = reduced.capacitor_voltage_rate(cos_t, sin_t, phi, *_fields(free_layer))
+    rate = reduced.capacitor_voltage_rate(cos_t, sin_t, np.cos(phi), np.sin(phi), *_fields(free_layer))
     return free_layer.flux_unit * rate
 
 
@@ -48,7 +48,8 @@ def inductor_current(free_layer, charge, flux):
     """``I_L = dE/dPhi`` (A), Louis Eq. 59."""
     _, sin_t, phi = angles_from_charge_flux(free_layer, charge, flux)
     gamma, _, easy, bx, by, _ = _fields(free_layer)
-    return free_layer.charge_unit * reduced.inductor_current_rate(sin_t, phi, gamma, easy, bx, by)
+    rate = reduced.inductor_current_rate(sin_t, np.cos(phi), np.sin(phi), gamma, easy, bx, by)
+    return free_layer.charge_unit * rate
 
 
 def differential_capacitance(free_layer, charge, flux):
@@ -84,7 +85,8 @@ def easy_plane_capacitance(free_layer):
 
 
 def easy_plane_inductance(free_layer, flux):
-    """``L(Phi) = (Z_s/gamma)/(B_x cos(phi) + B_y sin(phi) + B_a cos(2 phi))`` (H), Eq. 61 at ``theta = pi/2`` (Eq. 64)."""
+    """``L(Phi) = (Z_s/gamma)/(B_x cos(phi) + B_y sin(phi) + B_a cos(2 phi))`` (H): Eq. 61 at
+    ``theta = pi/2``, Louis Eq. 64."""
     phi = np.asarray(flux, dtype=float) / free_layer.flux_unit
     gamma, _, easy, bx, by, _ = _fields(free_layer)
     return free_layer.z_s / gamma / (bx * np.cos(phi) + by * np.sin(phi) + easy * np.cos(2.0 * phi))
@@ -112,12 +114,13 @@ def mtj_resistance(fixed_layer, cos_beta):
 def junction_cos_beta(free_layer, fixed_layer, charge, flux):
     """``cos(beta) = p . m`` between a fixed layer and the free layer, Louis Eq. 66."""
     cos_t, sin_t, phi = angles_from_charge_flux(free_layer, charge, flux)
-    return reduced.cos_beta(cos_t, sin_t, phi, *fixed_layer.direction)
+    return reduced.cos_beta(cos_t, sin_t, np.cos(phi), np.sin(phi), *fixed_layer.direction)
 
 
 def _torque_rate(free_layer, fixed_layer, junction_voltage):
     """``sigma = (eta/2)(V/R_perp)/Q_0`` (rad/s), the prefactor of Eqs. 71-72 in rate form."""
-    return 0.5 * fixed_layer.eta * np.asarray(junction_voltage, dtype=float) / fixed_layer.r_perp / free_layer.charge_unit
+    volts = np.asarray(junction_voltage, dtype=float)
+    return 0.5 * fixed_layer.eta * volts / fixed_layer.r_perp / free_layer.charge_unit
 
 
 def spin_potential(free_layer, fixed_layer, charge, flux, junction_voltage):
@@ -131,7 +134,8 @@ def spin_current_source(free_layer, fixed_layer, charge, flux, junction_voltage)
     cos_t, sin_t, phi = angles_from_charge_flux(free_layer, charge, flux)
     sigma = _torque_rate(free_layer, fixed_layer, junction_voltage)
     px, py, pz = fixed_layer.direction
-    return free_layer.charge_unit * reduced.spin_current_source_rate(cos_t, sin_t, phi, sigma, px, py, pz)
+    rate = reduced.spin_current_source_rate(cos_t, sin_t, np.cos(phi), np.sin(phi), sigma, px, py, pz)
+    return free_layer.charge_unit * rate
 
 
 def spin_voltage_source(free_layer, fixed_layer, charge, flux, junction_voltage):
@@ -139,7 +143,7 @@ def spin_voltage_source(free_layer, fixed_layer, charge, flux, junction_voltage)
     _, sin_t, phi = angles_from_charge_flux(free_layer, charge, flux)
     sigma = _torque_rate(free_layer, fixed_layer, junction_voltage)
     px, py, _ = fixed_layer.direction
-    return free_layer.flux_unit * reduced.spin_voltage_source_rate(sin_t, phi, sigma, px, py)
+    return free_layer.flux_unit * reduced.spin_voltage_source_rate(sin_t, np.cos(phi), np.sin(phi), sigma, px, py)
 
 
 def junction_voltages(circuit, charge, flux, source_voltage):

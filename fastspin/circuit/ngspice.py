@@ -16,7 +16,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from .dynamics import circuit_frame
 from .netlist import SpiceSettings, probe_vectors, write_netlist

@@ -4,38 +4,37 @@ Plain functions of scalars or numpy arrays (no Python objects), so :mod:`.dynami
 Numba and :mod:`.elements` calls them on arrays: one implementation of each law.  Dividing a charge by
 ``Q_0 = (e/hbar) S_s`` and a flux by ``Phi_0 = hbar/e`` (Louis Eq. 29) turns currents into ``1/s`` and
 voltages into ``rad/s``, and the spin impedance ``Z_s = Phi_0/Q_0`` (Eq. 33) into 1: the circuit laws
-below are Louis's with ``Z_s = 1``.  Angles: ``cos_t = cos(theta)``, ``sin_t = sin(theta) > 0``, ``phi``.
+below are Louis's with ``Z_s = 1``.  Angles enter as ``cos_t = cos(theta)``, ``sin_t = sin(theta) > 0``,
+``cos_p = cos(phi)``, ``sin_p = sin(phi)`` (computed once per state by the caller).
 """
-import numpy as np
 
 
-def capacitor_voltage_rate(cos_t, sin_t, phi, gamma, hard, easy, bx, by, bz):
+def capacitor_voltage_rate(cos_t, sin_t, cos_p, sin_p, gamma, hard, easy, bx, by, bz):
     """``V_C / Phi_0`` (rad/s): ``gamma[-(B_x cos(phi) + B_y sin(phi)) cot(theta) + B_z
     - (B_d + B_a cos^2(phi)) cos(theta)]``, Louis Eq. 58."""
-    cos_p = np.cos(phi)
-    return gamma * (-(bx * cos_p + by * np.sin(phi)) * cos_t / sin_t + bz - (hard + easy * cos_p * cos_p) * cos_t)
+    return gamma * (-(bx * cos_p + by * sin_p) * cos_t / sin_t + bz - (hard + easy * cos_p * cos_p) * cos_t)
 
 
-def inductor_current_rate(sin_t, phi, gamma, easy, bx, by):
+def inductor_current_rate(sin_t, cos_p, sin_p, gamma, easy, bx, by):
     """``I_L / Q_0`` (1/s): ``gamma[(B_x sin(phi) - B_y cos(phi)) sin(theta)
     + (B_a/2) sin(2 phi) sin^2(theta)]``, Louis Eq. 59."""
-    return gamma * ((bx * np.sin(phi) - by * np.cos(phi)) * sin_t + 0.5 * easy * np.sin(2.0 * phi) * sin_t * sin_t)
+    return gamma * ((bx * sin_p - by * cos_p) * sin_t + easy * sin_p * cos_p * sin_t * sin_t)
 
 
-def cos_beta(cos_t, sin_t, phi, px, py, pz):
+def cos_beta(cos_t, sin_t, cos_p, sin_p, px, py, pz):
     """``cos(beta) = p . m``, Louis Eq. 66."""
-    return (px * np.cos(phi) + py * np.sin(phi)) * sin_t + pz * cos_t
+    return (px * cos_p + py * sin_p) * sin_t + pz * cos_t
 
 
-def spin_current_source_rate(cos_t, sin_t, phi, torque_rate, px, py, pz):
+def spin_current_source_rate(cos_t, sin_t, cos_p, sin_p, torque_rate, px, py, pz):
     """``I_s / Q_0`` (1/s): ``sigma [p_z sin(theta) - (p_x cos(phi) + p_y sin(phi)) cos(theta)] sin(theta)``,
     Louis Eq. 71, with ``torque_rate`` ``sigma = (eta/2)(V/R_perp)/Q_0`` (rad/s)."""
-    return torque_rate * (pz * sin_t - (px * np.cos(phi) + py * np.sin(phi)) * cos_t) * sin_t
+    return torque_rate * (pz * sin_t - (px * cos_p + py * sin_p) * cos_t) * sin_t
 
 
-def spin_voltage_source_rate(sin_t, phi, torque_rate, px, py):
+def spin_voltage_source_rate(sin_t, cos_p, sin_p, torque_rate, px, py):
     """``V_s / Phi_0`` (rad/s): ``sigma (p_x sin(phi) - p_y cos(phi)) / sin(theta)``, Louis Eq. 72."""
-    return torque_rate * (px * np.sin(phi) - py * np.cos(phi)) / sin_t
+    return torque_rate * (px * sin_p - py * cos_p) / sin_t
 
 
 def kirchhoff_rates(current_rate, voltage_rate, alpha, sin2_t):
