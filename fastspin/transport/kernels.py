@@ -65,14 +65,19 @@ def _bulk_coeffs(rho, lsf, d):
 @njit(cache=True)
 def _complex_bulk(q, d):
     """``(coth(q d), csch(q d))`` for complex ``q`` with ``Re q > 0``, free of overflow for thick layers and of
-    cancellation for thin ones (``1 - e^{-2z}`` via a complex expm1)."""
+    cancellation for thin ones (``1 - e^{-2z}`` from a complex expm1 when ``|z|`` is small)."""
     z = q * d
-    e = cmath.exp(-z)
-    w = -2.0 * z  # 1 - e^{-2z} = -expm1(w)
-    em1 = complex(math.expm1(w.real) * math.cos(w.imag) - 2.0 * math.sin(0.5 * w.imag) ** 2,
-                  math.exp(w.real) * math.sin(w.imag))
-    den = -em1
-    return (1.0 + e * e) / den, 2.0 * e / den
+    mag = math.exp(-z.real)
+    e = complex(mag * math.cos(z.imag), -mag * math.sin(z.imag))
+    e2 = e * e
+    if abs(z) > 0.5:
+        den = 1.0 - e2
+    else:  # -expm1(-2z) without cancellation
+        w = -2.0 * z
+        den = -complex(math.expm1(w.real) * math.cos(w.imag) - 2.0 * math.sin(0.5 * w.imag) ** 2,
+                       math.exp(w.real) * math.sin(w.imag))
+    inv_den = 1.0 / den
+    return (1.0 + e2) * inv_den, 2.0 * e * inv_den
 
 
 @njit(cache=True)
