@@ -31,13 +31,16 @@ def _generator(c, k, sign):
     return np.array([[0, 0, -r_up, 0], [0, 0, 0, -r_dn], [-coupling, coupling, 0, 0], [coupling, -coupling, 0, 0]])
 
 
-def _propagator(c, k, sign):
-    """``expm(K d)`` of a finite layer, computed in balanced variables ``(mu_s, rho* l_sf e^2 j_s)``: the raw
+def _propagator(c, k, sign, scale):
+    """``expm(K d)`` of a finite layer acting on the scaled state ``(mu_s, scale * e^2 j_s)``.
+
+    The exponential itself is taken in the layer's balanced variables ``(mu_s, rho* l_sf e^2 j_s)``: the raw
     generator mixes entries ~1e-8 and ~1e25 and would defeat expm's scaling and squaring."""
     sigma = c.rho_star[k] * c.l_sf[k]
     d = np.diag([1.0, 1.0, sigma, sigma])
     d_inv = np.diag([1.0, 1.0, 1.0 / sigma, 1.0 / sigma])
-    return d_inv @ expm(d @ _generator(c, k, sign) @ d_inv * c.thickness[k]) @ d
+    to_scaled = np.diag([1.0, 1.0, scale / sigma, scale / sigma])
+    return to_scaled @ expm(d @ _generator(c, k, sign) @ d_inv * c.thickness[k]) @ np.linalg.inv(to_scaled)
 
 
 def _lead_modes(c, k, sign, side):
@@ -55,10 +58,13 @@ def valet_fert(stack, signs):
     at every contact (per unit ``e^2 j0``), for net spins along ``signs[k] * z``."""
     c = stack.compile()
     n = c.n_layers
+    # state (mu_up, mu_dn, S e^2 j_up, S e^2 j_dn) with S a typical spin resistance, so entries are O(1)
+    scale = float(np.median(c.rho_star * c.l_sf))
+    to_scaled = np.diag([1.0, 1.0, scale, scale])
     steps = []  # (contact index or None, matrix) in the order they act, with markers for N sides
     for k in range(n - 1):
         if 0 < k:
-            steps.append((None, _propagator(c, k, signs[k])))
+            steps.append((None, _propagator(c, k, signs[k], scale)))
         step = np.eye(4)
         if c.kind[k] == KIND_F or c.kind[k + 1] == KIND_F:
             magnet = k if c.kind[k] == KIND_F else k + 1
@@ -66,20 +72,23 @@ def valet_fert(stack, signs):
             r_dn = 2 * c.r_star[k] * (1 + c.gamma[k])
             if signs[magnet] < 0:
                 r_up, r_dn = r_dn, r_up
-            step[0, 2], step[1, 3] = -r_up, -r_dn
+            step[0, 2], step[1, 3] = -r_up / scale, -r_dn / scale
         steps.append((k, step))
     transfer = np.eye(4)
     for _, m in steps:
         transfer = m @ transfer
-    left = _lead_modes(c, 0, signs[0], "left")
-    right = _lead_modes(c, n - 1, signs[n - 1], "right")
+    left = to_scaled @ _lead_modes(c, 0, signs[0], "left")
+    right = to_scaled @ _lead_modes(c, n - 1, signs[n - 1], "right")
     # unknowns: 3 left-mode + 3 right-mode coefficients; transfer(left) = right; total current 1; gauge
     a = np.zeros((6, 6))
     a[:4, :3] = transfer @ left
     a[:4, 3:] = -right
     a[4, :3] = left[2] + left[3]
     a[5, 0] = 1.0
-    x = np.linalg.solve(a, np.array([0, 0, 0, 0, 1.0, 0]))
+    rhs = np.array([0, 0, 0, 0, scale, 0])
+    rows = 1.0 / np.max(np.abs(a), axis=1)  # equilibrate rows and columns before the solve
+    cols = 1.0 / np.max(np.abs(a * rows[:, None]), axis=0)
+    x = np.linalg.solve(a * rows[:, None] * cols, rhs * rows) * cols
     state = left @ x[:3]
     g_nodes = np.zeros(n - 1)
     for k, m in steps:
