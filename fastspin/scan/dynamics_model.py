@@ -11,16 +11,23 @@ or the antiparallel state (``"AP"``: ``m0 = -p`` tilted likewise); a scan over b
 bistability.  Besides the outcomes of :func:`fastspin.dynamics.simulate` (``state``, ``mx, my, mz``,
 ``switching_time``, ``frequency``, ...) each row has ``deviation_ratio``: the energy above the
 start state at the end over that at the start, ``[E(m_end) - E(m_s)] / [E(m0) - E(m_s)]``, with the
-field-like torque counted as the field ``b_J p`` it is, and ``start_stable`` (the run stayed on the
-start side, ``m_end . m_s > 0``, and ``deviation_ratio < 1``).  In the linear regime the energy
+field-like torque counted as the field ``b_J p`` it is, and ``start_stable``: the start state is
+an energy minimum (in-plane and out-of-plane stiffness fields positive), the run stayed on its
+side (``m_end . m_s > 0``) and ``deviation_ratio < 1``.  In the linear regime the energy
 above a state grows or decays as ``exp(trace * t)`` of the linearised LLGS, so ``start_stable``
 changes exactly where the linear stability threshold is (see
 :func:`fastspin.scan.phase.critical_currents_linear`), whatever the duration: unlike the final
-``state``, it is not biased by the time an instability takes to grow.
+``state``, it is not biased by the time an instability takes to grow or a perturbation to decay.
+``phase`` is what a phase diagram shows: the start state where ``start_stable`` holds (the
+deviation decays, so the run ends there however slowly), else the ``state`` reached at the end of
+the run.  ``state`` itself is the classification of :func:`fastspin.dynamics.simulate` at the end
+of the run: near a threshold a decaying precession still above its static tolerance is labelled
+a precession.
 """
 import math
 
 import numpy as np
+import pandas as pd
 
 from ..conventions import stt_field_tesla
 from .errors import SpecError
@@ -55,6 +62,7 @@ SCHEMA = dict(
     dt=("positive", "time", 1e-12),
     tilt=("positive", "angle", 0.02),
     n_angles=("integer", None, 181),
+    window=("positive", "dimensionless", 0.2),
     temperature=("nonnegative", "temperature", 0.0),
     area=("positive", "area", None),
     seed=("integer", None, 1),
@@ -69,7 +77,8 @@ class DynamicsModel(Model):
     1.44e6), ``thickness`` (m; default the stack's F2 thickness), ``alpha`` (0.01),
     ``anisotropy_field`` (T, 0.05), ``demag`` (0, 0, 1), ``duration`` (s, 20e-9), ``dt`` (s, 1e-12),
     ``tilt`` (rad, 0.02, initial in-plane tilt away from P or AP), ``n_angles`` (181, table size),
-    ``temperature`` (K, 0), ``area`` (m^2, needed for a thermal field), ``seed`` (1).
+    ``window`` (0.2: the fraction of the run at its end over which ``simulate`` classifies the state
+    and measures the frequency; short, so that transients have died out), ``temperature`` (K, 0), ``area`` (m^2, needed for a thermal field), ``seed`` (1).
 
     With a ``temperature`` axis or a temperature above 0 every run uses the stochastic Heun scheme
     (Stratonovich) with the thermal field; chunk ``k`` is seeded with ``seed`` plus the index of its
@@ -79,12 +88,14 @@ class DynamicsModel(Model):
     """
 
     kind = "dynamics"
-    default_chunk_size = 8192
+    default_chunk_size = 2048
 
     def __init__(self, **parameters):
         values = read_parameters(parameters, SCHEMA)
         if values["torque"] not in TORQUES:
             raise SpecError("model.torque", f"must be one of {', '.join(TORQUES)}, got {values['torque']!r}")
+        if not values["window"] <= 1.0:
+            raise SpecError("model.window", f"must be a fraction in (0, 1], got {values['window']}")
         if values["n_angles"] < 16:
             raise SpecError("model.n_angles", f"needs at least 16 angles, got {values['n_angles']}")
         values["preset"] = preset_name(values["preset"])
@@ -158,19 +169,24 @@ class DynamicsModel(Model):
         frame = simulate(layer, current_density=current, field=field, polarization=(1.0, 0.0, 0.0),
                          torque=self.torque, efficiency=efficiency, m0=m0, duration=p["duration"], dt=p["dt"],
                          method="heun" if thermal else "rk4", temperature=points.get("temperature", p["temperature"]),
-                         seed=p["seed"] + int(points["point"][0]))
+                         seed=p["seed"] + int(points["point"][0]), window=p["window"])
         frame = frame.drop(columns=["current_density", "field_x", "field_y", "field_z"])
-        ratio = self._deviation_ratio(layer, field, current, sign, m0, frame[["mx", "my", "mz"]].to_numpy())
+        ratio, minimum = self._deviation(layer, field, current, sign, m0, frame[["mx", "my", "mz"]].to_numpy())
         frame["deviation_ratio"] = ratio
+        start_state = np.where(sign > 0, "parallel", "antiparallel")
+        state = frame["state"].astype(str).to_numpy()
         if thermal:
-            frame["start_stable"] = frame["state"].astype(str).to_numpy() == np.where(sign > 0, "parallel",
-                                                                                       "antiparallel")
+            frame["start_stable"] = state == start_state
         else:
-            frame["start_stable"] = (frame["mx"].to_numpy() * sign > 0) & (ratio < 1.0)
+            frame["start_stable"] = minimum & (frame["mx"].to_numpy() * sign > 0) & (ratio < 1.0)
+        phase = np.where(frame["start_stable"].to_numpy(), start_state, state)
+        frame["phase"] = pd.Categorical(phase, categories=frame["state"].cat.categories)
         return frame
 
-    def _deviation_ratio(self, layer, field, current, sign, m0, m_end):
-        """``[E(m_end) - E(m_s)] / [E(m0) - E(m_s)]`` with the field-like torque as a field along p."""
+    def _deviation(self, layer, field, current, sign, m0, m_end):
+        """Deviation ratio ``[E(m_end) - E(m_s)] / [E(m0) - E(m_s)]`` and whether ``m_s`` is an energy
+        minimum (both stiffness fields ``H_1``, ``H_2`` of :func:`~fastspin.scan.phase.critical_currents_linear`
+        positive), with the field-like torque counted as the field ``b_J p`` it is."""
         p = self.parameters
         ms = np.broadcast_to(np.asarray(layer.ms, dtype=float), sign.shape)
         if self.torque == "constant":
@@ -180,9 +196,12 @@ class DynamicsModel(Model):
         total = field.copy()
         total[:, 0] += stt_field_tesla(current, ms, p["thickness"], b_like)
         demag = layer.demag_field_factors() * np.ones((len(sign), 1))
+        h1 = sign * total[:, 0] + layer.anisotropy_field + demag[:, 1] - demag[:, 0]
+        h2 = sign * total[:, 0] + layer.anisotropy_field + demag[:, 2] - demag[:, 0]
         with np.errstate(divide="ignore", invalid="ignore"):
-            return (_energy_above(m_end, sign, total, layer.anisotropy_field, demag)
-                    / _energy_above(m0, sign, total, layer.anisotropy_field, demag))
+            ratio = (_energy_above(m_end, sign, total, layer.anisotropy_field, demag)
+                     / _energy_above(m0, sign, total, layer.anisotropy_field, demag))
+        return ratio, (h1 > 0) & (h2 > 0)
 
 
 def _energy_above(m, sign, field, anisotropy_field, demag):
