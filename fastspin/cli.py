@@ -94,7 +94,8 @@ def _build_parser():
                          help="integration time per run, ns (10)")
     dynamic.add_argument("--dt", type=float, default=1.0, metavar="PS", help="RK4 time step, ps (1)")
     dynamic.add_argument("--alpha", type=float, default=0.01, help="Gilbert damping (0.01)")
-    dynamic.add_argument("--ms", type=float, default=1.44e6, metavar="A_PER_M", help="saturation magnetization, A/m (1.44e6, Co)")
+    dynamic.add_argument("--ms", type=float, default=1.44e6, metavar="A_PER_M",
+                         help="saturation magnetization, A/m (1.44e6, Co)")
     dynamic.add_argument("--anisotropy-field", type=float, default=50.0, metavar="MT",
                          help="uniaxial in-plane anisotropy field B_k, mT (50)")
     phic = phase.add_argument_group("phi-c diagram")
@@ -161,11 +162,12 @@ def _phase_diagram(args):
     if args.kind == "phi-c":
         return _phi_c_diagram(args)
     from .plotting import plot_state_map
-    from .scan import Axis, DynamicsModel, ScanSpec, run_scan
-    from .scan.phase import critical_currents_dynamic, critical_currents_linear
+    from .scan import DynamicsModel
+    from .scan.phase import critical_currents_dynamic, critical_currents_linear, dynamic_state_map
 
-    model = DynamicsModel(preset=args.preset, duration=args.duration * 1e-9, dt=args.dt * 1e-12, alpha=args.alpha,
-                          ms=args.ms, anisotropy_field=args.anisotropy_field * 1e-3)
+    parameters = dict(duration=args.duration * 1e-9, dt=args.dt * 1e-12, alpha=args.alpha, ms=args.ms,
+                      anisotropy_field=args.anisotropy_field * 1e-3)
+    model = DynamicsModel(preset=args.preset, **parameters)
     layer = model.layer()
     if args.current is None:
         at_zero = critical_currents_linear(model.torque, layer, [0.0]).iloc[0]
@@ -173,10 +175,11 @@ def _phase_diagram(args):
         args.current = [-reach, reach, 61]
     if args.field is None:
         args.field = [-2 * args.anisotropy_field, 2 * args.anisotropy_field, 61]
-    axes = [Axis("start", ["P", "AP"]), _axis("field", args.field, "--field", "mT"),
-            _axis("current_density", args.current, "--current", "MA/cm^2")]
-    spec = ScanSpec(model, axes, chunk_size=args.chunk_size)
-    frame = run_scan(spec, out=args.out, **_execution(args))
+    execution = _execution(args)
+    frame = dynamic_state_map(_grid(args.current, "--current") * 1e10, _grid(args.field, "--field") * 1e-3,
+                              preset=args.preset, out=args.out, executor=execution.pop("executor"),
+                              progress=execution.pop("progress"), chunk_size=args.chunk_size,
+                              executor_options=execution, **parameters)
     fields = np.unique(frame["field"].to_numpy())
     linear = critical_currents_linear(model.torque, layer, fields)
     dynamic = critical_currents_dynamic(frame)
@@ -194,23 +197,21 @@ def _phase_diagram(args):
     return 0
 
 
-def _axis(name, triple, option, unit=None):
-    from .scan import Axis
-
+def _grid(triple, option):
     low, high, num = triple
     if num != int(num) or num < 1:
         raise ValueError(f"{option}: NUM must be a positive integer, got {num:g}")
-    return Axis.linspace(name, low, high, int(num), unit=unit)
+    return np.linspace(low, high, int(num))
 
 
 def _phi_c_diagram(args):
     from .plotting import plot_phi_c_curves, plot_phi_c_map
-    from .scan import PhiCModel, ScanSpec, run_scan
+    from .scan.phase import phi_c_map
 
-    model = PhiCModel(preset=args.preset)
-    spec = ScanSpec(model, [_axis("F1.beta", args.beta1, "--beta1"), _axis("F1|N.gamma", args.gamma1, "--gamma1")],
-                    chunk_size=args.chunk_size)
-    frame = run_scan(spec, out=args.out, **_execution(args))
+    execution = _execution(args)
+    axes = {"F1.beta": _grid(args.beta1, "--beta1"), "F1|N.gamma": _grid(args.gamma1, "--gamma1")}
+    frame = phi_c_map(axes, preset=args.preset, out=args.out, executor=execution.pop("executor"),
+                      progress=execution.pop("progress"), chunk_size=args.chunk_size, executor_options=execution)
     png = args.png or args.out / "phase_diagram.png"
     plot_phi_c_map(frame).savefig(png, dpi=150)
     curves = args.out / "phi_c_curves.png"

@@ -78,7 +78,8 @@ class DynamicsModel(Model):
     ``anisotropy_field`` (T, 0.05), ``demag`` (0, 0, 1), ``duration`` (s, 20e-9), ``dt`` (s, 1e-12),
     ``tilt`` (rad, 0.02, initial in-plane tilt away from P or AP), ``n_angles`` (181, table size),
     ``window`` (0.2: the fraction of the run at its end over which ``simulate`` classifies the state
-    and measures the frequency; short, so that transients have died out), ``temperature`` (K, 0), ``area`` (m^2, needed for a thermal field), ``seed`` (1).
+    and measures the frequency; short, so that transients have died out), ``temperature`` (K, 0),
+    ``area`` (m^2, needed for a thermal field), ``seed`` (1).
 
     With a ``temperature`` axis or a temperature above 0 every run uses the stochastic Heun scheme
     (Stratonovich) with the thermal field; chunk ``k`` is seeded with ``seed`` plus the index of its

@@ -8,6 +8,7 @@
   macrospin driven by the transport torque lose stability (Sun, Phys. Rev. B 62, 570 (2000), with
   the slopes ``a(0)``, ``a(pi)`` of ``tau_phi`` at 0 and pi and the field-like ``b``).
 * :func:`critical_currents_dynamic`: the same thresholds read off a dynamic state map.
+* :func:`dynamic_state_map`, :func:`phi_c_map`: the two maps as one call each (scans underneath).
 """
 import math
 
@@ -243,3 +244,40 @@ def _boundary(currents, stable):
     if down - 1 >= 0:
         candidates.append(0.5 * (currents[down] + currents[down - 1]))
     return min(candidates, key=abs) if candidates else np.nan
+
+
+def dynamic_state_map(current_density, field, *, preset="barnas2005:fig5", starts=("P", "AP"), out=None,
+                      executor="local", progress=True, chunk_size=None, executor_options=None, **model_parameters):
+    """Macrospin states over current density x applied field from both P and AP starts.
+
+    ``current_density`` (A/m^2) and ``field`` (T, along the easy axis and p) are 1-D grids; the free
+    layer is the thin magnet of ``preset`` driven by its tabulated transport torque; further keywords
+    are parameters of :class:`~fastspin.scan.dynamics_model.DynamicsModel` (``alpha``, ``ms``,
+    ``anisotropy_field``, ``duration``, ``dt``, ...).  Returns the tidy frame of
+    :func:`~fastspin.scan.run.run_scan` (columns ``start, field, current_density, state, phase,
+    start_stable, ...``); with ``out`` it is also stored (and resumable) as Parquet.
+    """
+    from .dynamics_model import DynamicsModel
+    from .run import run_scan
+    from .spec import Axis, ScanSpec
+
+    model = DynamicsModel(preset=preset, **model_parameters)
+    spec = ScanSpec(model, [Axis("start", list(starts)), Axis("field", np.atleast_1d(field)),
+                            Axis("current_density", np.atleast_1d(current_density))], chunk_size=chunk_size)
+    return run_scan(spec, out, executor=executor, progress=progress, **(executor_options or {}))
+
+
+def phi_c_map(axes, *, preset="barnas2005:fig5", overrides=None, out=None, executor="local", progress=True,
+              chunk_size=None, executor_options=None):
+    """phi_c over a grid of transport parameters (``axes``: dict name -> 1-D values, SI).
+
+    ``{"F1.beta": ..., "F1|N.gamma": ...}`` gives the inset of Barnas et al. 2005, Fig. 5;
+    ``{"N.thickness": ..., "F2.thickness": ...}`` the dependence on thicknesses.  Returns the frame
+    of :func:`~fastspin.scan.run.run_scan` with the columns of :func:`find_phi_c`.
+    """
+    from .models import PhiCModel
+    from .run import run_scan
+    from .spec import ScanSpec
+
+    spec = ScanSpec(PhiCModel(preset, overrides), axes, chunk_size=chunk_size)
+    return run_scan(spec, out, executor=executor, progress=progress, **(executor_options or {}))

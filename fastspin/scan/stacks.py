@@ -59,7 +59,8 @@ def transport_axis_info(stack, name, allow_phi=True):
     if not dot:
         raise ValueError(
             f"unknown axis {name!r} (transport axes are 'phi', '<layer>.<field>' with layers "
-            f"{', '.join(stack.names)}, or '<left>|<right>.<field>' with interfaces {', '.join(stack.interface_names())})"
+            f"{', '.join(stack.names)}, or '<left>|<right>.<field>' with interfaces "
+            f"{', '.join(stack.interface_names())})"
         )
     if "|" in target:
         stack.interface_index(target)

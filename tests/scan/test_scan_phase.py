@@ -154,6 +154,9 @@ def test_zero_current_hysteresis_follows_the_anisotropy_field(fig5_model):
         part = frame[frame["start"] == start]
         clear = np.abs(np.abs(fields) - b_k) > 1e-9  # exactly at B = +-B_k the state is marginal
         np.testing.assert_array_equal(part["start_stable"].to_numpy()[clear], survives[clear])
+    start_state = np.where(frame["start"] == "P", "parallel", "antiparallel")
+    phase = frame["phase"].astype(str).to_numpy()
+    np.testing.assert_array_equal(phase == start_state, frame["start_stable"].to_numpy())
     both = frame.pivot(index="field", columns="start", values="start_stable")
     assert both[(both.index > -b_k + 1e-9) & (both.index < b_k - 1e-9)].all(axis=None)
 

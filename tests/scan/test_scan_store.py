@@ -91,11 +91,13 @@ def test_changed_spec_is_refused_and_nothing_is_written(tmp_path):
     run_scan(spec_of(polynomial), out=tmp_path / "scan", progress=False)
     before = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "scan").iterdir()}
     changed = ScanSpec(polynomial, [Axis.linspace("a", -1.0, 1.5, 7), Axis("b", np.arange(5) * 0.5)], chunk_size=6)
-    with pytest.raises(ScanMismatchError, match=r"different spec \(first difference at spec.axes\[a\].linear\[1\]: 1.0 -> 1.5\)"):
+    first = r"different spec \(first difference at spec.axes\[a\].linear\[1\]: 1.0 -> 1.5\)"
+    with pytest.raises(ScanMismatchError, match=first):
         run_scan(changed, out=tmp_path / "scan", progress=False)
     with pytest.raises(ScanMismatchError, match=r"first difference at spec.chunk_size: 6 -> 7"):
         run_scan(spec_of(polynomial, chunk_size=7), out=tmp_path / "scan", progress=False)
-    with pytest.raises(ScanMismatchError, match=r"first difference at spec.model.function: 'scan_helpers:polynomial' -> 'scan_helpers:slow'"):
+    other_function = r"first difference at spec.model.function: 'scan_helpers:polynomial' -> 'scan_helpers:slow'"
+    with pytest.raises(ScanMismatchError, match=other_function):
         run_scan(spec_of(slow), out=tmp_path / "scan", progress=False)
     assert before == {p.name: p.stat().st_mtime_ns for p in (tmp_path / "scan").iterdir()}
 
