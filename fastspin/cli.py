@@ -32,10 +32,11 @@ SPEC_EXAMPLE = """example spec.toml (SI unless a unit is given):
   field = {start = -100, stop = 100, num = 41, unit = "mT"}
   current_density = {start = -1.2e13, stop = 1.2e13, num = 41, unit = "A/m^2"}
 
-axes of "dynamics": start, current_density (A/m^2), field, field_y, field_z (T), alpha,
-anisotropy_field (T), ms (A/m); of "transport": phi (rad) and <layer>.<field> /
-<left>|<right>.<field> (e.g. "N.thickness" in m, "F1.beta", "F1|N.gamma", "N|F2.g_mix" as
-[re, im] in S/m^2); of "phi_c": the same without phi.  Units: rad, deg; m, nm, um; A/m^2,
+axes of "transport": phi (rad) and <layer>.<field> / <left>|<right>.<field> (e.g. "N.thickness"
+in m, "F1.beta", "F1|N.gamma", "N|F2.r_star" in Ohm m^2, "N|F2.g_mix" as [re, im] in S/m^2); of
+"phi_c": the same without phi; of "dynamics": start (P, AP), current_density (A/m^2), field,
+field_y, field_z (T), alpha, anisotropy_field (T), ms (A/m), temperature (K, needs area) and the
+transport parameters of the stack (each point gets its own torque table).  Units: rad, deg; m, nm, um; A/m^2,
 A/cm^2, MA/cm^2; T, mT, Oe; Ohm m^2, fOhm m^2; uOhm cm; s, ns, ps; K."""
 
 

@@ -33,7 +33,7 @@ from ..conventions import stt_field_tesla
 from .errors import SpecError
 from .model import AxisInfo, Model
 from .models import _STACK_SCHEMA, read_parameters
-from .stacks import build_stack, preset_name
+from .stacks import build_stack, preset_name, transport_axis_info
 
 TORQUES = ("transport", "constant")
 
@@ -109,25 +109,38 @@ class DynamicsModel(Model):
         if abs(steps - round(steps)) > 1e-9 * steps:
             raise SpecError("model.duration", f"must be a whole number of steps dt ({values['dt']} s)")
         self.parameters = values
-        self.torque = self._torque_table(stack) if values["torque"] == "transport" else "constant"
+        self.stack = stack
+        self.free_thickness_axis = f"{stack.magnet_names[-1]}.thickness"
+        self.torque = self._torque_table({}) if values["torque"] == "transport" else "constant"
 
-    def _torque_table(self, stack):
+    def _torque_table(self, transport_parameters):
+        """``a_n(theta), b_n(theta)`` of the stack (with scalar ``transport_parameters``) as a table."""
         from ..dynamics import TabulatedTorque
-        from ..transport import torque_vs_angle
+        from ..transport import evaluate
 
         angles = np.linspace(0.0, math.pi, self.parameters["n_angles"])
-        return TabulatedTorque.from_frame(torque_vs_angle(stack, angles))
+        params = {"phi": angles, **{k: np.full(angles.size, v) for k, v in transport_parameters.items()}}
+        frame = evaluate(self.stack, params)
+        return TabulatedTorque(angles, frame["a"].to_numpy(), frame["b"].to_numpy())
 
     @classmethod
     def from_dict(cls, description):
         return cls(**{k: v for k, v in description.items() if k != "kind"})
 
     def axis_info(self, name):
-        if name not in AXES:
-            raise ValueError(f"unknown axis {name!r} (this model accepts: {', '.join(AXES)})")
+        """The LLGS axes of :data:`AXES`, or a transport parameter of the stack (``torque = "transport"``:
+        each point then integrates with the torque table of its own stack; the thickness of the thin
+        magnet is also the macrospin thickness)."""
         if name == "temperature" and self.parameters["area"] is None:
             raise ValueError("a temperature axis needs model.area (the free-layer area, m^2)")
-        return AXES[name]
+        if name in AXES:
+            return AXES[name]
+        if self.torque == "constant":
+            raise ValueError(f"unknown axis {name!r} (this model accepts: {', '.join(AXES)})")
+        try:
+            return transport_axis_info(self.stack, name, allow_phi=False)
+        except ValueError as err:
+            raise ValueError(f"{err}; LLGS axes: {', '.join(AXES)}") from None
 
     def to_dict(self):
         out = {"kind": self.kind}
@@ -142,18 +155,29 @@ class DynamicsModel(Model):
         points = points or {}
         p = self.parameters
         return FreeLayer(
-            points.get("ms", p["ms"]), p["thickness"], points.get("alpha", p["alpha"]),
+            points.get("ms", p["ms"]), points.get(self.free_thickness_axis, p["thickness"]),
+            points.get("alpha", p["alpha"]),
             anisotropy_field=points.get("anisotropy_field", p["anisotropy_field"]),
             easy_axis=(1.0, 0.0, 0.0), demag=p["demag"], area=p["area"],
         )
 
-    def _factors(self, theta):
-        """Damping-like and field-like efficiencies at angle ``theta`` (the kernel's eta)."""
-        if self.torque == "constant":
-            return self.parameters["efficiency"], 0.0
-        return float(self.torque.efficiency(theta)), float(self.torque.field_like_efficiency(theta))
-
     def __call__(self, points):
+        transport = [k for k in points if k not in AXES and k != "point"]
+        if not transport:
+            return self._simulate(points, self.torque)
+        groups = {}
+        for row, key in enumerate(zip(*(points[k].tolist() for k in transport))):
+            groups.setdefault(key, []).append(row)
+        frames = []
+        for key, rows in groups.items():
+            rows = np.asarray(rows)
+            torque = self._torque_table(dict(zip(transport, key)))
+            frame = self._simulate({k: v[rows] for k, v in points.items()}, torque)
+            frames.append(frame.set_index(rows))
+        return pd.concat(frames).sort_index().reset_index(drop=True)
+
+    def _simulate(self, points, torque):
+        """One batched :func:`~fastspin.dynamics.simulate` call for ``points`` with ``torque``."""
         from ..dynamics import simulate
 
         p = self.parameters
@@ -165,14 +189,15 @@ class DynamicsModel(Model):
         current = points.get("current_density", zeros)
         m0 = np.stack([sign * math.cos(p["tilt"]), np.full(n, math.sin(p["tilt"])), zeros], axis=1)
         layer = self.layer(points)
-        efficiency = p["efficiency"] if self.torque == "constant" else 1.0
+        efficiency = p["efficiency"] if torque == "constant" else 1.0
         thermal = "temperature" in points or p["temperature"] > 0
         frame = simulate(layer, current_density=current, field=field, polarization=(1.0, 0.0, 0.0),
-                         torque=self.torque, efficiency=efficiency, m0=m0, duration=p["duration"], dt=p["dt"],
+                         torque=torque, efficiency=efficiency, m0=m0, duration=p["duration"], dt=p["dt"],
                          method="heun" if thermal else "rk4", temperature=points.get("temperature", p["temperature"]),
                          seed=p["seed"] + int(points["point"][0]), window=p["window"])
         frame = frame.drop(columns=["current_density", "field_x", "field_y", "field_z"])
-        ratio, minimum = self._deviation(layer, field, current, sign, m0, frame[["mx", "my", "mz"]].to_numpy())
+        ratio, minimum = self._deviation(layer, torque, field, current, sign, m0,
+                                         frame[["mx", "my", "mz"]].to_numpy())
         frame["deviation_ratio"] = ratio
         start_state = np.where(sign > 0, "parallel", "antiparallel")
         state = frame["state"].astype(str).to_numpy()
@@ -184,18 +209,16 @@ class DynamicsModel(Model):
         frame["phase"] = pd.Categorical(phase, categories=frame["state"].cat.categories)
         return frame
 
-    def _deviation(self, layer, field, current, sign, m0, m_end):
+    def _deviation(self, layer, torque, field, current, sign, m0, m_end):
         """Deviation ratio ``[E(m_end) - E(m_s)] / [E(m0) - E(m_s)]`` and whether ``m_s`` is an energy
         minimum (both stiffness fields ``H_1``, ``H_2`` of :func:`~fastspin.scan.phase.critical_currents_linear`
         positive), with the field-like torque counted as the field ``b_J p`` it is."""
-        p = self.parameters
-        ms = np.broadcast_to(np.asarray(layer.ms, dtype=float), sign.shape)
-        if self.torque == "constant":
+        if torque == "constant":
             b_like = np.zeros_like(sign)
         else:
-            b_like = np.where(sign > 0, self._factors(0.0)[1], self._factors(math.pi)[1])
+            b_like = np.where(sign > 0, torque.field_like_efficiency(0.0), torque.field_like_efficiency(math.pi))
         total = field.copy()
-        total[:, 0] += stt_field_tesla(current, ms, p["thickness"], b_like)
+        total[:, 0] += stt_field_tesla(current, layer.ms, layer.thickness, b_like)
         demag = layer.demag_field_factors() * np.ones((len(sign), 1))
         h1 = sign * total[:, 0] + layer.anisotropy_field + demag[:, 1] - demag[:, 0]
         h2 = sign * total[:, 0] + layer.anisotropy_field + demag[:, 2] - demag[:, 0]

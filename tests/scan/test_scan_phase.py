@@ -173,3 +173,18 @@ def test_zero_field_states_of_the_wavy_torque():
         assert frame.loc[(start, -destabilising), "state"] == {"P": "parallel", "AP": "antiparallel"}[start]
         assert frame.loc[(start, destabilising), "state"] not in ("parallel", "antiparallel")
         assert not frame.loc[(start, destabilising), "start_stable"]
+
+
+def test_dynamics_over_transport_parameters_uses_each_points_own_torque():
+    """A dynamic scan over thicknesses equals separate scans of the stacks with those thicknesses."""
+    currents = np.array([-3e12, -1e12, 1e12])
+    axes = [Axis("F2.thickness", [5.0, 10.0], unit="nm"), Axis("N.thickness", [4.0, 10.0], unit="nm"),
+            Axis("current_density", currents)]
+    frame = run_scan(ScanSpec(DynamicsModel(preset="fig5", duration=1e-9), axes, chunk_size=5), progress=False)
+    outputs = ["mx", "my", "mz", "deviation_ratio", "start_stable"]
+    for (d2, d0), part in frame.groupby(["F2.thickness", "N.thickness"]):
+        single = DynamicsModel(preset="fig5", duration=1e-9, overrides={"d0": d0, "d2": d2})
+        assert single.parameters["thickness"] == d2  # the macrospin is the thin magnet
+        alone = run_scan(ScanSpec(single, {"current_density": currents}), progress=False)
+        np.testing.assert_array_equal(part[outputs].to_numpy(), alone[outputs].to_numpy())
+    assert frame["deviation_ratio"].nunique() == len(frame)  # every point differs
