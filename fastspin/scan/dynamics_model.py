@@ -1,9 +1,11 @@
 """The ``"dynamics"`` scan model: macrospin LLGS outcomes over current, field and layer parameters.
 
 The free layer is the thin magnet (F2) of a preset stack, driven by that stack's transport torque
-tabulated once (``a_n(theta)``, ``b_n(theta)`` from :func:`fastspin.torque_vs_angle`, interpolated
-in the kernel by :class:`fastspin.dynamics.TabulatedTorque`), or by a constant Slonczewski torque
-(``torque = "constant"``).  Geometry: easy axis and fixed-layer magnetization ``p`` along x, thin
+tabulated once (``a_n(theta)``, ``b_n(theta)`` on ``n_angles`` angles from
+:func:`fastspin.transport.evaluate`, interpolated in the kernel by
+:class:`fastspin.dynamics.TabulatedTorque`), or by a constant Slonczewski torque
+(``torque = "constant"``).  Transport parameters of the stack may be axes too: the points of a
+chunk are grouped by stack and each group is integrated with its own table.  Geometry: easy axis and fixed-layer magnetization ``p`` along x, thin
 film normal to z (``demag = (0, 0, 1)`` by default), applied field ``(field, field_y, field_z)``.
 
 Each point starts from the parallel (``start = "P"``: ``m0 = p`` tilted by ``tilt`` in the plane)
@@ -32,7 +34,7 @@ import pandas as pd
 from ..conventions import stt_field_tesla
 from .errors import SpecError
 from .model import AxisInfo, Model
-from .models import _STACK_SCHEMA, read_parameters
+from .models import STACK_SCHEMA, read_parameters
 from .stacks import build_stack, preset_name, transport_axis_info
 
 TORQUES = ("transport", "constant")
@@ -50,7 +52,7 @@ AXES = {
 }
 
 SCHEMA = dict(
-    _STACK_SCHEMA,
+    STACK_SCHEMA,
     torque=("string", None, "transport"),
     efficiency=("number", "dimensionless", 1.0),
     ms=("positive", "magnetization", 1.44e6),

@@ -69,7 +69,7 @@ def _checked(key, raw, kind, dimension):
     return value
 
 
-_STACK_SCHEMA = {
+STACK_SCHEMA = {
     "preset": ("string", None, "barnas2005:fig5"),
     "overrides": ("table", None, {}),
 }
@@ -92,7 +92,7 @@ class TransportModel(Model):
 
     @classmethod
     def from_dict(cls, description):
-        return cls(**read_parameters(description, _STACK_SCHEMA))
+        return cls(**read_parameters(description, STACK_SCHEMA))
 
     def axis_info(self, name):
         return transport_axis_info(self.stack, name)
@@ -126,7 +126,7 @@ class PhiCModel(TransportModel):
 
     @classmethod
     def from_dict(cls, description):
-        schema = dict(_STACK_SCHEMA, n_coarse=("integer", None, 64), xtol=("positive", "angle", 1e-10))
+        schema = dict(STACK_SCHEMA, n_coarse=("integer", None, 64), xtol=("positive", "angle", 1e-10))
         return cls(**read_parameters(description, schema))
 
     def axis_info(self, name):
