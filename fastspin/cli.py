@@ -231,7 +231,10 @@ def _plot(args):
         if column not in frame.columns:
             raise ValueError(f"no column {column!r} in {args.directory} (columns: {', '.join(frame.columns)})")
     facet = args.facet if args.facet in frame.columns else None
-    categorical = not np.issubdtype(frame[args.color].dtype, np.number) or frame[args.color].dtype == bool
+    from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+    column = frame[args.color]
+    categorical = is_bool_dtype(column) or not is_numeric_dtype(column)
     if categorical:
         figure = plot_state_map(frame, args.x, args.y, color=args.color, facet=facet)
     else:

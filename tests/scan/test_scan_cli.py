@@ -91,6 +91,10 @@ def test_dynamic_phase_diagram_writes_parquet_png_and_critical_currents(tmp_path
     table = pd.read_csv(out / "critical_currents.csv")
     assert list(table.columns) == ["field", "j_c_p_linear", "j_c_ap_linear", "j_c_p_dynamic", "j_c_ap_dynamic"]
     assert "J_c(P) =" in capsys.readouterr().out
+    for color in ("state", "start_stable", "frequency"):  # categorical, boolean and continuous columns
+        png = tmp_path / f"{color}.png"
+        assert main(["plot", str(out), "--x", "current_density", "--y", "field", "--color", color, "-o", str(png)]) == 0
+        assert png.read_bytes().startswith(PNG_MAGIC)
 
 
 def test_phi_c_phase_diagram(tmp_path):
