@@ -95,6 +95,10 @@ def _facets(frame, facet):
     return [(value, frame[frame[facet] == value]) for value in values]
 
 
+def _panel_title(facet, value):
+    return f"start from {value}" if facet == "start" else f"{facet} = {value}"
+
+
 def plot_state_map(frame, x="current_density", y="field", color="state", facet="start", title=None,
                    critical=None):
     """Categorical map of ``color`` (the dynamic state) over (``x``, ``y``), one panel per ``facet``.
@@ -126,7 +130,7 @@ def plot_state_map(frame, x="current_density", y="field", color="state", facet="
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
         if value is not None:
-            ax.set_title(f"start from {value}" if facet == "start" else f"{facet} = {value}")
+            ax.set_title(_panel_title(facet, value))
         if critical is not None and value in ("P", "AP"):
             ax.plot(critical[f"j_c_{value.lower()}"] * xf, critical["field"] * yf, "k--", linewidth=1.2)
     handles = [Patch(facecolor=colors[s], label=s.replace("_", " ")) for s in states]
@@ -168,7 +172,7 @@ def plot_value_map(frame, x, y, color, facet=None, title=None, cmap="viridis", m
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
         if value is not None:
-            ax.set_title(f"{facet} = {value}")
+            ax.set_title(_panel_title(facet, value))
     figure.colorbar(mesh, ax=axes, label=clabel)
     if not np.all(np.isfinite(values)):
         axes[-1].legend(handles=[Patch(facecolor="#dddddd", label=missing)], loc="best", fontsize="small")
