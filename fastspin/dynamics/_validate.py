@@ -73,4 +73,5 @@ def broadcast_rows(arr, n, item_ndim):
     """Broadcast a per-trajectory input to ``n`` trajectories (scalars / single vectors repeat)."""
     if arr.ndim == item_ndim:
         arr = arr[np.newaxis]
-    return np.ascontiguousarray(np.broadcast_to(arr, (n,) + arr.shape[1:]), dtype=np.float64)
+    # a fresh, writeable C array: the kernels are compiled for exactly this array type
+    return np.array(np.broadcast_to(arr, (n,) + arr.shape[1:]), dtype=np.float64, order="C")

@@ -122,8 +122,8 @@ class TabulatedTorque:
 
     def kernel_tables(self):
         """Spline knots (m,) and coefficients (2, 4, m-1): [a or b, power (highest first), piece]."""
-        coef = np.ascontiguousarray(np.stack([self._spline_a.c, self._spline_b.c]))
-        return np.ascontiguousarray(self.angle), coef
+        coef = np.array(np.stack([self._spline_a.c, self._spline_b.c]), dtype=np.float64, order="C")
+        return np.array(self.angle, dtype=np.float64, order="C"), coef
 
     def efficiency(self, theta):
         """Damping-like efficiency ``2 a_n(theta)`` from the spline (NumPy)."""

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from scipy.integrate import solve_ivp
 
-from fastspin.constants import E_CHARGE, GAMMA_E, HBAR, MU0
+from fastspin.constants import E_CHARGE, GAMMA_E, HBAR
 from fastspin.dynamics import MTJ, FreeLayer, simulate, trajectories
 
 from dynamics_reference import JIT, cross_matrix, load_fixture, tilted

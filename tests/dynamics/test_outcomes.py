@@ -58,3 +58,28 @@ def test_static_states():
         assert frame.frequency.isna().all()
         assert frame.my[2] == pytest.approx(0.02 / bk, rel=1e-9)
         assert frame.mean_cos_theta[1] == pytest.approx(-1.0, abs=1e-9)
+
+
+def test_ac_field_drives_the_linear_ferromagnetic_resonance():
+    """Field h cos(omega t) along y on the in-plane film: the steady amplitude of m_y is the linear
+    response of the Gilbert equation about P, solved here as a 2x2 complex system:
+    (i w) m_y + (i w alpha + gamma H2) m_z = 0, -(i w alpha + gamma H1) m_y + (i w) m_z = -gamma h."""
+    ms, alpha, bk, bx, h = 8e5, 0.02, 0.02, 0.01, 1e-4
+    layer = FreeLayer(ms, 2e-9, alpha, anisotropy_field=bk)
+    h1, h2 = bx + bk, bx + bk + MU0 * ms
+    f_kittel = GAMMA_E / (2 * np.pi) * np.sqrt(h1 * h2)
+    frequencies = f_kittel * np.array([0.8, 0.95, 1.0, 1.05, 1.25])
+    frame = simulate(layer, field=(bx, 0, 0), ac_field=(0, h, 0), ac_frequency=frequencies, m0=(1, 0, 0),
+                     duration=10e-9 if JIT else 5e-10, dt=0.5e-12)
+    linear = []
+    for f in frequencies:
+        w = 2 * np.pi * f
+        matrix = np.array([[1j * w, 1j * w * alpha + GAMMA_E * h2], [-(1j * w * alpha + GAMMA_E * h1), 1j * w]])
+        linear.append(abs(np.linalg.solve(matrix, [0.0, -GAMMA_E * h])[0]))
+    if JIT:
+        deviation = np.max(np.abs(frame.amplitude / np.array(linear) - 1))
+        assert deviation < 2e-3
+        assert deviation == pytest.approx(load_fixture("measured.json")["fmr_amplitude_max_rel_deviation_from_linear"],
+                                          rel=0.05)
+        assert np.argmax(frame.amplitude.to_numpy()) == 2
+        np.testing.assert_allclose(frame.frequency, frequencies, rtol=1e-6)  # locked to the drive
