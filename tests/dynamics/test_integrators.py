@@ -85,3 +85,17 @@ def test_switching_time_is_the_interpolated_crossing_of_the_trace():
         t_cross = t[k - 1] + (t[k] - t[k - 1]) * c[k - 1] / (c[k - 1] - c[k])
         assert frame.switched[0]
         assert frame.switching_time[0] == pytest.approx(t_cross, rel=1e-12)
+
+
+def test_material_grid_in_one_batch_equals_separate_runs():
+    """Layer parameters given per trajectory (a material grid) run in one batch exactly as one by one."""
+    ms = np.array([6e5, 8e5, 1.1e6])
+    alpha = np.array([0.005, 0.02, 0.01])
+    demag = np.array([(0, 0, 1.0), (0.1, 0.2, 0.7), (0, 0, 0.8)])
+    kw = dict(current_density=[1e11, 3e11, 5e11], field=FIELD, m0=M0, duration=5e-10, dt=1e-12)
+    batch = simulate(FreeLayer(ms, THICKNESS, alpha, anisotropy_field=BK, demag=demag), **kw)
+    for k in range(3):
+        one = simulate(FreeLayer(ms[k], THICKNESS, alpha[k], anisotropy_field=BK, demag=demag[k]),
+                       **{**kw, "current_density": kw["current_density"][k]})
+        np.testing.assert_allclose(batch[["mx", "my", "mz"]].to_numpy()[k], one[["mx", "my", "mz"]].to_numpy()[0],
+                                   rtol=0, atol=1e-13)
