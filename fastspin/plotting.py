@@ -237,7 +237,7 @@ def plot_critical_currents(linear, dynamic=None, title="Critical currents"):
             ax.plot(dynamic["field"] * bf, dynamic[f"j_c_{state}"] * jf, "o", color=colour, markersize=3,
                     label=f"{state.upper()}: dynamic map")
     ax.set_xlabel(display("field")[0])
-    ax.set_ylabel(f"critical current density ({jlabel.split('(')[-1]}")
+    ax.set_ylabel(jlabel)
     ax.legend()
     ax.set_title(title)
     return figure

@@ -73,3 +73,16 @@ def test_torque_versus_angle_plot():
     np.testing.assert_allclose(ax.lines[0].get_xdata(), np.linspace(0, 180, 19))
     np.testing.assert_allclose(ax.lines[0].get_ydata(), frame["tau_phi"])
     assert ax.get_xlabel().endswith("(deg)") and "hbar" in ax.get_ylabel()
+
+
+def test_critical_current_plot_shows_linear_lines_and_dynamic_markers():
+    linear = pd.DataFrame({"field": [-0.01, 0.0, 0.01], "j_c_p": [-7e12, -7.5e12, -8e12],
+                           "j_c_ap": [-1.7e12, -1.75e12, -1.8e12]})
+    dynamic = linear.assign(j_c_p=linear["j_c_p"] + 1e11)
+    figure = plotting.plot_critical_currents(linear, dynamic)
+    (ax,) = figure.axes
+    assert [line.get_label() for line in ax.lines] == ["P: linear stability", "P: dynamic map",
+                                                       "AP: linear stability", "AP: dynamic map"]
+    np.testing.assert_allclose(ax.lines[1].get_ydata(), [-690.0, -740.0, -790.0])  # MA/cm^2
+    np.testing.assert_allclose(ax.lines[0].get_xdata(), [-10.0, 0.0, 10.0])  # mT
+    assert ax.get_ylabel() == "critical current density (MA/cm$^2$)"
