@@ -44,3 +44,31 @@ def test_positive_current_destabilises_the_parallel_state_of_case_i():
                      duration=5e-9, dt=1e-12)
     assert frame["state"].iloc[0] == "parallel"
     assert frame["mz"].iloc[1] > 0.9 and frame["state"].iloc[1] == "antiparallel"
+
+
+def test_mtj_electrode_torques_drive_the_macrospin():
+    """Manchon T_par(V), T_perp(V) -> bias polynomials -> fastspin.dynamics.MTJ: the initial slope of m equals
+    gamma/(Ms d) [a(V) m x (m x p) - b(V) m x p] with a = d T_par, b = d T_perp at J0(V) (fastspin.mtj)."""
+    from numpy.polynomial import Polynomial
+
+    from fastspin import mtj
+    from fastspin.dynamics import MTJ
+
+    d = 2e-9
+    electrode = dict(lambda_j=1e-9, lambda_phi=1e-9, lambda_sf_f=10e-9, lambda_sf_n=1e-9)
+    j0_par, j0_perp = Polynomial([0.0, 2e-3]), Polynomial([1e-4, 0.0, 5e-4])  # J/m^2 per V^k
+    dl, fl = mtj.drive_coefficients(d, j0_par=j0_par, j0_perp=j0_perp, **electrode)
+    voltage = 0.4
+    t = mtj.electrode_torque(d, j0=j0_par(voltage) + 1j * j0_perp(voltage), **electrode)
+    assert Polynomial(dl)(voltage) == pytest.approx(d * t["t_par"].iloc[0], rel=1e-12)
+    assert Polynomial(fl)(voltage) == pytest.approx(d * t["t_perp"].iloc[0], rel=1e-12)
+    layer = FreeLayer(MS, d, alpha=0.0, demag=(0.0, 0.0, 0.0), area=1e-14)
+    p = np.array([1.0, 0.0, 0.0])
+    m0 = np.array([np.cos(0.8), np.sin(0.8), 0.0])
+    dt = 1e-16
+    _, m = trajectories(layer, voltage=voltage, mtj=MTJ(1e3, 2e3, damping_like_coefficients=dl,
+                                                          field_like_coefficients=fl),
+                        polarization=p, m0=m0, duration=2 * dt, dt=dt)
+    a, b = d * t["t_par"].iloc[0], d * t["t_perp"].iloc[0]
+    expected = GAMMA_E / (MS * d) * (a * np.cross(m0, np.cross(m0, p)) - b * np.cross(m0, p))
+    assert np.allclose((m[0, 1] - m[0, 0]) / dt, expected, rtol=1e-5, atol=1e-5 * np.linalg.norm(expected))
