@@ -126,6 +126,12 @@ def _build_parser():
     return parser
 
 
+def _grid_step(values):
+    """Spacing of a grid axis as text ('single value' for a one-point axis)."""
+    steps = np.diff(np.unique(values))
+    return f"{steps[0]:.3g}" if len(steps) else "n/a (single value)"
+
+
 def main(argv=None):
     """Entry point of the ``fastspin`` command; returns the exit status."""
     from .scan import ScanMismatchError, SpecError
@@ -194,7 +200,7 @@ def _phase_diagram(args):
     print(f"{len(frame)} runs in {args.out}; figure {png}; critical currents {args.out / 'critical_currents.csv'}")
     print(f"at B = {at_zero['field']:.4g} T: J_c(P) = {at_zero['j_c_p_linear']:.4g} A/m^2 (linear), "
           f"{at_zero['j_c_p_dynamic']:.4g} (dynamic); J_c(AP) = {at_zero['j_c_ap_linear']:.4g} (linear), "
-          f"{at_zero['j_c_ap_dynamic']:.4g} (dynamic); grid step {np.diff(np.unique(frame['current_density']))[0]:.3g}")
+          f"{at_zero['j_c_ap_dynamic']:.4g} (dynamic); grid step {_grid_step(frame['current_density'])}")
     return 0
 
 

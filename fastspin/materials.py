@@ -114,19 +114,22 @@ class TunnelBarrier:
 class Interface:
     """An N/F interface: ``r_star`` (Ohm m^2), ``gamma`` and the complex mixing conductance ``g_mix`` (S/m^2).
 
-    ``Re g_mix >= 0`` (a passive interface cannot create transverse spin).
+    ``Re g_mix >= 0`` (a passive interface cannot create transverse spin).  ``name`` (e.g. ``"N|F2"``) labels
+    error messages.
     """
 
     r_star: float
     gamma: float
     g_mix: complex
+    name: str = ""
 
     def __post_init__(self):
-        object.__setattr__(self, "r_star", check_positive(self.r_star, "interface r_star"))
-        object.__setattr__(self, "gamma", check_asymmetry(self.gamma, "interface gamma"))
+        where = f"interface {self.name!r}" if self.name else "interface"
+        object.__setattr__(self, "r_star", check_positive(self.r_star, f"{where}: r_star"))
+        object.__setattr__(self, "gamma", check_asymmetry(self.gamma, f"{where}: gamma"))
         g = complex(self.g_mix)
         if not (math.isfinite(g.real) and math.isfinite(g.imag)) or g.real < 0.0:
-            raise ValueError(f"interface g_mix must be finite with Re g_mix >= 0, got {g!r}")
+            raise ValueError(f"{where}: g_mix must be finite with Re g_mix >= 0, got {g!r}")
         object.__setattr__(self, "g_mix", g)
 
 
@@ -140,7 +143,7 @@ COBALT = Ferromagnet("Co", rho_star=5.1 * _UOHM_CM, beta=0.51, l_sf=60 * _NM)
 #: (low-temperature CPP-GMR gives l_sf(Cu) of the order of a micrometre); tests/transport/test_paper.py
 #: shows that 1000 nm, not 103 nm, reproduces the paper's Fig. 6 numbers.
 COPPER = NormalMetal("Cu", rho_star=0.5 * _UOHM_CM, l_sf=1000 * _NM)
-CO_CU = Interface(r_star=0.52 * _FOHM_M2, gamma=0.76, g_mix=(0.542 + 0.016j) * 1e15)
+CO_CU = Interface(r_star=0.52 * _FOHM_M2, gamma=0.76, g_mix=(0.542 + 0.016j) * 1e15, name="Co/Cu")
 
 MATERIALS = {"Co": COBALT, "Cu": COPPER}
 INTERFACES = {"Co/Cu": CO_CU}

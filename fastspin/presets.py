@@ -81,8 +81,8 @@ def barnas2005(case: str = "i", **overrides) -> Stack:
     f2 = Ferromagnet("Co(F2)", p["rho2"], p["beta2"], p["lsf2"])
     cu = NormalMetal("Cu", p["rho0"], p["lsf0"])
     g_mix = complex(p["re_gmix"], p["im_gmix"])
-    i1 = Interface(p["r_star1"], p["gamma1"], g_mix)
-    i2 = Interface(p["r_star2"], p["gamma2"], g_mix)
+    i1 = Interface(p["r_star1"], p["gamma1"], g_mix, name="F1|N")
+    i2 = Interface(p["r_star2"], p["gamma2"], g_mix, name="N|F2, F2|lead")
     phi = float(p["phi"])
     layers = (
         Layer("F1", f1, math.inf, (0.0, 0.0, 1.0)),

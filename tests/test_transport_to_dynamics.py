@@ -1,6 +1,7 @@
 """The sign chain across modules: the transport torque on the net spin drives the macrospin (conventions.py).
 
-The transport solver gives the torque vector on the spin of the thin layer, tau (N/m, per area).  With
+The transport solver gives the torque on the spin of the thin layer per area, tau (N/m: ``tau_phi_per_area``,
+``tau_x_per_area`` of ``evaluate`` with a current density).  With
 m = -s and the spin per area (Ms d / gamma) s, the magnetization must move as dm/dt = -gamma tau/(Ms d).
 The LLGS integrator, fed with the tabulated a(phi), b(phi) of the same stack, must start with that slope.
 """
@@ -21,11 +22,11 @@ def test_initial_slope_equals_transport_torque(case, phi, current):
     stack = fastspin.presets.barnas2005(case)
     table = TabulatedTorque.from_frame(fastspin.torque_vs_angle(stack, np.linspace(0, np.pi, 4001)))
     row = evaluate(stack, {"phi": np.array([phi])}, current_density=current)
-    scale = fastspin.constants.HBAR * current / fastspin.constants.E_CHARGE
-    tau = np.array([row[f"torque_F2_{c}"].iloc[0] for c in "xyz"]) * scale  # on the spin of F2, N/m
-    expected = -GAMMA_E * tau / (MS * THICKNESS)
     s_free = np.array([0.0, -np.sin(phi), np.cos(phi)])  # net spins of the paper (Fig. 1)
     s_ref = np.array([0.0, 0.0, 1.0])
+    axis = np.array([1.0, 0.0, 0.0])  # rotation axis x: tau = tau_phi (x cross s) + tau_x x  (tau is perp. to s)
+    tau = row["tau_phi_per_area"].iloc[0] * np.cross(axis, s_free) + row["tau_x_per_area"].iloc[0] * axis  # N/m
+    expected = -GAMMA_E * tau / (MS * THICKNESS)
     layer = FreeLayer(MS, THICKNESS, alpha=0.0, demag=(0.0, 0.0, 0.0))
     dt = 1e-16
     t, m = trajectories(layer, current_density=current, polarization=-s_ref, torque=table, m0=-s_free,

@@ -13,6 +13,7 @@ version resumes (finished chunks are skipped); anything else is refused rather t
 Complex columns (Parquet has none) are stored as ``<name>.real`` / ``<name>.imag`` and rebuilt
 on reading.
 """
+import hashlib
 import json
 import os
 import re
@@ -57,6 +58,28 @@ def _write_atomically(path, write):
         if temporary.exists():
             temporary.unlink()
     _fsync_directory(path.parent)
+
+
+def _process_alive(pid):
+    if pid == os.getpid():
+        return False  # our own leftovers (an earlier scan in this process) are stale
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def code_fingerprint():
+    """Hash of the package's Python sources: results of different code are never mixed on resume."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def read_manifest(directory):
@@ -106,6 +129,7 @@ class ScanStore:
         manifest = {
             "format": FORMAT,
             "fastspin_version": __version__,
+            "code_fingerprint": code_fingerprint(),
             "fingerprint": spec.fingerprint(),
             "n_points": spec.n_points,
             "n_chunks": spec.n_chunks,
@@ -119,6 +143,11 @@ class ScanStore:
                 raise ScanMismatchError(
                     f"{directory} was written by fastspin {old.get('fastspin_version')}, this is {__version__}: "
                     "results of two versions are not mixed; use a new output directory"
+                )
+            if old.get("code_fingerprint") != manifest["code_fingerprint"]:
+                raise ScanMismatchError(
+                    f"{directory} was written by other fastspin code (sources {old.get('code_fingerprint')}, now "
+                    f"{manifest['code_fingerprint']}): results of two codes are not mixed; use a new output directory"
                 )
             if old.get("fingerprint") != manifest["fingerprint"]:
                 where = _first_difference(old.get("spec"), manifest["spec"]) or "spec"
@@ -139,8 +168,11 @@ class ScanStore:
         return cls(directory, manifest)
 
     def _remove_temporaries(self):
+        """Delete the temporaries of writers that are gone (names carry the writer's PID)."""
         for path in self.directory.glob(".chunk-*.tmp"):
-            path.unlink(missing_ok=True)
+            pid = path.name.rsplit(".", 2)[-2]
+            if not (pid.isdigit() and _process_alive(int(pid))):
+                path.unlink(missing_ok=True)
 
     def finished_chunks(self):
         """Indices of the chunks already on disk."""
@@ -213,7 +245,7 @@ def load_scan(directory, allow_partial=False):
     import pyarrow.parquet as pq
 
     manifest = read_manifest(directory)
-    files = _chunk_files(directory)
+    files = {index: path for index, path in _chunk_files(directory).items() if index < manifest["n_chunks"]}
     missing = manifest["n_chunks"] - len(files)
     if missing and not allow_partial:
         raise ValueError(

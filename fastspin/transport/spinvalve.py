@@ -215,6 +215,9 @@ def solve(stack: Stack, params: dict | None = None, *, grid: bool = False, free:
             ovr_values.append(v)
     if len(set(dir_layer)) != len(dir_layer):
         raise ValueError("a layer's direction is set twice (by 'phi' and '<layer>.direction')")
+    if rot_layer >= 0 and i_ref in dir_layer:
+        raise ValueError(f"'phi' rotates {stack.names[rot_layer]!r} from the base direction of {stack.names[i_ref]!r}; "
+                         f"do not also vary '{stack.names[i_ref]}.direction'")
     if derivative and rot_layer < 0:
         raise ValueError("derivative=True needs 'phi' among the parameters")
 
@@ -257,7 +260,8 @@ def decompose(result: TransportResult, free: str | None = None, reference: str |
     Returns arrays ``tau_phi, tau_x, a, b, sin_phi`` with ``tau_parallel = a s x (s x S)`` (Eq. 38),
     ``tau_perp = b s x S`` (Eq. 42), ``tau_phi = a sin(phi)`` (Eq. 39), ``tau_x = -b sin(phi)``.  With a
     ``phi`` sweep the signed angle and the fixed rotation axis are used (``tau_phi = tau . (n x s)``,
-    ``tau_x = tau . n``), and a, b at ``sin(phi) = 0`` are the exact limits from ``d tau / d phi``.
+    ``tau_x = tau . n``), and a, b at ``sin(phi) = 0`` are the exact limits from ``d tau / d phi``.  Without
+    ``phi``, a collinear pair has no rotation plane: a and b are NaN there (use a ``phi`` sweep for the limits).
     """
     stack = result.stack
     i_free, i_ref = _magnet_pair(stack, free, reference)
@@ -348,7 +352,8 @@ def evaluate(stack: Stack, params: dict | None = None, *, grid: bool = False, fr
     (``g v_F rho(E_F)/|I0/e|`` in N next to the free layer, Fig. 6(a)) and ``phi_g`` (rad); the normalised
     torque vector on every magnet ``torque_<name>_x/_y/_z``; ``resistance_area`` (Ohm m^2, leads' bulk
     excluded).  With ``current_density`` (A/m^2, broadcast against the rows) also ``tau_phi_per_area`` and
-    ``tau_x_per_area`` in N/m (torque per unit area, ``tau_norm * hbar J/|e|``).
+    ``tau_x_per_area`` in N/m (torque per unit area, ``tau_norm * hbar J/|e|``).  Without a ``phi`` axis,
+    ``a`` and ``b`` are NaN where the free and reference magnets are collinear (no rotation plane).
     """
     free_name, ref_name = (stack.names[i] for i in _magnet_pair(stack, free, reference))
     result = solve(stack, params, grid=grid, free=free_name, reference=ref_name, accumulation=True)

@@ -136,3 +136,9 @@ def test_presets_and_the_installed_entry_point():
 
     (script,) = [e for e in entry_points(group="console_scripts") if e.name == "fastspin"]
     assert script.value == "fastspin.cli:main"
+
+
+def test_grid_step_of_a_single_current():
+    from fastspin.cli import _grid_step
+
+    assert _grid_step([2.0]) == "n/a (single value)" and _grid_step([1.0, 3.0, 2.0]) == "1"

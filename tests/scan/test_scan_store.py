@@ -113,6 +113,40 @@ def test_other_fastspin_version_and_orphan_chunks_are_refused(tmp_path, monkeypa
         run_scan(spec_of(polynomial), out=tmp_path / "scan", progress=False)
 
 
+def test_other_code_is_refused(tmp_path, monkeypatch):
+    """Same version string, changed sources: an interrupted scan is not resumed with other code."""
+    import fastspin.scan.store as store_module
+
+    run_scan(spec_of(polynomial), out=tmp_path / "scan", progress=False)
+    monkeypatch.setattr(store_module, "code_fingerprint", lambda: "0123456789abcdef")
+    with pytest.raises(ScanMismatchError, match="other fastspin code"):
+        run_scan(spec_of(polynomial), out=tmp_path / "scan", progress=False)
+
+
+def test_a_stray_chunk_does_not_hide_a_missing_one(tmp_path):
+    spec = spec_of(polynomial)
+    run_scan(spec, out=tmp_path / "scan", progress=False)
+    directory = tmp_path / "scan"
+    n_chunks = read_manifest(directory)["n_chunks"]
+    (directory / f"chunk-{0:06d}.parquet").rename(directory / f"chunk-{n_chunks + 5:06d}.parquet")
+    with pytest.raises(ValueError, match="1 of"):
+        load_scan(directory)
+
+
+def test_reopening_keeps_the_temporaries_of_a_live_writer(tmp_path):
+    spec = spec_of(polynomial)
+    ScanStore.open(tmp_path / "scan", spec)
+    parent = os.getppid()  # alive while this test runs
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+    live_tmp = tmp_path / "scan" / f".chunk-000001.parquet.{parent}.tmp"
+    dead_tmp = tmp_path / "scan" / f".chunk-000002.parquet.{dead}.tmp"
+    live_tmp.write_bytes(b"in progress")
+    dead_tmp.write_bytes(b"left over")
+    ScanStore.open(tmp_path / "scan", spec)
+    assert live_tmp.exists() and not dead_tmp.exists()
+
+
 def test_chunk_write_is_atomic(tmp_path, monkeypatch):
     """A failure while writing leaves no chunk file and no temporary behind."""
     store = ScanStore.open(tmp_path / "scan", spec_of(polynomial))

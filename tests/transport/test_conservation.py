@@ -4,7 +4,7 @@ from hypothesis import given, settings
 
 from fastspin import presets, torque_vs_angle
 from fastspin.stack import KIND_F
-from fastspin.transport import evaluate, solve
+from fastspin.transport import solve
 from fastspin.transport.reference import solve_reference
 
 from .stacks import random_stacks
@@ -13,6 +13,10 @@ from .stacks import random_stacks
 @given(random_stacks())
 @settings(max_examples=25)
 def test_currents_are_conserved(stack):
+    """Conservation in the paper-formulation solve, where every layer has its own current constant C and the
+    continuity rules are separate rows: the assembled system carries the same particle current through every
+    layer and a continuous longitudinal spin current across every contact (a check of that assembly; the
+    kernel's own currents are checked in test_profiles.py, from its node values and the bulk solutions)."""
     c = stack.compile()
     ref = solve_reference(c)
     # particle current: the same in every layer (each layer's own constant C, Eqs 22 and 28)
@@ -25,9 +29,6 @@ def test_currents_are_conserved(stack):
             s = c.direction[k] if c.kind[k] == KIND_F else c.direction[k + 1]
             # longitudinal spin current continuous across the N/F interface
             assert abs(s @ jl - s @ jr) <= 1e-10 * scale
-            # inside F the spin current is along s only (transverse part absorbed at the interface)
-            j_f = jl if c.kind[k] == KIND_F else jr
-            assert np.linalg.norm(j_f - s * (s @ j_f)) <= 1e-12 * scale
         else:
             assert np.max(np.abs(jl - jr)) <= 1e-10 * scale
     # the torque on each magnet is the transverse spin current it absorbs (Eq. 37): from the N-side
@@ -57,8 +58,7 @@ def test_collinear_torque_vanishes_and_real_gmix_has_no_out_of_plane_torque():
 @given(random_stacks(topologies=["FNFN", "NFNFN", "FNFNF"]))
 @settings(max_examples=15)
 def test_reversing_the_current_reverses_torques_and_accumulations(stack):
-    """The reference solver driven with e^2 j0 = -1 against the kernel's unit solution scaled by -1,
-    and the SI torque for -J against +J."""
+    """The reference solver driven with e^2 j0 = -1 against the kernel's unit solution scaled by -1."""
     c = stack.compile()
     ref = solve_reference(c, current=-1.0)
     ker = solve(stack, nodes=True)
@@ -68,7 +68,3 @@ def test_reversing_the_current_reverses_torques_and_accumulations(stack):
     assert np.max(np.abs(ref["g_nodes"] + ker.g_nodes[0])) <= 1e-10 * g_scale
     # ... while the resistance (voltage over current) is unchanged
     assert np.isclose(ref["resistance_area"], ker.resistance_area[0], rtol=1e-10, atol=0)
-    names = stack.magnet_names
-    plus = evaluate(stack, {"phi": np.array([1.0])}, free=names[-1], reference=names[0], current_density=1e11)
-    minus = evaluate(stack, {"phi": np.array([1.0])}, free=names[-1], reference=names[0], current_density=-1e11)
-    assert np.allclose(plus["tau_phi_per_area"], -minus["tau_phi_per_area"], rtol=1e-14, atol=0)

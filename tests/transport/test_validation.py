@@ -29,6 +29,9 @@ def valve(**changes):
     (lambda: Interface(1e-15, 1.0, 1e15), ["gamma"]),
     (lambda: Interface(1e-15, 0.5, -1e15 + 0j), ["g_mix"]),
     (lambda: Interface(1e-15, 0.5, complex(1e15, float("inf"))), ["g_mix"]),
+    (lambda: Interface(1e-15, 1.5, 1e15, name="N|F2"), ["'N|F2'", "gamma"]),
+    (lambda: presets.barnas2005("i", gamma2=1.2), ["'N|F2, F2|lead'", "gamma"]),
+    (lambda: presets.barnas2005("i", r_star1=0.0), ["'F1|N'", "r_star"]),
 ])
 def test_bad_materials(make, words):
     with pytest.raises(ValueError) as err:
@@ -86,6 +89,11 @@ def test_bad_grid_values(params, words):
         evaluate(presets.barnas2005("i"), params)
     for word in words:
         assert word in str(err.value)
+
+
+def test_phi_and_a_varied_reference_direction_are_refused():
+    with pytest.raises(ValueError, match="F1.direction"):
+        evaluate(presets.barnas2005("i"), {"phi": np.array([1.0]), "F1.direction": np.array([[0.0, 1.0, 0.0]])})
 
 
 def test_bad_preset_arguments():
