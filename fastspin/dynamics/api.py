@@ -16,7 +16,7 @@ from .layer import FreeLayer
 from .mtj import MTJ
 from .outcomes import O_ACCEPTED, O_FAILED, O_REJECTED, to_frame
 from .rng import seed_states
-from .torques import MODEL_CONSTANT, MODEL_TABULATED, TabulatedTorque, kernel_inputs
+from .torques import KIND_CONSTANT, KIND_TABLE, TabulatedTorque, kernel_inputs
 
 METHODS = ("rk4", "rk45", "heun")
 
@@ -31,14 +31,15 @@ def _steps(duration, dt):
 
 
 def _torque_model(torque, field_like_ratio):
+    """The torque model (a DataFrame becomes a :class:`TabulatedTorque`) and its kernel kind."""
     if isinstance(torque, pd.DataFrame):
         torque = TabulatedTorque.from_frame(torque)
     if not isinstance(torque, str) and not hasattr(torque, "kernel_spec"):
         raise ValueError(f"torque must be 'constant', a torque model or a torque table, got {type(torque)!r}")
-    model, params, knots, coef = kernel_inputs(torque)
-    if model == MODEL_TABULATED and np.any(field_like_ratio != 0):
+    kind = kernel_inputs(torque)[0]
+    if kind == KIND_TABLE and np.any(field_like_ratio != 0):
         raise ValueError("field_like_ratio must be 0 with a tabulated torque (its b(theta) is the field-like part)")
-    return model, params, knots, coef
+    return torque, kind
 
 
 def _normal_axes(demag):
@@ -81,13 +82,13 @@ def _prepare(layer, current_density, field, polarization, torque, efficiency, fi
         raise ValueError(f"window must be a fraction in (0, 1], got {window!r}")
     if np.any(temperature > 0) and method != "heun":
         raise ValueError("temperature > 0 needs method='heun' (the stochastic integrator)")
-    model, tparams, knots, coef = _torque_model(torque, field_like_ratio)
+    torque, kind = _torque_model(torque, field_like_ratio)
     if voltage is not None:
         if not isinstance(mtj, MTJ):
             raise ValueError("voltage drive needs mtj=fastspin.dynamics.MTJ(...)")
         if np.any(current_density != 0):
             raise ValueError("give either current_density or voltage, not both")
-        if model != MODEL_CONSTANT or efficiency is not None:
+        if kind != KIND_CONSTANT or efficiency is not None:
             raise ValueError("with voltage drive the torque is set by the MTJ (Louis Eq. 69 or its bias "
                              "polynomials): leave torque='constant' and efficiency=None")
         voltage = v.per_trajectory(voltage, "voltage")
@@ -134,7 +135,7 @@ def _prepare(layer, current_density, field, polarization, torque, efficiency, fi
         P[R.FL] = b_j if b_j is not None else b["field_like_ratio"] * a_j
     else:
         P[R.DL] = stt_field_tesla(b["current_density"], ms, thickness, b["efficiency"])
-        P[R.FL] = P[R.DL] if model == MODEL_TABULATED else b["field_like_ratio"] * P[R.DL]
+        P[R.FL] = P[R.DL] if kind == KIND_TABLE else b["field_like_ratio"] * P[R.DL]
     if np.any(b["temperature"] > 0):
         if layer.area is None:
             raise ValueError(f"{layer.owner}: area is needed for the thermal field (volume)")
@@ -150,17 +151,16 @@ def _prepare(layer, current_density, field, polarization, torque, efficiency, fi
         seed = int(np.random.SeedSequence().entropy % (2**63))
     elif not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer or None, got {seed!r}")
-    general = bool(model != MODEL_CONSTANT or np.any(P[[R.AX, R.AY, R.AZ]] != 0))
+    kind, q, table = kernel_inputs(torque, ac=bool(np.any(P[[R.AX, R.AY, R.AZ]] != 0)))
     window_start = n_steps - max(1, int(round(window * n_steps)))
     inputs = {"current_density": b["current_density"]}
     if voltage is not None:
         inputs = {"voltage": b["voltage"]}
     inputs.update({"field_x": b["field"][:, 0], "field_y": b["field"][:, 1], "field_z": b["field"][:, 2]})
-    return dict(n=n, P=np.ascontiguousarray(P), m0=b["m0"], model=model, tparams=tparams, knots=knots,
-                coef=coef, general=general, dt=dt, n_steps=n_steps, window_start=window_start,
-                threshold=threshold, eta2=0.0 if mtj is None else mtj.eta**2, method=method, seed=int(seed),
-                thermal=bool(np.any(b["temperature"] > 0)), polarization=b["polarization"], normal=normal,
-                inputs=inputs, mtj=mtj)
+    return dict(n=n, P=np.ascontiguousarray(P), m0=b["m0"], kind=kind, q=q, table=table, dt=dt, n_steps=n_steps,
+                window_start=window_start, threshold=threshold, eta2=0.0 if mtj is None else mtj.eta**2,
+                method=method, seed=int(seed), thermal=bool(np.any(b["temperature"] > 0)),
+                polarization=b["polarization"], normal=normal, inputs=inputs, mtj=mtj)
 
 
 def _run(batch, record_every, rtol, atol, max_step):
@@ -168,16 +168,16 @@ def _run(batch, record_every, rtol, atol, max_step):
     out = integrators.new_outputs(n)
     n_rec = batch["n_steps"] // record_every + 1 if record_every > 0 else 1
     record = np.zeros((n if record_every > 0 else 1, n_rec, 3))
-    common = (batch["model"], batch["tparams"], batch["knots"], batch["coef"])
+    common = (batch["kind"], batch["q"], batch["table"])
     tail = (batch["window_start"], batch["threshold"], batch["eta2"])
     with np.errstate(over="ignore"):  # uint64 streams wrap by design (only visible without the JIT)
         if batch["method"] == "rk4":
-            integrators.rk4_batch(batch["P"], batch["m0"], batch["general"], *common, batch["dt"],
-                                  batch["n_steps"], *tail, record_every, record, out)
+            integrators.rk4_batch(batch["P"], batch["m0"], *common, batch["dt"], batch["n_steps"], *tail,
+                                  record_every, record, out)
         elif batch["method"] == "heun":
             rng = seed_states(batch["seed"], n)
-            integrators.heun_batch(batch["P"], batch["m0"], rng, batch["general"], *common, batch["dt"],
-                                   batch["n_steps"], *tail, record_every, record, out)
+            integrators.heun_batch(batch["P"], batch["m0"], rng, *common, batch["dt"], batch["n_steps"], *tail,
+                                   record_every, record, out)
         else:
             integrators.rk45_batch(batch["P"], batch["m0"], *common, batch["dt"], batch["n_steps"], *tail,
                                    rtol, atol, max_step, record_every, record, out)

@@ -20,30 +20,27 @@ import numpy as np
 from numba import njit, prange
 
 from . import rhs as R
+from ._jit import KERNEL, LANE_LOOP, LEAF
 from .outcomes import (N_OUT, N_TRACK, O_ACCEPTED, O_FAILED, O_REJECTED, track_finish, track_init,
                        track_point)
+from ._stack import stack_buffer
 from .rng import normal_pair
-from .torques import torque_factors
+from .torques import KIND_CONSTANT, KIND_RATIONAL, KIND_TABLE, TABLE_ROW, torque_factors
 
 BLOCK = 64  #: trajectories per block (SIMD lanes x unrolling), small enough for L1
-FASTMATH = {"nsz", "arcp", "contract", "afn", "nnan", "ninf"}  # no reassociation: bitwise lane-independent
+AC_RESYNC = 256  #: steps between exact evaluations of cos, sin(omega t) (rotation recurrence in between)
 
 
-@njit(cache=True, fastmath=FASTMATH, inline="always")
-def _deriv(x, y, z, P, j, t, general, model, tparams, knots, coef, thx, thy, thz):
-    """dm/dt; ``general`` adds the angular torque factors and the AC field (compile-time literal)."""
-    if general:
-        c = x * P[R.PX, j] + y * P[R.PY, j] + z * P[R.PZ, j]
-        f_dl, f_fl = torque_factors(model, tparams, knots, coef, c)
-        ac = math.cos(P[R.OMEGA, j] * t)
-    else:
-        f_dl = 1.0
-        f_fl = 1.0
-        ac = 0.0
+@njit(**LEAF)
+def _deriv(x, y, z, P, j, kind, q0, q1, q2, table, n_intervals, ac, thx, thy, thz):
+    """dm/dt with the angular torque factors of ``kind`` (fastspin.dynamics.torques; a compile-time
+    constant in the batch kernels) and ``ac = cos(omega t)`` of the AC field."""
+    c = x * P[R.PX, j] + y * P[R.PY, j] + z * P[R.PZ, j]
+    f_dl, f_fl = torque_factors(kind, q0, q1, q2, table, n_intervals, c)
     return R.rhs_point(x, y, z, P, j, f_dl, f_fl, ac, thx, thy, thz)
 
 
-@njit(cache=True, fastmath=FASTMATH, inline="always")
+@njit(**LEAF)
 def _track(S, base, stride, P, j, t, h, in_window, threshold, eta2, x, y, z, kx, ky, kz):
     c = x * P[R.PX, j] + y * P[R.PY, j] + z * P[R.PZ, j]
     d_e = kx * P[R.EX, j] + ky * P[R.EY, j] + kz * P[R.EZ, j]
@@ -52,13 +49,18 @@ def _track(S, base, stride, P, j, t, h, in_window, threshold, eta2, x, y, z, kx,
 
 
 # A block's state is one flat buffer S: m_x, m_y, m_z of lane i at S[i], S[BLOCK + i], S[2 BLOCK + i],
-# its tracking row r at S[(3 + r) BLOCK + i].  Constant offsets let the vectorizer prove the lanes
+# its tracking row r at S[(3 + r) BLOCK + i], then cos(omega t), sin(omega t) and the cosine and sine
+# of the per-step rotation angle of the AC field.  Constant offsets let the vectorizer prove the lanes
 # independent (separate arrays would need more runtime alias checks than it allows).
 _TRACK = 3 * BLOCK
-_STATE_SIZE = (3 + N_TRACK) * BLOCK
+_AC_C = (3 + N_TRACK) * BLOCK
+_AC_S = _AC_C + BLOCK
+_ROT_C = _AC_C + 2 * BLOCK
+_ROT_S = _AC_C + 3 * BLOCK
+_STATE_SIZE = (3 + N_TRACK + 4) * BLOCK
 
 
-@njit(cache=True, fastmath=FASTMATH, inline="always")
+@njit(**LANE_LOOP)
 def _init_block(lo, nb, P, m0, S, threshold, record_every, record):
     for i in range(nb):
         j = lo + i
@@ -73,20 +75,46 @@ def _init_block(lo, nb, P, m0, S, threshold, record_every, record):
             record[j, 0, 2] = m0[j, 2]
 
 
-@njit(cache=True, fastmath=FASTMATH, inline="always")
-def _finish_block(lo, nb, P, S, t, h, in_window, threshold, eta2, model, tparams, knots, coef, out):
+@njit(**LANE_LOOP)
+def _ac_sync(lo, nb, P, S, t, rotation_dt):
+    """Exact ``cos, sin(omega t)`` of every lane and its rotation by ``omega rotation_dt``."""
+    for i in range(nb):
+        omega = P[R.OMEGA, lo + i]
+        S[_AC_C + i] = math.cos(omega * t)
+        S[_AC_S + i] = math.sin(omega * t)
+        S[_ROT_C + i] = math.cos(omega * rotation_dt)
+        S[_ROT_S + i] = math.sin(omega * rotation_dt)
+
+
+@njit(**LEAF)
+def _ac_rotate(S, i):
+    """Advance lane ``i``'s ``(cos, sin)(omega t)`` by its rotation angle; returns the new cosine.
+
+    The recurrence drifts by a few ulp per step; :func:`_ac_sync` resets it every ``AC_RESYNC`` steps.
+    """
+    c = S[_AC_C + i]
+    s = S[_AC_S + i]
+    c_new = c * S[_ROT_C + i] - s * S[_ROT_S + i]
+    S[_AC_S + i] = s * S[_ROT_C + i] + c * S[_ROT_S + i]
+    S[_AC_C + i] = c_new
+    return c_new
+
+
+@njit(**LANE_LOOP)
+def _finish_block(lo, nb, P, S, t, h, in_window, threshold, eta2, kind, q0, q1, q2, table, n_intervals, out):
     """Track the last point (time ``t``) and write the outcomes of the block."""
     for i in range(nb):
-        j = lo + i
+        j = np.uint64(lo + i)  # unsigned: no negative-index wraparound, contiguous (not gathered) loads
         x = S[i]
         y = S[BLOCK + i]
         z = S[2 * BLOCK + i]
-        kx, ky, kz = _deriv(x, y, z, P, j, t, True, model, tparams, knots, coef, 0.0, 0.0, 0.0)
+        ac = math.cos(P[R.OMEGA, j] * t) if kind != KIND_CONSTANT else 0.0
+        kx, ky, kz = _deriv(x, y, z, P, j, kind, q0, q1, q2, table, n_intervals, ac, 0.0, 0.0, 0.0)
         _track(S, _TRACK + i, BLOCK, P, j, t, h, in_window, threshold, eta2, x, y, z, kx, ky, kz)
         track_finish(S, _TRACK + i, BLOCK, out, j, x, y, z)
 
 
-@njit(cache=True, fastmath=FASTMATH, inline="always")
+@njit(**LANE_LOOP)
 def _record_block(lo, nb, S, record, r):
     for i in range(nb):
         record[lo + i, r, 0] = S[i]
@@ -94,25 +122,33 @@ def _record_block(lo, nb, S, record, r):
         record[lo + i, r, 2] = S[2 * BLOCK + i]
 
 
-@njit(cache=True, fastmath=FASTMATH, inline="always")
-def _rk4_block_step(lo, nb, P, S, t, dt, h_prev, in_window, threshold, eta2, general, model, tparams, knots,
-                    coef):
-    """One RK4 step of every lane of a block; tracks the point at ``t`` (the start of the step)."""
+@njit(**LANE_LOOP)
+def _rk4_block_step(lo, nb, P, S, t, dt, h_prev, in_window, threshold, eta2, kind, q0, q1, q2, table,
+                    n_intervals):
+    """One RK4 step of every lane of a block; tracks the point at ``t`` (the start of the step).
+
+    The AC phase of a lane advances by two half-step rotations (``_ac_sync`` with ``dt / 2``)."""
     half = 0.5 * dt
     sixth = dt / 6.0
     for i in range(nb):
-        j = lo + i
+        j = np.uint64(lo + i)  # unsigned: no negative-index wraparound, contiguous (not gathered) loads
         x = S[i]
         y = S[BLOCK + i]
         z = S[2 * BLOCK + i]
-        k1x, k1y, k1z = _deriv(x, y, z, P, j, t, general, model, tparams, knots, coef, 0.0, 0.0, 0.0)
+        if kind != KIND_CONSTANT:
+            ac0 = S[_AC_C + i]
+            ac1 = _ac_rotate(S, i)
+            ac2 = _ac_rotate(S, i)
+        else:
+            ac0 = ac1 = ac2 = 0.0
+        k1x, k1y, k1z = _deriv(x, y, z, P, j, kind, q0, q1, q2, table, n_intervals, ac0, 0.0, 0.0, 0.0)
         _track(S, _TRACK + i, BLOCK, P, j, t, h_prev, in_window, threshold, eta2, x, y, z, k1x, k1y, k1z)
-        k2x, k2y, k2z = _deriv(x + half * k1x, y + half * k1y, z + half * k1z, P, j, t + half, general,
-                               model, tparams, knots, coef, 0.0, 0.0, 0.0)
-        k3x, k3y, k3z = _deriv(x + half * k2x, y + half * k2y, z + half * k2z, P, j, t + half, general,
-                               model, tparams, knots, coef, 0.0, 0.0, 0.0)
-        k4x, k4y, k4z = _deriv(x + dt * k3x, y + dt * k3y, z + dt * k3z, P, j, t + dt, general,
-                               model, tparams, knots, coef, 0.0, 0.0, 0.0)
+        k2x, k2y, k2z = _deriv(x + half * k1x, y + half * k1y, z + half * k1z, P, j, kind, q0, q1, q2, table,
+                               n_intervals, ac1, 0.0, 0.0, 0.0)
+        k3x, k3y, k3z = _deriv(x + half * k2x, y + half * k2y, z + half * k2z, P, j, kind, q0, q1, q2, table,
+                               n_intervals, ac1, 0.0, 0.0, 0.0)
+        k4x, k4y, k4z = _deriv(x + dt * k3x, y + dt * k3y, z + dt * k3z, P, j, kind, q0, q1, q2, table,
+                               n_intervals, ac2, 0.0, 0.0, 0.0)
         x += sixth * (k1x + 2.0 * k2x + 2.0 * k3x + k4x)
         y += sixth * (k1y + 2.0 * k2y + 2.0 * k3y + k4y)
         z += sixth * (k1z + 2.0 * k2z + 2.0 * k3z + k4z)
@@ -122,46 +158,55 @@ def _rk4_block_step(lo, nb, P, S, t, dt, h_prev, in_window, threshold, eta2, gen
         S[2 * BLOCK + i] = z * inv
 
 
-@njit(cache=True, fastmath=FASTMATH, parallel=True)
-def rk4_batch(P, m0, general, model, tparams, knots, coef, dt, n_steps, window_start, threshold, eta2,
-              record_every, record, out):
+@njit(parallel=True, **KERNEL)
+def rk4_batch(P, m0, kind, q, table, dt, n_steps, window_start, threshold, eta2, record_every, record, out):
     """Fixed-step RK4 over ``n_steps`` steps of ``dt`` for every trajectory (rows of ``m0``).
 
-    ``P`` (N_ROWS, n): per-trajectory parameters (fastspin.dynamics.rhs).  ``general``: use the
-    angular torque model and the AC field (False: constant torque, no AC, fastest path).  Points
-    ``s`` with ``s - 1 >= window_start`` are in the analysis window.  ``out`` (n, N_OUT) receives the
-    outcomes; ``record`` (n, n_rec, 3) receives ``m`` every ``record_every`` steps when > 0.
+    ``P`` (N_ROWS, n): per-trajectory parameters (fastspin.dynamics.rhs).  ``kind``, ``q`` (3,),
+    ``table`` (8 m,): the torque's kernel form (fastspin.dynamics.torques.kernel_inputs);
+    ``KIND_CONSTANT`` has no AC field.  Points ``s`` with ``s - 1 >= window_start`` are in the analysis
+    window.  ``out`` (n, N_OUT) receives the outcomes; ``record`` (n, n_rec, 3) receives ``m`` every
+    ``record_every`` steps when > 0.
     """
     n = m0.shape[0]
     n_blocks = (n + BLOCK - 1) // BLOCK
+    q0, q1, q2 = q[0], q[1], q[2]
+    n_intervals = table.shape[0] // TABLE_ROW
     for blk in prange(n_blocks):
         lo = blk * BLOCK
         nb = min(BLOCK, n - lo)
-        S = np.empty(_STATE_SIZE)
+        S = stack_buffer(_STATE_SIZE)
         _init_block(lo, nb, P, m0, S, threshold, record_every, record)
         for s in range(n_steps):
             t = s * dt
             in_window = s - 1 >= window_start
             h_prev = dt if s > 0 else 0.0
-            if general:
-                _rk4_block_step(lo, nb, P, S, t, dt, h_prev, in_window, threshold, eta2, True, model, tparams,
-                                knots, coef)
+            if kind != KIND_CONSTANT and s % AC_RESYNC == 0:
+                _ac_sync(lo, nb, P, S, t, 0.5 * dt)
+            if kind == KIND_TABLE:
+                _rk4_block_step(lo, nb, P, S, t, dt, h_prev, in_window, threshold, eta2, KIND_TABLE, q0, q1, q2,
+                                table, n_intervals)
+            elif kind == KIND_RATIONAL:
+                _rk4_block_step(lo, nb, P, S, t, dt, h_prev, in_window, threshold, eta2, KIND_RATIONAL, q0, q1,
+                                q2, table, n_intervals)
             else:
-                _rk4_block_step(lo, nb, P, S, t, dt, h_prev, in_window, threshold, eta2, False, model, tparams,
-                                knots, coef)
+                _rk4_block_step(lo, nb, P, S, t, dt, h_prev, in_window, threshold, eta2, KIND_CONSTANT, q0, q1,
+                                q2, table, n_intervals)
             if record_every > 0 and (s + 1) % record_every == 0:
                 _record_block(lo, nb, S, record, (s + 1) // record_every)
-        _finish_block(lo, nb, P, S, n_steps * dt, dt, n_steps - 1 >= window_start, threshold, eta2, model,
-                      tparams, knots, coef, out)
+        _finish_block(lo, nb, P, S, n_steps * dt, dt, n_steps - 1 >= window_start, threshold, eta2, kind, q0,
+                      q1, q2, table, n_intervals, out)
 
 
-@njit(cache=True, fastmath=FASTMATH, inline="always")
-def _heun_block_step(lo, nb, P, rng, S, t, dt, h_prev, in_window, threshold, eta2, general, model, tparams,
-                     knots, coef):
-    """One stochastic Heun step of every lane: same thermal field in predictor and corrector."""
+@njit(**LANE_LOOP)
+def _heun_block_step(lo, nb, P, rng, S, t, dt, h_prev, in_window, threshold, eta2, kind, q0, q1, q2, table,
+                     n_intervals):
+    """One stochastic Heun step of every lane: same thermal field in predictor and corrector.
+
+    The AC phase of a lane advances by one full-step rotation (``_ac_sync`` with ``dt``)."""
     half = 0.5 * dt
     for i in range(nb):
-        j = lo + i
+        j = np.uint64(lo + i)  # unsigned: no negative-index wraparound, contiguous (not gathered) loads
         g1, g2 = normal_pair(rng, j)
         g3, _ = normal_pair(rng, j)
         sigma = P[R.SIGMA, j]
@@ -171,10 +216,15 @@ def _heun_block_step(lo, nb, P, rng, S, t, dt, h_prev, in_window, threshold, eta
         x = S[i]
         y = S[BLOCK + i]
         z = S[2 * BLOCK + i]
-        k1x, k1y, k1z = _deriv(x, y, z, P, j, t, general, model, tparams, knots, coef, thx, thy, thz)
+        if kind != KIND_CONSTANT:
+            ac0 = S[_AC_C + i]
+            ac1 = _ac_rotate(S, i)
+        else:
+            ac0 = ac1 = 0.0
+        k1x, k1y, k1z = _deriv(x, y, z, P, j, kind, q0, q1, q2, table, n_intervals, ac0, thx, thy, thz)
         _track(S, _TRACK + i, BLOCK, P, j, t, h_prev, in_window, threshold, eta2, x, y, z, k1x, k1y, k1z)
-        k2x, k2y, k2z = _deriv(x + dt * k1x, y + dt * k1y, z + dt * k1z, P, j, t + dt, general, model,
-                               tparams, knots, coef, thx, thy, thz)
+        k2x, k2y, k2z = _deriv(x + dt * k1x, y + dt * k1y, z + dt * k1z, P, j, kind, q0, q1, q2, table,
+                               n_intervals, ac1, thx, thy, thz)
         x += half * (k1x + k2x)
         y += half * (k1y + k2y)
         z += half * (k1z + k2z)
@@ -184,32 +234,39 @@ def _heun_block_step(lo, nb, P, rng, S, t, dt, h_prev, in_window, threshold, eta
         S[2 * BLOCK + i] = z * inv
 
 
-@njit(cache=True, fastmath=FASTMATH, parallel=True)
-def heun_batch(P, m0, rng, general, model, tparams, knots, coef, dt, n_steps, window_start, threshold,
-               eta2, record_every, record, out):
+@njit(parallel=True, **KERNEL)
+def heun_batch(P, m0, rng, kind, q, table, dt, n_steps, window_start, threshold, eta2, record_every, record,
+               out):
     """Stochastic Heun (Stratonovich) with the thermal field of row SIGMA; ``rng`` (n, 2) uint64 states
     (fastspin.dynamics.rng), advanced in place.  Other arguments as :func:`rk4_batch`."""
     n = m0.shape[0]
     n_blocks = (n + BLOCK - 1) // BLOCK
+    q0, q1, q2 = q[0], q[1], q[2]
+    n_intervals = table.shape[0] // TABLE_ROW
     for blk in prange(n_blocks):
         lo = blk * BLOCK
         nb = min(BLOCK, n - lo)
-        S = np.empty(_STATE_SIZE)
+        S = stack_buffer(_STATE_SIZE)
         _init_block(lo, nb, P, m0, S, threshold, record_every, record)
         for s in range(n_steps):
             t = s * dt
             in_window = s - 1 >= window_start
             h_prev = dt if s > 0 else 0.0
-            if general:
-                _heun_block_step(lo, nb, P, rng, S, t, dt, h_prev, in_window, threshold, eta2, True, model,
-                                 tparams, knots, coef)
+            if kind != KIND_CONSTANT and s % AC_RESYNC == 0:
+                _ac_sync(lo, nb, P, S, t, dt)
+            if kind == KIND_TABLE:
+                _heun_block_step(lo, nb, P, rng, S, t, dt, h_prev, in_window, threshold, eta2, KIND_TABLE, q0, q1,
+                                 q2, table, n_intervals)
+            elif kind == KIND_RATIONAL:
+                _heun_block_step(lo, nb, P, rng, S, t, dt, h_prev, in_window, threshold, eta2, KIND_RATIONAL, q0,
+                                 q1, q2, table, n_intervals)
             else:
-                _heun_block_step(lo, nb, P, rng, S, t, dt, h_prev, in_window, threshold, eta2, False, model,
-                                 tparams, knots, coef)
+                _heun_block_step(lo, nb, P, rng, S, t, dt, h_prev, in_window, threshold, eta2, KIND_CONSTANT, q0,
+                                 q1, q2, table, n_intervals)
             if record_every > 0 and (s + 1) % record_every == 0:
                 _record_block(lo, nb, S, record, (s + 1) // record_every)
-        _finish_block(lo, nb, P, S, n_steps * dt, dt, n_steps - 1 >= window_start, threshold, eta2, model,
-                      tparams, knots, coef, out)
+        _finish_block(lo, nb, P, S, n_steps * dt, dt, n_steps - 1 >= window_start, threshold, eta2, kind, q0,
+                      q1, q2, table, n_intervals, out)
 
 
 # Dormand-Prince 5(4) tableau
@@ -224,12 +281,13 @@ _E1, _E3, _E4, _E5, _E6, _E7 = (71.0 / 57600.0, -71.0 / 16695.0, 71.0 / 1920.0, 
                                 22.0 / 525.0, -1.0 / 40.0)
 
 
-@njit(cache=True, inline="always")
-def _f(y, P, j, t, model, tparams, knots, coef):
-    return _deriv(y[0], y[1], y[2], P, j, t, True, model, tparams, knots, coef, 0.0, 0.0, 0.0)
+@njit(**LEAF)
+def _f(y, P, j, t, kind, q0, q1, q2, table, n_intervals):
+    ac = math.cos(P[R.OMEGA, j] * t) if kind != KIND_CONSTANT else 0.0
+    return _deriv(y[0], y[1], y[2], P, j, kind, q0, q1, q2, table, n_intervals, ac, 0.0, 0.0, 0.0)
 
 
-@njit(cache=True, inline="always")
+@njit(**LEAF)
 def _combine(y, h, k, weights, out):
     for c in range(3):
         acc = 0.0
@@ -238,8 +296,8 @@ def _combine(y, h, k, weights, out):
         out[c] = y[c] + h * acc
 
 
-@njit(cache=True, parallel=True)
-def rk45_batch(P, m0, model, tparams, knots, coef, dt, n_samples, window_start, threshold, eta2, rtol,
+@njit(parallel=True, **KERNEL)
+def rk45_batch(P, m0, kind, q, table, dt, n_samples, window_start, threshold, eta2, rtol,
                atol, max_step, record_every, record, out):
     """Adaptive Dormand-Prince RK45 per trajectory; lands on every sampling point ``k dt``.
 
@@ -248,6 +306,8 @@ def rk45_batch(P, m0, model, tparams, knots, coef, dt, n_samples, window_start, 
     ``out[:, O_FAILED]`` is 1 where the step size collapsed (non-finite or below 1e-12 dt).
     """
     n = m0.shape[0]
+    q0, q1, q2 = q[0], q[1], q[2]
+    n_intervals = table.shape[0] // TABLE_ROW
     a2 = np.array([_A21])
     a3 = np.array([_A31, _A32])
     a4 = np.array([_A41, _A42, _A43])
@@ -268,7 +328,7 @@ def rk45_batch(P, m0, model, tparams, knots, coef, dt, n_samples, window_start, 
             for c in range(3):
                 record[j, 0, c] = y[c]
         t = 0.0
-        k[0, 0], k[0, 1], k[0, 2] = _f(y, P, j, t, model, tparams, knots, coef)
+        k[0, 0], k[0, 1], k[0, 2] = _f(y, P, j, t, kind, q0, q1, q2, table, n_intervals)
         _track(T, 0, 1, P, j, t, 0.0, False, threshold, eta2, y[0], y[1], y[2], k[0, 0], k[0, 1], k[0, 2])
         h = min(dt, max_step)
         accepted = 0
@@ -282,17 +342,17 @@ def rk45_batch(P, m0, model, tparams, knots, coef, dt, n_samples, window_start, 
                 landing = h >= remaining
                 h_try = remaining if landing else h
                 _combine(y, h_try, k[:1], a2, ys)
-                k[1, 0], k[1, 1], k[1, 2] = _f(ys, P, j, t + _C2 * h_try, model, tparams, knots, coef)
+                k[1, 0], k[1, 1], k[1, 2] = _f(ys, P, j, t + _C2 * h_try, kind, q0, q1, q2, table, n_intervals)
                 _combine(y, h_try, k[:2], a3, ys)
-                k[2, 0], k[2, 1], k[2, 2] = _f(ys, P, j, t + _C3 * h_try, model, tparams, knots, coef)
+                k[2, 0], k[2, 1], k[2, 2] = _f(ys, P, j, t + _C3 * h_try, kind, q0, q1, q2, table, n_intervals)
                 _combine(y, h_try, k[:3], a4, ys)
-                k[3, 0], k[3, 1], k[3, 2] = _f(ys, P, j, t + _C4 * h_try, model, tparams, knots, coef)
+                k[3, 0], k[3, 1], k[3, 2] = _f(ys, P, j, t + _C4 * h_try, kind, q0, q1, q2, table, n_intervals)
                 _combine(y, h_try, k[:4], a5, ys)
-                k[4, 0], k[4, 1], k[4, 2] = _f(ys, P, j, t + _C5 * h_try, model, tparams, knots, coef)
+                k[4, 0], k[4, 1], k[4, 2] = _f(ys, P, j, t + _C5 * h_try, kind, q0, q1, q2, table, n_intervals)
                 _combine(y, h_try, k[:5], a6, ys)
-                k[5, 0], k[5, 1], k[5, 2] = _f(ys, P, j, t + h_try, model, tparams, knots, coef)
+                k[5, 0], k[5, 1], k[5, 2] = _f(ys, P, j, t + h_try, kind, q0, q1, q2, table, n_intervals)
                 _combine(y, h_try, k[:6], b5, yn)
-                k[6, 0], k[6, 1], k[6, 2] = _f(yn, P, j, t + h_try, model, tparams, knots, coef)
+                k[6, 0], k[6, 1], k[6, 2] = _f(yn, P, j, t + h_try, kind, q0, q1, q2, table, n_intervals)
                 err2 = 0.0
                 for c in range(3):
                     e = 0.0
@@ -306,7 +366,7 @@ def rk45_batch(P, m0, model, tparams, knots, coef, dt, n_samples, window_start, 
                     inv = 1.0 / math.sqrt(yn[0] ** 2 + yn[1] ** 2 + yn[2] ** 2)
                     for c in range(3):
                         y[c] = yn[c] * inv
-                    k[0, 0], k[0, 1], k[0, 2] = _f(y, P, j, t, model, tparams, knots, coef)
+                    k[0, 0], k[0, 1], k[0, 2] = _f(y, P, j, t, kind, q0, q1, q2, table, n_intervals)
                     _track(T, 0, 1, P, j, t, h_try, in_window, threshold, eta2, y[0], y[1], y[2],
                            k[0, 0], k[0, 1], k[0, 2])
                     accepted += 1

@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
+from ._jit import LEAF
+
 # rows of a lane's tracking state
 S_PREV, SIDE, T_SWITCH, D_PREV, N_EXT, T_FIRST, T_LAST = 0, 1, 2, 3, 4, 5, 6
 E_MIN, E_MAX, C_MIN, C_MAX = 7, 8, 9, 10
@@ -33,7 +35,7 @@ N_OUT = 19
 STATES = ("parallel", "antiparallel", "canted", "in_plane_precession", "out_of_plane_precession")
 
 
-@njit(cache=True, inline="always")
+@njit(**LEAF)
 def track_init(S, base, stride, c_shift):
     """Reset a lane before its first point; ``c_shift = m0 . p - threshold``.
 
@@ -51,7 +53,7 @@ def track_init(S, base, stride, c_shift):
     S[base + C_MAX * stride] = -2.0
 
 
-@njit(cache=True, inline="always")
+@njit(**LEAF)
 def track_point(S, base, stride, t, h, in_window, c_shift, c, d_e, e_val, mx, my, mz, eta2):
     """Account for the point at time ``t`` reached by a step of length ``h``.
 
@@ -92,7 +94,7 @@ def track_point(S, base, stride, t, h, in_window, c_shift, c, d_e, e_val, mx, my
     S[base + SUM_W * stride] += w
 
 
-@njit(cache=True, inline="always")
+@njit(**LEAF)
 def track_finish(S, base, stride, out, j, mx, my, mz):
     """Write a lane's outcomes to row ``j`` of ``out``."""
     out[j, O_MX] = mx

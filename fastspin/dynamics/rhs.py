@@ -18,6 +18,7 @@ import numpy as np
 from numba import njit
 
 from ..constants import GAMMA_E
+from ._jit import LEAF
 
 GAMMA = GAMMA_E  #: |gamma| of the free electron, rad/(s T)
 
@@ -43,7 +44,7 @@ def empty_parameters(n):
     return np.zeros((N_ROWS, n), dtype=np.float64)
 
 
-@njit(cache=True, inline="always")
+@njit(**LEAF)
 def rhs_point(mx, my, mz, P, j, f_dl, f_fl, ac, thx, thy, thz):
     """dm/dt (rad/s per unit m) of trajectory ``j`` at ``m``; ``f_dl``, ``f_fl`` angular torque factors,
     ``ac = cos(omega t)``, ``th*`` the thermal field (T)."""

@@ -10,6 +10,8 @@ import math
 import numpy as np
 from numba import njit
 
+from ._jit import LEAF
+
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
@@ -32,12 +34,12 @@ def seed_states(seed, n, first_index=0):
     return np.ascontiguousarray(np.stack([s0, s1], axis=1))
 
 
-@njit(cache=True, inline="always")
+@njit(**LEAF)
 def _rotl(x, k):
     return (x << np.uint64(k)) | (x >> np.uint64(64 - k))
 
 
-@njit(cache=True, inline="always")
+@njit(**LEAF)
 def next_uniform(state, j):
     """Uniform deviate in (0, 1] from trajectory ``j``'s stream (advances it)."""
     s0 = state[j, 0]
@@ -49,7 +51,7 @@ def next_uniform(state, j):
     return (np.float64(result >> np.uint64(11)) + 1.0) * (1.0 / 9007199254740992.0)
 
 
-@njit(cache=True, inline="always")
+@njit(**LEAF)
 def normal_pair(state, j):
     """Two independent standard normal deviates (Box-Muller) from trajectory ``j``'s stream."""
     u1 = next_uniform(state, j)

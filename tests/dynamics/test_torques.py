@@ -1,15 +1,19 @@
-"""Torque models: kernel spline vs SciPy, tabulated = analytic, signs and magnitudes of both torques."""
+"""Torque models: the kernel forms (exact rational, cos(theta) table) against the models, the table's
+interpolation error against analytic and transport references, signs and magnitudes of both torques."""
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.interpolate import CubicSpline
 
 from fastspin.conventions import stt_field_tesla
 from fastspin.dynamics import AsymmetricTorque, FreeLayer, SlonczewskiTorque, TabulatedTorque, simulate
-from fastspin.dynamics.torques import kernel_inputs, torque_factors
+from fastspin.dynamics.torques import (KIND_RATIONAL, KIND_TABLE, RESAMPLE_RTOL, TABLE_ROW, kernel_inputs,
+                                      torque_factors)
 
 from dynamics_reference import JIT, load_fixture, tilted
 
 MS, THICKNESS, ALPHA, BK = 8.0e5, 2e-9, 0.02, 0.02
+THETA = np.random.default_rng(0).uniform(0, np.pi, 2000)
 
 
 def _slonczewski_g(theta, p):
@@ -23,17 +27,75 @@ def _slonczewski_table(p, points=181, field_like=0.1):
     return TabulatedTorque(angle, g, field_like * g)
 
 
-def test_kernel_spline_is_scipys_and_tabulated_slonczewski_error():
+def _factors(torque, cos_theta):
+    """The kernels' torque_factors for ``torque`` at one cos(theta)."""
+    kind, q, table = kernel_inputs(torque)
+    return torque_factors(kind, q[0], q[1], q[2], table, table.size // TABLE_ROW, cos_theta)
+
+
+def _kernel_factors(torque, theta):
+    return kernel_inputs(torque)[0], np.array([_factors(torque, np.cos(x)) for x in theta])
+
+
+def test_kernel_table_is_the_table_and_tabulated_slonczewski_error():
     table = _slonczewski_table(0.4)
-    model, params, knots, coef = kernel_inputs(table)
-    theta = np.random.default_rng(0).uniform(0, np.pi, 2000)
-    kernel = np.array([torque_factors(model, params, knots, coef, np.cos(x)) for x in theta])
-    np.testing.assert_allclose(kernel[:, 0], table.efficiency(theta), rtol=1e-12, atol=1e-15)
-    np.testing.assert_allclose(kernel[:, 1], table.field_like_efficiency(theta), rtol=1e-12, atol=1e-15)
-    relative = np.max(np.abs(kernel[:, 0] / (2 * _slonczewski_g(theta, 0.4)) - 1.0))
-    assert relative < 1e-7  # not-a-knot cubic spline on a 1 degree grid
-    assert relative == pytest.approx(load_fixture("measured.json")["slonczewski_table_1deg_max_rel_error"],
-                                     rel=0.01)
+    kind, kernel = _kernel_factors(table, THETA)
+    assert kind == KIND_TABLE
+    np.testing.assert_allclose(kernel[:, 0], table.efficiency(THETA), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(kernel[:, 1], table.field_like_efficiency(THETA), rtol=1e-12, atol=1e-15)
+    relative = np.max(np.abs(kernel[:, 0] / (2 * _slonczewski_g(THETA, 0.4)) - 1.0))
+    # the former interpolant, a not-a-knot cubic spline in theta through the same points
+    spline_theta = CubicSpline(table.angle, table.a, bc_type="not-a-knot")(THETA)
+    relative_theta = np.max(np.abs(spline_theta / _slonczewski_g(THETA, 0.4) - 1.0))
+    assert relative < 1e-7 and relative < relative_theta / 10  # g is smooth in cos(theta)
+    measured = load_fixture("measured.json")
+    assert relative == pytest.approx(measured["slonczewski_table_1deg_max_rel_error"], rel=0.01)
+    assert relative_theta == pytest.approx(measured["slonczewski_theta_spline_1deg_max_rel_error"], rel=0.01)
+
+
+def test_table_passes_through_its_points_within_the_resampling_tolerance():
+    table = _slonczewski_table(0.7, points=37, field_like=-0.3)
+    scale = np.abs(np.concatenate([table.a, table.b])).max()
+    assert 0 < table.resampling_error <= RESAMPLE_RTOL * scale
+    assert table.intervals & (table.intervals - 1) == 0 and 256 <= table.intervals <= 16384
+    np.testing.assert_allclose(table.efficiency(table.angle) / 2, table.a, rtol=0, atol=2 * RESAMPLE_RTOL * scale)
+    np.testing.assert_allclose(table.field_like_efficiency(table.angle) / 2, table.b, rtol=0,
+                               atol=2 * RESAMPLE_RTOL * scale)
+    # u = cos(theta) clamped: |m . p| slightly above 1 in an RK stage reads the end values
+    assert _factors(table, 1.0 + 1e-9) == _factors(table, 1.0)
+    assert _factors(table, -1.0 - 1e-9) == _factors(table, -1.0)
+
+
+def test_table_error_against_the_transport_engine():
+    """The Fig. 5 valve's a_n, b_n on 91 angles, interpolated, against the transport engine off the grid."""
+    fastspin = pytest.importorskip("fastspin")
+    presets = pytest.importorskip("fastspin.presets")
+    stack = presets.barnas2005("fig5")
+    table = TabulatedTorque.from_frame(fastspin.torque_vs_angle(stack, np.linspace(0, np.pi, 91)))
+    theta = np.sort(THETA[:400])
+    exact = fastspin.torque_vs_angle(stack, theta)
+    scale = np.abs(table.a).max()
+    error_a = np.abs(table.efficiency(theta) / 2 - exact["a"].to_numpy()).max() / scale
+    error_b = np.abs(table.field_like_efficiency(theta) / 2 - exact["b"].to_numpy()).max() / scale
+    error_theta = np.abs(CubicSpline(table.angle, table.a)(theta) - exact["a"].to_numpy()).max() / scale
+    assert error_a < 1e-6 and error_b < 1e-6 and error_a < error_theta / 10
+    measured = load_fixture("measured.json")
+    assert error_a == pytest.approx(measured["fig5_table_91_max_error_a_over_max_a"], rel=0.05)
+    assert error_theta == pytest.approx(measured["fig5_theta_spline_91_max_error_a_over_max_a"], rel=0.05)
+
+
+@pytest.mark.parametrize("model", [SlonczewskiTorque(0.4), SlonczewskiTorque(1.0), AsymmetricTorque(0.35, 2.0),
+                                   AsymmetricTorque(0.8, 0.3)])
+def test_kernel_rational_form_is_the_model(model):
+    theta = THETA[THETA < 3.1] if model.polarization == 1.0 else THETA  # P = 1: g diverges at pi
+    kind, kernel = _kernel_factors(model, theta)
+    assert kind == KIND_RATIONAL
+    # equal up to rounding: q1 + q2 cos(theta) cancels towards pi for P = 1 (relative condition number)
+    q = kernel_inputs(model)[1]
+    condition = (abs(q[1]) + abs(q[2])) / np.abs(q[1] + q[2] * np.cos(theta))
+    relative = np.abs(kernel[:, 0] / model.efficiency(theta) - 1)
+    np.testing.assert_array_less(relative, 8 * np.finfo(float).eps * condition)
+    np.testing.assert_array_equal(kernel[:, 1], kernel[:, 0])  # b_J = field_like_ratio a_J
 
 
 def test_tabulated_run_equals_analytic_slonczewski():
@@ -74,8 +136,7 @@ def test_asymmetric_form_reduces_to_constant_and_slonczewski_full_polarization_l
     assert model.efficiency(np.pi) / model.efficiency(0.0) == pytest.approx(4.0)
     # full polarization at 90 degrees: hbar/2 per electron, eta = 2 g = 1 (Slonczewski 1996)
     assert SlonczewskiTorque(1.0).efficiency(np.pi / 2) == pytest.approx(1.0)
-    model, params, knots, coef = kernel_inputs(SlonczewskiTorque(1.0))
-    assert torque_factors(model, params, knots, coef, 0.0)[0] == pytest.approx(1.0)
+    assert _factors(SlonczewskiTorque(1.0), 0.0)[0] == pytest.approx(1.0)
 
 
 def test_positive_current_destabilises_parallel_and_stabilises_antiparallel():
