@@ -10,9 +10,11 @@
   (``inline="always"``) so that LLVM first sees, and vectorizes, the loop inside the kernel, where
   the block buffer is known not to overlap the arrays (fastspin.dynamics._stack); and so that a
   constant ``kind`` argument selects one torque form per copy.
+* ``STRICT``: IEEE arithmetic for a kernel that tests for NaN (the adaptive RK45 step control).
 * ``error_model="numpy"``: divisions never raise, so no exception path sits in a loop.
 """
 FASTMATH = frozenset({"nsz", "arcp", "contract", "afn", "nnan", "ninf"})
 KERNEL = dict(cache=True, fastmath=set(FASTMATH), error_model="numpy")
 LEAF = dict(KERNEL, forceinline=True)
 LANE_LOOP = dict(KERNEL, inline="always")
+STRICT = dict(cache=True, error_model="numpy")

@@ -1,8 +1,15 @@
 """Batched LLGS integrators (Numba): fixed-step RK4, stochastic Heun, adaptive Dormand-Prince RK45.
 
-* RK4 and Heun work on blocks of ``BLOCK`` trajectories held in small structure-of-arrays buffers;
-  one fused loop over the lanes of a block does a whole step (all stages, outcome tracking) with the
-  state in registers, so it vectorizes (SIMD); ``prange`` runs the blocks on all cores.
+* RK4 and Heun work on blocks of ``BLOCK`` trajectories held in a small structure-of-arrays buffer on
+  the stack (fastspin.dynamics._stack); one fused, branch-free loop over the lanes of a block does a
+  whole step (all stages, outcome tracking) with the state in registers, so it vectorizes (SIMD);
+  ``prange`` runs the blocks on all cores.
+* The torque's angular form (``kind`` of fastspin.dynamics.torques: constant, exact rational in
+  ``cos theta``, or a uniform ``cos theta`` table read by gathers) is a constant in each of three
+  inlined copies of the step loop, so each copy holds one form and no branch.
+* The AC field's ``cos(omega t)`` advances by a per-lane rotation recurrence (two half-step rotations
+  per RK4 step, one full step for Heun), reset to the exact value every ``AC_RESYNC`` steps: no
+  cosine in the loop (it would not vectorize without SVML).
 * ``|m| = 1`` is kept by renormalizing ``m`` after every step (every accepted step for RK45); the
   right-hand side is perpendicular to ``m`` so this projection does not lower the order.
 * Heun (Stratonovich) draws one thermal field per step, used in predictor and corrector (Brown's
@@ -20,10 +27,10 @@ import numpy as np
 from numba import njit, prange
 
 from . import rhs as R
-from ._jit import KERNEL, LANE_LOOP, LEAF
+from ._jit import KERNEL, LANE_LOOP, LEAF, STRICT
+from ._stack import stack_buffer
 from .outcomes import (N_OUT, N_TRACK, O_ACCEPTED, O_FAILED, O_REJECTED, track_finish, track_init,
                        track_point)
-from ._stack import stack_buffer
 from .rng import normal_pair
 from .torques import KIND_CONSTANT, KIND_RATIONAL, KIND_TABLE, TABLE_ROW, torque_factors
 
@@ -51,7 +58,8 @@ def _track(S, base, stride, P, j, t, h, in_window, threshold, eta2, x, y, z, kx,
 # A block's state is one flat buffer S: m_x, m_y, m_z of lane i at S[i], S[BLOCK + i], S[2 BLOCK + i],
 # its tracking row r at S[(3 + r) BLOCK + i], then cos(omega t), sin(omega t) and the cosine and sine
 # of the per-step rotation angle of the AC field.  Constant offsets let the vectorizer prove the lanes
-# independent (separate arrays would need more runtime alias checks than it allows).
+# independent (separate arrays would need more runtime alias checks than it allows); on the stack, the
+# buffer is known not to overlap any array argument (no checks at all, and table gathers allowed).
 _TRACK = 3 * BLOCK
 _AC_C = (3 + N_TRACK) * BLOCK
 _AC_S = _AC_C + BLOCK
@@ -296,7 +304,7 @@ def _combine(y, h, k, weights, out):
         out[c] = y[c] + h * acc
 
 
-@njit(parallel=True, **KERNEL)
+@njit(parallel=True, **STRICT)
 def rk45_batch(P, m0, kind, q, table, dt, n_samples, window_start, threshold, eta2, rtol,
                atol, max_step, record_every, record, out):
     """Adaptive Dormand-Prince RK45 per trajectory; lands on every sampling point ``k dt``.

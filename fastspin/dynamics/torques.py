@@ -24,8 +24,8 @@ Kernel forms.  The kernels never take ``acos`` nor search a table: every model i
 ``u = cos(theta) = m . p`` evaluated without branches, so the loop over the trajectories of a block
 vectorizes.  Two forms (``KIND_*``, compile-time constants of the kernels) cover the models:
 
-* ``KIND_RATIONAL``: ``eta = q0 / (q1 + q2 u)`` for both torques, exact for the constant, Slonczewski
-  and asymmetric models (``q`` from :func:`kernel_inputs`);
+* ``KIND_RATIONAL``: ``eta = q0 / (q1 + q2 u)`` for both torques, exact for the Slonczewski and
+  asymmetric models and for the constant one with an AC field (``q`` from :func:`kernel_inputs`);
 * ``KIND_TABLE``: a uniform grid of ``n`` intervals of ``u`` on [-1, 1], one cubic per interval and
   torque (:class:`TabulatedTorque`): ``k = min(floor((u + 1) n / 2), n - 1)``, Horner in the local
   variable ``(u + 1) n / 2 - k``.
@@ -48,12 +48,6 @@ RESAMPLE_RTOL = 1e-10  #: resampling tolerance of a table, relative to max(|a_n|
 MIN_LOG2_INTERVALS, MAX_LOG2_INTERVALS = 8, 14  #: 256 .. 16384 intervals (16 KB .. 1 MB of table)
 
 
-def rational_coefficients_slonczewski(polarization):
-    """``(q0, q1, q2)`` with ``2 g(theta) = q0 / (q1 + q2 cos theta)`` (Slonczewski 1996)."""
-    k = (1.0 + polarization) ** 3 / (4.0 * polarization**1.5)
-    return np.array([2.0, 3.0 * k - 4.0, k])
-
-
 class SlonczewskiTorque:
     """Slonczewski 1996 angular dependence for a spin polarization ``0 < P <= 1``."""
 
@@ -64,8 +58,9 @@ class SlonczewskiTorque:
         self.polarization = float(p)
 
     def kernel_spec(self):
-        """(kind, q (3,), table): ``eta = 2 g = q0 / (q1 + q2 cos theta)``."""
-        return KIND_RATIONAL, rational_coefficients_slonczewski(self.polarization), _NO_TABLE
+        """(kind, q (3,), table): ``eta = 2 g = 2 / [(3 k - 4) + k cos theta]``, ``k = (1 + P)^3 / (4 P^{3/2})``."""
+        k = (1.0 + self.polarization) ** 3 / (4.0 * self.polarization**1.5)
+        return KIND_RATIONAL, np.array([2.0, 3.0 * k - 4.0, k]), _NO_TABLE
 
     def efficiency(self, theta):
         """Damping-like efficiency ``eta(theta) = 2 g(theta)`` (NumPy, for checks and plots)."""
@@ -113,8 +108,8 @@ class TabulatedTorque:
     ``u``: a not-a-knot cubic spline through the points ``(cos theta_i, a_i)``, resampled as a
     not-a-knot cubic spline on ``n = 2^k`` uniform intervals of ``u`` (the kernel table), with the
     smallest ``k`` in [8, 14] for which the two splines differ by at most ``RESAMPLE_RTOL = 1e-10`` of
-    max(|a_n|, |b_n|) at every interval midpoint and every given point; ``resampling_error`` holds
-    the largest difference found (same units as ``a``) and ``intervals`` the ``n`` used.
+    max(|a_n|, |b_n|) at every interval midpoint and every given point (else ``k = 14``);
+    ``resampling_error`` holds the largest difference found (units of ``a``), ``intervals`` the ``n``.
 
     Measured interpolation error (tests/dynamics/test_torques.py, fixtures/measured.json):
     Slonczewski's ``g(theta)`` with P = 0.4 tabulated every degree: max relative error 3.3e-9 (the
@@ -224,7 +219,8 @@ def kernel_inputs(torque, ac=False):
 def table_factors(table, n_intervals, cos_theta):
     """``(2 a_n, 2 b_n)`` from a kernel table of ``n_intervals`` uniform intervals of ``u`` in [-1, 1].
 
-    Branch-free: the interval index is clamped as an integer (also guards a non-finite ``cos_theta``).
+    Branch-free; the interval index is clamped as an integer, after the conversion, so that the read
+    stays inside the table whatever ``cos_theta`` is.
     """
     u = min(1.0, max(-1.0, cos_theta))
     x = (u + 1.0) * (0.5 * n_intervals)
