@@ -29,7 +29,8 @@ def _two_end(q, d, xi, left, right):
     return g, dg
 
 
-def _frame(s):
+def transverse_basis(s):
+    """Two unit vectors completing the unit vector ``s`` to a right-handed frame ``(e1, e2, s)``."""
     t = np.array([1.0, 0.0, 0.0]) if abs(s[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
     e1 = t - (t @ s) * s
     e1 /= np.linalg.norm(e1)
@@ -92,7 +93,7 @@ def profile(stack: Stack, params: dict | None = None, *, points_per_layer: int =
         else:
             g, slope = _two_end(1.0 / lsf, d, xi, left, right)
         if kind == KIND_FD and not lead:  # transverse part with the complex length of the s frame
-            e1, e2 = _frame(s)
+            e1, e2 = transverse_basis(s)
             q = np.sqrt(complex(1.0 / lay[5, k] ** 2, 1.0 / lay[4, k] ** 2) + 1.0 / lsf**2)
             cl = complex(left @ e1, left @ e2)
             cr = complex(right @ e1, right @ e2)

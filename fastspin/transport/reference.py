@@ -20,14 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..stack import KIND_F, CompiledStack
-
-
-def _frame(s):
-    """Two unit vectors completing ``s`` to a right-handed frame ``(e1, e2, s)``."""
-    t = np.array([1.0, 0.0, 0.0]) if abs(s[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
-    e1 = t - np.dot(t, s) * s
-    e1 /= np.linalg.norm(e1)
-    return e1, np.cross(s, e1)
+from .profiles import transverse_basis
 
 
 def solve_reference(c: CompiledStack, layer_params=None, iface_params=None, directions=None, current=1.0):
@@ -120,7 +113,7 @@ def solve_reference(c: CompiledStack, layer_params=None, iface_params=None, dire
         f_on_left = c.kind[k] == KIND_F
         fl, nl = (left, right) if f_on_left else (right, left)
         s = dirs[k] if f_on_left else dirs[k + 1]
-        e1, e2 = _frame(s)
+        e1, e2 = transverse_basis(s)
         sign = 1.0 if f_on_left else -1.0  # x-directed current = sign * (current from F into N)
         g_up = 1.0 / (2 * r_star[k] * (1 - gamma[k]))
         g_dn = 1.0 / (2 * r_star[k] * (1 + gamma[k]))

@@ -334,7 +334,7 @@ def _input_columns(result: TransportResult) -> dict:
     return cols
 
 
-def _frame(cols: dict) -> pd.DataFrame:
+def _dataframe(cols: dict) -> pd.DataFrame:
     """DataFrame of equal-length float columns built on one 2-D block (pandas would otherwise copy twice)."""
     block = np.empty((len(cols), len(next(iter(cols.values())))))
     for q, v in enumerate(cols.values()):
@@ -365,7 +365,7 @@ def evaluate(stack: Stack, params: dict | None = None, *, grid: bool = False, fr
     for m, name in enumerate(stack.magnet_names):
         for q, comp in enumerate("xyz"):
             cols[f"torque_{name}_{comp}"] = result.torque[:, m, q]
-    frame = _frame(cols)
+    frame = _dataframe(cols)
     if current_density is not None:
         j = np.broadcast_to(np.asarray(current_density, dtype=float), (len(frame),))
         if not np.all(np.isfinite(j)):
