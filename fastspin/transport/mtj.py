@@ -35,6 +35,7 @@ from numpy.polynomial import polynomial as poly
 
 from ..materials import DiffusiveFerromagnet, NormalMetal, TunnelBarrier
 from ..stack import Layer, Stack
+from .profiles import two_end_solution
 from .spinvalve import solve
 
 _METHODS = ("engine", "closed_form")
@@ -177,9 +178,8 @@ def electrode_profile(x, thickness, *, lambda_j, lambda_phi, lambda_sf_f, lambda
     d = float(v["thickness"][0])
     q = np.sqrt(1.0 / v["lambda_phi"][0] ** 2 - 1j / v["lambda_j"][0] ** 2 + 1.0 / v["lambda_sf_f"][0] ** 2)
     x = np.asarray(x, dtype=float)
-    xf = np.clip(x, 0.0, d)
-    e2d = np.exp(-2 * q * d)
-    inside = (m0 * (np.exp(-q * xf) - np.exp(-q * (2 * d - xf))) + m1 * (np.exp(-q * (d - xf)) - np.exp(-q * (d + xf)))) / (1 - e2d)
+    inside, _ = two_end_solution(q, d, np.clip(x, 0.0, d), np.array([m0]), np.array([m1]))
+    inside = inside[:, 0]
     outside = m1 * np.exp(-(np.maximum(x, d) - d) / v["lambda_sf_n"][0])
     m = np.where(x <= d, inside, outside)
     return pd.DataFrame({"x": x, "layer": np.where(x <= d, "F", "N"), "m_par": m.real, "m_perp": m.imag})

@@ -15,7 +15,7 @@ from ..stack import KIND_BARRIER, KIND_F, KIND_FD, LAYER_FIELDS, Stack
 from .spinvalve import sharvin_conductance, solve
 
 
-def _two_end(q, d, xi, left, right):
+def two_end_solution(q, d, xi, left, right):
     """Solution of ``g'' = q^2 g`` on [0, d] with g(0) = left, g(d) = right (q may be complex), and its slope;
     decaying exponentials only."""
     e_d = np.exp(-q * d)
@@ -57,7 +57,6 @@ def profile(stack: Stack, params: dict | None = None, *, points_per_layer: int =
             lay[LAYER_FIELDS[field], stack.layer_index(name)] = float(np.ravel(value)[0])
     g_nodes = -res.g_nodes[0]  # I0 > 0: g = -|e| J g_nodes
     f_nodes = -res.f_nodes[0]
-    j_nodes = -res.j_nodes[0]  # e^2 j_s / u with u < 0 for I0 > 0
     norm = 4.0 * sharvin_conductance(stack.fermi_energy)
     n = c.n_layers
     edges = np.concatenate([[0.0], np.cumsum(lay[3, 1:-1])])
@@ -75,8 +74,6 @@ def profile(stack: Stack, params: dict | None = None, *, points_per_layer: int =
             x = -xi[::-1]
         else:
             x = edges[k - 1] + xi
-        g = np.zeros((len(xi), 3))
-        j = np.zeros((len(xi), 3))
         left = g_nodes[k - 1] if k > 0 else None
         right = g_nodes[k] if k < n - 1 else None
         if kind == KIND_F:  # longitudinal only, along s, from its F-side end values
@@ -91,13 +88,13 @@ def profile(stack: Stack, params: dict | None = None, *, points_per_layer: int =
             if k == 0:
                 g, slope = g[::-1], slope[::-1]
         else:
-            g, slope = _two_end(1.0 / lsf, d, xi, left, right)
+            g, slope = two_end_solution(1.0 / lsf, d, xi, left, right)
         if kind == KIND_FD and not lead:  # transverse part with the complex length of the s frame
             e1, e2 = transverse_basis(s)
             q = np.sqrt(complex(1.0 / lay[5, k] ** 2, 1.0 / lay[4, k] ** 2) + 1.0 / lsf**2)
             cl = complex(left @ e1, left @ e2)
             cr = complex(right @ e1, right @ e2)
-            gt, dgt = _two_end(q, d, xi, np.array([cl]), np.array([cr]))
+            gt, dgt = two_end_solution(q, d, xi, np.array([cl]), np.array([cr]))
             g = np.outer(g @ s, s) + np.outer(gt[:, 0].real, e1) + np.outer(gt[:, 0].imag, e2)
             slope = np.outer(slope @ s, s) + np.outer(dgt[:, 0].real, e1) + np.outer(dgt[:, 0].imag, e2)
         j = -slope / rho
@@ -109,6 +106,4 @@ def profile(stack: Stack, params: dict | None = None, *, points_per_layer: int =
         for q_, comp in enumerate("xyz"):
             layer_rows[f"j_{comp}"] = j[:, q_]
         rows.append(layer_rows)
-    frame = pd.concat(rows, ignore_index=True)
-    frame.attrs["node_spin_currents"] = j_nodes
-    return frame
+    return pd.concat(rows, ignore_index=True)

@@ -254,6 +254,21 @@ def sharvin_conductance(fermi_energy: float) -> float:
     return E_CHARGE**2 * k_f**2 / (4.0 * math.pi * H_PLANCK)
 
 
+def _rotation_plane(result: TransportResult, i_free: int, i_ref: int):
+    """Per point: the rotation axis ``n`` of the free layer about the reference and ``sin(phi)``.
+
+    With a ``phi`` sweep: its fixed axis and the signed ``sin(phi)``; otherwise ``n = S x s / |S x s|`` and
+    ``sin(phi) = |S x s|`` (NaN axis where the two are collinear).
+    """
+    if "_rotation_axis" in result.inputs:
+        axis = np.broadcast_to(result.inputs["_rotation_axis"], (result.n_points, 3))
+        return axis, np.sin(result.inputs["phi"])
+    cross = np.cross(result.direction(i_ref), result.direction(i_free))
+    sin_phi = np.linalg.norm(cross, axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return cross / sin_phi[:, None], sin_phi
+
+
 def decompose(result: TransportResult, free: str | None = None, reference: str | None = None) -> dict:
     """In-plane / out-of-plane decomposition of the torque on ``free`` relative to ``reference``.
 
@@ -268,15 +283,7 @@ def decompose(result: TransportResult, free: str | None = None, reference: str |
     m_free = stack.magnet_names.index(stack.names[i_free])
     tau = result.torque[:, m_free]
     s = result.direction(i_free)
-    big_s = result.direction(i_ref)
-    if "_rotation_axis" in result.inputs:
-        axis = np.broadcast_to(result.inputs["_rotation_axis"], s.shape)
-        sin_phi = np.sin(result.inputs["phi"])
-    else:
-        cross = np.cross(big_s, s)
-        sin_phi = np.linalg.norm(cross, axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            axis = cross / sin_phi[:, None]
+    axis, sin_phi = _rotation_plane(result, i_free, i_ref)
     tau_phi = np.einsum("ij,ij->i", tau, np.cross(axis, s))
     tau_x = np.einsum("ij,ij->i", tau, axis)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -304,13 +311,8 @@ def accumulation_at_free_layer(result: TransportResult, free: str | None = None,
     node = i_free - 1 if i_free > 0 else i_free
     g = -result.g_nodes[:, node]  # I0 > 0: g = -|e| J g_nodes with J > 0
     big_s = result.direction(i_ref)
-    dec_axis = (np.broadcast_to(result.inputs["_rotation_axis"], g.shape) if "_rotation_axis" in result.inputs
-                else None)
-    if dec_axis is None:
-        cross = np.cross(big_s, result.direction(i_free))
-        with np.errstate(invalid="ignore", divide="ignore"):
-            dec_axis = cross / np.linalg.norm(cross, axis=1, keepdims=True)
-    e_y = np.cross(big_s, dec_axis)
+    axis, _ = _rotation_plane(result, i_free, i_ref)
+    e_y = np.cross(big_s, axis)
     # rho(E_F) v_F = 4 G_Sh / e^2 and |g| = e^2 |j0| |g_nodes|, so the paper's normalisation is 4 G_Sh |g_nodes|
     amplitude = 4.0 * sharvin_conductance(stack.fermi_energy) * np.linalg.norm(g, axis=1)
     phi_g = np.mod(np.arctan2(-np.einsum("ij,ij->i", g, e_y), np.einsum("ij,ij->i", g, big_s)), 2 * np.pi)
