@@ -1,13 +1,21 @@
-"""Batched macrospin LLGS dynamics driven by spin-transfer torques (issue 4).
+"""Batched macrospin LLGS dynamics: coupled magnets, composable terms, waveforms.
 
-Public API: :class:`FreeLayer`, :func:`simulate`, :func:`trajectories`, the torque models
-:class:`SlonczewskiTorque`, :class:`AsymmetricTorque`, :class:`TabulatedTorque`, and :class:`MTJ`.
+Public API: :class:`FreeLayer`, :class:`System` and its terms (:class:`Exchange`, :class:`Dipolar`,
+:class:`SpinTransfer`, :class:`SpinOrbit`, :class:`VoltageControlledAnisotropy`, :class:`MTJDrive`,
+:class:`TransportTorque`), the waveforms :class:`Pulse`, :class:`PiecewiseLinear`, :class:`Sine`,
+:func:`simulate`, :func:`trajectories`, the torque models :class:`SlonczewskiTorque`,
+:class:`AsymmetricTorque`, :class:`TabulatedTorque`, and :class:`MTJ`.
 Signs and units: fastspin/conventions.py.
 """
 from .api import simulate, trajectories
 from .layer import FreeLayer
 from .mtj import MTJ
+from .system import System
+from .terms import Dipolar, Exchange, MTJDrive, SpinOrbit, SpinTransfer, VoltageControlledAnisotropy
 from .torques import AsymmetricTorque, SlonczewskiTorque, TabulatedTorque
+from .transport_torque import TransportTorque
+from .waveforms import PiecewiseLinear, Pulse, Sine
 
-__all__ = ["FreeLayer", "simulate", "trajectories", "MTJ", "SlonczewskiTorque", "AsymmetricTorque",
-           "TabulatedTorque"]
+__all__ = ["FreeLayer", "System", "Exchange", "Dipolar", "SpinTransfer", "SpinOrbit", "VoltageControlledAnisotropy",
+           "MTJDrive", "TransportTorque", "Pulse", "PiecewiseLinear", "Sine", "simulate", "trajectories", "MTJ",
+           "SlonczewskiTorque", "AsymmetricTorque", "TabulatedTorque"]

@@ -10,13 +10,12 @@ Tracked at every (accepted) step, per trajectory, from the state ``m`` at time `
   amplitude and tell static from precessing states; time averages of ``m``, ``cos(theta) = m . p`` and
   ``1 / (1 + eta^2 cos(theta))`` (the MTJ resistance over R_perp, Louis Eq. 65).
 
-No per-step storage: a handful of numbers per trajectory.
+No per-step storage: a handful of numbers per trajectory and free magnet.  For a system of several
+magnets each free magnet has its own tracker, against its own reference axis ``p`` (fastspin.dynamics.system).
 """
 import numpy as np
-import pandas as pd
-from numba import njit
 
-from ._jit import LEAF
+from .core.jit import leaf
 
 # rows of a lane's tracking state
 S_PREV, SIDE, T_SWITCH, D_PREV, N_EXT, T_FIRST, T_LAST = 0, 1, 2, 3, 4, 5, 6
@@ -24,18 +23,25 @@ E_MIN, E_MAX, C_MIN, C_MAX = 7, 8, 9, 10
 SUM_MX, SUM_MY, SUM_MZ, SUM_C, SUM_RFAC, SUM_W = 11, 12, 13, 14, 15, 16
 N_TRACK = 17
 
-# columns of the kernels' output array
+# columns of a free magnet's block of the kernels' output array (block k starts at k * N_OUT_MAGNET)
 O_MX, O_MY, O_MZ = 0, 1, 2
 O_T_SWITCH, O_N_EXT, O_T_FIRST, O_T_LAST = 3, 4, 5, 6
 O_E_MIN, O_E_MAX, O_C_MIN, O_C_MAX = 7, 8, 9, 10
 O_MEAN_MX, O_MEAN_MY, O_MEAN_MZ, O_MEAN_C, O_MEAN_RFAC = 11, 12, 13, 14, 15
-O_ACCEPTED, O_REJECTED, O_FAILED = 16, 17, 18
-N_OUT = 19
+N_OUT_MAGNET = 16
+# columns after the magnets' blocks (adaptive integrator counters), counted from the end
+O_ACCEPTED, O_REJECTED, O_FAILED = -3, -2, -1
+N_OUT_RUN = 3
+
+
+def output_columns(n_free):
+    """Width of the kernels' output array for ``n_free`` free magnets."""
+    return n_free * N_OUT_MAGNET + N_OUT_RUN
 
 STATES = ("parallel", "antiparallel", "canted", "in_plane_precession", "out_of_plane_precession")
 
 
-@njit(**LEAF)
+@leaf
 def track_init(S, base, stride, c_shift):
     """Reset a lane before its first point; ``c_shift = m0 . p - threshold``.
 
@@ -53,13 +59,13 @@ def track_init(S, base, stride, c_shift):
     S[base + C_MAX * stride] = -2.0
 
 
-@njit(**LEAF)
-def track_point(S, base, stride, t, h, in_window, c_shift, c, d_e, e_val, mx, my, mz, eta2):
+@leaf
+def track_point(S, base, stride, t, h, in_window, c_shift, c, d_e, e_val, mx, my, mz, rfac):
     """Account for the point at time ``t`` reached by a step of length ``h``.
 
-    ``c_shift = m . p - threshold``, ``c = m . p``, ``d_e = dm/dt . e``, ``e_val = m . e``;
-    ``in_window`` is the same for every lane of a block.  Written with selects, not branches, so
-    that the loop over the lanes of a block vectorizes.
+    ``c_shift = m . p - threshold``, ``c = m . p``, ``d_e = dm/dt . e``, ``e_val = m . e``, ``rfac`` the
+    MTJ resistance over R_perp (0 without an MTJ); ``in_window`` is the same for every lane of a block.
+    Written with selects, not branches, so that the loop over the lanes of a block vectorizes.
     """
     i_sw = base + T_SWITCH * stride
     i_sp = base + S_PREV * stride
@@ -90,31 +96,39 @@ def track_point(S, base, stride, t, h, in_window, c_shift, c, d_e, e_val, mx, my
     S[base + SUM_MY * stride] += w * my
     S[base + SUM_MZ * stride] += w * mz
     S[base + SUM_C * stride] += w * c
-    S[base + SUM_RFAC * stride] += w / (1.0 + eta2 * c)
+    S[base + SUM_RFAC * stride] += w * rfac
     S[base + SUM_W * stride] += w
 
 
-@njit(**LEAF)
-def track_finish(S, base, stride, out, j, mx, my, mz):
-    """Write a lane's outcomes to row ``j`` of ``out``."""
-    out[j, O_MX] = mx
-    out[j, O_MY] = my
-    out[j, O_MZ] = mz
-    out[j, O_T_SWITCH] = S[base + T_SWITCH * stride]
-    out[j, O_N_EXT] = S[base + N_EXT * stride]
-    out[j, O_T_FIRST] = S[base + T_FIRST * stride]
-    out[j, O_T_LAST] = S[base + T_LAST * stride]
-    out[j, O_E_MIN] = S[base + E_MIN * stride]
-    out[j, O_E_MAX] = S[base + E_MAX * stride]
-    out[j, O_C_MIN] = S[base + C_MIN * stride]
-    out[j, O_C_MAX] = S[base + C_MAX * stride]
+@leaf
+def track_magnet(S, base, stride, t, h, in_window, threshold, x, y, z, kx, ky, kz, px, py, pz, ex, ey, ez, rfac):
+    """:func:`track_point` of a magnet at ``m``, with ``dm/dt = k``, reference ``p`` and frequency axis ``e``."""
+    c = x * px + y * py + z * pz
+    track_point(S, base, stride, t, h, in_window, c - threshold, c, kx * ex + ky * ey + kz * ez,
+                x * ex + y * ey + z * ez, x, y, z, rfac)
+
+
+@leaf
+def track_finish(S, base, stride, out, j, col, mx, my, mz):
+    """Write a lane's outcomes to row ``j`` of ``out``, from column ``col`` on."""
+    out[j, col + O_MX] = mx
+    out[j, col + O_MY] = my
+    out[j, col + O_MZ] = mz
+    out[j, col + O_T_SWITCH] = S[base + T_SWITCH * stride]
+    out[j, col + O_N_EXT] = S[base + N_EXT * stride]
+    out[j, col + O_T_FIRST] = S[base + T_FIRST * stride]
+    out[j, col + O_T_LAST] = S[base + T_LAST * stride]
+    out[j, col + O_E_MIN] = S[base + E_MIN * stride]
+    out[j, col + O_E_MAX] = S[base + E_MAX * stride]
+    out[j, col + O_C_MIN] = S[base + C_MIN * stride]
+    out[j, col + O_C_MAX] = S[base + C_MAX * stride]
     w = S[base + SUM_W * stride]
     w = w if w > 0.0 else 1.0
-    out[j, O_MEAN_MX] = S[base + SUM_MX * stride] / w
-    out[j, O_MEAN_MY] = S[base + SUM_MY * stride] / w
-    out[j, O_MEAN_MZ] = S[base + SUM_MZ * stride] / w
-    out[j, O_MEAN_C] = S[base + SUM_C * stride] / w
-    out[j, O_MEAN_RFAC] = S[base + SUM_RFAC * stride] / w
+    out[j, col + O_MEAN_MX] = S[base + SUM_MX * stride] / w
+    out[j, col + O_MEAN_MY] = S[base + SUM_MY * stride] / w
+    out[j, col + O_MEAN_MZ] = S[base + SUM_MZ * stride] / w
+    out[j, col + O_MEAN_C] = S[base + SUM_C * stride] / w
+    out[j, col + O_MEAN_RFAC] = S[base + SUM_RFAC * stride] / w
 
 
 def classify(out, polarization, normal, thermal, static_tolerance, collinear_tolerance):
@@ -146,8 +160,9 @@ def classify(out, polarization, normal, thermal, static_tolerance, collinear_tol
     )
 
 
-def to_frame(out, inputs, polarization, normal, thermal, static_tolerance, collinear_tolerance, mtj):
-    """One row per trajectory: inputs, final m, state, switching, frequency, amplitude, averages."""
+def magnet_columns(out, polarization, normal, thermal, static_tolerance, collinear_tolerance, r_perp):
+    """Outcome columns of one free magnet from its block ``out`` (n, N_OUT_MAGNET): final m, state,
+    switching, frequency, amplitude, averages (``r_perp`` in Ohm or None without an MTJ)."""
     state = classify(out, polarization, normal, thermal, static_tolerance, collinear_tolerance)
     t_switch = out[:, O_T_SWITCH]
     n_ext = out[:, O_N_EXT]
@@ -155,11 +170,11 @@ def to_frame(out, inputs, polarization, normal, thermal, static_tolerance, colli
     precessing = np.isin(state, ("in_plane_precession", "out_of_plane_precession"))
     with np.errstate(divide="ignore", invalid="ignore"):
         frequency = np.where(precessing & (n_ext >= 3) & (span > 0), (n_ext - 1.0) / (2.0 * span), np.nan)
-    frame = pd.DataFrame(inputs)
+    frame = {}
     frame["mx"] = out[:, O_MX]
     frame["my"] = out[:, O_MY]
     frame["mz"] = out[:, O_MZ]
-    frame["state"] = pd.Categorical(state, categories=STATES)
+    frame["state"] = state
     frame["switched"] = t_switch >= 0.0
     frame["switching_time"] = np.where(t_switch >= 0.0, t_switch, np.nan)
     frame["frequency"] = frequency
@@ -168,5 +183,5 @@ def to_frame(out, inputs, polarization, normal, thermal, static_tolerance, colli
     frame["mean_my"] = out[:, O_MEAN_MY]
     frame["mean_mz"] = out[:, O_MEAN_MZ]
     frame["mean_cos_theta"] = out[:, O_MEAN_C]
-    frame["mean_resistance"] = (mtj.r_perp * out[:, O_MEAN_RFAC]) if mtj is not None else np.nan
+    frame["mean_resistance"] = r_perp * out[:, O_MEAN_RFAC] if r_perp is not None else np.full(len(state), np.nan)
     return frame

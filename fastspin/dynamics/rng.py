@@ -2,8 +2,12 @@
 
 Each trajectory ``i`` owns a xoroshiro128+ state (Blackman and Vigna 2018, parameters 24, 16, 37)
 seeded by splitmix64 from ``(seed, i)``: its noise depends only on the seed and its index, not on
-the number of threads, the block it lands in, or the other trajectories of the batch.  Normal
-deviates come from the Box-Muller transform.  (uint64 arithmetic wraps modulo 2^64 by design.)
+the number of threads, the block it lands in, or the other trajectories of the batch.  The states of
+a batch are one ``(2, n)`` uint64 array (row 0: ``s0``, row 1: ``s1``), so that the states of
+consecutive trajectories are contiguous and a loop over the lanes of a block loads and stores them
+as vectors; only the functions of this module index it.  Normal deviates come from the Box-Muller
+transform evaluated with the branch-free functions of fastspin.dynamics.core.vecmath, so that loop
+vectorizes (SIMD) as a whole.  (uint64 arithmetic wraps modulo 2^64 by design.)
 """
 import math
 
@@ -11,6 +15,7 @@ import numpy as np
 from numba import njit
 
 from ._jit import LEAF
+from .core.vecmath import log_unit, sincos_2pi
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -25,13 +30,15 @@ def _splitmix64(z):
 
 
 def seed_states(seed, n, first_index=0):
-    """xoroshiro128+ states (n, 2) for trajectories ``first_index .. first_index + n - 1``."""
+    """xoroshiro128+ states, a ``(2, n)`` uint64 array, of trajectories ``first_index .. first_index + n - 1``
+    (column ``i`` is trajectory ``first_index + i``; pass column ``j`` of a batch as ``j`` to
+    :func:`normal_pair`)."""
     with np.errstate(over="ignore"):
         index = np.arange(first_index, first_index + n, dtype=np.uint64)
         z = np.uint64(seed) * _MIX2 ^ (index * _GOLDEN)
         z, s0 = _splitmix64(z)
         z, s1 = _splitmix64(z)
-    return np.ascontiguousarray(np.stack([s0, s1], axis=1))
+    return np.ascontiguousarray(np.stack([s0, s1]))
 
 
 @njit(**LEAF)
@@ -41,20 +48,24 @@ def _rotl(x, k):
 
 @njit(**LEAF)
 def next_uniform(state, j):
-    """Uniform deviate in (0, 1] from trajectory ``j``'s stream (advances it)."""
-    s0 = state[j, 0]
-    s1 = state[j, 1]
+    """Uniform deviate ``(m + 1) 2^-53``, ``m`` the top 53 bits of the output, in ``(0, 1]`` from
+    trajectory ``j``'s stream (column ``j`` of ``state``; advances it)."""
+    s0 = state[0, j]
+    s1 = state[1, j]
     result = s0 + s1
     s1 ^= s0
-    state[j, 0] = _rotl(s0, 24) ^ s1 ^ (s1 << np.uint64(16))
-    state[j, 1] = _rotl(s1, 37)
+    state[0, j] = _rotl(s0, 24) ^ s1 ^ (s1 << np.uint64(16))
+    state[1, j] = _rotl(s1, 37)
     return (np.float64(result >> np.uint64(11)) + 1.0) * (1.0 / 9007199254740992.0)
 
 
 @njit(**LEAF)
 def normal_pair(state, j):
-    """Two independent standard normal deviates (Box-Muller) from trajectory ``j``'s stream."""
+    """Two independent standard normal deviates from trajectory ``j``'s stream (advances it by two
+    outputs): Box-Muller, ``sqrt(-2 log u1) (cos 2 pi u2, sin 2 pi u2)`` with the uniforms of
+    :func:`next_uniform`.  ``j`` an unsigned integer (``np.uint64``) in the kernels' lane loops."""
     u1 = next_uniform(state, j)
     u2 = next_uniform(state, j)
-    r = math.sqrt(-2.0 * math.log(u1))
-    return r * math.cos(2.0 * math.pi * u2), r * math.sin(2.0 * math.pi * u2)
+    r = math.sqrt(-2.0 * log_unit(u1))
+    s, c = sincos_2pi(u2)
+    return r * c, r * s

@@ -1,0 +1,42 @@
+"""Scratch buffers on the stack for the batch kernels (``stack_buffer``).
+
+A block's state buffer is an LLVM ``alloca`` rather than a NumPy array: LLVM's alias analysis then
+knows that it overlaps none of the kernel's array arguments (an argument never points into memory
+allocated inside the function), so the loop over the lanes of a block vectorizes even with table
+lookups whose addresses depend on the data (gathers), for which no runtime overlap check exists.
+A heap array's data pointer is loaded from its meminfo; telling it apart from the arguments would
+rely on capture tracking, which gives up on functions as large as these kernels (LLVM explores at
+most 100 uses of a pointer).  With ``NUMBA_DISABLE_JIT=1`` the buffer is a NumPy array.
+"""
+import numba
+import numpy as np
+from numba import carray, njit, types
+from numba.core import cgutils
+from numba.extending import intrinsic
+
+if numba.config.DISABLE_JIT:
+
+    def stack_buffer(size):
+        """Uninitialised float64 buffer of ``size`` elements."""
+        return np.empty(size)
+
+else:
+
+    @intrinsic(prefer_literal=True)
+    def _alloca_doubles(typingctx, size):
+        """Pointer to ``size`` (a compile-time constant) float64 on the stack of the calling function,
+        allocated once in its entry block."""
+        if not isinstance(size, types.IntegerLiteral):
+            return None
+        count = size.literal_value
+
+        def codegen(context, builder, signature, args):
+            return cgutils.alloca_once(builder, context.get_value_type(types.float64), size=count)
+
+        return types.CPointer(types.float64)(size), codegen
+
+    @njit(cache=True, inline="always")
+    def stack_buffer(size):
+        """Uninitialised float64 buffer of ``size`` elements (a compile-time constant) on the stack;
+        valid until the enclosing compiled function returns."""
+        return carray(_alloca_doubles(size), size)

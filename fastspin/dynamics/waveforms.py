@@ -1,0 +1,150 @@
+"""Time-dependent drives evaluated inside the kernels at every stage: pulses, piecewise-linear ramps, sines.
+
+``current_density``, ``sot_current_density``, ``voltage`` and ``field`` of :func:`fastspin.dynamics.simulate`
+accept a constant, one value per trajectory, or a waveform; waveforms add (``Pulse(...) + Sine(...) + c``).
+Every parameter of a waveform is a scalar or one value per trajectory (1-D), broadcast with the other
+per-trajectory inputs, so one call spans, e.g., an amplitude x width grid.  For ``field`` the amplitudes
+are vectors (T): shape (3,) or (n, 3) (values (k, 3) or (n, k, 3) for :class:`PiecewiseLinear`).
+
+* :class:`Pulse` ``(amplitude, width, rise=0, fall=rise, delay=0)``: a trapezoid, zero before ``delay``,
+  a linear ramp over ``rise``, ``amplitude`` for ``width``, a linear ramp to zero over ``fall``; its time
+  integral is ``amplitude (width + rise/2 + fall/2)``.
+* :class:`PiecewiseLinear` ``(times, values)``: linear between the knots, the first value before
+  ``times[0]``, the last after ``times[-1]``; evaluated as ``v_0 + sum_i s_i (clamp(t, t_i, t_i+1) - t_i)``
+  without branches.
+* :class:`Sine` ``(amplitude, frequency, phase=0)``: ``amplitude sin(2 pi frequency t + phase)``.
+"""
+import numpy as np
+
+from . import _validate as v
+
+STEP_SLOPE = 1e300  #: slope (1/s) standing for a zero rise or fall time (a step) in the kernels
+
+
+class Waveform:
+    """Base of the waveforms: they add to each other and to constants (a :class:`Sum`)."""
+
+    def __add__(self, other):
+        return Sum(self, other)
+
+    __radd__ = __add__
+
+    def terms(self):
+        return (self,)
+
+    @property
+    def offset(self):
+        return 0.0
+
+    def value(self, t):
+        """The waveform at times ``t`` (NumPy): shape ``t.shape + amplitude shape``."""
+        return self._value(np.asarray(t, dtype=np.float64))
+
+
+class Sum(Waveform):
+    """``offset + sum of waveforms``."""
+
+    def __init__(self, *parts):
+        waves, offset = [], 0.0
+        for part in parts:
+            if isinstance(part, Waveform):
+                waves.extend(part.terms())
+                offset = offset + part.offset
+            else:
+                offset = offset + v.real_array(part, "waveform offset")
+        self._terms, self._offset = tuple(waves), offset
+
+    def terms(self):
+        return self._terms
+
+    @property
+    def offset(self):
+        return self._offset
+
+    def _value(self, t):
+        total = sum(w._value(t) for w in self._terms)
+        return total + self._offset
+
+
+def _param(value, name, owner, non_negative=False):
+    arr = v.real_array(value, name, owner)
+    if non_negative and np.any(arr < 0):
+        raise ValueError(f"{owner}: {name} must be >= 0, got {value!r}")
+    return arr
+
+
+class Pulse(Waveform):
+    """Trapezoidal pulse (see the module docstring); times in s."""
+
+    def __init__(self, amplitude, width, rise=0.0, fall=None, delay=0.0):
+        owner = "Pulse"
+        self.amplitude = _param(amplitude, "amplitude", owner)
+        self.width = _param(width, "width", owner, non_negative=True)
+        self.rise = _param(rise, "rise", owner, non_negative=True)
+        self.fall = self.rise if fall is None else _param(fall, "fall", owner, non_negative=True)
+        self.delay = _param(delay, "delay", owner, non_negative=True)
+        for name in ("width", "rise", "fall", "delay"):
+            if getattr(self, name).ndim > 1:
+                raise ValueError(f"{owner}: {name} must be a scalar or one value per trajectory (1-D)")
+
+    @property
+    def end(self):
+        """Time (s) at which the pulse is over: ``delay + rise + width + fall``."""
+        return self.delay + self.rise + self.width + self.fall
+
+    def kernel_parameters(self):
+        """``(delay, inverse rise, end of the plateau, inverse fall)`` of the unit trapezoid
+        (``fastspin.dynamics.core.physics.trapezoid``); a zero ramp gets the slope ``STEP_SLOPE``."""
+        with np.errstate(divide="ignore"):
+            inv_rise = np.where(self.rise > 0, 1.0 / np.where(self.rise > 0, self.rise, 1.0), STEP_SLOPE)
+            inv_fall = np.where(self.fall > 0, 1.0 / np.where(self.fall > 0, self.fall, 1.0), STEP_SLOPE)
+        return self.delay, inv_rise, self.delay + self.rise + self.width, inv_fall
+
+    def _value(self, t):
+        delay, inv_rise, plateau_end, inv_fall = (np.asarray(x)[..., None] if np.ndim(x) else x
+                                                  for x in self.kernel_parameters())
+        shape = np.clip((t - delay) * inv_rise, 0, 1) - np.clip((t - plateau_end) * inv_fall, 0, 1)
+        return shape[..., None] * self.amplitude if self.amplitude.ndim and self.amplitude.shape[-1] == 3 \
+            and shape.ndim == 1 else shape * self.amplitude
+
+
+class PiecewiseLinear(Waveform):
+    """Linear interpolation between ``(times[i], values[i])`` (strictly increasing times, s)."""
+
+    def __init__(self, times, values):
+        owner = "PiecewiseLinear"
+        self.times = _param(times, "times", owner)
+        self.values = _param(values, "values", owner)
+        if self.times.ndim not in (1, 2) or self.times.shape[-1] < 2:
+            raise ValueError(f"{owner}: times must have at least 2 knots, shape (k,) or (n, k); "
+                             f"got shape {self.times.shape}")
+        if np.any(np.diff(self.times, axis=-1) <= 0):
+            raise ValueError(f"{owner}: times must be strictly increasing")
+        k = self.times.shape[-1]
+        if self.values.ndim == 0 or (self.values.shape[-1] != k and self.values.shape[-2:][:1] != (k,)):
+            raise ValueError(f"{owner}: values must have one entry per knot ({k}) as (k,), (n, k), (k, 3) or "
+                             f"(n, k, 3); got shape {self.values.shape}")
+
+    @property
+    def knots(self):
+        return self.times.shape[-1]
+
+    def _value(self, t):
+        values = self.values
+        if values.shape[-1] == self.knots:
+            return np.interp(t, self.times, values)
+        return np.stack([np.interp(t, self.times, values[:, c]) for c in range(values.shape[-1])], axis=-1)
+
+
+class Sine(Waveform):
+    """``amplitude sin(2 pi frequency t + phase)`` (frequency in Hz, phase in rad)."""
+
+    def __init__(self, amplitude, frequency, phase=0.0):
+        owner = "Sine"
+        self.amplitude = _param(amplitude, "amplitude", owner)
+        self.frequency = _param(frequency, "frequency", owner, non_negative=True)
+        self.phase = _param(phase, "phase", owner)
+
+    def _value(self, t):
+        s = np.sin(2 * np.pi * self.frequency * t + self.phase)
+        return s[..., None] * self.amplitude if self.amplitude.ndim else s * self.amplitude
