@@ -110,7 +110,7 @@ def _single_layer(layer, current_density, voltage, field, polarization, torque, 
     return system, drives, m0, {layer.name: polarization}, axes
 
 
-def _prepare(system, current_density, sot_current_density, voltage, field, m0, temperature, dt, reference,
+def _prepare(system, current_density, sot_current_density, voltage, field, m0, temperature, dt, method, reference,
              frequency_axis, single):
     """Validated drives and the :class:`~fastspin.dynamics.system.CompiledSystem` of one call."""
     temperature = v.per_trajectory(temperature, "temperature", non_negative=True)
@@ -130,7 +130,8 @@ def _prepare(system, current_density, sot_current_density, voltage, field, m0, t
         for name in list(reference) + list(frequency_axis or {}):
             if name not in system.free:
                 raise ValueError(f"reference/frequency_axis: {name!r} is not a free magnet of the system {list(system.free)}")
-    compiled = system.compile(drives, m0, temperature, dt, reference=reference, frequency_axis=frequency_axis)
+    compiled = system.compile(drives, m0, temperature, dt, stochastic=method == "heun", reference=reference,
+                              frequency_axis=frequency_axis)
     return system, drives, compiled
 
 
@@ -183,7 +184,7 @@ def _run(system, *, current_density, sot_current_density, voltage, field, m0, du
     opts = _options(method, seed, switch_threshold, window, rtol, atol, max_step, duration, temperature_arr)
     field = _with_ac(field if isinstance(field, Waveform) else _drive(field, "field", 3), ac_field, ac_frequency)
     system, drives, compiled = _prepare(system, current_density, sot_current_density, voltage, field, m0,
-                                        temperature_arr, dt, reference, frequency_axis, single)
+                                        temperature_arr, dt, method, reference, frequency_axis, single)
     window_start = n_steps - max(1, int(round(opts["window"] * n_steps)))
     out, record = cpu.run(compiled, method, dt, n_steps, window_start, opts["threshold"], record_every,
                           seed=opts["seed"], rtol=opts["rtol"], atol=opts["atol"], max_step=opts["max_step"])

@@ -201,7 +201,7 @@ def {name}(P, TB, E, m0, {extra_args}dt, n_steps, window_start, threshold, recor
 
     def module(self):
         heun = ""
-        if self.c.thermal:
+        if self.c.sigma_rows:
             heun = self.heun_step() + self.batch("heun_batch", "_heun_step", "rng, ", "rng, ")
         return (_HEADER.format(block=BLOCK, n_track=N_TRACK, ns=len(self.state), n_free=self.nf,
                                imports="".join(line + "\n" for line in self.c.extra_imports)) + "\n\n"

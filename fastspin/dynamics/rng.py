@@ -6,15 +6,24 @@ the number of threads, the block it lands in, or the other trajectories of the b
 a batch are one ``(2, n)`` uint64 array (row 0: ``s0``, row 1: ``s1``), so that the states of
 consecutive trajectories are contiguous and a loop over the lanes of a block loads and stores them
 as vectors; only the functions of this module index it.  Normal deviates come from the Box-Muller
-transform evaluated with the branch-free functions of fastspin.dynamics.core.vecmath, so that loop
-vectorizes (SIMD) as a whole.  (uint64 arithmetic wraps modulo 2^64 by design.)
+transform evaluated with the branch-free functions of fastspin.dynamics.core.vecmath, so a lane loop
+drawing them vectorizes (SIMD) as a whole.
+
+A kernel copies the states of a block into a buffer on its stack (:func:`stack_states`,
+:func:`load_states`, :func:`store_states`) for the duration of the block: LLVM then knows that the
+states overlap none of the kernel's array arguments, and the lane loop vectorizes with no runtime
+overlap check (as the block buffers of fastspin.dynamics._stack).  The streams are the same.
+(uint64 arithmetic wraps modulo 2^64 by design.)
 """
 import math
 
+import numba
 import numpy as np
-from numba import njit
+from numba import carray, njit, types
+from numba.core import cgutils
+from numba.extending import intrinsic
 
-from ._jit import LEAF
+from ._jit import LANE_LOOP, LEAF
 from .core.vecmath import log_unit, sincos_2pi
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -41,6 +50,51 @@ def seed_states(seed, n, first_index=0):
     return np.ascontiguousarray(np.stack([s0, s1]))
 
 
+if numba.config.DISABLE_JIT:
+
+    def stack_states(n):
+        """Uninitialised states of ``n`` trajectories, a ``(2, n)`` uint64 array."""
+        return np.empty((2, n), dtype=np.uint64)
+
+else:
+
+    @intrinsic(prefer_literal=True)
+    def _alloca_states(typingctx, n):
+        """Pointer to ``2 n`` uint64 (``n`` a compile-time constant) on the stack of the calling function,
+        allocated once in its entry block."""
+        if not isinstance(n, types.IntegerLiteral):
+            return None
+        count = 2 * n.literal_value
+
+        def codegen(context, builder, signature, args):
+            return cgutils.alloca_once(builder, context.get_value_type(types.uint64), size=count)
+
+        return types.CPointer(types.uint64)(n), codegen
+
+    @njit(cache=True, inline="always")
+    def stack_states(n):
+        """Uninitialised states of ``n`` trajectories (a compile-time constant), a ``(2, n)`` uint64
+        array on the stack, valid until the enclosing compiled function returns."""
+        return carray(_alloca_states(n), (2, n))
+
+
+@njit(**LANE_LOOP)
+def load_states(state, lo, nb, block):
+    """Copy the states of trajectories ``lo .. lo + nb - 1`` (columns of ``state``) to columns
+    ``0 .. nb - 1`` of ``block`` (:func:`stack_states`)."""
+    for i in range(nb):
+        block[0, i] = state[0, lo + i]
+        block[1, i] = state[1, lo + i]
+
+
+@njit(**LANE_LOOP)
+def store_states(block, lo, nb, state):
+    """Copy columns ``0 .. nb - 1`` of ``block`` back to the states of trajectories ``lo .. lo + nb - 1``."""
+    for i in range(nb):
+        state[0, lo + i] = block[0, i]
+        state[1, lo + i] = block[1, i]
+
+
 @njit(**LEAF)
 def _rotl(x, k):
     return (x << np.uint64(k)) | (x >> np.uint64(64 - k))
@@ -61,8 +115,9 @@ def next_uniform(state, j):
 
 @njit(**LEAF)
 def normal_pair(state, j):
-    """Two independent standard normal deviates from trajectory ``j``'s stream (advances it by two
-    outputs): Box-Muller, ``sqrt(-2 log u1) (cos 2 pi u2, sin 2 pi u2)`` with the uniforms of
+    """Two independent standard normal deviates from the stream in column ``j`` of ``state`` (a batch
+    from :func:`seed_states` or a block from :func:`load_states`; advances it by two outputs):
+    Box-Muller, ``sqrt(-2 log u1) (cos 2 pi u2, sin 2 pi u2)`` with the uniforms of
     :func:`next_uniform`.  ``j`` an unsigned integer (``np.uint64``) in the kernels' lane loops."""
     u1 = next_uniform(state, j)
     u2 = next_uniform(state, j)

@@ -108,12 +108,13 @@ class System:
                 out[f"{term._owner()}.{key}"] = pair
         return out
 
-    def compile(self, drives, m0, temperature, dt, reference=None, frequency_axis=None):
+    def compile(self, drives, m0, temperature, dt, stochastic=False, reference=None, frequency_axis=None):
         """The :class:`CompiledSystem` of one call.
 
         ``drives``: ``{"current_density", "sot_current_density", "voltage", "field"}`` (constants, per
         trajectory or waveforms); ``m0``: ``{name: (3,) or (n, 3)}`` unit vectors of every magnet;
-        ``temperature`` (K, scalar or per trajectory); ``dt`` the step (s) of the thermal field;
+        ``temperature`` (K, scalar or per trajectory); ``dt`` the step (s) of the thermal field, which
+        ``stochastic`` (the Heun integrator) adds, zero where the temperature is;
         ``reference`` / ``frequency_axis``: optional ``{name: vector}`` axes of the outcomes.
         """
         inputs = self.per_trajectory()
@@ -165,12 +166,12 @@ class System:
             axes.append(dict(reference=ref, normal=normal, frequency_axis=e_axis,
                              ref_rows=asm.vector_rows(f"{name}.reference", ref),
                              e_rows=asm.vector_rows(f"{name}.frequency_axis", e_axis)))
-            if thermal:
-                if layer.area is None:
+            if stochastic:
+                if thermal and layer.area is None:
                     raise ValueError(f"{layer.owner}: area is needed for the thermal field (volume)")
+                volume = layer.thickness * (layer.area if layer.area is not None else 1.0)
                 sigma.append(asm.row(f"{name}.thermal_sigma", np.sqrt(
-                    2.0 * layer.alpha * K_B * np.broadcast_to(temperature, (n,))
-                    / (GAMMA * layer.ms * layer.thickness * layer.area * dt))))
+                    2.0 * layer.alpha * K_B * np.broadcast_to(temperature, (n,)) / (GAMMA * layer.ms * volume * dt))))
         lines = drive_lines + base_pre + asm.pre + base_field + asm.field + base_torque + asm.torque
         for k, (alpha, gamma_ll) in enumerate(gll_alpha):
             lines.append(f"dx{k}, dy{k}, dz{k} = landau_lifshitz(x{k}, y{k}, z{k}, tx{k}, ty{k}, tz{k}, {alpha}, "

@@ -24,6 +24,8 @@ STEP_SLOPE = 1e300  #: slope (1/s) standing for a zero rise or fall time (a step
 class Waveform:
     """Base of the waveforms: they add to each other and to constants (a :class:`Sum`)."""
 
+    __array_ufunc__ = None  # ``numpy array + waveform`` is the waveform's sum, not an elementwise object array
+
     def __add__(self, other):
         return Sum(self, other)
 
