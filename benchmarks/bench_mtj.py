@@ -1,6 +1,6 @@
 """Diffusive MTJ electrode throughput over 1,000,000 (thickness, bias) points.
 
-Issue target on the 2-core machine: >= 5,000,000 points/s through the closed form (Eq. 12), and the general
+Target on the 2-core machine: >= 5,000,000 points/s through the closed form (Eq. 12), and the general
 transport engine within 10x of it.  Run: ``python -m pytest benchmarks/bench_mtj.py --benchmark-only``.
 """
 import numpy as np

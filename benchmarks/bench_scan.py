@@ -1,10 +1,9 @@
 """Scan throughput: a 200 x 200 current x field dynamic phase diagram of the Fig. 5 valve, end to end.
 
-Issue target on the 2-core machine: the whole map (tabulated transport torque, 20 ns at dt = 1 ps,
+Target on the 2-core machine: the whole map (tabulated transport torque, 20 ns at dt = 1 ps,
 both initial states: 80,000 RK4 runs, 1.6e9 steps) through ``run_scan`` into a Parquet directory
 in under 120 s.  Recorded: wall time, time per point, RK4 steps per second and the share of the
-time spent in the integrator kernel (``fastspin.dynamics.integrators.rk4_batch``, timed by a
-wrapper).  Numba compilation is paid once, before timing, by a tiny scan (the kernels are cached).
+time spent in the integrator kernels (``fastspin.dynamics.cpu.run``, timed by a wrapper).  Numba compilation is paid once, before timing, by a tiny scan (the kernels are cached).
 Also: the phi_c map throughput (points per second of the batched root finder).
 
 Run: ``python -m pytest benchmarks/bench_scan.py --benchmark-only -s``; ``FASTSPIN_BENCH_SIDE=50``
@@ -15,7 +14,7 @@ import time
 
 import numpy as np
 
-from fastspin.dynamics import integrators
+from fastspin.dynamics import cpu
 from fastspin.scan import Axis, DynamicsModel, PhiCModel, ScanSpec, run_scan
 
 SIDE = int(os.environ.get("FASTSPIN_BENCH_SIDE", "200"))
@@ -31,14 +30,15 @@ def test_dynamic_map_fig5(benchmark, tmp_path, monkeypatch):
     model = DynamicsModel(preset="fig5", duration=20e-9, dt=1e-12)
     run_scan(_dynamic_spec(2, DynamicsModel(preset="fig5", duration=1e-11, dt=1e-12)), progress=False)  # compile
     kernel_seconds = []
-    rk4 = integrators.rk4_batch
+    run = cpu.run
 
-    def timed_rk4(*args):
+    def timed_run(*args, **kwargs):
         start = time.perf_counter()
-        rk4(*args)
+        result = run(*args, **kwargs)
         kernel_seconds.append(time.perf_counter() - start)
+        return result
 
-    monkeypatch.setattr(integrators, "rk4_batch", timed_rk4)
+    monkeypatch.setattr(cpu, "run", timed_run)
     spec = _dynamic_spec(SIDE, model)
     rounds = iter(range(10))
 

@@ -1,6 +1,6 @@
 """Spin-valve transport throughput: the batched Numba solver against the per-point NumPy solve.
 
-Issue target on the 2-core machine: >= 1,000,000 torque evaluations per second over a 1000 x 1000
+Target on the 2-core machine: >= 1,000,000 torque evaluations per second over a 1000 x 1000
 (angle x spacer thickness) grid of the F/N/F/N Co/Cu valve, and >= 100x the per-point NumPy solve,
 both measured in this run.  Run: ``python -m pytest benchmarks/bench_transport.py --benchmark-only``.
 """

@@ -38,6 +38,7 @@ class Assembly:
         self.extra_imports = []  # import lines the generated module needs for the terms' helpers
         self.extra = ()  # constant arrays of the terms, passed to the kernels as a tuple ``E``
         self.extra_setup = []  # lines run once per block (or trajectory) before the time loop, making ``X``
+        self.units = {}  # free magnet -> variable names of m / |m| at the stage (emitted once, in ``torque``)
         self.resistance = {}  # free magnet -> (expression of R / R_perp, R_perp in Ohm) of its MTJ
         self._fresh = 0
 
@@ -85,6 +86,17 @@ class Assembly:
 
     def index(self, name):
         return self.free.index(name)
+
+    def unit_state(self, name):
+        """Variable names of ``m / |m|`` of magnet ``name`` at the stage (a fixed magnet's rows are unit
+        already); the normalization is emitted once per stage, in the torque phase."""
+        if name not in self.free:
+            return self.fixed_vectors[name]
+        if name not in self.units:
+            k = self.index(name)
+            self.units[name] = (f"ux{k}", f"uy{k}", f"uz{k}")
+            self.torque.append(f"ux{k}, uy{k}, uz{k} = unit({', '.join(self.state(name))})")
+        return self.units[name]
 
     def add_field(self, target, call):
         """Lines adding the field (T) returned by ``call`` to the effective field of ``target``."""

@@ -172,13 +172,9 @@ def _emit_spin_torque(asm, label, target, polarizer, drive, coefficient, ratio, 
 
     ``unit_vectors``: evaluate the torque at ``m / |m|`` and ``p / |p|`` (the stages of a Runge-Kutta step
     leave the sphere by O(dt^2)), as a transport solve at the instantaneous directions does."""
-    m = asm.state(target)
-    p = asm.state(polarizer) if isinstance(polarizer, str) else asm.vector_rows(f"{label}.polarizer", polarizer)
-    if unit_vectors:
-        m_hat, p_hat = [asm.fresh(f"m{c}") for c in "xyz"], [asm.fresh(f"p{c}") for c in "xyz"]
-        asm.torque.append(f"{', '.join(m_hat)} = unit({', '.join(m)})")
-        asm.torque.append(f"{', '.join(p_hat)} = unit({', '.join(p)})")
-        m, p = m_hat, p_hat
+    state = asm.unit_state if unit_vectors else asm.state
+    m = state(target)
+    p = state(polarizer) if isinstance(polarizer, str) else asm.vector_rows(f"{label}.polarizer", polarizer)
     a = asm.fresh("a")
     asm.torque.append(f"{a} = {asm.row(f'{label}.coefficient', coefficient)} * {drive}")
     kind, q, table = model

@@ -25,19 +25,18 @@ Kernel forms.  The kernels never take ``acos`` nor search a table: every model i
 vectorizes.  Two forms (``KIND_*``, compile-time constants of the kernels) cover the models:
 
 * ``KIND_RATIONAL``: ``eta = q0 / (q1 + q2 u)`` for both torques, exact for the Slonczewski and
-  asymmetric models and for the constant one with an AC field (``q`` from :func:`kernel_inputs`);
+  asymmetric models (``q`` from :func:`kernel_inputs`);
 * ``KIND_TABLE``: a uniform grid of ``n`` intervals of ``u`` on [-1, 1], one cubic per interval and
   torque (:class:`TabulatedTorque`): ``k = min(floor((u + 1) n / 2), n - 1)``, Horner in the local
   variable ``(u + 1) n / 2 - k``.
 
-``KIND_CONSTANT`` (``eta = 1``, no AC field) is the constant model's fastest path.
+``KIND_CONSTANT`` (``eta = 1``) is the constant model.  The kernels evaluate the forms with
+``rational_factor`` and ``table_factors`` of fastspin.dynamics.core.physics.
 """
 import numpy as np
-from numba import njit
 from scipy.interpolate import CubicSpline
 
 from . import _validate as v
-from ._jit import LEAF
 
 KIND_CONSTANT = 0
 KIND_RATIONAL = 1
@@ -153,7 +152,7 @@ class TabulatedTorque:
         return cls(ordered["phi"].to_numpy(), ordered["a"].to_numpy(), ordered["b"].to_numpy())
 
     def kernel_spec(self):
-        """(kind, q (unused), table (8 n,)): see :func:`table_factors`."""
+        """(kind, q (unused), table (8 n,)): see ``table_factors`` of fastspin.dynamics.core.physics."""
         return KIND_TABLE, np.zeros(3), self.table
 
     def _factors(self, theta):
@@ -202,53 +201,11 @@ def _uniform_cos_table(cos_angle, values):
     return np.ascontiguousarray(table.reshape(n * TABLE_ROW)), n, error
 
 
-def kernel_inputs(torque, ac=False):
-    """(kind, q (3,), table) for the kernels; ``ac``: an AC field is present (the constant model then
-    takes the rational form ``q = (1, 1, 0)``, which carries the AC field)."""
+def kernel_inputs(torque):
+    """(kind, q (3,), table) for the kernels."""
     if isinstance(torque, str):
         if torque != "constant":
             raise ValueError(f"torque must be 'constant', a torque model or a torque table, got {torque!r}")
-        if ac:
-            return KIND_RATIONAL, np.array([1.0, 1.0, 0.0]), _NO_TABLE
         return KIND_CONSTANT, np.array([1.0, 1.0, 0.0]), _NO_TABLE
     kind, q, table = torque.kernel_spec()
     return kind, np.array(q, dtype=np.float64), np.array(table, dtype=np.float64, order="C")
-
-
-@njit(**LEAF)
-def table_factors(table, n_intervals, cos_theta):
-    """``(2 a_n, 2 b_n)`` from a kernel table of ``n_intervals`` uniform intervals of ``u`` in [-1, 1].
-
-    Branch-free; the interval index is clamped as an integer, after the conversion, so that the read
-    stays inside the table whatever ``cos_theta`` is.
-    """
-    u = min(1.0, max(-1.0, cos_theta))
-    x = (u + 1.0) * (0.5 * n_intervals)
-    k = min(max(int(x), 0), n_intervals - 1)
-    d = x - k
-    r = TABLE_ROW * k
-    f_dl = ((table[r] * d + table[r + 1]) * d + table[r + 2]) * d + table[r + 3]
-    f_fl = ((table[r + 4] * d + table[r + 5]) * d + table[r + 6]) * d + table[r + 7]
-    return f_dl, f_fl
-
-
-@njit(**LEAF)
-def rational_factor(q0, q1, q2, cos_theta):
-    """``(f, f)`` with ``f = q0 / (q1 + q2 u)``, ``u`` = ``cos_theta`` clamped to [-1, 1]."""
-    f = q0 / (q1 + q2 * min(1.0, max(-1.0, cos_theta)))
-    return f, f
-
-
-@njit(**LEAF)
-def torque_factors(kind, q0, q1, q2, table, n_intervals, cos_theta):
-    """(damping-like, field-like) angular factors multiplying the per-trajectory prefactors.
-
-    ``KIND_CONSTANT``: (1, 1).  ``KIND_RATIONAL``: ``q0 / (q1 + q2 u)`` for both.  ``KIND_TABLE``:
-    (2 a_n, 2 b_n) from ``table`` of ``n_intervals`` intervals.  The batch kernels inline this with
-    ``kind`` a constant, so only one form is compiled into each copy of their loops.
-    """
-    if kind == KIND_TABLE:
-        return table_factors(table, n_intervals, cos_theta)
-    if kind == KIND_RATIONAL:
-        return rational_factor(q0, q1, q2, cos_theta)
-    return 1.0, 1.0

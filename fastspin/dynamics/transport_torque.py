@@ -117,8 +117,7 @@ class TransportTorque(Term):
         asm.extra_setup.append("X = transport_scratch(E[0], E[1], E[2], E[3], E[4])")
         for layer, name in self.magnets.items():
             index = self.stack.layer_index(layer)
-            s = [asm.fresh(f"s{c}") for c in "xyz"]
-            asm.torque.append(f"{', '.join(s)} = unit({', '.join(asm.state(name))})")
+            s = asm.unit_state(name)
             asm.torque.extend(f"X[3][{index}, {i}] = -{s[i]}" for i in range(3))
         asm.torque.append("transport_solve(X)")
         drive = asm.drive("current_density")

@@ -7,8 +7,8 @@ from scipy.interpolate import CubicSpline
 
 from fastspin.conventions import stt_field_tesla
 from fastspin.dynamics import AsymmetricTorque, FreeLayer, SlonczewskiTorque, TabulatedTorque, simulate
-from fastspin.dynamics.torques import (KIND_RATIONAL, KIND_TABLE, RESAMPLE_RTOL, TABLE_ROW, kernel_inputs,
-                                      torque_factors)
+from fastspin.dynamics.core.physics import rational_factor, table_factors
+from fastspin.dynamics.torques import KIND_RATIONAL, KIND_TABLE, RESAMPLE_RTOL, TABLE_ROW, kernel_inputs
 
 from dynamics_reference import JIT, load_fixture, tilted
 
@@ -28,9 +28,12 @@ def _slonczewski_table(p, points=181, field_like=0.1):
 
 
 def _factors(torque, cos_theta):
-    """The kernels' torque_factors for ``torque`` at one cos(theta)."""
+    """The kernels' angular factors (damping-like, field-like) for ``torque`` at one cos(theta)."""
     kind, q, table = kernel_inputs(torque)
-    return torque_factors(kind, q[0], q[1], q[2], table, table.size // TABLE_ROW, cos_theta)
+    if kind == KIND_TABLE:
+        return table_factors(table, 0, table.size // TABLE_ROW, cos_theta)
+    f = rational_factor(q[0], q[1], q[2], cos_theta)
+    return f, f
 
 
 def _kernel_factors(torque, theta):
