@@ -1,7 +1,7 @@
 """Normal deviates drawn inside a lane loop, as the stochastic Heun kernel draws its thermal field.
 
 A batch of 8192 trajectories in blocks of 64 lanes (a stack buffer per block, ``prange`` over the
-blocks, the lane loop inlined into the kernel: the layout of fastspin.dynamics.integrators); every
+blocks, the lane loop inlined into the kernel: the layout of the kernels of fastspin.dynamics.cpu); every
 step, every lane draws 3 standard normal deviates (two Box-Muller pairs, one deviate discarded) and
 accumulates them.  Compared:
 
@@ -23,8 +23,8 @@ import numpy as np
 import pytest
 from numba import njit, prange
 
-from fastspin.dynamics._jit import KERNEL, LANE_LOOP, LEAF
-from fastspin.dynamics._stack import stack_buffer
+from fastspin.dynamics.core.jit import KERNEL, LANE_LOOP, LEAF
+from fastspin.dynamics.core.stack_buffer import stack_buffer
 from fastspin.dynamics.rng import normal_pair, seed_states
 
 BLOCK = 64
@@ -32,6 +32,7 @@ N, N_STEPS = 8192, 2000
 NORMALS_PER_STEP = 3
 _SIZE = 3 * BLOCK  # per block: sums of g1, g2^2, g3
 RATES = {}
+FRESH = dict(KERNEL, cache=False)  # compiled in each run: the assembly of a cached kernel cannot be read
 
 
 # --- baseline: states (n, 2), Box-Muller with libm -------------------------------------------------
@@ -84,7 +85,7 @@ def _draw_vecmath(lo, nb, rng, S):
         S[2 * BLOCK + i] += g3
 
 
-@njit(parallel=True, **KERNEL)
+@njit(parallel=True, **FRESH)
 def libm_kernel(rng, n_steps, out):
     """``out[:, i]``: sums of ``g1``, ``g2^2``, ``g3`` of trajectory ``i`` over ``n_steps`` (states (n, 2))."""
     n = rng.shape[0]
@@ -102,7 +103,7 @@ def libm_kernel(rng, n_steps, out):
             out[2, lo + i] = S[2 * BLOCK + i]
 
 
-@njit(parallel=True, **KERNEL)
+@njit(parallel=True, **FRESH)
 def vecmath_kernel(rng, n_steps, out):
     """As :func:`libm_kernel` with fastspin.dynamics.rng (states (2, n))."""
     n = rng.shape[1]

@@ -37,7 +37,7 @@ from numba import njit, prange
 
 from fastspin.dynamics.core.jit import KERNEL, LANE_LOOP, LEAF, STRICT, namespace
 from fastspin.dynamics.core.stack_buffer import stack_buffer
-from fastspin.dynamics.rng import normal_pair
+from fastspin.dynamics.rng import load_states, normal_pair, stack_states, store_states
 {imports}
 globals().update(namespace("cpu"))
 
@@ -99,7 +99,7 @@ class KernelSource:
     def _noise(self):
         lines, normals = [], []
         for p in range((len(self.noise) + 1) // 2):
-            lines.append(f"g{2 * p}, g{2 * p + 1} = normal_pair(rng, j)")
+            lines.append(f"g{2 * p}, g{2 * p + 1} = normal_pair(L, np.uint64(i))")
             normals += [f"g{2 * p}", f"g{2 * p + 1}"]
         for k in range(self.nf):
             lines.append(f"sg = {self.c.sigma_rows[k]}")
@@ -152,10 +152,13 @@ class KernelSource:
         body += [f"w{i} = {self.state[i]} + half * (k1_{i} + k2_{i})" for i in range(ns)]
         body += self._store("w")
         pre = ["half = 0.5 * dt", "t_end = t + dt"]
-        return _lane_fn("_heun_step", "lo, nb, P, TB, X, rng, S, t, dt, h_prev, in_window, threshold", body, pre)
+        return _lane_fn("_heun_step", "lo, nb, P, TB, X, L, S, t, dt, h_prev, in_window, threshold", body, pre)
 
     def batch(self, name, step, extra_args, step_args):
         setup = "\n".join("        " + line for line in self.c.extra_setup) or "        X = ()"
+        if extra_args:  # the random states of the block live on the stack while it runs (fastspin.dynamics.rng)
+            setup += "\n        L = stack_states(BLOCK)\n        load_states(rng, lo, nb, L)"
+        store = "        store_states(L, lo, nb, rng)\n" if extra_args else ""
         return f'''
 @njit(parallel=True, **KERNEL)
 def {name}(P, TB, E, m0, {extra_args}dt, n_steps, window_start, threshold, record_every, record, out):
@@ -175,7 +178,7 @@ def {name}(P, TB, E, m0, {extra_args}dt, n_steps, window_start, threshold, recor
             if record_every > 0 and (s + 1) % record_every == 0:
                 _record_block(lo, nb, S, record, (s + 1) // record_every)
         _finish_block(lo, nb, P, TB, X, S, n_steps * dt, dt, n_steps - 1 >= window_start, threshold, out)
-'''
+{store}'''
 
     def rk45(self):
         ns = len(self.state)
@@ -202,7 +205,7 @@ def {name}(P, TB, E, m0, {extra_args}dt, n_steps, window_start, threshold, recor
     def module(self):
         heun = ""
         if self.c.sigma_rows:
-            heun = self.heun_step() + self.batch("heun_batch", "_heun_step", "rng, ", "rng, ")
+            heun = self.heun_step() + self.batch("heun_batch", "_heun_step", "rng, ", "L, ")
         return (_HEADER.format(block=BLOCK, n_track=N_TRACK, ns=len(self.state), n_free=self.nf,
                                imports="".join(line + "\n" for line in self.c.extra_imports)) + "\n\n"
                 + self.rhs() + "\n\n" + self.block_helpers() + self.rk4_step()

@@ -12,7 +12,7 @@ drawing them vectorizes (SIMD) as a whole.
 A kernel copies the states of a block into a buffer on its stack (:func:`stack_states`,
 :func:`load_states`, :func:`store_states`) for the duration of the block: LLVM then knows that the
 states overlap none of the kernel's array arguments, and the lane loop vectorizes with no runtime
-overlap check (as the block buffers of fastspin.dynamics._stack).  The streams are the same.
+overlap check (as the block buffers of fastspin.dynamics.core.stack_buffer).  The streams are the same.
 (uint64 arithmetic wraps modulo 2^64 by design.)
 """
 import math
@@ -23,7 +23,7 @@ from numba import carray, njit, types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
-from ._jit import LANE_LOOP, LEAF
+from .core.jit import LANE_LOOP, leaf
 from .core.vecmath import log_unit, sincos_2pi
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -95,12 +95,12 @@ def store_states(block, lo, nb, state):
         state[1, lo + i] = block[1, i]
 
 
-@njit(**LEAF)
+@leaf
 def _rotl(x, k):
     return (x << np.uint64(k)) | (x >> np.uint64(64 - k))
 
 
-@njit(**LEAF)
+@leaf
 def next_uniform(state, j):
     """Uniform deviate ``(m + 1) 2^-53``, ``m`` the top 53 bits of the output, in ``(0, 1]`` from
     trajectory ``j``'s stream (column ``j`` of ``state``; advances it)."""
@@ -113,7 +113,7 @@ def next_uniform(state, j):
     return (np.float64(result >> np.uint64(11)) + 1.0) * (1.0 / 9007199254740992.0)
 
 
-@njit(**LEAF)
+@leaf
 def normal_pair(state, j):
     """Two independent standard normal deviates from the stream in column ``j`` of ``state`` (a batch
     from :func:`seed_states` or a block from :func:`load_states`; advances it by two outputs):

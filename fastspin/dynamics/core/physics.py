@@ -14,6 +14,7 @@ import math
 
 from ...constants import GAMMA_E
 from .jit import leaf
+from .vecmath import sin_any
 
 GAMMA = GAMMA_E  #: |gamma| of the free electron, rad/(s T)
 
@@ -132,5 +133,5 @@ def ramp_segment(t, t_start, t_end):
 
 @leaf
 def sine_wave(t, omega, phase):
-    """``sin(omega t + phase)``."""
-    return math.sin(omega * t + phase)
+    """``sin(omega t + phase)`` (branch-free, vectorizable: fastspin.dynamics.core.vecmath)."""
+    return sin_any(omega * t + phase)

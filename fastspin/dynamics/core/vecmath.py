@@ -22,10 +22,10 @@ Errors are measured against extended-precision ``np.sin``, ``np.cos``, ``np.log`
 import numba
 import numpy as np
 from llvmlite import ir
-from numba import njit, types
+from numba import types
 from numba.extending import intrinsic
 
-from .._jit import LEAF
+from .jit import leaf
 
 if numba.config.DISABLE_JIT:
 
@@ -117,7 +117,7 @@ _PIO2_3 = 5.721188726109832e-18
 _TWO_OVER_PI = 0.6366197723675814
 
 
-@njit(**LEAF)
+@leaf
 def log_unit(u):
     """Natural logarithm of a positive finite float64 ``u`` (subnormals included), branch-free.
 
@@ -146,7 +146,7 @@ def log_unit(u):
     return dk * _LN2_HI - ((hfsq - (s * (hfsq + (t2 + t1)) + dk * _LN2_LO)) - f)
 
 
-@njit(**LEAF)
+@leaf
 def _quadrant(q, s, c):
     """``(sin, cos)(a + q pi/2)`` from ``s = sin a``, ``c = cos a`` and the low bits of the integer ``q``
     (selects only)."""
@@ -158,7 +158,7 @@ def _quadrant(q, s, c):
     return sn, cs
 
 
-@njit(**LEAF)
+@leaf
 def sincos_2pi(u):
     """``(sin(2 pi u), cos(2 pi u))`` for a float64 ``u``, ``|u| < 2^50``, branch-free.
 
@@ -181,7 +181,7 @@ def sincos_2pi(u):
     return _quadrant(_bits(t), s, c)
 
 
-@njit(**LEAF)
+@leaf
 def sincos(x):
     """``(sin x, cos x)`` for a finite float64 ``x``, branch-free.
 
@@ -204,13 +204,13 @@ def sincos(x):
     return _quadrant(_bits(t), s, c)
 
 
-@njit(**LEAF)
+@leaf
 def sin_any(x):
     """``sin x`` for a finite float64 ``x`` (:func:`sincos`; same accuracy)."""
     return sincos(x)[0]
 
 
-@njit(**LEAF)
+@leaf
 def cos_any(x):
     """``cos x`` for a finite float64 ``x`` (:func:`sincos`; same accuracy)."""
     return sincos(x)[1]

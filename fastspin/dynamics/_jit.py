@@ -1,1 +1,0 @@
-from .core.jit import FASTMATH, KERNEL, LANE_LOOP, LEAF, STRICT  # noqa: F401

@@ -1,1 +1,0 @@
-from .core.stack_buffer import stack_buffer  # noqa: F401
