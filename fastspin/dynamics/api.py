@@ -20,7 +20,8 @@ from .terms import MTJDrive, SpinTransfer
 from .waveforms import Sine, Waveform
 
 METHODS = ("rk4", "rk45", "heun")
-_UNSET = object()
+_POLARIZATION = (1.0, 0.0, 0.0)  # the defaults of the single-layer keywords (a System is refused any other value)
+_SINGLE_DEFAULTS = dict(polarization=_POLARIZATION, torque="constant", efficiency=None, field_like_ratio=0.0, mtj=None)
 
 
 def _steps(duration, dt):
@@ -88,20 +89,14 @@ def _single_layer(layer, current_density, voltage, field, polarization, torque, 
         if model != "constant" or efficiency is not None:
             raise ValueError("with voltage drive the torque is set by the MTJ (Louis Eq. 69 or its bias "
                              "polynomials): leave torque='constant' and efficiency=None")
-        try:
-            term = MTJDrive(layer.name, polarization, mtj, field_like_ratio=field_like_ratio)
-        except ValueError as exc:
-            raise ValueError(str(exc).split(": ", 1)[-1]) from None
+        term = MTJDrive(layer.name, polarization, mtj, field_like_ratio=field_like_ratio)
         drives = {"voltage": _drive(voltage, "voltage")}
     else:
         if mtj is not None and not isinstance(mtj, MTJ):
             raise ValueError(f"mtj must be a fastspin.dynamics.MTJ, got {type(mtj)!r}")
         efficiency = v.per_trajectory(1.0 if efficiency is None else efficiency, "efficiency")
-        try:
-            term = SpinTransfer(layer.name, polarization, efficiency=efficiency, field_like_ratio=field_like_ratio,
-                                model=model)
-        except ValueError as exc:
-            raise ValueError(str(exc).split(": ", 1)[-1]) from None
+        term = SpinTransfer(layer.name, polarization, efficiency=efficiency, field_like_ratio=field_like_ratio,
+                            model=model)
         drives = {"current_density": _drive(current_density, "current_density")}
     drives["field"] = field
     system = System([layer], [term])
@@ -112,15 +107,12 @@ def _single_layer(layer, current_density, voltage, field, polarization, torque, 
 
 def _prepare(system, current_density, sot_current_density, voltage, field, m0, temperature, dt, method, reference,
              frequency_axis, single):
-    """Validated drives and the :class:`~fastspin.dynamics.system.CompiledSystem` of one call."""
-    temperature = v.per_trajectory(temperature, "temperature", non_negative=True)
-    field = field if isinstance(field, Waveform) else _drive(field, "field", 3)
+    """Validated drives and the :class:`~fastspin.dynamics.system.CompiledSystem` of one call (``temperature``
+    and ``field`` validated already)."""
     if single is not None:
         system, drives, m0, reference, frequency_axis = _single_layer(system, current_density, voltage, field,
                                                                       m0=m0, frequency_axis=frequency_axis, **single)
     else:
-        if not isinstance(system, System):
-            raise ValueError(f"the first argument must be a fastspin.dynamics.System or FreeLayer, got {type(system)!r}")
         drives = {"current_density": _drive(current_density, "current_density"),
                   "sot_current_density": _drive(sot_current_density, "sot_current_density"), "field": field}
         if voltage is not None:
@@ -191,39 +183,23 @@ def _run(system, *, current_density, sot_current_density, voltage, field, m0, du
     return compiled, drives, out, record, opts
 
 
-def _single_keywords(polarization, torque, efficiency, field_like_ratio, mtj):
-    return dict(polarization=polarization, torque=torque, efficiency=efficiency, field_like_ratio=field_like_ratio,
-                mtj=mtj)
-
-
-def _check_system_keywords(system, polarization, torque, efficiency, field_like_ratio, mtj):
-    """The single-layer keywords belong to a FreeLayer call; a System says them with terms."""
-    given = [name for name, value, default in (("polarization", polarization, _UNSET), ("torque", torque, _UNSET),
-                                               ("efficiency", efficiency, _UNSET),
-                                               ("field_like_ratio", field_like_ratio, _UNSET), ("mtj", mtj, _UNSET))
-             if value is not default]
-    if isinstance(system, System) and given:
-        raise ValueError(f"{given} are single-layer keywords; with a System give them as terms "
-                         "(SpinTransfer, MTJDrive, ...)")
+def _single_keywords(system, **given):
+    """The single-layer keywords for a :class:`FreeLayer`; ``None`` for a :class:`System`, which says them with
+    terms (any non-default value is refused)."""
     if isinstance(system, FreeLayer):
-        return _single_keywords(*(None if value is _UNSET else value for value in (
-            polarization, torque, efficiency, field_like_ratio, mtj)))
+        return given
     if not isinstance(system, System):
         raise ValueError(f"the first argument must be a fastspin.dynamics.FreeLayer or System, got {type(system)!r}")
+    changed = [name for name, value in given.items() if value is not _SINGLE_DEFAULTS[name]]
+    if changed:
+        raise ValueError(f"{changed} are single-layer keywords; with a System give them as terms "
+                         "(SpinTransfer, MTJDrive, ...)")
     return None
 
 
-def _defaults(single):
-    if single is None:
-        return None
-    defaults = dict(polarization=(1.0, 0.0, 0.0), torque="constant", efficiency=None, field_like_ratio=0.0, mtj=None)
-    return {k: (defaults[k] if value is None and k != "efficiency" and k != "mtj" else value)
-            for k, value in single.items()}
-
-
-def simulate(system, *, current_density=0.0, field=(0.0, 0.0, 0.0), polarization=_UNSET, torque=_UNSET,
-             efficiency=_UNSET, field_like_ratio=_UNSET, m0=(1.0, 0.0, 0.0), duration, dt, method="rk4",
-             temperature=0.0, seed=None, ac_field=(0.0, 0.0, 0.0), ac_frequency=0.0, voltage=None, mtj=_UNSET,
+def simulate(system, *, current_density=0.0, field=(0.0, 0.0, 0.0), polarization=_POLARIZATION, torque="constant",
+             efficiency=None, field_like_ratio=0.0, m0=(1.0, 0.0, 0.0), duration, dt, method="rk4",
+             temperature=0.0, seed=None, ac_field=(0.0, 0.0, 0.0), ac_frequency=0.0, voltage=None, mtj=None,
              rtol=1e-8, atol=1e-10, max_step=None, switch_threshold=0.0, window=0.5, static_tolerance=1e-3,
              collinear_tolerance=0.02, frequency_axis=None, sot_current_density=0.0, reference=None):
     """Integrate the LLGS equations of a batch of macrospins; one DataFrame row per trajectory.
@@ -264,7 +240,8 @@ def simulate(system, *, current_density=0.0, field=(0.0, 0.0, 0.0), polarization
     (``current_density`` ..., ``field_x, field_y, field_z``).  For ``rk45``: ``accepted_steps``,
     ``rejected_steps``, ``integration_failed``.  ``frame.attrs["seed"]`` holds the seed used.
     """
-    single = _defaults(_check_system_keywords(system, polarization, torque, efficiency, field_like_ratio, mtj))
+    single = _single_keywords(system, polarization=polarization, torque=torque, efficiency=efficiency,
+                              field_like_ratio=field_like_ratio, mtj=mtj)
     if single is None and isinstance(frequency_axis, (tuple, list, np.ndarray)):
         raise ValueError("frequency_axis must map free magnet names to vectors for a System")
     static_tolerance = v.positive_scalar(static_tolerance, "static_tolerance")
@@ -284,10 +261,10 @@ def simulate(system, *, current_density=0.0, field=(0.0, 0.0, 0.0), polarization
     return frame
 
 
-def trajectories(system, *, record_every=1, current_density=0.0, field=(0.0, 0.0, 0.0), polarization=_UNSET,
-                 torque=_UNSET, efficiency=_UNSET, field_like_ratio=_UNSET, m0=(1.0, 0.0, 0.0), duration, dt,
+def trajectories(system, *, record_every=1, current_density=0.0, field=(0.0, 0.0, 0.0), polarization=_POLARIZATION,
+                 torque="constant", efficiency=None, field_like_ratio=0.0, m0=(1.0, 0.0, 0.0), duration, dt,
                  method="rk4", temperature=0.0, seed=None, ac_field=(0.0, 0.0, 0.0), ac_frequency=0.0,
-                 voltage=None, mtj=_UNSET, rtol=1e-8, atol=1e-10, max_step=None, switch_threshold=0.0, window=0.5,
+                 voltage=None, mtj=None, rtol=1e-8, atol=1e-10, max_step=None, switch_threshold=0.0, window=0.5,
                  frequency_axis=None, sot_current_density=0.0, reference=None):
     """Decimated traces ``(t, m)`` every ``record_every`` steps (sampling points for rk45) from t = 0.
 
@@ -297,7 +274,8 @@ def trajectories(system, *, record_every=1, current_density=0.0, field=(0.0, 0.0
     """
     if isinstance(record_every, bool) or not isinstance(record_every, (int, np.integer)) or record_every < 1:
         raise ValueError(f"record_every must be a positive integer, got {record_every!r}")
-    single = _defaults(_check_system_keywords(system, polarization, torque, efficiency, field_like_ratio, mtj))
+    single = _single_keywords(system, polarization=polarization, torque=torque, efficiency=efficiency,
+                              field_like_ratio=field_like_ratio, mtj=mtj)
     compiled, _, _, record, _ = _run(
         system, current_density=current_density, sot_current_density=sot_current_density, voltage=voltage,
         field=field, m0=m0, duration=duration, dt=dt, method=method, temperature=temperature, seed=seed,

@@ -60,9 +60,10 @@ class KernelSource:
         self.derivs = [f"d{a}{k}" for k in range(self.nf) for a in "xyz"]
 
     # ---------------------------------------------------------------- pieces
-    def rhs(self):
+    def rhs(self, decorator="@njit(**LEAF)"):
+        """Source of ``rhs`` (compiled by ``decorator``: a CPU leaf here; a GPU driver passes its own)."""
         body = "\n".join("    " + line for line in self.c.rhs_lines)
-        return (f"@njit(**LEAF)\ndef rhs(t, P, j, TB, X, {', '.join(self.state)}, {', '.join(self.noise)}):\n"
+        return (f"{decorator}\ndef rhs(t, P, j, TB, X, {', '.join(self.state)}, {', '.join(self.noise)}):\n"
                 f"    \"\"\"dm/dt of every free magnet at time t (fastspin.dynamics.core.physics).\"\"\"\n"
                 f"{body}\n    return {', '.join(self.derivs)}\n")
 

@@ -21,6 +21,7 @@ Options of the CPU kernels:
 * ``STRICT``: IEEE arithmetic for a kernel that tests for NaN (the adaptive RK45 step control).
 * ``error_model="numpy"``: divisions never raise, so no exception path sits in a loop.
 """
+import importlib
 import types
 
 from numba import njit
@@ -32,6 +33,9 @@ LANE_LOOP = dict(KERNEL, inline="always")
 STRICT = dict(cache=True, error_model="numpy")
 
 TARGETS = ("cpu", "cuda")
+#: the modules whose leaves make up the physics (imported by :func:`namespace`, which registers them)
+LEAF_MODULES = ("fastspin.dynamics.core.physics", "fastspin.dynamics.core.vecmath", "fastspin.dynamics.rng",
+                "fastspin.dynamics.outcomes")
 _SOURCES = {}  # leaf name -> the undecorated Python function
 _COMPILED = {"cpu": {}}
 
@@ -55,6 +59,8 @@ def namespace(target):
     """
     if target not in TARGETS:
         raise ValueError(f"target must be one of {TARGETS}, got {target!r}")
+    for module in LEAF_MODULES:
+        importlib.import_module(module)
     if target not in _COMPILED or len(_COMPILED[target]) != len(_SOURCES):
         from numba import cuda
 
