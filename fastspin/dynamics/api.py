@@ -141,15 +141,35 @@ def _initial_state(system, m0):
 
 
 def _input_columns(drives, n):
-    """Input columns of the frame: constant drives as given (waveforms are described by their parameters)."""
+    """Input columns of the frame: constant drives as given (``field_x``, ...); for a waveform its offset and
+    the parameters of its pulses and sines (``"<drive>.pulse.width"``, ``"<drive>.sine.frequency"``, ...;
+    numbered ``pulse1``, ``pulse2`` ... when a drive holds several)."""
     cols = {}
-    for name in ("current_density", "sot_current_density", "voltage"):
-        if name in drives and not isinstance(drives[name], Waveform):
-            cols[name] = np.broadcast_to(drives[name], (n,)).astype(float)
-    if not isinstance(drives["field"], Waveform):
-        f = np.broadcast_to(drives["field"], (n, 3))
-        cols.update(field_x=f[:, 0].copy(), field_y=f[:, 1].copy(), field_z=f[:, 2].copy())
+    for name in ("current_density", "sot_current_density", "voltage", "field"):
+        if name not in drives:
+            continue
+        value = drives[name]
+        if isinstance(value, Waveform):
+            parts = {"": value.offset}
+            kinds = [type(w).__name__.lower() for w in value.terms()]
+            for k, wave in enumerate(value.terms()):
+                label = kinds[k] if kinds.count(kinds[k]) == 1 else f"{kinds[k]}{kinds[:k + 1].count(kinds[k])}"
+                for param in _WAVE_COLUMNS.get(kinds[k], ()):
+                    parts[f".{label}.{param}"] = getattr(wave, param)
+        else:
+            parts = {"": value}
+        for suffix, arr in parts.items():
+            arr = np.asarray(arr, dtype=float)
+            if name == "field" and (suffix == "" or suffix.endswith("amplitude")):
+                arr = np.broadcast_to(arr, (n, 3))
+                for c, axis in enumerate("xyz"):
+                    cols[f"{name}{suffix}_{axis}"] = arr[:, c].copy()
+            else:
+                cols[f"{name}{suffix}"] = np.broadcast_to(arr, (n,)).copy()
     return cols
+
+
+_WAVE_COLUMNS = {"pulse": ("amplitude", "width", "rise", "fall", "delay"), "sine": ("amplitude", "frequency", "phase")}
 
 
 def _frame(compiled, out, drives, thermal, static_tolerance, collinear_tolerance, single):
