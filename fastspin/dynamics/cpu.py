@@ -19,7 +19,6 @@ fastspin.dynamics.system) one module is generated (fastspin.dynamics.build) hold
 Nothing is stored per step unless ``record_every > 0``.  Kernels never raise: inputs are validated in
 Python first (fastspin.dynamics.api).
 """
-import textwrap
 
 import numpy as np
 
@@ -214,7 +213,7 @@ def {name}(P, TB, E, m0, {extra_args}dt, n_steps, window_start, threshold, recor
 
 
 def _lane_fn(name, args, body, pre=()):
-    lines = [f"@njit(**LANE_LOOP)", f"def {name}({args}):"] + [f"    {line}" for line in pre]
+    lines = ["@njit(**LANE_LOOP)", f"def {name}({args}):"] + [f"    {line}" for line in pre]
     lines.append("    for i in range(nb):")
     lines += [f"        {line}" for line in body]
     return "\n".join(lines) + "\n\n\n"

@@ -17,13 +17,11 @@ overlap check (as the block buffers of fastspin.dynamics.core.stack_buffer).  Th
 """
 import math
 
-import numba
 import numpy as np
-from numba import carray, njit, types
-from numba.core import cgutils
-from numba.extending import intrinsic
+from numba import njit
 
 from .core.jit import LANE_LOOP, leaf
+from .core.stack_buffer import stack_rows
 from .core.vecmath import log_unit, sincos_2pi
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -50,32 +48,11 @@ def seed_states(seed, n, first_index=0):
     return np.ascontiguousarray(np.stack([s0, s1]))
 
 
-if numba.config.DISABLE_JIT:
-
-    def stack_states(n):
-        """Uninitialised states of ``n`` trajectories, a ``(2, n)`` uint64 array."""
-        return np.empty((2, n), dtype=np.uint64)
-
-else:
-
-    @intrinsic(prefer_literal=True)
-    def _alloca_states(typingctx, n):
-        """Pointer to ``2 n`` uint64 (``n`` a compile-time constant) on the stack of the calling function,
-        allocated once in its entry block."""
-        if not isinstance(n, types.IntegerLiteral):
-            return None
-        count = 2 * n.literal_value
-
-        def codegen(context, builder, signature, args):
-            return cgutils.alloca_once(builder, context.get_value_type(types.uint64), size=count)
-
-        return types.CPointer(types.uint64)(n), codegen
-
-    @njit(cache=True, inline="always")
-    def stack_states(n):
-        """Uninitialised states of ``n`` trajectories (a compile-time constant), a ``(2, n)`` uint64
-        array on the stack, valid until the enclosing compiled function returns."""
-        return carray(_alloca_states(n), (2, n))
+@njit(cache=True, inline="always")
+def stack_states(n):
+    """Uninitialised states of ``n`` trajectories (a compile-time constant), a ``(2, n)`` uint64 array on the
+    stack, valid until the enclosing compiled function returns."""
+    return stack_rows(2, n)
 
 
 @njit(**LANE_LOOP)

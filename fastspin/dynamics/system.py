@@ -88,10 +88,7 @@ class System:
         for name, layer in self.layers.items():
             total = total + layer.ms * layer.thickness * layer.energy_per_ms_volume(m[name], field)
         for term in self.terms:
-            if type(term).__name__ == "VoltageControlledAnisotropy":
-                total = total + term.energy_per_area(m, self.names, self.layers, voltage)
-            else:
-                total = total + term.energy_per_area(m, self.names, self.layers)
+            total = total + term.energy_per_area(m, self.layers, voltage)
         return total
 
     # ---------------------------------------------------------------- compilation

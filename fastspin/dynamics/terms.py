@@ -51,8 +51,9 @@ class Term:
     def check(self, layers, fixed):
         """Checks against the system's magnets (``layers``: name -> FreeLayer) when the system is built."""
 
-    def energy_per_area(self, m, magnets, layers):
-        """Energy per unit area (J/m^2) at directions ``m`` (dict name -> (..., 3)); 0 without energy."""
+    def energy_per_area(self, m, layers, voltage=0.0):
+        """Energy per unit area (J/m^2) at directions ``m`` (dict name -> (..., 3)) and bias ``voltage``;
+        0 for a torque, which has no energy."""
         return 0.0
 
     def _owner(self):
@@ -104,7 +105,7 @@ class Exchange(Term):
                 inv = asm.row(f"{label}.inv_ms_d[{target}]", 1.0 / (layer.ms * layer.thickness))
                 asm.add_field(target, f"exchange_field({', '.join(other)}, {cos_ab}, {j1}, {j2}, {inv})")
 
-    def energy_per_area(self, m, magnets, layers):
+    def energy_per_area(self, m, layers, voltage=0.0):
         c = np.sum(m[self.a] * m[self.b], axis=-1)
         return -self.bilinear * c - self.biquadratic * c * c
 
@@ -152,7 +153,7 @@ class Dipolar(Term):
             s = asm.row(f"{label}.scale[{target}]", scale)
             asm.add_field(target, f"tensor_field({', '.join(asm.state(other))}, {entries}, {s})")
 
-    def energy_per_area(self, m, magnets, layers):
+    def energy_per_area(self, m, layers, voltage=0.0):
         la, lb = layers[self.a], layers[self.b]
         nm = np.einsum("...ij,...j->...i", self.tensor, m[self.b])
         area_a = 1.0 if la.area is None or lb.area is None else la.area / lb.area
@@ -287,7 +288,7 @@ class VoltageControlledAnisotropy(Term):
         coefficient = asm.row(f"vcma[{self.target}].coefficient", self.coefficient)
         asm.pre.append(f"bk{k} += {coefficient} * {asm.drive('voltage')}")
 
-    def energy_per_area(self, m, magnets, layers, voltage=0.0):
+    def energy_per_area(self, m, layers, voltage=0.0):
         layer = layers[self.target]
         u = np.sum(m[self.target] * layer.easy_axis, axis=-1)
         return -0.5 * layer.ms * layer.thickness * self.coefficient * voltage * u * u

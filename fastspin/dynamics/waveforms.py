@@ -38,10 +38,6 @@ class Waveform:
     def offset(self):
         return 0.0
 
-    def value(self, t):
-        """The waveform at times ``t`` (NumPy): shape ``t.shape + amplitude shape``."""
-        return self._value(np.asarray(t, dtype=np.float64))
-
 
 class Sum(Waveform):
     """``offset + sum of waveforms``."""
@@ -62,10 +58,6 @@ class Sum(Waveform):
     @property
     def offset(self):
         return self._offset
-
-    def _value(self, t):
-        total = sum(w._value(t) for w in self._terms)
-        return total + self._offset
 
 
 def _param(value, name, owner, non_negative=False):
@@ -102,13 +94,6 @@ class Pulse(Waveform):
             inv_fall = np.where(self.fall > 0, 1.0 / np.where(self.fall > 0, self.fall, 1.0), STEP_SLOPE)
         return self.delay, inv_rise, self.delay + self.rise + self.width, inv_fall
 
-    def _value(self, t):
-        delay, inv_rise, plateau_end, inv_fall = (np.asarray(x)[..., None] if np.ndim(x) else x
-                                                  for x in self.kernel_parameters())
-        shape = np.clip((t - delay) * inv_rise, 0, 1) - np.clip((t - plateau_end) * inv_fall, 0, 1)
-        return shape[..., None] * self.amplitude if self.amplitude.ndim and self.amplitude.shape[-1] == 3 \
-            and shape.ndim == 1 else shape * self.amplitude
-
 
 class PiecewiseLinear(Waveform):
     """Linear interpolation between ``(times[i], values[i])`` (strictly increasing times, s)."""
@@ -131,12 +116,6 @@ class PiecewiseLinear(Waveform):
     def knots(self):
         return self.times.shape[-1]
 
-    def _value(self, t):
-        values = self.values
-        if values.shape[-1] == self.knots:
-            return np.interp(t, self.times, values)
-        return np.stack([np.interp(t, self.times, values[:, c]) for c in range(values.shape[-1])], axis=-1)
-
 
 class Sine(Waveform):
     """``amplitude sin(2 pi frequency t + phase)`` (frequency in Hz, phase in rad)."""
@@ -146,7 +125,3 @@ class Sine(Waveform):
         self.amplitude = _param(amplitude, "amplitude", owner)
         self.frequency = _param(frequency, "frequency", owner, non_negative=True)
         self.phase = _param(phase, "phase", owner)
-
-    def _value(self, t):
-        s = np.sin(2 * np.pi * self.frequency * t + self.phase)
-        return s[..., None] * self.amplitude if self.amplitude.ndim else s * self.amplitude

@@ -20,23 +20,33 @@ if numba.config.DISABLE_JIT:
         """Uninitialised float64 buffer of ``size`` elements."""
         return np.empty(size)
 
+    def stack_rows(rows, size):
+        """Uninitialised uint64 array of shape ``(rows, size)``."""
+        return np.empty((rows, size), dtype=np.uint64)
+
 else:
 
     @intrinsic(prefer_literal=True)
-    def _alloca_doubles(typingctx, size):
-        """Pointer to ``size`` (a compile-time constant) float64 on the stack of the calling function,
-        allocated once in its entry block."""
-        if not isinstance(size, types.IntegerLiteral):
+    def _alloca(typingctx, rows, size, unsigned):
+        """Pointer to ``rows * size`` float64 (``unsigned`` False) or uint64 (True) on the stack of the calling
+        function, allocated once in its entry block (all three arguments compile-time constants)."""
+        if not all(isinstance(a, (types.IntegerLiteral, types.BooleanLiteral)) for a in (rows, size, unsigned)):
             return None
-        count = size.literal_value
+        element = types.uint64 if unsigned.literal_value else types.float64
+        count = rows.literal_value * size.literal_value
 
         def codegen(context, builder, signature, args):
-            return cgutils.alloca_once(builder, context.get_value_type(types.float64), size=count)
+            return cgutils.alloca_once(builder, context.get_value_type(element), size=count)
 
-        return types.CPointer(types.float64)(size), codegen
+        return types.CPointer(element)(rows, size, unsigned), codegen
 
     @njit(cache=True, inline="always")
     def stack_buffer(size):
         """Uninitialised float64 buffer of ``size`` elements (a compile-time constant) on the stack;
         valid until the enclosing compiled function returns."""
-        return carray(_alloca_doubles(size), size)
+        return carray(_alloca(1, size, False), size)
+
+    @njit(cache=True, inline="always")
+    def stack_rows(rows, size):
+        """Uninitialised uint64 array of shape ``(rows, size)`` (compile-time constants) on the stack."""
+        return carray(_alloca(rows, size, True), (rows, size))
