@@ -106,7 +106,7 @@ def _single_layer(layer, current_density, voltage, field, polarization, torque, 
 
 
 def _prepare(system, current_density, sot_current_density, voltage, field, m0, temperature, dt, method, reference,
-             frequency_axis, single):
+             frequency_axis, single, stiffness=None):
     """Validated drives and the :class:`~fastspin.dynamics.system.CompiledSystem` of one call (``temperature``
     and ``field`` validated already)."""
     if single is not None:
@@ -122,8 +122,13 @@ def _prepare(system, current_density, sot_current_density, voltage, field, m0, t
         for name in list(reference) + list(frequency_axis or {}):
             if name not in system.free:
                 raise ValueError(f"reference/frequency_axis: {name!r} is not a free magnet of the system {list(system.free)}")
+    if stiffness is not None:
+        names = system.free
+        if single is not None:
+            stiffness = {names[0]: stiffness}
+        stiffness = {k: tuple(v.per_trajectory(x, f"stiffness[{k!r}]") for x in pair) for k, pair in stiffness.items()}
     compiled = system.compile(drives, m0, temperature, dt, stochastic=method == "heun", reference=reference,
-                              frequency_axis=frequency_axis)
+                              frequency_axis=frequency_axis, stiffness=stiffness)
     return system, drives, compiled
 
 
@@ -172,7 +177,7 @@ def _input_columns(drives, n):
 _WAVE_COLUMNS = {"pulse": ("amplitude", "width", "rise", "fall", "delay"), "sine": ("amplitude", "frequency", "phase")}
 
 
-def _frame(compiled, out, drives, thermal, static_tolerance, collinear_tolerance, single):
+def _frame(compiled, out, drives, thermal, static_tolerance, collinear_tolerance, settle_tolerance, single):
     cols = _input_columns(drives, compiled.n)
     names = compiled.system.free
     for k, name in enumerate(names):
@@ -180,7 +185,7 @@ def _frame(compiled, out, drives, thermal, static_tolerance, collinear_tolerance
         r_perp = compiled.resistance.get(k, (None, None))[1]
         block = out[:, k * N_OUT_MAGNET:(k + 1) * N_OUT_MAGNET]
         magnet = magnet_columns(block, axes["reference"], axes["normal"], thermal, static_tolerance,
-                                collinear_tolerance, r_perp)
+                                collinear_tolerance, settle_tolerance, r_perp)
         prefix = "" if single else f"{name}."
         magnet["state"] = pd.Categorical(magnet["state"], categories=STATES)
         cols.update({prefix + key: value for key, value in magnet.items()})
@@ -190,15 +195,16 @@ def _frame(compiled, out, drives, thermal, static_tolerance, collinear_tolerance
 
 def _run(system, *, current_density, sot_current_density, voltage, field, m0, duration, dt, method, temperature,
          seed, ac_field, ac_frequency, rtol, atol, max_step, switch_threshold, window, reference, frequency_axis,
-         record_every, single):
+         record_every, single, stiffness=None):
     duration, dt, n_steps = _steps(duration, dt)
     temperature_arr = v.per_trajectory(temperature, "temperature", non_negative=True)
     opts = _options(method, seed, switch_threshold, window, rtol, atol, max_step, duration, temperature_arr)
     field = _with_ac(field if isinstance(field, Waveform) else _drive(field, "field", 3), ac_field, ac_frequency)
     system, drives, compiled = _prepare(system, current_density, sot_current_density, voltage, field, m0,
-                                        temperature_arr, dt, method, reference, frequency_axis, single)
-    window_start = n_steps - max(1, int(round(opts["window"] * n_steps)))
-    out, record = cpu.run(compiled, method, dt, n_steps, window_start, opts["threshold"], record_every,
+                                        temperature_arr, dt, method, reference, frequency_axis, single, stiffness)
+    window_start = n_steps - max(2, int(round(opts["window"] * n_steps)))
+    window_mid = window_start + (n_steps - window_start) // 2
+    out, record = cpu.run(compiled, method, dt, n_steps, window_start, window_mid, opts["threshold"], record_every,
                           seed=opts["seed"], rtol=opts["rtol"], atol=opts["atol"], max_step=opts["max_step"])
     return compiled, drives, out, record, opts
 
@@ -221,7 +227,8 @@ def simulate(system, *, current_density=0.0, field=(0.0, 0.0, 0.0), polarization
              efficiency=None, field_like_ratio=0.0, m0=(1.0, 0.0, 0.0), duration, dt, method="rk4",
              temperature=0.0, seed=None, ac_field=(0.0, 0.0, 0.0), ac_frequency=0.0, voltage=None, mtj=None,
              rtol=1e-8, atol=1e-10, max_step=None, switch_threshold=0.0, window=0.5, static_tolerance=1e-3,
-             collinear_tolerance=0.02, frequency_axis=None, sot_current_density=0.0, reference=None):
+             collinear_tolerance=0.02, frequency_axis=None, sot_current_density=0.0, reference=None,
+             settle_tolerance=1e-3, stiffness=None):
     """Integrate the LLGS equations of a batch of macrospins; one DataFrame row per trajectory.
 
     ``system``: a :class:`~fastspin.dynamics.System` (coupled magnets and terms) or a single
@@ -247,17 +254,25 @@ def simulate(system, *, current_density=0.0, field=(0.0, 0.0, 0.0), polarization
     reproducible per trajectory from ``seed``).  ``duration`` must be a whole number of ``dt``.
     ``m0``: for a system, ``{name: vector}`` for every magnet (fixed ones too); for a layer, a vector.
 
-    Outcomes per free magnet (fastspin.dynamics.outcomes) over the last ``window`` fraction of the run,
-    against the magnet's reference axis p (``reference[name]``, else the fixed polarizer of its first
-    spin-transfer or MTJ term, else its easy axis, else its m0): ``mx, my, mz`` (final), ``state``
-    (parallel, antiparallel, canted, in_plane_precession, out_of_plane_precession; ``static_tolerance`` on
-    the ranges of m.e and m.p, ``collinear_tolerance`` on 1 - |m.p|), ``switched`` and ``switching_time``
-    (first crossing of m.p through ``switch_threshold``, s), ``frequency`` (Hz, from the extrema of m.e),
-    ``amplitude`` (half the range of m.e), ``mean_mx, mean_my, mean_mz, mean_cos_theta``,
-    ``mean_resistance`` (Ohm, with an MTJ; else NaN); ``e`` is ``frequency_axis`` or ``p x n`` (n the film
-    normal, the axis of the largest demagnetizing factor).  For a system each column is prefixed by the
-    magnet's name (``"free.mx"``, ``"free.state"``, ...).  Inputs: the constant drives
-    (``current_density`` ..., ``field_x, field_y, field_z``).  For ``rk45``: ``accepted_steps``,
+    Outcomes per free magnet (fastspin.dynamics.outcomes) over the last ``window`` fraction of the run
+    (split in two halves), against the magnet's reference axis p (``reference[name]``, else the fixed
+    polarizer of its first spin-transfer or MTJ term, else its easy axis, else its m0): ``mx, my, mz``
+    (final); ``state``: parallel, antiparallel, canted, static_out_of_plane, in_plane_precession or
+    out_of_plane_precession (an orbit that keeps the sign of m.n and winds around the normal n);
+    ``settled`` (False when the orbit still grows or decays between the halves by more than
+    ``settle_tolerance``, relative; a decaying run is then labelled by the state it decays to, a growing one
+    by its orbit); ``static_tolerance`` on the ranges of m.e, m.p and m.n, ``collinear_tolerance`` on
+    1 - |m.p|; ``switched`` (ends on the other side of ``switch_threshold`` in m.p than it started),
+    ``switching_time`` (the last crossing, into the final side; NaN when not switched) and
+    ``first_crossing_time`` (s); ``frequency`` (Hz, from the extrema of m.e), ``amplitude`` (half the range
+    of m.e), ``mean_mx, mean_my, mean_mz, mean_cos_theta``, ``mean_resistance`` (Ohm, with an MTJ; else
+    NaN), ``orbit_energy_ratio`` (the window average of ``h1 (m.e)^2 + h2 (m.(p x e))^2`` in the second
+    half over that in the first: < 1 decaying, > 1 growing; ``stiffness=(h1, h2)`` (T), or a dict per
+    magnet, makes it the linearised energy about +-p; default (1, 1)); ``e`` is ``frequency_axis`` or
+    ``p x n`` (n the film normal, the axis of the largest demagnetizing factor).  For a system each column
+    is prefixed by the magnet's name (``"free.mx"``, ``"free.state"``, ...).  Inputs: the constant drives
+    (``current_density`` ..., ``field_x, field_y, field_z``) and the parameters of waveforms
+    (``"<drive>.pulse.width"``, ...).  For ``rk45``: ``accepted_steps``,
     ``rejected_steps``, ``integration_failed``.  ``frame.attrs["seed"]`` holds the seed used.
     """
     single = _single_keywords(system, polarization=polarization, torque=torque, efficiency=efficiency,
@@ -266,13 +281,15 @@ def simulate(system, *, current_density=0.0, field=(0.0, 0.0, 0.0), polarization
         raise ValueError("frequency_axis must map free magnet names to vectors for a System")
     static_tolerance = v.positive_scalar(static_tolerance, "static_tolerance")
     collinear_tolerance = v.positive_scalar(collinear_tolerance, "collinear_tolerance")
+    settle_tolerance = v.positive_scalar(settle_tolerance, "settle_tolerance")
     compiled, drives, out, _, opts = _run(
         system, current_density=current_density, sot_current_density=sot_current_density, voltage=voltage,
         field=field, m0=m0, duration=duration, dt=dt, method=method, temperature=temperature, seed=seed,
         ac_field=ac_field, ac_frequency=ac_frequency, rtol=rtol, atol=atol, max_step=max_step,
         switch_threshold=switch_threshold, window=window, reference=reference, frequency_axis=frequency_axis,
-        record_every=0, single=single)
-    frame = _frame(compiled, out, drives, compiled.thermal, static_tolerance, collinear_tolerance, single)
+        record_every=0, single=single, stiffness=stiffness)
+    frame = _frame(compiled, out, drives, compiled.thermal, static_tolerance, collinear_tolerance, settle_tolerance,
+                   single)
     if method == "rk45":
         frame["accepted_steps"] = out[:, O_ACCEPTED].astype(np.int64)
         frame["rejected_steps"] = out[:, O_REJECTED].astype(np.int64)

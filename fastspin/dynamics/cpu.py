@@ -93,7 +93,8 @@ class KernelSource:
             ks = ", ".join(f"k{stage}_{3 * k + c}" for c in range(3))
             lines.append(f"track_magnet({buffer}, {base.format(k=k)}, {stride}, {time}, {h}, {in_window}, threshold, "
                          f"{', '.join(self.state[3 * k: 3 * k + 3])}, {ks}, {', '.join(ax['ref_rows'])}, "
-                         f"{', '.join(ax['e_rows'])}, {rfac})")
+                         f"{', '.join(ax['e_rows'])}, {', '.join(ax['n_rows'])}, {', '.join(ax['a_rows'])}, "
+                         f"{', '.join(ax['h_rows'])}, {rfac})")
         return lines
 
     def _noise(self):
@@ -121,38 +122,38 @@ class KernelSource:
         init += ["if record_every > 0:"] + [f"    record[j, 0, {c // 3}, {c % 3}] = m0[j, {c}]" for c in range(ns)]
         record = [f"record[lo + i, r, {c // 3}, {c % 3}] = S[{c} * BLOCK + i]" for c in range(ns)]
         finish = ["j = np.uint64(lo + i)"] + self._load() + [self._call("t", 1, noise=False)]
-        finish += self._track(1, "t", "h", "in_window")
+        finish += self._track(1, "t", "h", "part")
         for k in range(self.nf):
             finish.append(f"track_finish(S, TRACK + {k} * N_TRACK * BLOCK + i, BLOCK, out, j, {k * N_OUT_MAGNET}, "
                           f"{', '.join(self.state[3 * k: 3 * k + 3])})")
         return (_lane_fn("_init_block", "lo, nb, P, m0, S, threshold, record_every, record", init)
                 + _lane_fn("_record_block", "lo, nb, S, record, r", record)
-                + _lane_fn("_finish_block", "lo, nb, P, TB, X, S, t, h, in_window, threshold, out", finish))
+                + _lane_fn("_finish_block", "lo, nb, P, TB, X, S, t, h, part, threshold, out", finish))
 
     def rk4_step(self):
         ns = len(self.state)
         body = ["j = np.uint64(lo + i)  # unsigned: no negative-index wraparound, contiguous loads"] + self._load()
         body.append(self._call("t", 1, noise=False))
-        body += self._track(1, "t", "h_prev", "in_window")
+        body += self._track(1, "t", "h_prev", "part")
         body.append(self._call("t_half", 2, "half", 1, noise=False))
         body.append(self._call("t_half", 3, "half", 2, noise=False))
         body.append(self._call("t_end", 4, "dt", 3, noise=False))
         body += [f"w{i} = {self.state[i]} + sixth * (k1_{i} + 2.0 * k2_{i} + 2.0 * k3_{i} + k4_{i})" for i in range(ns)]
         body += self._store("w")
         pre = ["half = 0.5 * dt", "sixth = dt / 6.0", "t_half = t + half", "t_end = t + dt"]
-        return _lane_fn("_rk4_step", "lo, nb, P, TB, X, S, t, dt, h_prev, in_window, threshold", body, pre)
+        return _lane_fn("_rk4_step", "lo, nb, P, TB, X, S, t, dt, h_prev, part, threshold", body, pre)
 
     def heun_step(self):
         ns = len(self.state)
         body = ["j = np.uint64(lo + i)  # unsigned: no negative-index wraparound, contiguous loads"]
         body += self._noise() + self._load()
         body.append(self._call("t", 1))
-        body += self._track(1, "t", "h_prev", "in_window")
+        body += self._track(1, "t", "h_prev", "part")
         body.append(self._call("t_end", 2, "dt", 1))
         body += [f"w{i} = {self.state[i]} + half * (k1_{i} + k2_{i})" for i in range(ns)]
         body += self._store("w")
         pre = ["half = 0.5 * dt", "t_end = t + dt"]
-        return _lane_fn("_heun_step", "lo, nb, P, TB, X, L, S, t, dt, h_prev, in_window, threshold", body, pre)
+        return _lane_fn("_heun_step", "lo, nb, P, TB, X, L, S, t, dt, h_prev, part, threshold", body, pre)
 
     def batch(self, name, step, extra_args, step_args):
         setup = "\n".join("        " + line for line in self.c.extra_setup) or "        X = ()"
@@ -161,7 +162,7 @@ class KernelSource:
         store = "        store_states(L, lo, nb, rng)\n" if extra_args else ""
         return f'''
 @njit(parallel=True, **KERNEL)
-def {name}(P, TB, E, m0, {extra_args}dt, n_steps, window_start, threshold, record_every, record, out):
+def {name}(P, TB, E, m0, {extra_args}dt, n_steps, window_start, window_mid, threshold, record_every, record, out):
     n = m0.shape[0]
     n_blocks = (n + BLOCK - 1) // BLOCK
     for blk in prange(n_blocks):
@@ -172,12 +173,17 @@ def {name}(P, TB, E, m0, {extra_args}dt, n_steps, window_start, threshold, recor
         _init_block(lo, nb, P, m0, S, threshold, record_every, record)
         for s in range(n_steps):
             t = s * dt
-            in_window = s - 1 >= window_start
             h_prev = dt if s > 0 else 0.0
-            {step}(lo, nb, P, TB, X, {step_args}S, t, dt, h_prev, in_window, threshold)
+            if s - 1 < window_start:  # one copy of the step per part of the run, each with a constant part
+                {step}(lo, nb, P, TB, X, {step_args}S, t, dt, h_prev, 0, threshold)
+            elif s - 1 < window_mid:
+                {step}(lo, nb, P, TB, X, {step_args}S, t, dt, h_prev, 1, threshold)
+            else:
+                {step}(lo, nb, P, TB, X, {step_args}S, t, dt, h_prev, 2, threshold)
             if record_every > 0 and (s + 1) % record_every == 0:
                 _record_block(lo, nb, S, record, (s + 1) // record_every)
-        _finish_block(lo, nb, P, TB, X, S, n_steps * dt, dt, n_steps - 1 >= window_start, threshold, out)
+        _finish_block(lo, nb, P, TB, X, S, n_steps * dt, dt, 0 if n_steps - 1 < window_start else (
+            1 if n_steps - 1 < window_mid else 2), threshold, out)
 {store}'''
 
     def rk45(self):
@@ -188,7 +194,7 @@ def {name}(P, TB, E, m0, {extra_args}dt, n_steps, window_start, threshold, recor
                      f"    {', '.join(f'k_{i}' for i in range(ns))} = rhs(t, P, j, TB, X, {unpack}, "
                      f"{', '.join(['0.0'] * ns)})\n{store}\n")
         unpack_state = f"{', '.join(self.state)} = {', '.join(f'y[{i}]' for i in range(ns))}"
-        track = [unpack_state] + self._track(0, "t", "h_track", "in_window", buffer="T", base="{k} * N_TRACK",
+        track = [unpack_state] + self._track(0, "t", "h_track", "part", buffer="T", base="{k} * N_TRACK",
                                              stride="1")
         track.insert(1, f"{', '.join(f'k0_{i}' for i in range(ns))} = {', '.join(f'k[0, {i}]' for i in range(ns))}")
         init = [unpack_state] + [f"track_init(T, {k} * N_TRACK, 1, {self._ref_dot(k, self.state[3 * k: 3 * k + 3])} "
@@ -200,7 +206,7 @@ def {name}(P, TB, E, m0, {extra_args}dt, n_steps, window_start, threshold, recor
         return rhs_array + _RK45.format(
             setup=setup, init=ind.join(init), finish=ind.join(finish),
             track=("\n" + " " * 20).join(track), track0=ind.join(t.replace("h_track", "0.0").replace(
-                "in_window", "False") for t in track), nf=self.nf)
+                "part", "0") for t in track), nf=self.nf)
 
     def module(self):
         heun = ""
@@ -225,8 +231,8 @@ _C2, _C3, _C4, _C5 = 1.0 / 5.0, 3.0 / 10.0, 4.0 / 5.0, 8.0 / 9.0
 
 
 @njit(parallel=True, **STRICT)
-def rk45_batch(P, TB, E, m0, dt, n_samples, window_start, threshold, rtol, atol, max_step, record_every, record,
-               out):
+def rk45_batch(P, TB, E, m0, dt, n_samples, window_start, window_mid, threshold, rtol, atol, max_step, record_every,
+               record, out):
     """Adaptive Dormand-Prince RK45 per trajectory; lands on every sampling point k dt.
 
     Steps are accepted when the RMS of err_i / (atol + rtol max(|y_i|, |y_new_i|)) is <= 1 and never exceed
@@ -264,7 +270,7 @@ def rk45_batch(P, TB, E, m0, dt, n_samples, window_start, threshold, rtol, atol,
         failed = False
         for sample in range(n_samples):
             t_end = (sample + 1) * dt
-            in_window = sample >= window_start
+            part = 0 if sample < window_start else (1 if sample < window_mid else 2)
             while t < t_end and not failed:
                 remaining = t_end - t
                 landing = h >= remaining
@@ -329,8 +335,8 @@ def kernels(compiled):
     return build.load(KernelSource(compiled).module(), "cpu")
 
 
-def run(compiled, method, dt, n_steps, window_start, threshold, record_every, seed=None, rtol=None, atol=None,
-        max_step=None):
+def run(compiled, method, dt, n_steps, window_start, window_mid, threshold, record_every, seed=None, rtol=None,
+        atol=None, max_step=None):
     """Integrate every trajectory of ``compiled``; returns ``(out, record)``: the outcome array
     (n, output_columns) and, with ``record_every > 0``, ``m`` of the free magnets (n, n_rec, n_free, 3)."""
     from .rng import seed_states
@@ -341,7 +347,7 @@ def run(compiled, method, dt, n_steps, window_start, threshold, record_every, se
     n_rec = n_steps // record_every + 1 if record_every > 0 else 1
     record = np.zeros((n if record_every > 0 else 1, n_rec, nf, 3))
     args = (compiled.P, compiled.tables, compiled.extra, compiled.m0)
-    tail = (window_start, threshold)
+    tail = (window_start, window_mid, threshold)
     with np.errstate(over="ignore"):  # uint64 streams wrap by design (only visible without the JIT)
         if method == "rk4":
             module.rk4_batch(*args, dt, n_steps, *tail, record_every, record, out)

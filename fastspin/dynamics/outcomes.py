@@ -1,44 +1,58 @@
-"""Outcomes of each trajectory, tracked on the fly inside the kernels and labelled at the edge.
+"""Outcomes of each trajectory and free magnet, tracked on the fly inside the kernels and labelled at the edge.
 
-Tracked at every (accepted) step, per trajectory, from the state ``m`` at time ``t`` and ``dm/dt``:
+Tracked at every (accepted) step from the state ``m`` at time ``t``, ``dm/dt``, and the magnet's axes: its
+reference ``p`` (against which it is parallel or antiparallel), the frequency axis ``e`` (perpendicular
+to ``p``), ``f = p x e``, the film normal ``n`` and an in-plane axis ``a`` (``n``, ``a``, ``n x a``
+right-handed):
 
-* switching time: first time ``m . p - threshold`` changes sign with respect to its initial sign
-  (linear interpolation between the two steps);
-* over the analysis window (the last ``window`` fraction of the run): the extrema of ``m . e`` (sign
-  changes of ``dm/dt . e``, linearly interpolated) give the precession frequency
-  ``(n_extrema - 1) / (2 (t_last - t_first))``; the ranges of ``m . e`` and ``m . p`` give the
-  amplitude and tell static from precessing states; time averages of ``m``, ``cos(theta) = m . p`` and
-  ``1 / (1 + eta^2 cos(theta))`` (the MTJ resistance over R_perp, Louis Eq. 65).
+* crossings of ``m . p`` through ``threshold`` (linear interpolation between steps): the first one, the
+  last one and their number; the side of ``p`` the run starts and ends on (``switched``: ends on the
+  other side; ``switching_time``: the last crossing, into the final side);
+* over the analysis window (the last ``window`` fraction of the run), split into two halves: the ranges
+  of ``m . e`` and ``m . p`` in each half (static or precessing; settled or still growing or decaying),
+  the range of ``m . n`` (does the orbit keep the sign of ``m_n``?), the winding of the in-plane
+  projection of ``m`` around ``n`` in quarter turns (quadrant changes of ``(m . a, m . (n x a))``), the
+  extrema of ``m . e`` (sign changes of ``dm/dt . e``) that give the frequency
+  ``(n_extrema - 1) / (2 (t_last - t_first))``, and the time averages of ``m``, ``m . p``, the MTJ
+  resistance factor, and of the orbit energy ``Q = h1 (m . e)^2 + h2 (m . f)^2`` in each half (with the
+  stiffness fields ``h1``, ``h2`` of the linearised energy about ``+-p`` this is the energy of a small orbit,
+  whose window average grows or decays as ``exp(2 lambda t)``, lambda the real part of the eigenvalue of the
+  linearised motion, free of the oscillation at twice the precession frequency that the instantaneous
+  energy has).
 
-No per-step storage: a handful of numbers per trajectory and free magnet.  For a system of several
-magnets each free magnet has its own tracker, against its own reference axis ``p`` (fastspin.dynamics.system).
+No per-step storage: a few dozen numbers per trajectory and free magnet, written with selects rather than
+branches so that the loop over the lanes of a block vectorizes.
 """
 import numpy as np
 
 from .core.jit import leaf
 
 # rows of a lane's tracking state
-S_PREV, SIDE, T_SWITCH, D_PREV, N_EXT, T_FIRST, T_LAST = 0, 1, 2, 3, 4, 5, 6
-E_MIN, E_MAX, C_MIN, C_MAX = 7, 8, 9, 10
-SUM_MX, SUM_MY, SUM_MZ, SUM_C, SUM_RFAC, SUM_W = 11, 12, 13, 14, 15, 16
-N_TRACK = 17
+S_PREV, SIDE, T_FIRST_CROSS, T_LAST_CROSS, N_CROSS = 0, 1, 2, 3, 4
+D_PREV, N_EXT, T_FIRST, T_LAST = 5, 6, 7, 8
+E_MIN1, E_MAX1, E_MIN2, E_MAX2, C_MIN1, C_MAX1, C_MIN2, C_MAX2 = 9, 10, 11, 12, 13, 14, 15, 16
+N_MIN, N_MAX, Q_PREV, WIND = 17, 18, 19, 20
+SUM_MX, SUM_MY, SUM_MZ, SUM_C, SUM_RFAC, SUM_W, SUM_Q1, SUM_Q2, W_1 = 21, 22, 23, 24, 25, 26, 27, 28, 29
+N_TRACK = 30
 
 # columns of a free magnet's block of the kernels' output array (block k starts at k * N_OUT_MAGNET)
-O_MX, O_MY, O_MZ = 0, 1, 2
-O_T_SWITCH, O_N_EXT, O_T_FIRST, O_T_LAST = 3, 4, 5, 6
-O_E_MIN, O_E_MAX, O_C_MIN, O_C_MAX = 7, 8, 9, 10
-O_MEAN_MX, O_MEAN_MY, O_MEAN_MZ, O_MEAN_C, O_MEAN_RFAC = 11, 12, 13, 14, 15
-N_OUT_MAGNET = 16
+O_MX, O_MY, O_MZ, O_SIDE, O_FINAL_SIDE = 0, 1, 2, 3, 4
+O_T_FIRST_CROSS, O_T_LAST_CROSS, O_N_CROSS, O_N_EXT, O_T_FIRST, O_T_LAST = 5, 6, 7, 8, 9, 10
+O_E_MIN1, O_E_MAX1, O_E_MIN2, O_E_MAX2, O_C_MIN1, O_C_MAX1, O_C_MIN2, O_C_MAX2 = 11, 12, 13, 14, 15, 16, 17, 18
+O_N_MIN, O_N_MAX, O_WIND = 19, 20, 21
+O_MEAN_MX, O_MEAN_MY, O_MEAN_MZ, O_MEAN_C, O_MEAN_RFAC, O_Q1, O_Q2 = 22, 23, 24, 25, 26, 27, 28
+N_OUT_MAGNET = 29
 # columns after the magnets' blocks (adaptive integrator counters), counted from the end
 O_ACCEPTED, O_REJECTED, O_FAILED = -3, -2, -1
 N_OUT_RUN = 3
+
+STATES = ("parallel", "antiparallel", "canted", "static_out_of_plane", "in_plane_precession",
+          "out_of_plane_precession")
 
 
 def output_columns(n_free):
     """Width of the kernels' output array for ``n_free`` free magnets."""
     return n_free * N_OUT_MAGNET + N_OUT_RUN
-
-STATES = ("parallel", "antiparallel", "canted", "in_plane_precession", "out_of_plane_precession")
 
 
 @leaf
@@ -52,33 +66,51 @@ def track_init(S, base, stride, c_shift):
         S[base + r * stride] = 0.0
     S[base + S_PREV * stride] = c_shift
     S[base + SIDE * stride] = 1.0 if c_shift >= 0.0 else -1.0
-    S[base + T_SWITCH * stride] = -1.0
-    S[base + E_MIN * stride] = 2.0
-    S[base + E_MAX * stride] = -2.0
-    S[base + C_MIN * stride] = 2.0
-    S[base + C_MAX * stride] = -2.0
+    S[base + T_FIRST_CROSS * stride] = -1.0
+    S[base + T_LAST_CROSS * stride] = -1.0
+    S[base + Q_PREV * stride] = -1.0
+    for r in (E_MIN1, E_MIN2, C_MIN1, C_MIN2, N_MIN):
+        S[base + r * stride] = 2.0
+    for r in (E_MAX1, E_MAX2, C_MAX1, C_MAX2, N_MAX):
+        S[base + r * stride] = -2.0
 
 
 @leaf
-def track_point(S, base, stride, t, h, in_window, c_shift, c, d_e, e_val, mx, my, mz, rfac):
+def track_point(S, base, stride, t, h, part, c_shift, c, d_e, e_val, f_val, n_val, a_val, b_val, mx, my, mz,
+                rfac, h1, h2):
     """Account for the point at time ``t`` reached by a step of length ``h``.
 
-    ``c_shift = m . p - threshold``, ``c = m . p``, ``d_e = dm/dt . e``, ``e_val = m . e``, ``rfac`` the
-    MTJ resistance over R_perp (0 without an MTJ); ``in_window`` is the same for every lane of a block.
-    Written with selects, not branches, so that the loop over the lanes of a block vectorizes.
+    ``part``: 0 before the analysis window, 1 and 2 its first and second halves (the same for every lane
+    of a block).  ``c_shift = m . p - threshold``, ``c = m . p``, ``d_e = dm/dt . e``; ``e_val``, ``f_val``,
+    ``n_val``, ``a_val``, ``b_val`` the projections of m on e, f, n, a and n x a; ``rfac`` the MTJ
+    resistance over R_perp (0 without an MTJ); ``h1``, ``h2`` the weights of the orbit energy.
     """
-    i_sw = base + T_SWITCH * stride
+    # crossings of m . p through the threshold
     i_sp = base + S_PREV * stride
     s_prev = S[i_sp]
-    crossed = (S[i_sw] < 0.0) and (S[base + SIDE * stride] * c_shift < 0.0)
+    crossed = (s_prev < 0.0) != (c_shift < 0.0)
     den = c_shift - s_prev
     den = den if den != 0.0 else 1.0
-    S[i_sw] = (t - h * c_shift / den) if crossed else S[i_sw]
+    t_cross = t - h * c_shift / den
+    i_first = base + T_FIRST_CROSS * stride
+    S[i_first] = t_cross if (crossed and S[i_first] < 0.0) else S[i_first]
+    i_last = base + T_LAST_CROSS * stride
+    S[i_last] = t_cross if crossed else S[i_last]
+    S[base + N_CROSS * stride] += 1.0 if crossed else 0.0
     S[i_sp] = c_shift
+    if part > 0:  # the analysis window (the kernels call the step with a constant part: no branch remains)
+        _track_window(S, base, stride, t, h, part, c, d_e, e_val, f_val, n_val, a_val, b_val, mx, my, mz, rfac,
+                      h1, h2)
+
+
+@leaf
+def _track_window(S, base, stride, t, h, part, c, d_e, e_val, f_val, n_val, a_val, b_val, mx, my, mz, rfac, h1, h2):
+    """The window part of :func:`track_point` (``part`` 1 or 2)."""
+    # extrema of m . e (frequency)
     i_dp = base + D_PREV * stride
     i_n = base + N_EXT * stride
     d_prev = S[i_dp]
-    ext = in_window and d_prev * d_e < 0.0
+    ext = d_prev * d_e < 0.0
     den = d_e - d_prev
     den = den if den != 0.0 else 1.0
     t_ext = t - h * d_e / den
@@ -87,25 +119,49 @@ def track_point(S, base, stride, t, h, in_window, c_shift, c, d_e, e_val, mx, my
     S[base + T_FIRST * stride] = t_ext if first else S[base + T_FIRST * stride]
     S[base + T_LAST * stride] = t_ext if ext else S[base + T_LAST * stride]
     S[i_dp] = d_e
-    S[base + E_MIN * stride] = min(S[base + E_MIN * stride], e_val) if in_window else S[base + E_MIN * stride]
-    S[base + E_MAX * stride] = max(S[base + E_MAX * stride], e_val) if in_window else S[base + E_MAX * stride]
-    S[base + C_MIN * stride] = min(S[base + C_MIN * stride], c) if in_window else S[base + C_MIN * stride]
-    S[base + C_MAX * stride] = max(S[base + C_MAX * stride], c) if in_window else S[base + C_MAX * stride]
-    w = h if in_window else 0.0
-    S[base + SUM_MX * stride] += w * mx
-    S[base + SUM_MY * stride] += w * my
-    S[base + SUM_MZ * stride] += w * mz
-    S[base + SUM_C * stride] += w * c
-    S[base + SUM_RFAC * stride] += w * rfac
-    S[base + SUM_W * stride] += w
+    # ranges in each half of the window, and of m . n over the whole window
+    half = 0 if part == 1 else 2
+    S[base + (E_MIN1 + half) * stride] = min(S[base + (E_MIN1 + half) * stride], e_val)
+    S[base + (E_MAX1 + half) * stride] = max(S[base + (E_MAX1 + half) * stride], e_val)
+    S[base + (C_MIN1 + half) * stride] = min(S[base + (C_MIN1 + half) * stride], c)
+    S[base + (C_MAX1 + half) * stride] = max(S[base + (C_MAX1 + half) * stride], c)
+    S[base + N_MIN * stride] = min(S[base + N_MIN * stride], n_val)
+    S[base + N_MAX * stride] = max(S[base + N_MAX * stride], n_val)
+    # winding of the in-plane projection around the normal, in quarter turns (quadrants 0..3 counterclockwise)
+    quadrant = (1.0 if b_val >= 0.0 else 2.0) if a_val < 0.0 else (0.0 if b_val >= 0.0 else 3.0)
+    i_q = base + Q_PREV * stride
+    step = quadrant - S[i_q]
+    step = step + 4.0 if step < 0.0 else step
+    turn = (1.0 if step == 1.0 else (-1.0 if step == 3.0 else 0.0)) if S[i_q] >= 0.0 else 0.0
+    S[base + WIND * stride] += turn
+    S[i_q] = quadrant
+    # time averages
+    q = h1 * e_val * e_val + h2 * f_val * f_val
+    S[base + SUM_MX * stride] += h * mx
+    S[base + SUM_MY * stride] += h * my
+    S[base + SUM_MZ * stride] += h * mz
+    S[base + SUM_C * stride] += h * c
+    S[base + SUM_RFAC * stride] += h * rfac
+    S[base + SUM_W * stride] += h
+    S[base + (SUM_Q1 if part == 1 else SUM_Q2) * stride] += h * q
+    S[base + W_1 * stride] += h if part == 1 else 0.0
 
 
 @leaf
-def track_magnet(S, base, stride, t, h, in_window, threshold, x, y, z, kx, ky, kz, px, py, pz, ex, ey, ez, rfac):
-    """:func:`track_point` of a magnet at ``m``, with ``dm/dt = k``, reference ``p`` and frequency axis ``e``."""
+def track_magnet(S, base, stride, t, h, part, threshold, x, y, z, kx, ky, kz, px, py, pz, ex, ey, ez, nx, ny, nz,
+                 ax, ay, az, h1, h2, rfac):
+    """:func:`track_point` of a magnet at ``m`` with ``dm/dt = k``, reference ``p``, frequency axis ``e``,
+    normal ``n`` and in-plane axis ``a``."""
     c = x * px + y * py + z * pz
-    track_point(S, base, stride, t, h, in_window, c - threshold, c, kx * ex + ky * ey + kz * ez,
-                x * ex + y * ey + z * ez, x, y, z, rfac)
+    fx = py * ez - pz * ey
+    fy = pz * ex - px * ez
+    fz = px * ey - py * ex
+    bx = ny * az - nz * ay
+    by = nz * ax - nx * az
+    bz = nx * ay - ny * ax
+    track_point(S, base, stride, t, h, part, c - threshold, c, kx * ex + ky * ey + kz * ez, x * ex + y * ey + z * ez,
+                x * fx + y * fy + z * fz, x * nx + y * ny + z * nz, x * ax + y * ay + z * az,
+                x * bx + y * by + z * bz, x, y, z, rfac, h1, h2)
 
 
 @leaf
@@ -114,14 +170,14 @@ def track_finish(S, base, stride, out, j, col, mx, my, mz):
     out[j, col + O_MX] = mx
     out[j, col + O_MY] = my
     out[j, col + O_MZ] = mz
-    out[j, col + O_T_SWITCH] = S[base + T_SWITCH * stride]
-    out[j, col + O_N_EXT] = S[base + N_EXT * stride]
-    out[j, col + O_T_FIRST] = S[base + T_FIRST * stride]
-    out[j, col + O_T_LAST] = S[base + T_LAST * stride]
-    out[j, col + O_E_MIN] = S[base + E_MIN * stride]
-    out[j, col + O_E_MAX] = S[base + E_MAX * stride]
-    out[j, col + O_C_MIN] = S[base + C_MIN * stride]
-    out[j, col + O_C_MAX] = S[base + C_MAX * stride]
+    out[j, col + O_SIDE] = S[base + SIDE * stride]
+    out[j, col + O_FINAL_SIDE] = 1.0 if S[base + S_PREV * stride] >= 0.0 else -1.0
+    for r, o in ((T_FIRST_CROSS, O_T_FIRST_CROSS), (T_LAST_CROSS, O_T_LAST_CROSS), (N_CROSS, O_N_CROSS),
+                 (N_EXT, O_N_EXT), (T_FIRST, O_T_FIRST), (T_LAST, O_T_LAST), (E_MIN1, O_E_MIN1),
+                 (E_MAX1, O_E_MAX1), (E_MIN2, O_E_MIN2), (E_MAX2, O_E_MAX2), (C_MIN1, O_C_MIN1),
+                 (C_MAX1, O_C_MAX1), (C_MIN2, O_C_MIN2), (C_MAX2, O_C_MAX2), (N_MIN, O_N_MIN), (N_MAX, O_N_MAX),
+                 (WIND, O_WIND)):
+        out[j, col + o] = S[base + r * stride]
     w = S[base + SUM_W * stride]
     w = w if w > 0.0 else 1.0
     out[j, col + O_MEAN_MX] = S[base + SUM_MX * stride] / w
@@ -129,59 +185,87 @@ def track_finish(S, base, stride, out, j, col, mx, my, mz):
     out[j, col + O_MEAN_MZ] = S[base + SUM_MZ * stride] / w
     out[j, col + O_MEAN_C] = S[base + SUM_C * stride] / w
     out[j, col + O_MEAN_RFAC] = S[base + SUM_RFAC * stride] / w
+    w1 = S[base + W_1 * stride]
+    w2 = S[base + SUM_W * stride] - w1
+    out[j, col + O_Q1] = S[base + SUM_Q1 * stride] / (w1 if w1 > 0.0 else 1.0)
+    out[j, col + O_Q2] = S[base + SUM_Q2 * stride] / (w2 if w2 > 0.0 else 1.0)
 
 
-def classify(out, polarization, normal, thermal, static_tolerance, collinear_tolerance):
-    """State labels from the kernel outputs (vectorised NumPy).
+def _label_static(direction, polarization, normal, collinear_tolerance):
+    """Static labels of unit ``direction`` s: parallel / antiparallel within ``collinear_tolerance`` of
+    ``+-p``, else ``static_out_of_plane`` when m lies more along the normal than in the plane, else canted."""
+    c = np.sum(direction * polarization, axis=1)
+    along_n = np.abs(np.sum(direction * normal, axis=1))
+    in_plane = np.sqrt(np.maximum(0.0, 1.0 - along_n**2))
+    return np.select([c > 1.0 - collinear_tolerance, c < -(1.0 - collinear_tolerance), along_n > in_plane],
+                     ["parallel", "antiparallel", "static_out_of_plane"], default="canted")
 
-    At T = 0: a trajectory is static when the ranges of ``m . e`` and ``m . p`` over the window are
-    both below ``static_tolerance``; a static state is ``parallel`` / ``antiparallel`` when
-    ``|m . p| > 1 - collinear_tolerance`` (final m), else ``canted``.  A precessing state is
-    ``out_of_plane_precession`` when its time-averaged m lies more along the film normal than in the
-    plane, else ``in_plane_precession``.  At T > 0 only ``parallel`` / ``antiparallel`` are used, from
-    the sign of the time-averaged ``m . p`` (thermal fluctuations hide precession from this test).
+
+def classify(out, polarization, normal, thermal, static_tolerance, collinear_tolerance, settle_tolerance):
+    """``(state, settled)`` per trajectory from one magnet's block ``out`` (vectorised NumPy).
+
+    At T = 0: ``range_k`` is the larger of the ranges of ``m . e`` and ``m . p`` in half ``k`` of the
+    window.  The run is static when both ranges and that of ``m . n`` stay below ``static_tolerance``;
+    it is ``settled`` when static or when ``|range_2 - range_1| <= settle_tolerance max(range_1, range_2)``.
+    A static run is labelled by its final m, a decaying unsettled one by the direction of its window-mean
+    m (the state it decays to): ``parallel`` / ``antiparallel`` within ``collinear_tolerance`` (on
+    ``1 - |m . p|``) of ``+-p``, else ``static_out_of_plane`` (more along the normal than in the plane), else
+    ``canted``.  Otherwise (settled orbits and growing ones) it is ``out_of_plane_precession`` when the orbit
+    keeps the sign of ``m . n`` and its in-plane azimuth winds at least once around the normal, else
+    ``in_plane_precession``.  At T > 0 only ``parallel`` / ``antiparallel`` are used, from the sign of the
+    time-averaged ``m . p`` (thermal fluctuations hide precession from these tests), and every run counts as
+    settled.
     """
+    n = out.shape[0]
     mean_c = out[:, O_MEAN_C]
     if thermal:
-        return np.where(mean_c >= 0.0, "parallel", "antiparallel")
-    final_c = np.sum(out[:, [O_MX, O_MY, O_MZ]] * polarization, axis=1)
-    static = ((out[:, O_E_MAX] - out[:, O_E_MIN] < static_tolerance)
-              & (out[:, O_C_MAX] - out[:, O_C_MIN] < static_tolerance))
+        return np.where(mean_c >= 0.0, "parallel", "antiparallel"), np.ones(n, dtype=bool)
+    range_1 = np.maximum(out[:, O_E_MAX1] - out[:, O_E_MIN1], out[:, O_C_MAX1] - out[:, O_C_MIN1])
+    range_2 = np.maximum(out[:, O_E_MAX2] - out[:, O_E_MIN2], out[:, O_C_MAX2] - out[:, O_C_MIN2])
+    range_1, range_2 = np.maximum(range_1, 0.0), np.maximum(range_2, 0.0)
+    span = np.maximum(np.maximum(out[:, O_E_MAX1], out[:, O_E_MAX2]) - np.minimum(out[:, O_E_MIN1], out[:, O_E_MIN2]),
+                      np.maximum(out[:, O_C_MAX1], out[:, O_C_MAX2]) - np.minimum(out[:, O_C_MIN1], out[:, O_C_MIN2]))
+    static = (span < static_tolerance) & (out[:, O_N_MAX] - out[:, O_N_MIN] < static_tolerance)
+    settled = static | (np.abs(range_2 - range_1) <= settle_tolerance * np.maximum(range_1, range_2))
+    decaying = ~settled & (range_2 < range_1)
+    final_m = out[:, [O_MX, O_MY, O_MZ]]
     mean_m = out[:, [O_MEAN_MX, O_MEAN_MY, O_MEAN_MZ]]
-    out_of_plane = np.sum(mean_m * normal, axis=1)
-    in_plane = np.linalg.norm(mean_m - out_of_plane[:, None] * normal, axis=1)
-    return np.select(
-        [static & (final_c > 1.0 - collinear_tolerance),
-         static & (final_c < -(1.0 - collinear_tolerance)),
-         static,
-         np.abs(out_of_plane) > in_plane],
-        ["parallel", "antiparallel", "canted", "out_of_plane_precession"],
-        default="in_plane_precession",
-    )
+    norm = np.linalg.norm(mean_m, axis=1, keepdims=True)
+    centre = np.where(norm > 0, mean_m / np.where(norm > 0, norm, 1.0), final_m)
+    rest = np.where(static, _label_static(final_m, polarization, normal, collinear_tolerance),
+                    _label_static(centre, polarization, normal, collinear_tolerance))
+    keeps_sign = (out[:, O_N_MIN] > 0.0) | (out[:, O_N_MAX] < 0.0)
+    winds = np.abs(out[:, O_WIND]) >= 4.0
+    orbit = np.where(keeps_sign & winds, "out_of_plane_precession", "in_plane_precession")
+    return np.where(static | decaying, rest, orbit), settled
 
 
-def magnet_columns(out, polarization, normal, thermal, static_tolerance, collinear_tolerance, r_perp):
-    """Outcome columns of one free magnet from its block ``out`` (n, N_OUT_MAGNET): final m, state,
+def magnet_columns(out, polarization, normal, thermal, static_tolerance, collinear_tolerance, settle_tolerance,
+                   r_perp):
+    """Outcome columns of one free magnet from its block ``out`` (n, N_OUT_MAGNET): final m, state, settled,
     switching, frequency, amplitude, averages (``r_perp`` in Ohm or None without an MTJ)."""
-    state = classify(out, polarization, normal, thermal, static_tolerance, collinear_tolerance)
-    t_switch = out[:, O_T_SWITCH]
+    state, settled = classify(out, polarization, normal, thermal, static_tolerance, collinear_tolerance,
+                              settle_tolerance)
     n_ext = out[:, O_N_EXT]
     span = out[:, O_T_LAST] - out[:, O_T_FIRST]
     precessing = np.isin(state, ("in_plane_precession", "out_of_plane_precession"))
+    switched = out[:, O_FINAL_SIDE] != out[:, O_SIDE]
+    first_cross = out[:, O_T_FIRST_CROSS]
     with np.errstate(divide="ignore", invalid="ignore"):
         frequency = np.where(precessing & (n_ext >= 3) & (span > 0), (n_ext - 1.0) / (2.0 * span), np.nan)
-    frame = {}
-    frame["mx"] = out[:, O_MX]
-    frame["my"] = out[:, O_MY]
-    frame["mz"] = out[:, O_MZ]
-    frame["state"] = state
-    frame["switched"] = t_switch >= 0.0
-    frame["switching_time"] = np.where(t_switch >= 0.0, t_switch, np.nan)
-    frame["frequency"] = frequency
-    frame["amplitude"] = 0.5 * (out[:, O_E_MAX] - out[:, O_E_MIN])
-    frame["mean_mx"] = out[:, O_MEAN_MX]
-    frame["mean_my"] = out[:, O_MEAN_MY]
-    frame["mean_mz"] = out[:, O_MEAN_MZ]
-    frame["mean_cos_theta"] = out[:, O_MEAN_C]
-    frame["mean_resistance"] = r_perp * out[:, O_MEAN_RFAC] if r_perp is not None else np.full(len(state), np.nan)
-    return frame
+        ratio = np.where(out[:, O_Q1] > 0, out[:, O_Q2] / out[:, O_Q1], np.nan)
+    e_max = np.maximum(out[:, O_E_MAX1], out[:, O_E_MAX2])
+    e_min = np.minimum(out[:, O_E_MIN1], out[:, O_E_MIN2])
+    return {
+        "mx": out[:, O_MX], "my": out[:, O_MY], "mz": out[:, O_MZ],
+        "state": state, "settled": settled,
+        "switched": switched,
+        "switching_time": np.where(switched, out[:, O_T_LAST_CROSS], np.nan),
+        "first_crossing_time": np.where(first_cross >= 0.0, first_cross, np.nan),
+        "frequency": frequency,
+        "amplitude": np.maximum(0.5 * (e_max - e_min), 0.0),
+        "mean_mx": out[:, O_MEAN_MX], "mean_my": out[:, O_MEAN_MY], "mean_mz": out[:, O_MEAN_MZ],
+        "mean_cos_theta": out[:, O_MEAN_C],
+        "mean_resistance": r_perp * out[:, O_MEAN_RFAC] if r_perp is not None else np.full(len(state), np.nan),
+        "orbit_energy_ratio": ratio,
+    }

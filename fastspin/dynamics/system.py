@@ -105,14 +105,16 @@ class System:
                 out[f"{term._owner()}.{key}"] = pair
         return out
 
-    def compile(self, drives, m0, temperature, dt, stochastic=False, reference=None, frequency_axis=None):
+    def compile(self, drives, m0, temperature, dt, stochastic=False, reference=None, frequency_axis=None,
+                stiffness=None):
         """The :class:`CompiledSystem` of one call.
 
         ``drives``: ``{"current_density", "sot_current_density", "voltage", "field"}`` (constants, per
         trajectory or waveforms); ``m0``: ``{name: (3,) or (n, 3)}`` unit vectors of every magnet;
         ``temperature`` (K, scalar or per trajectory); ``dt`` the step (s) of the thermal field, which
         ``stochastic`` (the Heun integrator) adds, zero where the temperature is;
-        ``reference`` / ``frequency_axis``: optional ``{name: vector}`` axes of the outcomes.
+        ``reference`` / ``frequency_axis``: optional ``{name: vector}`` axes of the outcomes; ``stiffness``:
+        optional ``{name: (h1, h2)}`` weights of the tracked orbit energy (fastspin.dynamics.outcomes).
         """
         inputs = self.per_trajectory()
         for name, value in drives.items():
@@ -160,9 +162,14 @@ class System:
             normal = _normal_axes(layer.demag)
             e_axis = _frequency_axes(ref, normal, layer.easy_axis) if not frequency_axis or name not in frequency_axis \
                 else np.broadcast_to(v.vectors(frequency_axis[name], "frequency_axis", unit=True), (n, 3))
+            in_plane = _in_plane_axes(e_axis, normal)
+            h1, h2 = (1.0, 1.0) if not stiffness or name not in stiffness else stiffness[name]
             axes.append(dict(reference=ref, normal=normal, frequency_axis=e_axis,
                              ref_rows=asm.vector_rows(f"{name}.reference", ref),
-                             e_rows=asm.vector_rows(f"{name}.frequency_axis", e_axis)))
+                             e_rows=asm.vector_rows(f"{name}.frequency_axis", e_axis),
+                             n_rows=asm.vector_rows(f"{name}.normal", normal),
+                             a_rows=asm.vector_rows(f"{name}.in_plane_axis", in_plane),
+                             h_rows=(asm.row(f"{name}.orbit_h1", h1), asm.row(f"{name}.orbit_h2", h2))))
             if stochastic:
                 if thermal and layer.area is None:
                     raise ValueError(f"{layer.owner}: area is needed for the thermal field (volume)")
@@ -239,6 +246,14 @@ def _frequency_axes(reference, normal, easy_axis):
         short = np.linalg.norm(e, axis=1) < 1e-9
         e[short] = np.cross(reference[short], fallback[short])
     return e / np.linalg.norm(e, axis=1, keepdims=True)
+
+
+def _in_plane_axes(e_axis, normal):
+    """Unit axes in the film plane (perpendicular to ``normal``): ``e`` projected, else any."""
+    a = e_axis - np.sum(e_axis * normal, axis=1, keepdims=True) * normal
+    short = np.linalg.norm(a, axis=1) < 1e-9
+    a[short] = np.cross(normal[short], np.roll(normal[short], 1, axis=1))
+    return a / np.linalg.norm(a, axis=1, keepdims=True)
 
 
 def _reference_axis(system, name, layer, m0, n, reference):

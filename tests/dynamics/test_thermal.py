@@ -74,7 +74,8 @@ def test_seeded_runs_are_reproducible_per_trajectory():
 
 def test_switching_probability_is_reproducible_and_seed_independent_within_statistics():
     n = 2000 if JIT else 64
-    p1 = _thermal_run(n, seed=11, current_density=1.2e11).switched.mean()
+    run = _thermal_run(n, seed=11, current_density=1.2e11)
+    p1 = run.switched.mean()
     p1_again = _thermal_run(n, seed=11, current_density=1.2e11).switched.mean()
     p2 = _thermal_run(n, seed=12, current_density=1.2e11).switched.mean()
     assert p1 == p1_again
@@ -83,3 +84,6 @@ def test_switching_probability_is_reproducible_and_seed_independent_within_stati
     if JIT:
         assert 0.05 < p1 < 0.95  # a current where switching is genuinely random
         assert p1 == load_fixture("measured.json")["thermal_switching_probability_seed11"]
+        # ended on the other side <= crossed at least once; some crossed and came back
+        crossed = run.first_crossing_time.notna().mean()
+        assert crossed == load_fixture("measured.json")["thermal_first_crossing_probability_seed11"] and crossed > p1
