@@ -193,7 +193,7 @@ def _phase_diagram(args):
     table = linear.merge(dynamic, on="field", suffixes=("_linear", "_dynamic"))
     table.to_csv(args.out / "critical_currents.csv", index=False)
     png = args.png or args.out / "phase_diagram.png"
-    figure = plot_state_map(frame, color="phase", critical=linear,
+    figure = plot_state_map(frame, color="state", critical=linear,
                             title=f"{model.parameters['preset']}: macrospin states after {args.duration:g} ns")
     figure.savefig(png, dpi=150)
     at_zero = table.iloc[int(np.argmin(np.abs(table["field"].to_numpy())))]

@@ -42,10 +42,11 @@ STATE_COLORS = {
     "parallel": "#1f77b4",
     "antiparallel": "#d62728",
     "canted": "#ff7f0e",
+    "static_out_of_plane": "#8c564b",
     "in_plane_precession": "#2ca02c",
     "out_of_plane_precession": "#9467bd",
 }
-_EXTRA_COLORS = ["#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
+_EXTRA_COLORS = ["#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
 
 
 def display(column):

@@ -185,7 +185,7 @@ def _frame(compiled, out, drives, thermal, static_tolerance, collinear_tolerance
         r_perp = compiled.resistance.get(k, (None, None))[1]
         block = out[:, k * N_OUT_MAGNET:(k + 1) * N_OUT_MAGNET]
         magnet = magnet_columns(block, axes["reference"], axes["normal"], thermal, static_tolerance,
-                                collinear_tolerance, settle_tolerance, r_perp)
+                                collinear_tolerance, settle_tolerance, r_perp, axes["energy_weights"])
         prefix = "" if single else f"{name}."
         magnet["state"] = pd.Categorical(magnet["state"], categories=STATES)
         cols.update({prefix + key: value for key, value in magnet.items()})

@@ -46,6 +46,8 @@ N_OUT_MAGNET = 29
 O_ACCEPTED, O_REJECTED, O_FAILED = -3, -2, -1
 N_OUT_RUN = 3
 
+LINEAR_ORBIT = 0.2  #: orbits whose ranges of m.e and m.p stay below this are tested by their energy
+
 STATES = ("parallel", "antiparallel", "canted", "static_out_of_plane", "in_plane_precession",
           "out_of_plane_precession")
 
@@ -201,7 +203,8 @@ def _label_static(direction, polarization, normal, collinear_tolerance):
                      ["parallel", "antiparallel", "static_out_of_plane"], default="canted")
 
 
-def classify(out, polarization, normal, thermal, static_tolerance, collinear_tolerance, settle_tolerance):
+def classify(out, polarization, normal, thermal, static_tolerance, collinear_tolerance, settle_tolerance,
+             energy_weights=False):
     """``(state, settled)`` per trajectory from one magnet's block ``out`` (vectorised NumPy).
 
     At T = 0: ``range_k`` is the larger of the ranges of ``m . e`` and ``m . p`` in half ``k`` of the
@@ -212,9 +215,14 @@ def classify(out, polarization, normal, thermal, static_tolerance, collinear_tol
     ``1 - |m . p|``) of ``+-p``, else ``static_out_of_plane`` (more along the normal than in the plane), else
     ``canted``.  Otherwise (settled orbits and growing ones) it is ``out_of_plane_precession`` when the orbit
     keeps the sign of ``m . n`` and its in-plane azimuth winds at least once around the normal, else
-    ``in_plane_precession``.  At T > 0 only ``parallel`` / ``antiparallel`` are used, from the sign of the
-    time-averaged ``m . p`` (thermal fluctuations hide precession from these tests), and every run counts as
-    settled.
+    ``in_plane_precession``.  With ``energy_weights`` (the orbit energy is the linearised energy about
+    ``+-p``: ``stiffness`` given), a run that ends on its start side with an orbit of amplitude below
+    ``LINEAR_ORBIT`` is settled, growing or decaying by the window averages of that energy instead
+    (``|Q_2 / Q_1 - 1| <= settle_tolerance``): in the linear regime they change as ``exp(2 lambda t)``
+    exactly, without the sampling jitter of the ranges, so the label changes where the linear stability
+    of the start state does, whatever the duration.  At T > 0 only ``parallel`` / ``antiparallel`` are
+    used, from the sign of the time-averaged ``m . p`` (thermal fluctuations hide precession from these
+    tests), and every run counts as settled.
     """
     n = out.shape[0]
     mean_c = out[:, O_MEAN_C]
@@ -228,6 +236,12 @@ def classify(out, polarization, normal, thermal, static_tolerance, collinear_tol
     static = (span < static_tolerance) & (out[:, O_N_MAX] - out[:, O_N_MIN] < static_tolerance)
     settled = static | (np.abs(range_2 - range_1) <= settle_tolerance * np.maximum(range_1, range_2))
     decaying = ~settled & (range_2 < range_1)
+    if energy_weights:
+        q_1, q_2 = out[:, O_Q1], out[:, O_Q2]
+        linear = (out[:, O_FINAL_SIDE] == out[:, O_SIDE]) & (np.maximum(range_1, range_2) < LINEAR_ORBIT) & (q_1 > 0)
+        by_energy = np.abs(q_2 - q_1) <= settle_tolerance * np.maximum(q_1, q_2)
+        settled = np.where(linear & ~static, by_energy, settled)
+        decaying = np.where(linear & ~static, ~by_energy & (q_2 < q_1), decaying)
     final_m = out[:, [O_MX, O_MY, O_MZ]]
     mean_m = out[:, [O_MEAN_MX, O_MEAN_MY, O_MEAN_MZ]]
     norm = np.linalg.norm(mean_m, axis=1, keepdims=True)
@@ -241,11 +255,11 @@ def classify(out, polarization, normal, thermal, static_tolerance, collinear_tol
 
 
 def magnet_columns(out, polarization, normal, thermal, static_tolerance, collinear_tolerance, settle_tolerance,
-                   r_perp):
+                   r_perp, energy_weights=False):
     """Outcome columns of one free magnet from its block ``out`` (n, N_OUT_MAGNET): final m, state, settled,
     switching, frequency, amplitude, averages (``r_perp`` in Ohm or None without an MTJ)."""
     state, settled = classify(out, polarization, normal, thermal, static_tolerance, collinear_tolerance,
-                              settle_tolerance)
+                              settle_tolerance, energy_weights)
     n_ext = out[:, O_N_EXT]
     span = out[:, O_T_LAST] - out[:, O_T_FIRST]
     precessing = np.isin(state, ("in_plane_precession", "out_of_plane_precession"))

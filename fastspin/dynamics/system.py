@@ -169,7 +169,8 @@ class System:
                              e_rows=asm.vector_rows(f"{name}.frequency_axis", e_axis),
                              n_rows=asm.vector_rows(f"{name}.normal", normal),
                              a_rows=asm.vector_rows(f"{name}.in_plane_axis", in_plane),
-                             h_rows=(asm.row(f"{name}.orbit_h1", h1), asm.row(f"{name}.orbit_h2", h2))))
+                             h_rows=(asm.row(f"{name}.orbit_h1", h1), asm.row(f"{name}.orbit_h2", h2)),
+                             energy_weights=bool(stiffness) and name in stiffness))
             if stochastic:
                 if thermal and layer.area is None:
                     raise ValueError(f"{layer.owner}: area is needed for the thermal field (volume)")

@@ -10,21 +10,16 @@ film normal to z (``demag = (0, 0, 1)`` by default), applied field ``(field, fie
 
 Each point starts from the parallel (``start = "P"``: ``m0 = p`` tilted by ``tilt`` in the plane)
 or the antiparallel state (``"AP"``: ``m0 = -p`` tilted likewise); a scan over both starts exposes
-bistability.  Besides the outcomes of :func:`fastspin.dynamics.simulate` (``state``, ``mx, my, mz``,
-``switching_time``, ``frequency``, ...) each row has ``deviation_ratio``: the energy above the
-start state at the end over that at the start, ``[E(m_end) - E(m_s)] / [E(m0) - E(m_s)]``, with the
-field-like torque counted as the field ``b_J p`` it is, and ``start_stable``: the start state is
-an energy minimum (in-plane and out-of-plane stiffness fields positive), the run stayed on its
-side (``m_end . m_s > 0``) and ``deviation_ratio < 1``.  In the linear regime the energy
-above a state grows or decays as ``exp(trace * t)`` of the linearised LLGS, so ``start_stable``
-changes exactly where the linear stability threshold is (see
-:func:`fastspin.scan.phase.critical_currents_linear`), whatever the duration: unlike the final
-``state``, it is not biased by the time an instability takes to grow or a perturbation to decay.
-``phase`` is what a phase diagram shows: the start state where ``start_stable`` holds (the
-deviation decays, so the run ends there however slowly), else the ``state`` reached at the end of
-the run.  ``state`` itself is the classification of :func:`fastspin.dynamics.simulate` at the end
-of the run: near a threshold a decaying precession still above its static tolerance is labelled
-a precession.
+bistability.  The rows hold the outcomes of :func:`fastspin.dynamics.simulate` (``state``, ``settled``,
+``mx, my, mz``, ``switched``, ``switching_time``, ``frequency``, ``orbit_energy_ratio``, ...), run with the
+stiffness fields of the start state as the weights of the orbit energy: a small orbit about the start
+state is then labelled by whether its window-averaged energy grows or decays, which changes exactly
+where the linear stability threshold is (:func:`fastspin.scan.phase.critical_currents_linear`), whatever
+the duration.  Runs that have not settled at the end (an orbit still growing or decaying measurably)
+run again for twice as long, up to ``max_duration``; ``duration`` says how long each one ran.
+``start_stable``: the start state is an energy minimum (in-plane and out-of-plane stiffness fields
+positive) and the run is labelled as the start state.  ``state`` is the one label of a run: the phase
+diagrams, ``fastspin plot`` and the critical currents all read it.
 """
 import math
 
@@ -62,9 +57,10 @@ SCHEMA = dict(
     demag=("vector", "dimensionless", (0.0, 0.0, 1.0)),
     duration=("positive", "time", 20e-9),
     dt=("positive", "time", 1e-12),
-    tilt=("positive", "angle", 0.02),
+    tilt=("positive", "angle", 0.002),
     n_angles=("integer", None, 181),
     window=("positive", "dimensionless", 0.2),
+    max_duration=("positive", "time", None),
     temperature=("nonnegative", "temperature", 0.0),
     area=("positive", "area", None),
     seed=("integer", None, 1),
@@ -78,16 +74,18 @@ class DynamicsModel(Model):
     ``torque`` (``"transport"`` or ``"constant"`` with ``efficiency``), ``ms`` (A/m, default Co
     1.44e6), ``thickness`` (m; default the stack's F2 thickness), ``alpha`` (0.01),
     ``anisotropy_field`` (T, 0.05), ``demag`` (0, 0, 1), ``duration`` (s, 20e-9), ``dt`` (s, 1e-12),
-    ``tilt`` (rad, 0.02, initial in-plane tilt away from P or AP), ``n_angles`` (181, table size),
+    ``tilt`` (rad, 0.002, initial in-plane tilt away from P or AP: small, so that the orbit energy decides
+    growth or decay in the linear regime: with the wavy Fig. 5 torque a tilt of 0.02 shifts the apparent
+    threshold by 5e-4 of J_c, a tilt of 0.002 by less than 1e-4), ``n_angles`` (181, table size),
     ``window`` (0.2: the fraction of the run at its end over which ``simulate`` classifies the state
-    and measures the frequency; short, so that transients have died out), ``temperature`` (K, 0),
+    and measures the frequency; short, so that transients have died out), ``max_duration`` (s, default 8
+    ``duration``: the cap for the runs that have not settled), ``temperature`` (K, 0),
     ``area`` (m^2, needed for a thermal field), ``seed`` (1).
 
     With a ``temperature`` axis or a temperature above 0 every run uses the stochastic Heun scheme
     (Stratonovich) with the thermal field; chunk ``k`` is seeded with ``seed`` plus the index of its
     first point, so results are reproducible for a given spec (chunk size included) and identical
-    on every executor.  ``start_stable`` is then "ends in the start state" (the energy test is
-    meaningless with noise).
+    on every executor; these runs are not run again.
     """
 
     kind = "dynamics"
@@ -107,6 +105,10 @@ class DynamicsModel(Model):
             values["thickness"] = float(stack.compile().thickness[stack.layer_index(stack.magnet_names[-1])])
         if values["temperature"] > 0 and values["area"] is None:
             raise SpecError("model.area", "a temperature above 0 needs the free-layer area (m^2)")
+        if values["max_duration"] is None:
+            values["max_duration"] = 8.0 * values["duration"]
+        if values["max_duration"] < values["duration"]:
+            raise SpecError("model.max_duration", f"must be >= duration ({values['duration']} s)")
         steps = values["duration"] / values["dt"]
         if abs(steps - round(steps)) > 1e-9 * steps:
             raise SpecError("model.duration", f"must be a whole number of steps dt ({values['dt']} s)")
@@ -179,9 +181,8 @@ class DynamicsModel(Model):
         return pd.concat(frames).sort_index().reset_index(drop=True)
 
     def _simulate(self, points, torque):
-        """One batched :func:`~fastspin.dynamics.simulate` call for ``points`` with ``torque``."""
-        from ..dynamics import simulate
-
+        """One batched :func:`~fastspin.dynamics.simulate` call for ``points`` with ``torque``; unsettled runs
+        again for twice as long, up to ``max_duration``."""
         p = self.parameters
         n = len(points["point"])
         start = np.asarray(points.get("start", np.full(n, "P")))
@@ -191,57 +192,49 @@ class DynamicsModel(Model):
         current = points.get("current_density", zeros)
         m0 = np.stack([sign * math.cos(p["tilt"]), np.full(n, math.sin(p["tilt"])), zeros], axis=1)
         layer = self.layer(points)
-        efficiency = p["efficiency"] if torque == "constant" else 1.0
+        h1, h2, minimum = self._stiffness(layer, torque, field, current, sign)
         thermal = "temperature" in points or p["temperature"] > 0
-        frame = simulate(layer, current_density=current, field=field, polarization=(1.0, 0.0, 0.0),
-                         torque=torque, efficiency=efficiency, m0=m0, duration=p["duration"], dt=p["dt"],
-                         method="heun" if thermal else "rk4", temperature=points.get("temperature", p["temperature"]),
-                         seed=p["seed"] + int(points["point"][0]), window=p["window"])
+        temperature = np.broadcast_to(points.get("temperature", p["temperature"]), (n,))
+        seed = p["seed"] + int(points["point"][0])
+        from ..dynamics import simulate
+
+        def run(rows, duration):
+            sub = self.layer({k: (v[rows] if np.ndim(v) else v) for k, v in points.items()})
+            return simulate(sub, current_density=current[rows], field=field[rows], polarization=(1.0, 0.0, 0.0),
+                            torque=torque, efficiency=p["efficiency"] if torque == "constant" else 1.0, m0=m0[rows],
+                            duration=duration, dt=p["dt"], method="heun" if thermal else "rk4",
+                            temperature=temperature[rows], seed=seed, window=p["window"],
+                            stiffness=(h1[rows], h2[rows]))
+
+        rows = np.arange(n)
+        frame = run(rows, p["duration"])
+        frame["duration"] = p["duration"]
+        duration = p["duration"]
+        while not thermal and duration * 2 <= p["max_duration"] * (1 + 1e-12):
+            rows = np.flatnonzero(~frame["settled"].to_numpy())
+            if not rows.size:
+                break
+            duration *= 2
+            again = run(rows, duration).set_index(rows)
+            again["duration"] = duration
+            frame.loc[rows, again.columns] = again
         frame = frame.drop(columns=["current_density", "field_x", "field_y", "field_z"])
-        ratio, minimum = self._deviation(layer, torque, field, current, sign, m0,
-                                         frame[["mx", "my", "mz"]].to_numpy())
-        frame["deviation_ratio"] = ratio
         start_state = np.where(sign > 0, "parallel", "antiparallel")
-        state = frame["state"].astype(str).to_numpy()
-        if thermal:
-            frame["start_stable"] = state == start_state
-        else:
-            frame["start_stable"] = minimum & (frame["mx"].to_numpy() * sign > 0) & (ratio < 1.0)
-        phase = np.where(frame["start_stable"].to_numpy(), start_state, state)
-        frame["phase"] = pd.Categorical(phase, categories=frame["state"].cat.categories)
+        frame["start_stable"] = minimum & (frame["state"].astype(str).to_numpy() == start_state)
         return frame
 
-    def _deviation(self, layer, torque, field, current, sign, m0, m_end):
-        """Deviation ratio ``[E(m_end) - E(m_s)] / [E(m0) - E(m_s)]`` and whether ``m_s`` is an energy
-        minimum (both stiffness fields ``H_1``, ``H_2`` of :func:`~fastspin.scan.phase.critical_currents_linear`
-        positive), with the field-like torque counted as the field ``b_J p`` it is."""
+    def _stiffness(self, layer, torque, field, current, sign):
+        """Stiffness fields ``H_1`` (in plane) and ``H_2`` (out of plane) of the start state ``sign x``, with the
+        field-like torque counted as the field ``b_J p`` it is (the linearisation of
+        :func:`~fastspin.scan.phase.critical_currents_linear`), and whether both are positive (an energy
+        minimum).  They weight the orbit energy whose window averages tell growth from decay."""
         if torque == "constant":
             b_like = np.zeros_like(sign)
         else:
             b_like = np.where(sign > 0, torque.field_like_efficiency(0.0), torque.field_like_efficiency(math.pi))
-        total = field.copy()
-        total[:, 0] += stt_field_tesla(current, layer.ms, layer.thickness, b_like)
+        total = field[:, 0] + stt_field_tesla(current, layer.ms, layer.thickness, b_like)
         demag = layer.demag_field_factors() * np.ones((len(sign), 1))
-        h1 = sign * total[:, 0] + layer.anisotropy_field + demag[:, 1] - demag[:, 0]
-        h2 = sign * total[:, 0] + layer.anisotropy_field + demag[:, 2] - demag[:, 0]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = (_energy_above(m_end, sign, total, layer.anisotropy_field, demag)
-                     / _energy_above(m0, sign, total, layer.anisotropy_field, demag))
-        return ratio, (h1 > 0) & (h2 > 0)
-
-
-def _energy_above(m, sign, field, anisotropy_field, demag):
-    """``E(m) - E(s x)`` per ``Ms V`` (T) for the layer of :class:`DynamicsModel` (easy axis x).
-
-    With ``q = m_y^2 + m_z^2`` and ``m_x - s = -s q / (1 + |m_x|)`` (same side), the energy of
-    :meth:`fastspin.dynamics.FreeLayer.energy_per_ms_volume` differs from its value at ``s x`` by
-    ``-B_x (m_x - s) - B_y m_y - B_z m_z + (B_k - D_x) q / 2 + (D_y m_y^2 + D_z m_z^2) / 2``
-    (``D_i = mu0 Ms N_i``), written without the cancellation of subtracting two energies.
-    """
-    mx, my, mz = m[:, 0], m[:, 1], m[:, 2]
-    q = my * my + mz * mz
-    same_side = mx * sign > 0
-    dx = np.where(same_side, -sign * q / (1.0 + np.abs(mx)), mx - sign)
-    return (-field[:, 0] * dx - field[:, 1] * my - field[:, 2] * mz
-            + 0.5 * (anisotropy_field - demag[:, 0]) * q
-            + 0.5 * (demag[:, 1] * my * my + demag[:, 2] * mz * mz))
+        h1 = sign * total + layer.anisotropy_field + demag[:, 1] - demag[:, 0]
+        h2 = sign * total + layer.anisotropy_field + demag[:, 2] - demag[:, 0]
+        minimum = (h1 > 0) & (h2 > 0)
+        return np.where(minimum, h1, 1.0), np.where(minimum, h2, 1.0), minimum

@@ -170,8 +170,10 @@ def critical_currents_linear(torque, layer, field):
         k = hbar / (|e| Ms d).
 
     Returns a DataFrame with ``field`` and ``j_c_p``, ``j_c_ap`` (signed: the sign is the current
-    direction that destabilises; NaN where the state is already statically unstable at threshold,
-    i.e. the determinant of the matrix is not positive, or where the torque cannot destabilise it).
+    direction that destabilises).  NaN means "no threshold": the state is not an energy minimum without
+    current (``H_1 <= 0`` or ``H_2 <= 0`` at J = 0, e.g. at ``|B| >= B_k`` against it, where there is
+    nothing to destabilise), or it is already statically unstable at threshold (the determinant of the
+    matrix is not positive), or the torque cannot destabilise it (``a_n = alpha b_n``).
     """
     field = np.atleast_1d(np.asarray(field, dtype=float))
     easy = np.asarray(layer.easy_axis, dtype=float).reshape(-1, 3)
@@ -194,7 +196,8 @@ def critical_currents_linear(torque, layer, field):
         h2 = s * (field + k_b * j_c) + b_k + n_z - n_x
         big_a = s * k_a * j_c
         det = (big_a - alpha * h1) * (big_a - alpha * h2) + (h2 + alpha * big_a) * (h1 + alpha * big_a)
-        frame[f"j_c_{label}"] = np.where(np.isfinite(j_c) & (det > 0), j_c, np.nan)
+        stable_at_rest = (s * field + b_k + n_y - n_x > 0) & (s * field + b_k + n_z - n_x > 0)
+        frame[f"j_c_{label}"] = np.where(np.isfinite(j_c) & (det > 0) & stable_at_rest, j_c, np.nan)
     return pd.DataFrame(frame)
 
 

@@ -52,7 +52,7 @@ def test_probability_is_conserved_and_relaxes_to_the_pulse_equilibrium():
     # after 10 us (thousands of switching times) the distribution is the pseudo-Boltzmann state of the pulse
     equilibrium = op.equilibrium()
     significant = equilibrium > 1e-200
-    np.testing.assert_allclose(p[-1][significant], equilibrium[significant], rtol=1e-9, atol=0)
+    np.testing.assert_allclose(p[-1][significant], equilibrium[significant], rtol=1e-12, atol=0)
 
 
 def test_boltzmann_distribution_is_stationary_without_current():
@@ -71,7 +71,7 @@ def test_boltzmann_distribution_is_stationary_without_current():
     p = op.evolve(p_eq, np.array([1e-9, 1e-3, 1e3]))
     significant = p_eq > 1e-250
     np.testing.assert_allclose(p[:, significant], np.broadcast_to(p_eq[significant], p[:, significant].shape),
-                               rtol=1e-11, atol=0)
+                               rtol=1e-12, atol=0)
 
 
 # --------------------------------------------------------------------------------------------- escape time

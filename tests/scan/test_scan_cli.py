@@ -142,3 +142,32 @@ def test_grid_step_of_a_single_current():
     from fastspin.cli import _grid_step
 
     assert _grid_step([2.0]) == "n/a (single value)" and _grid_step([1.0, 3.0, 2.0]) == "1"
+
+
+def test_phase_diagram_csv_and_plot_read_one_label(tmp_path, capsys):
+    """The main job on a coarse grid: every cell has one ``state`` (the phase diagram and ``fastspin plot`` draw
+    it); the critical currents of the CSV are where that label leaves the start state; field-only runs ring
+    down into P or AP (never a precession)."""
+    out = tmp_path / "fig5"
+    assert main(["phase-diagram", "--preset", "fig5", "--out", str(out), "--current", "-1200", "1200", "13",
+                 "--field", "-90", "90", "7", "--quiet"]) == 0
+    frame = load_scan(out)
+    assert "phase" not in frame.columns and frame["state"].notna().all()
+    table = pd.read_csv(out / "critical_currents.csv")
+    for start, state in (("P", "parallel"), ("AP", "antiparallel")):
+        rows = frame[frame["start"] == start]
+        at_rest = rows[rows["current_density"] == 0.0]
+        assert set(at_rest["state"].astype(str)) <= {"parallel", "antiparallel"}
+        for _, row in table.iterrows():
+            cells = rows[np.isclose(rows["field"], row["field"])].sort_values("current_density")
+            j_c = row[f"j_c_{start.lower()}_dynamic"]
+            labels = cells["state"].astype(str).to_numpy()
+            current = cells["current_density"].to_numpy()
+            if np.isfinite(j_c):  # inside the threshold the start state; the first cell beyond it is not
+                inside = (current * np.sign(j_c) >= 0) & (np.abs(current) < abs(j_c))
+                assert (labels[inside] == state).all()
+                beyond = np.flatnonzero((current * np.sign(j_c) > 0) & (np.abs(current) > abs(j_c)))
+                assert labels[beyond[0] if np.sign(j_c) > 0 else beyond[-1]] != state
+    assert main(["plot", str(out), "--x", "current_density", "--y", "field", "--color", "state",
+                 "--facet", "start", "-o", str(tmp_path / "map.png")]) == 0
+    assert (tmp_path / "map.png").read_bytes()[:8] == PNG_MAGIC
