@@ -247,8 +247,8 @@ def nudged_elastic_band(land, ma, mb, images=33, iterations=5_000):
     ``images`` points per path (endpoints fixed), several initial great-circle paths relaxed together
     (vectorised over paths and images).  Force on an inner image ``i``: the transverse part of
     ``F = -g(m_i)`` plus a spring ``k (L_{i,i+1} - L_{i-1,i}) tau_i`` on the geodesic distances along the
-    tangent ``tau_i``; once a path has relaxed roughly, its highest image feels ``F - 2 (F . tau) tau`` instead
-    (it climbs to the saddle).  Relaxed by velocity-projection steps, ``m <- (m + v dt) / |m + v dt|``; a path
+    tangent ``tau_i``; once a path has relaxed roughly (forces below ``1e-2 scale``, or after 300 steps), its
+    highest image feels ``F - 2 (F . tau) tau`` instead (it climbs to the saddle).  Relaxed by velocity-projection steps, ``m <- (m + v dt) / |m + v dt|``; a path
     stops moving when its climbing image's force is below ``1e-7 scale``.  Returns ``(paths, energies,
     converged)`` of shape (n_paths, images, 3), (n_paths, images) and (n_paths,).
     """
@@ -460,7 +460,8 @@ def _dwell_settings(checked, land, points):
 
 
 def _steps(duration, dt):
-    return max(1, int(math.ceil(duration / dt - 1e-9)))
+    """Whole steps of ``dt`` that fit in ``duration`` (at least one)."""
+    return max(1, int(math.floor(duration / dt + 1e-9)))
 
 
 def dwell_times(layer, field, points, settings):
@@ -525,7 +526,7 @@ def dwell_times(layer, field, points, settings):
         for k in np.flatnonzero(~done):
             mine = (group == k) & alive
             if np.mean(escaped[mine]) >= settings["fraction"] or \
-               np.all(observed[mine & ~escaped] >= settings["duration"] * (1 - 1e-12)):
+               np.all(settings["duration"] - observed[mine & ~escaped] < dt * (1 - 1e-9)):
                 done[k] = True
         chunk *= 2.0
     n_escaped = np.bincount(group[escaped], minlength=n_t)

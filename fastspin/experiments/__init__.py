@@ -1,0 +1,15 @@
+"""Device statistics and the lab's measurements, simulated: one DataFrame out of each call.
+
+* :func:`switching_probability`: pulses over an amplitude x width grid, stochastic LLGS ensembles from the
+  thermal equilibrium of the start well, Wilson intervals (fastspin.experiments.switching);
+* :func:`write_error_rate`, :func:`escape_time`: the Fokker-Planck equation of an axial macrospin, down to
+  1e-12 (fastspin.experiments.fokker_planck);
+* :func:`thermal_stability`: the barrier and the thermal stability factor from the minimum-energy path or from
+  dwell times (fastspin.experiments.stability).
+"""
+from .fokker_planck import critical_current_density, escape_time, write_error_rate
+from .stability import thermal_stability
+from .switching import boltzmann_directions, switching_probability, wilson_interval
+
+__all__ = ["switching_probability", "wilson_interval", "boltzmann_directions", "write_error_rate", "escape_time",
+           "critical_current_density", "thermal_stability"]
