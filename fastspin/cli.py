@@ -3,6 +3,7 @@
     fastspin scan spec.toml --out DIR [--executor dask --scheduler ADDRESS] [--quiet]
     fastspin phase-diagram [dynamic|phi-c] --preset fig5 --out DIR [-o map.png] [grid options]
     fastspin plot DIR --x current_density --y field --color state -o map.png
+    fastspin switching --out DIR [--amplitude MIN MAX NUM] [--width MIN MAX NUM] [--temperature K] [device options]
     fastspin presets
 
 Options of ``phase-diagram`` are in the units of the field (MA/cm^2, mT, ns, ps), as their help says
@@ -121,6 +122,30 @@ def _build_parser():
     plot.add_argument("-o", "--output", required=True, type=Path, metavar="FILE", help="figure file (.png, .pdf, .svg)")
     plot.add_argument("--partial", action="store_true", help="plot an unfinished scan")
 
+    switching = commands.add_parser(
+        "switching", help="switching probability and write error rate of current pulses (CSV + PNG)",
+        description="A perpendicular free layer (easy axis z, fixed layer along +z, start parallel): for every "
+                    "pulse of the amplitude x width grid, the write error rate from the Fokker-Planck equation "
+                    "and, with --trajectories > 0, from stochastic-LLGS ensembles with 95 %% Wilson intervals "
+                    "(Boltzmann start states).  Writes DIR/switching.csv and DIR/write_error_rate.png.",
+    )
+    switching.add_argument("--out", required=True, type=Path, metavar="DIR", help="output directory")
+    switching.add_argument("--amplitude", nargs=3, type=float, metavar=("MIN", "MAX", "NUM"), default=[6, 10, 3],
+                           help="pulse current densities, MA/cm^2 (default 6 10 3)")
+    switching.add_argument("--width", nargs=3, type=float, metavar=("MIN", "MAX", "NUM"), default=[0.5, 5, 10],
+                           help="pulse widths, ns (default 0.5 5 10)")
+    switching.add_argument("--temperature", type=float, default=300.0, metavar="K", help="temperature, K (300)")
+    switching.add_argument("--trajectories", type=int, default=1000, metavar="N",
+                           help="stochastic-LLGS trajectories per pulse; 0: Fokker-Planck only (1000)")
+    switching.add_argument("--ms", type=float, default=1e6, metavar="A_PER_M", help="saturation magnetization (1e6)")
+    switching.add_argument("--thickness", type=float, default=1.0, metavar="NM", help="free-layer thickness, nm (1)")
+    switching.add_argument("--diameter", type=float, default=40.0, metavar="NM", help="pillar diameter, nm (40)")
+    switching.add_argument("--anisotropy-field", type=float, default=300.0, metavar="MT",
+                           help="effective perpendicular anisotropy field, mT (300)")
+    switching.add_argument("--alpha", type=float, default=0.05, help="Gilbert damping (0.05)")
+    switching.add_argument("--efficiency", type=float, default=1.0, help="spin-transfer efficiency eta (1)")
+    switching.add_argument("--seed", type=int, default=1, help="seed of the ensembles (1)")
+
     commands.add_parser("presets", help="list the preset stacks and materials",
                         description="List the preset stacks (for --preset and [model] preset) and materials.")
     return parser
@@ -141,7 +166,8 @@ def main(argv=None):
         print("fastspin: error: --scheduler needs --executor dask", file=sys.stderr)
         return 2
     try:
-        return {"scan": _scan, "phase-diagram": _phase_diagram, "plot": _plot, "presets": _presets}[args.command](args)
+        return {"scan": _scan, "phase-diagram": _phase_diagram, "plot": _plot, "switching": _switching,
+                "presets": _presets}[args.command](args)
     except (SpecError, ScanMismatchError, ValueError, FileNotFoundError) as err:
         print(f"fastspin: error: {err}", file=sys.stderr)
         return 2
@@ -201,6 +227,38 @@ def _phase_diagram(args):
     print(f"at B = {at_zero['field']:.4g} T: J_c(P) = {at_zero['j_c_p_linear']:.4g} A/m^2 (linear), "
           f"{at_zero['j_c_p_dynamic']:.4g} (dynamic); J_c(AP) = {at_zero['j_c_ap_linear']:.4g} (linear), "
           f"{at_zero['j_c_ap_dynamic']:.4g} (dynamic); grid step {_grid_step(frame['current_density'])}")
+    return 0
+
+
+def _switching(args):
+    from .dynamics import FreeLayer, Pulse
+    from .experiments import switching_probability, write_error_rate
+    from .plotting import plot_write_error_rate
+
+    layer = FreeLayer(args.ms, args.thickness * 1e-9, args.alpha, anisotropy_field=args.anisotropy_field * 1e-3,
+                      easy_axis=(0, 0, 1), demag=(0, 0, 0), area=np.pi * (0.5e-9 * args.diameter) ** 2)
+    amplitude = _grid(args.amplitude, "--amplitude") * 1e10
+    width = _grid(args.width, "--width") * 1e-9
+    if args.trajectories < 0:
+        raise ValueError(f"--trajectories must be >= 0, got {args.trajectories}")
+    fokker_planck = write_error_rate(layer, current_density=amplitude, width=width, temperature=args.temperature,
+                                     efficiency=args.efficiency, relax=2e-9)
+    table = fokker_planck.rename(columns={"current_density": "amplitude", "wer": "wer_fokker_planck",
+                                          "p_switch": "p_switch_fokker_planck"})
+    ensemble = None
+    if args.trajectories > 0:
+        ensemble = switching_probability(layer, current_density=Pulse(amplitude, width), polarization=(0, 0, 1),
+                                         efficiency=args.efficiency, temperature=args.temperature,
+                                         n_trajectories=args.trajectories, seed=args.seed)
+        table = table.merge(ensemble.drop(columns=["equilibrate"]), on=["amplitude", "width"],
+                            suffixes=("_fokker_planck", ""))
+    args.out.mkdir(parents=True, exist_ok=True)
+    table.to_csv(args.out / "switching.csv", index=False)
+    figure = plot_write_error_rate(ensemble, fokker_planck,
+                                   title=f"WER at {args.temperature:g} K, Delta = {table['delta'].iloc[0]:.1f}")
+    figure.savefig(args.out / "write_error_rate.png", dpi=150)
+    print(f"{len(table)} pulses in {args.out / 'switching.csv'}; figure {args.out / 'write_error_rate.png'}; "
+          f"Delta = {table['delta'].iloc[0]:.1f}, J_c0 = {table['critical_current_density'].iloc[0]:.4g} A/m^2")
     return 0
 
 

@@ -242,3 +242,49 @@ def plot_critical_currents(linear, dynamic=None, title="Critical currents"):
     ax.legend()
     ax.set_title(title)
     return figure
+
+
+def plot_write_error_rate(ensemble=None, fokker_planck=None, floor=1e-12, title="Write error rate"):
+    """WER versus pulse width, one colour per amplitude: stochastic-LLGS ensembles (markers with their Wilson
+    intervals; a WER of 0 is drawn at the upper end of its interval, as a downward triangle) and Fokker-Planck
+    curves (lines), on a logarithmic axis down to ``floor``.
+
+    ``ensemble``: a frame of :func:`fastspin.experiments.switching_probability` (``amplitude, width, wer, p_low,
+    p_high``); ``fokker_planck``: a frame of :func:`fastspin.experiments.write_error_rate` (``current_density,
+    width, wer``).  Either may be None.
+    """
+    figure, (ax,) = _figure(1, width=6.5, height=4.6)
+    jlabel, jf = display("current_density")
+    amplitudes = sorted(set(() if ensemble is None else ensemble["amplitude"])
+                        | set(() if fokker_planck is None else fokker_planck["current_density"]))
+    colours = dict(zip(amplitudes, _color_cycle(len(amplitudes))))
+    unit = jlabel[jlabel.index("(") + 1:-1] if "(" in jlabel else ""
+    if fokker_planck is not None:
+        for amplitude, part in fokker_planck.groupby("current_density"):
+            part = part.sort_values("width")
+            ax.plot(part["width"] * 1e9, np.maximum(part["wer"], floor), color=colours[amplitude],
+                    label=f"{amplitude * jf:.4g} {unit}, Fokker-Planck")
+    if ensemble is not None:
+        for amplitude, part in ensemble.groupby("amplitude"):
+            part = part.sort_values("width")
+            wer, low, high = part["wer"].to_numpy(), 1.0 - part["p_high"].to_numpy(), 1.0 - part["p_low"].to_numpy()
+            seen = wer > 0
+            ax.errorbar(part["width"][seen] * 1e9, wer[seen], yerr=[wer[seen] - np.maximum(low[seen], floor),
+                        high[seen] - wer[seen]], fmt="o", color=colours[amplitude], markersize=4, capsize=2,
+                        label=f"{amplitude * jf:.4g} {unit}, stochastic LLGS")
+            ax.plot(part["width"][~seen] * 1e9, high[~seen], "v", color=colours[amplitude], markersize=5)
+    ax.set_yscale("log")
+    ax.set_ylim(floor, 1.5)
+    ax.set_xlabel("pulse width (ns)")
+    ax.set_ylabel("write error rate")
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(fontsize="small")
+    ax.set_title(title)
+    return figure
+
+
+def _color_cycle(n):
+    from matplotlib import colormaps
+
+    cmap = colormaps["viridis"]
+    return [cmap(x) for x in np.linspace(0.0, 0.85, max(n, 1))]

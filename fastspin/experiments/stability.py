@@ -248,9 +248,10 @@ def nudged_elastic_band(land, ma, mb, images=33, iterations=5_000):
     (vectorised over paths and images).  Force on an inner image ``i``: the transverse part of
     ``F = -g(m_i)`` plus a spring ``k (L_{i,i+1} - L_{i-1,i}) tau_i`` on the geodesic distances along the
     tangent ``tau_i``; once a path has relaxed roughly (forces below ``1e-2 scale``, or after 300 steps), its
-    highest image feels ``F - 2 (F . tau) tau`` instead (it climbs to the saddle).  Relaxed by velocity-projection steps, ``m <- (m + v dt) / |m + v dt|``; a path
-    stops moving when its climbing image's force is below ``1e-7 scale``.  Returns ``(paths, energies,
-    converged)`` of shape (n_paths, images, 3), (n_paths, images) and (n_paths,).
+    highest image feels ``F - 2 (F . tau) tau`` instead (it climbs to the saddle).  Relaxed by
+    velocity-projection steps, ``m <- (m + v dt) / |m + v dt|``; a path stops moving when its climbing image's
+    force is below ``1e-7 scale``.  Returns ``(paths, energies, converged)`` of shape (n_paths, images, 3),
+    (n_paths, images) and (n_paths,).
     """
     path = _initial_paths(land, ma, mb, images)
     n_paths = path.shape[0]
@@ -449,6 +450,9 @@ def _dwell_settings(checked, land, points):
     omega = GAMMA_E * land.scale / math.sqrt(1.0 + land.alpha**2)
     if settings["dt"] is None:
         settings["dt"] = 0.05 / omega
+    if settings["duration"] < settings["dt"]:
+        raise ValueError(f"duration ({settings['duration']} s) must be at least one time step dt "
+                         f"({settings['dt']} s)")
     # relaxation inside the well: the smallest curvature at the minimum, damped at alpha / (1 + alpha^2)
     curvature = land.hessian(points["start"])[0][0]
     settings["relax"] = (1.0 + land.alpha**2) / (land.alpha * GAMMA_E * curvature)
@@ -461,7 +465,7 @@ def _dwell_settings(checked, land, points):
 
 def _steps(duration, dt):
     """Whole steps of ``dt`` that fit in ``duration`` (at least one)."""
-    return max(1, int(math.floor(duration / dt + 1e-9)))
+    return max(1, math.floor(duration / dt + 1e-9))
 
 
 def dwell_times(layer, field, points, settings):
@@ -495,10 +499,7 @@ def dwell_times(layer, field, points, settings):
         steps = _steps(duration, dt)
         frame = simulate(layer, field=field, m0=m0, polarization=p, temperature=temps_now, method="heun",
                          seed=next(seeds), duration=steps * dt, dt=dt, switch_threshold=threshold)
-        # the first crossing of the plane: ``first_crossing_time`` where simulate reports it separately from the
-        # switching time, else ``switching_time`` (then defined as the first crossing)
-        first = "first_crossing_time" if "first_crossing_time" in frame.columns else "switching_time"
-        t_switch = frame[first].to_numpy(dtype=np.float64, copy=True)
+        t_switch = frame["first_crossing_time"].to_numpy(dtype=np.float64, copy=True)  # first crossing of the plane
         m_end = frame[["mx", "my", "mz"]].to_numpy(dtype=np.float64, copy=True)
         return steps * dt, t_switch, m_end
 
@@ -636,12 +637,16 @@ def thermal_stability(layer, temperature, *, method="barrier", field=(0.0, 0.0, 
     (default 1/2 for an axially symmetric energy, else 0), ``images``.  Columns: ``temperature``, ``method``,
     ``delta = E_b / k_B T`` and ``delta_error``, ``barrier`` (fitted ``E_b``, J) and ``barrier_error``,
     ``tau_0`` (s, the attempt time at this temperature, ``tau(T) = tau_0 exp(delta)``) and ``tau_0_error``,
-    ``dwell_time`` (s, extrapolated) and ``dwell_time_error``, ``prefactor_exponent``, ``chi2`` and ``dof``
+    ``dwell_time`` (s, ``tau(T)`` extrapolated: the mean time to first reach the dividing plane, which at
+    high barriers is about half the mean time between switching events, as a trajectory on the saddle falls
+    back about half the time) and ``dwell_time_error``, ``prefactor_exponent``, ``chi2`` and ``dof``
     of the fit, ``n_escaped`` (all temperatures), ``barrier_saddle`` (J, the barrier method's value),
     ``threshold`` (``m . p`` of the dividing plane), and the vector and ``volume`` columns of the barrier
     method.  ``frame.attrs["dwell"]`` holds the per-temperature data, ``attrs["seed"]`` the seed.
-    Uncertainties are one standard deviation of the counting statistics; the Arrhenius form neglects
-    prefactor corrections of relative order ``k_B T_k / E_b``.
+    Uncertainties are one standard deviation of the counting statistics.  The Arrhenius form neglects
+    prefactor corrections of relative order ``k_B T_k / E_b``: for an axially symmetric energy and
+    ``E_b / k_B T_k`` from 5 to 9, fitting Brown's exact escape times this way gives ``E_b`` about 2.3 % low
+    (1.5 % at 8 to 12).
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")

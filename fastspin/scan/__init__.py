@@ -12,6 +12,7 @@ from .models import PhiCModel, TransportModel
 from .run import run_scan
 from .spec import Axis, ScanSpec
 from .store import ScanMismatchError, load_scan, read_manifest
+from .system_model import SystemModel
 from .toml_spec import load_spec, spec_from_toml
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "ScanMismatchError",
     "ScanSpec",
     "SpecError",
+    "SystemModel",
     "TransportModel",
     "dask_map",
     "load_scan",

@@ -87,6 +87,9 @@ class Model:
         """The :class:`AxisInfo` of axis ``name``; ``ValueError`` naming the accepted axes if unknown."""
         raise NotImplementedError
 
+    def check_axes(self, names):
+        """Checks on the axes taken together (all known); ``ValueError`` (one line) if they conflict."""
+
     def to_dict(self):
         """JSON-able description (``{"kind": ..., parameters...}``) recorded in the manifest."""
         raise NotImplementedError
@@ -130,12 +133,13 @@ class FunctionModel(Model):
 def model_from_dict(description):
     """Build the model a ``[model]`` table (or a manifest entry) describes.
 
-    The table's ``kind`` selects the model: ``"transport"``, ``"phi_c"`` or ``"dynamics"``.
+    The table's ``kind`` selects the model: ``"transport"``, ``"phi_c"``, ``"dynamics"`` or ``"system"``.
     """
     from .dynamics_model import DynamicsModel
     from .models import PhiCModel, TransportModel
+    from .system_model import SystemModel
 
-    kinds = {model.kind: model for model in (TransportModel, PhiCModel, DynamicsModel)}
+    kinds = {model.kind: model for model in (TransportModel, PhiCModel, DynamicsModel, SystemModel)}
     if not isinstance(description, dict):
         raise SpecError("model", "expected a table with a 'kind' key")
     kind = description.get("kind")

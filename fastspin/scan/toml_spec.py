@@ -16,6 +16,10 @@ Layout (SI unless a ``unit`` is given; see ``fastspin scan --help`` for a full e
     "F1|N.gamma" = [-0.5, 0.0, 0.5]
     phi = {start = 0, stop = 180, num = 181, unit = "deg"}
 
+A ``kind = "system"`` model (:mod:`fastspin.scan.system_model`) describes its magnets and terms as
+arrays of tables (``[[model.magnets]]``, ``[[model.terms]]``); errors inside them name the table by
+its index from 0 (``model.terms[1].target``).
+
 A model parameter may also be written ``{value = 50, unit = "mT"}``.  Complex values (``g_mix``)
 are written as ``[real, imag]`` pairs.
 """
@@ -132,14 +136,24 @@ def _complex_pair(key, value):
 
 
 def _key_lines(text):
-    """Map each dotted key of ``text`` (tables, keys, keys of inline tables) to its first line."""
+    """Map each dotted key of ``text`` (tables, keys, keys of inline tables) to its first line.
+
+    The tables of an array of tables (``[[model.magnets]]``) are numbered from 0 as the spec errors
+    name them: ``model.magnets[1].ms``; tables inside one (``[model.terms.model]``) get its number.
+    """
     lines = {}
     table = ""
+    arrays = {}  # path of an array of tables -> index of its current table
     for number, raw in enumerate(text.splitlines(), start=1):
         stripped = raw.strip()
-        header = re.match(rf"^\[\[?\s*({_DOTTED})\s*\]\]?", stripped)
+        header = re.match(rf"^(\[\[?)\s*({_DOTTED})\s*\]\]?", stripped)
         if header:
-            table = _join(_split(header.group(1)))
+            parts = _split(header.group(2))
+            path = _join(parts)
+            if header.group(1) == "[[":
+                arrays[path] = arrays.get(path, -1) + 1
+                lines.setdefault(path, number)
+            table = _join(_numbered(parts, arrays, len(parts) if header.group(1) == "[[" else len(parts) - 1))
             lines.setdefault(table, number)
             continue
         assignment = re.match(rf"^({_DOTTED})\s*=", stripped)
@@ -150,6 +164,17 @@ def _key_lines(text):
         for inner in re.finditer(rf"[{{,]\s*({_BARE_OR_QUOTED})\s*=", stripped[assignment.end():]):
             lines.setdefault(_join([key, *_split(inner.group(1))]), number)
     return lines
+
+
+def _numbered(parts, arrays, upto):
+    """``parts`` joined with the current index of every array of tables among its first ``upto`` prefixes."""
+    out = []
+    for k, part in enumerate(parts):
+        out.append(part)
+        path = _join(parts[:k + 1])
+        if k < upto and path in arrays:
+            out[-1] = f"{part}[{arrays[path]}]"
+    return out
 
 
 def _split(dotted):
@@ -166,5 +191,8 @@ def _line_of(key, lines):
     while key:
         if key in lines:
             return lines[key]
-        key = key.rpartition(".")[0]
+        if key.endswith("]"):
+            key = key[:key.rindex("[")]
+        else:
+            key = key.rpartition(".")[0]
     return None

@@ -125,3 +125,20 @@ def test_bad_input(changes, word):
     kw = dict(current_density=Pulse(1e11, 2e-9), temperature=300.0, n_trajectories=4, polarization=(0, 0, 1))
     with pytest.raises(ValueError, match=word):
         switching_probability(_device(), **{**kw, **changes})
+
+
+def test_command_line_writes_the_table_and_the_figure(tmp_path):
+    from fastspin.cli import main
+
+    out = tmp_path / "wer"
+    assert main(["switching", "--out", str(out), "--amplitude", "6", "8", "2", "--width", "1", "2", "2",
+                 "--trajectories", "200" if JIT else "0"]) == 0
+    import pandas as pd
+
+    table = pd.read_csv(out / "switching.csv")
+    assert len(table) == 4 and (table["wer_fokker_planck"].between(0, 1)).all()
+    np.testing.assert_allclose(table["amplitude"], np.repeat([6e10, 8e10], 2))
+    if JIT:
+        assert ((table["p_low"] <= table["p_switch"]) & (table["p_switch"] <= table["p_high"])).all()
+    assert (out / "write_error_rate.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert main(["switching", "--out", str(out), "--trajectories", "-1"]) == 2
