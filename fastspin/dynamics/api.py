@@ -177,14 +177,14 @@ def _input_columns(drives, n):
 _WAVE_COLUMNS = {"pulse": ("amplitude", "width", "rise", "fall", "delay"), "sine": ("amplitude", "frequency", "phase")}
 
 
-def _frame(compiled, out, drives, thermal, static_tolerance, collinear_tolerance, settle_tolerance, single):
+def _frame(compiled, out, halves, drives, thermal, static_tolerance, collinear_tolerance, settle_tolerance, single):
     cols = _input_columns(drives, compiled.n)
     names = compiled.system.free
     for k, name in enumerate(names):
         axes = compiled.axes[k]
         r_perp = compiled.resistance.get(k, (None, None))[1]
         block = out[:, k * N_OUT_MAGNET:(k + 1) * N_OUT_MAGNET]
-        magnet = magnet_columns(block, axes["reference"], axes["normal"], thermal, static_tolerance,
+        magnet = magnet_columns(block, halves, axes["reference"], axes["normal"], thermal, static_tolerance,
                                 collinear_tolerance, settle_tolerance, r_perp, axes["energy_weights"])
         prefix = "" if single else f"{name}."
         magnet["state"] = pd.Categorical(magnet["state"], categories=STATES)
@@ -206,6 +206,7 @@ def _run(system, *, current_density, sot_current_density, voltage, field, m0, du
     window_mid = window_start + (n_steps - window_start) // 2
     out, record = cpu.run(compiled, method, dt, n_steps, window_start, window_mid, opts["threshold"], record_every,
                           seed=opts["seed"], rtol=opts["rtol"], atol=opts["atol"], max_step=opts["max_step"])
+    opts["halves"] = ((window_mid - window_start) * dt, (n_steps - window_mid) * dt)
     return compiled, drives, out, record, opts
 
 
@@ -288,7 +289,7 @@ def simulate(system, *, current_density=0.0, field=(0.0, 0.0, 0.0), polarization
         ac_field=ac_field, ac_frequency=ac_frequency, rtol=rtol, atol=atol, max_step=max_step,
         switch_threshold=switch_threshold, window=window, reference=reference, frequency_axis=frequency_axis,
         record_every=0, single=single, stiffness=stiffness)
-    frame = _frame(compiled, out, drives, compiled.thermal, static_tolerance, collinear_tolerance, settle_tolerance,
+    frame = _frame(compiled, out, opts["halves"], drives, compiled.thermal, static_tolerance, collinear_tolerance, settle_tolerance,
                    single)
     if method == "rk45":
         frame["accepted_steps"] = out[:, O_ACCEPTED].astype(np.int64)

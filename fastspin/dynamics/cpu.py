@@ -93,8 +93,8 @@ class KernelSource:
             ks = ", ".join(f"k{stage}_{3 * k + c}" for c in range(3))
             lines.append(f"track_magnet({buffer}, {base.format(k=k)}, {stride}, {time}, {h}, {in_window}, threshold, "
                          f"{', '.join(self.state[3 * k: 3 * k + 3])}, {ks}, {', '.join(ax['ref_rows'])}, "
-                         f"{', '.join(ax['e_rows'])}, {', '.join(ax['n_rows'])}, {', '.join(ax['a_rows'])}, "
-                         f"{', '.join(ax['h_rows'])}, {rfac})")
+                         f"{', '.join(ax['e_rows'])}, {', '.join(ax['f_rows'])}, {', '.join(ax['n_rows'])}, "
+                         f"{', '.join(ax['a_rows'])}, {', '.join(ax['b_rows'])}, {', '.join(ax['h_rows'])}, {rfac})")
         return lines
 
     def _noise(self):

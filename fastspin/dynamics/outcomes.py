@@ -13,8 +13,9 @@ right-handed):
   the range of ``m . n`` (does the orbit keep the sign of ``m_n``?), the winding of the in-plane
   projection of ``m`` around ``n`` in quarter turns (quadrant changes of ``(m . a, m . (n x a))``), the
   extrema of ``m . e`` (sign changes of ``dm/dt . e``) that give the frequency
-  ``(n_extrema - 1) / (2 (t_last - t_first))``, and the time averages of ``m``, ``m . p``, the MTJ
-  resistance factor, and of the orbit energy ``Q = h1 (m . e)^2 + h2 (m . f)^2`` in each half (with the
+  ``(n_extrema - 1) / (2 (t_last - t_first))``, and the time integrals of ``m``, the MTJ resistance
+  factor, and of the orbit energy ``Q = h1 (m . e)^2 + h2 (m . f)^2`` in each half (divided by the known
+  durations at the edge into averages; ``<m . p> = <m> . p``) (with the
   stiffness fields ``h1``, ``h2`` of the linearised energy about ``+-p`` this is the energy of a small orbit,
   whose window average grows or decays as ``exp(2 lambda t)``, lambda the real part of the eigenvalue of the
   linearised motion, free of the oscillation at twice the precession frequency that the instantaneous
@@ -32,16 +33,16 @@ S_PREV, SIDE, T_FIRST_CROSS, T_LAST_CROSS, N_CROSS = 0, 1, 2, 3, 4
 D_PREV, N_EXT, T_FIRST, T_LAST = 5, 6, 7, 8
 E_MIN1, E_MAX1, E_MIN2, E_MAX2, C_MIN1, C_MAX1, C_MIN2, C_MAX2 = 9, 10, 11, 12, 13, 14, 15, 16
 N_MIN, N_MAX, Q_PREV, WIND = 17, 18, 19, 20
-SUM_MX, SUM_MY, SUM_MZ, SUM_C, SUM_RFAC, SUM_W, SUM_Q1, SUM_Q2, W_1 = 21, 22, 23, 24, 25, 26, 27, 28, 29
-N_TRACK = 30
+SUM_MX, SUM_MY, SUM_MZ, SUM_RFAC, SUM_Q1, SUM_Q2 = 21, 22, 23, 24, 25, 26
+N_TRACK = 27
 
 # columns of a free magnet's block of the kernels' output array (block k starts at k * N_OUT_MAGNET)
 O_MX, O_MY, O_MZ, O_SIDE, O_FINAL_SIDE = 0, 1, 2, 3, 4
 O_T_FIRST_CROSS, O_T_LAST_CROSS, O_N_CROSS, O_N_EXT, O_T_FIRST, O_T_LAST = 5, 6, 7, 8, 9, 10
 O_E_MIN1, O_E_MAX1, O_E_MIN2, O_E_MAX2, O_C_MIN1, O_C_MAX1, O_C_MIN2, O_C_MAX2 = 11, 12, 13, 14, 15, 16, 17, 18
 O_N_MIN, O_N_MAX, O_WIND = 19, 20, 21
-O_MEAN_MX, O_MEAN_MY, O_MEAN_MZ, O_MEAN_C, O_MEAN_RFAC, O_Q1, O_Q2 = 22, 23, 24, 25, 26, 27, 28
-N_OUT_MAGNET = 29
+O_SUM_MX, O_SUM_MY, O_SUM_MZ, O_SUM_RFAC, O_SUM_Q1, O_SUM_Q2 = 22, 23, 24, 25, 26, 27  # time integrals over the halves
+N_OUT_MAGNET = 28
 # columns after the magnets' blocks (adaptive integrator counters), counted from the end
 O_ACCEPTED, O_REJECTED, O_FAILED = -3, -2, -1
 N_OUT_RUN = 3
@@ -142,25 +143,16 @@ def _track_window(S, base, stride, t, h, part, c, d_e, e_val, f_val, n_val, a_va
     S[base + SUM_MX * stride] += h * mx
     S[base + SUM_MY * stride] += h * my
     S[base + SUM_MZ * stride] += h * mz
-    S[base + SUM_C * stride] += h * c
     S[base + SUM_RFAC * stride] += h * rfac
-    S[base + SUM_W * stride] += h
     S[base + (SUM_Q1 if part == 1 else SUM_Q2) * stride] += h * q
-    S[base + W_1 * stride] += h if part == 1 else 0.0
 
 
 @leaf
-def track_magnet(S, base, stride, t, h, part, threshold, x, y, z, kx, ky, kz, px, py, pz, ex, ey, ez, nx, ny, nz,
-                 ax, ay, az, h1, h2, rfac):
+def track_magnet(S, base, stride, t, h, part, threshold, x, y, z, kx, ky, kz, px, py, pz, ex, ey, ez, fx, fy, fz,
+                 nx, ny, nz, ax, ay, az, bx, by, bz, h1, h2, rfac):
     """:func:`track_point` of a magnet at ``m`` with ``dm/dt = k``, reference ``p``, frequency axis ``e``,
-    normal ``n`` and in-plane axis ``a``."""
+    ``f = p x e``, normal ``n``, in-plane axes ``a`` and ``b = n x a``."""
     c = x * px + y * py + z * pz
-    fx = py * ez - pz * ey
-    fy = pz * ex - px * ez
-    fz = px * ey - py * ex
-    bx = ny * az - nz * ay
-    by = nz * ax - nx * az
-    bz = nx * ay - ny * ax
     track_point(S, base, stride, t, h, part, c - threshold, c, kx * ex + ky * ey + kz * ez, x * ex + y * ey + z * ez,
                 x * fx + y * fy + z * fz, x * nx + y * ny + z * nz, x * ax + y * ay + z * az,
                 x * bx + y * by + z * bz, x, y, z, rfac, h1, h2)
@@ -180,17 +172,12 @@ def track_finish(S, base, stride, out, j, col, mx, my, mz):
                  (C_MAX1, O_C_MAX1), (C_MIN2, O_C_MIN2), (C_MAX2, O_C_MAX2), (N_MIN, O_N_MIN), (N_MAX, O_N_MAX),
                  (WIND, O_WIND)):
         out[j, col + o] = S[base + r * stride]
-    w = S[base + SUM_W * stride]
-    w = w if w > 0.0 else 1.0
-    out[j, col + O_MEAN_MX] = S[base + SUM_MX * stride] / w
-    out[j, col + O_MEAN_MY] = S[base + SUM_MY * stride] / w
-    out[j, col + O_MEAN_MZ] = S[base + SUM_MZ * stride] / w
-    out[j, col + O_MEAN_C] = S[base + SUM_C * stride] / w
-    out[j, col + O_MEAN_RFAC] = S[base + SUM_RFAC * stride] / w
-    w1 = S[base + W_1 * stride]
-    w2 = S[base + SUM_W * stride] - w1
-    out[j, col + O_Q1] = S[base + SUM_Q1 * stride] / (w1 if w1 > 0.0 else 1.0)
-    out[j, col + O_Q2] = S[base + SUM_Q2 * stride] / (w2 if w2 > 0.0 else 1.0)
+    out[j, col + O_SUM_MX] = S[base + SUM_MX * stride]
+    out[j, col + O_SUM_MY] = S[base + SUM_MY * stride]
+    out[j, col + O_SUM_MZ] = S[base + SUM_MZ * stride]
+    out[j, col + O_SUM_RFAC] = S[base + SUM_RFAC * stride]
+    out[j, col + O_SUM_Q1] = S[base + SUM_Q1 * stride]
+    out[j, col + O_SUM_Q2] = S[base + SUM_Q2 * stride]
 
 
 def _label_static(direction, polarization, normal, collinear_tolerance):
@@ -203,7 +190,7 @@ def _label_static(direction, polarization, normal, collinear_tolerance):
                      ["parallel", "antiparallel", "static_out_of_plane"], default="canted")
 
 
-def classify(out, polarization, normal, thermal, static_tolerance, collinear_tolerance, settle_tolerance,
+def classify(out, halves, polarization, normal, thermal, static_tolerance, collinear_tolerance, settle_tolerance,
              energy_weights=False):
     """``(state, settled)`` per trajectory from one magnet's block ``out`` (vectorised NumPy).
 
@@ -225,8 +212,9 @@ def classify(out, polarization, normal, thermal, static_tolerance, collinear_tol
     tests), and every run counts as settled.
     """
     n = out.shape[0]
-    mean_c = out[:, O_MEAN_C]
+    mean_m = (out[:, O_SUM_MX:O_SUM_MZ + 1]) / (halves[0] + halves[1])
     if thermal:
+        mean_c = np.sum(mean_m * polarization, axis=1)
         return np.where(mean_c >= 0.0, "parallel", "antiparallel"), np.ones(n, dtype=bool)
     range_1 = np.maximum(out[:, O_E_MAX1] - out[:, O_E_MIN1], out[:, O_C_MAX1] - out[:, O_C_MIN1])
     range_2 = np.maximum(out[:, O_E_MAX2] - out[:, O_E_MIN2], out[:, O_C_MAX2] - out[:, O_C_MIN2])
@@ -237,13 +225,12 @@ def classify(out, polarization, normal, thermal, static_tolerance, collinear_tol
     settled = static | (np.abs(range_2 - range_1) <= settle_tolerance * np.maximum(range_1, range_2))
     decaying = ~settled & (range_2 < range_1)
     if energy_weights:
-        q_1, q_2 = out[:, O_Q1], out[:, O_Q2]
+        q_1, q_2 = out[:, O_SUM_Q1] / halves[0], out[:, O_SUM_Q2] / halves[1]
         linear = (out[:, O_FINAL_SIDE] == out[:, O_SIDE]) & (np.maximum(range_1, range_2) < LINEAR_ORBIT) & (q_1 > 0)
         by_energy = np.abs(q_2 - q_1) <= settle_tolerance * np.maximum(q_1, q_2)
         settled = np.where(linear & ~static, by_energy, settled)
         decaying = np.where(linear & ~static, ~by_energy & (q_2 < q_1), decaying)
     final_m = out[:, [O_MX, O_MY, O_MZ]]
-    mean_m = out[:, [O_MEAN_MX, O_MEAN_MY, O_MEAN_MZ]]
     norm = np.linalg.norm(mean_m, axis=1, keepdims=True)
     centre = np.where(norm > 0, mean_m / np.where(norm > 0, norm, 1.0), final_m)
     rest = np.where(static, _label_static(final_m, polarization, normal, collinear_tolerance),
@@ -254,12 +241,15 @@ def classify(out, polarization, normal, thermal, static_tolerance, collinear_tol
     return np.where(static | decaying, rest, orbit), settled
 
 
-def magnet_columns(out, polarization, normal, thermal, static_tolerance, collinear_tolerance, settle_tolerance,
-                   r_perp, energy_weights=False):
+def magnet_columns(out, halves, polarization, normal, thermal, static_tolerance, collinear_tolerance,
+                   settle_tolerance, r_perp, energy_weights=False):
     """Outcome columns of one free magnet from its block ``out`` (n, N_OUT_MAGNET): final m, state, settled,
-    switching, frequency, amplitude, averages (``r_perp`` in Ohm or None without an MTJ)."""
-    state, settled = classify(out, polarization, normal, thermal, static_tolerance, collinear_tolerance,
+    switching, frequency, amplitude, averages (``r_perp`` in Ohm or None without an MTJ).  ``halves``: the
+    durations (s) of the two halves of the analysis window, which divide the tracked time integrals."""
+    state, settled = classify(out, halves, polarization, normal, thermal, static_tolerance, collinear_tolerance,
                               settle_tolerance, energy_weights)
+    window = halves[0] + halves[1]
+    mean_m = out[:, O_SUM_MX:O_SUM_MZ + 1] / window
     n_ext = out[:, O_N_EXT]
     span = out[:, O_T_LAST] - out[:, O_T_FIRST]
     precessing = np.isin(state, ("in_plane_precession", "out_of_plane_precession"))
@@ -267,7 +257,8 @@ def magnet_columns(out, polarization, normal, thermal, static_tolerance, colline
     first_cross = out[:, O_T_FIRST_CROSS]
     with np.errstate(divide="ignore", invalid="ignore"):
         frequency = np.where(precessing & (n_ext >= 3) & (span > 0), (n_ext - 1.0) / (2.0 * span), np.nan)
-        ratio = np.where(out[:, O_Q1] > 0, out[:, O_Q2] / out[:, O_Q1], np.nan)
+        q_1, q_2 = out[:, O_SUM_Q1] / halves[0], out[:, O_SUM_Q2] / halves[1]
+        ratio = np.where(q_1 > 0, q_2 / q_1, np.nan)
     e_max = np.maximum(out[:, O_E_MAX1], out[:, O_E_MAX2])
     e_min = np.minimum(out[:, O_E_MIN1], out[:, O_E_MIN2])
     return {
@@ -278,8 +269,8 @@ def magnet_columns(out, polarization, normal, thermal, static_tolerance, colline
         "first_crossing_time": np.where(first_cross >= 0.0, first_cross, np.nan),
         "frequency": frequency,
         "amplitude": np.maximum(0.5 * (e_max - e_min), 0.0),
-        "mean_mx": out[:, O_MEAN_MX], "mean_my": out[:, O_MEAN_MY], "mean_mz": out[:, O_MEAN_MZ],
-        "mean_cos_theta": out[:, O_MEAN_C],
-        "mean_resistance": r_perp * out[:, O_MEAN_RFAC] if r_perp is not None else np.full(len(state), np.nan),
+        "mean_mx": mean_m[:, 0], "mean_my": mean_m[:, 1], "mean_mz": mean_m[:, 2],
+        "mean_cos_theta": np.sum(mean_m * polarization, axis=1),
+        "mean_resistance": r_perp * out[:, O_SUM_RFAC] / window if r_perp is not None else np.full(len(state), np.nan),
         "orbit_energy_ratio": ratio,
     }

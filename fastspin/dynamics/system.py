@@ -167,8 +167,10 @@ class System:
             axes.append(dict(reference=ref, normal=normal, frequency_axis=e_axis,
                              ref_rows=asm.vector_rows(f"{name}.reference", ref),
                              e_rows=asm.vector_rows(f"{name}.frequency_axis", e_axis),
+                             f_rows=asm.vector_rows(f"{name}.second_axis", np.cross(ref, e_axis)),
                              n_rows=asm.vector_rows(f"{name}.normal", normal),
                              a_rows=asm.vector_rows(f"{name}.in_plane_axis", in_plane),
+                             b_rows=asm.vector_rows(f"{name}.in_plane_axis_2", np.cross(normal, in_plane)),
                              h_rows=(asm.row(f"{name}.orbit_h1", h1), asm.row(f"{name}.orbit_h2", h2)),
                              energy_weights=bool(stiffness) and name in stiffness))
             if stochastic:

@@ -88,7 +88,8 @@ class Model:
         raise NotImplementedError
 
     def check_axes(self, names):
-        """Checks on the axes taken together (all known); ``ValueError`` (one line) if they conflict."""
+        """Checks on the axes ``names`` taken together (each one accepted); :class:`SpecError` naming
+        ``axes.<name>`` if they conflict."""
 
     def to_dict(self):
         """JSON-able description (``{"kind": ..., parameters...}``) recorded in the manifest."""

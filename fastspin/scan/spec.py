@@ -160,10 +160,7 @@ class ScanSpec:
             except ValueError as err:
                 raise SpecError(f"axes.{axis.name}", str(err)) from None
             resolved.append(axis.resolved(info))
-        try:
-            model.check_axes(names)
-        except ValueError as err:
-            raise SpecError(f"axes.{names[-1]}", str(err)) from None
+        model.check_axes(names)
         self.axes = tuple(resolved)
         lengths = [len(a) for a in self.axes]
         if combine == "zip" and len(set(lengths)) > 1:

@@ -55,8 +55,8 @@ Axes (see :meth:`SystemModel.axis_names` for those of a given description):
   ``"<drive>.piecewise_linear.times_<k>"``, ``values_<k>`` (knot k); the amplitudes and values of a
   field waveform take a component suffix (``field.pulse.amplitude_z``, ``values_1_z``); when a single
   drive holds a pulse (a sine, a piecewise-linear ramp), ``"pulse.<param>"`` (``"sine.<param>"``,
-  ``"piecewise_linear.<param>"``) names it too;
-* ``temperature``.
+  ``"piecewise_linear.<param>"``) names it too (a scan may not give both names of one parameter);
+* ``temperature`` (stochastic Heun; every free magnet needs an ``area``).
 
 Voltages (V), frequencies (Hz), exchange energies (J/m^2) and VCMA coefficients (T/V) are given in
 SI.  Not axes: vectors given whole (easy axes, polarizers), the MTJ resistances and bias
@@ -80,6 +80,7 @@ for the default chunk size, ``min(2048, 2^20 // trajectories)`` points); each ca
 included) and identical on every executor.
 """
 import copy
+import itertools
 import re
 
 import numpy as np
@@ -248,9 +249,9 @@ def _table(key, raw):
     return raw
 
 
-def _list(key, raw):
+def _list(key, raw, what="tables"):
     if not isinstance(raw, list):
-        raise SpecError(key, f"must be a list of tables, got {raw!r}")
+        raise SpecError(key, f"must be a list of {what}, got {raw!r}")
     return raw
 
 
@@ -284,10 +285,7 @@ class SystemModel(Model):
                        trajectories, confidence, rtol, atol)
         self._register_axes()
         self.default_chunk_size = max(1, min(DEFAULT_CHUNK_POINTS, MAX_TRAJECTORIES // self.trajectories))
-        try:
-            self._objects(copy.deepcopy(self._values))
-        except ValueError as err:
-            raise SpecError("model", str(err)) from None
+        self._check_system()
 
     # ------------------------------------------------------------------ reading the description
     @classmethod
@@ -331,7 +329,7 @@ class SystemModel(Model):
         self._description["magnets"] = out
         if isinstance(fixed, str):
             fixed = [fixed]
-        fixed = list(_list("model.fixed", list(fixed) if isinstance(fixed, tuple) else fixed))
+        fixed = list(_list("model.fixed", list(fixed) if isinstance(fixed, tuple) else fixed, "magnet names"))
         for i, name in enumerate(fixed):
             if not isinstance(name, str) or name not in self._values["magnets"]:
                 raise SpecError(_key("model.fixed", i), f"unknown magnet {name!r} (the magnets are "
@@ -370,7 +368,8 @@ class SystemModel(Model):
             name = raw.get("name", default_name)
             self._check_name(_key(where, "name"), name, "term")
             if name in self._values["magnets"]:
-                raise SpecError(_key(where, "name"), f"term name {name!r} is also a magnet name (axis names would clash)")
+                raise SpecError(_key(where, "name"),
+                                f"term name {name!r} is also a magnet name (their axis names would clash)")
             if name in seen:
                 raise SpecError(_key(where, "name"), f"term name {name!r} is used by model.terms[{seen[name]}] too "
                                 "(give each term a unique 'name'; it prefixes the term's axes)")
@@ -478,7 +477,7 @@ class SystemModel(Model):
                 if not (isinstance(value, list) and len(value) >= 2):
                     raise SpecError(sub, f"must be a list of at least 2 times, got {value!r}")
                 times = [_checked(sub, t, "number", dim) for t in value]
-                if any(b <= a for a, b in zip(times, times[1:])):
+                if any(b <= a for a, b in itertools.pairwise(times)):
                     raise SpecError(sub, "times must be strictly increasing")
                 entry[keyword] = times
             elif check == "knot_values":
@@ -528,7 +527,8 @@ class SystemModel(Model):
         if d["temperature"] > 0:
             if method is not None and method != "heun":
                 raise SpecError("model.method", "a temperature above 0 needs method = \"heun\" (stochastic Heun)")
-            self._need_areas("model.temperature")
+            if self._missing_areas():
+                raise SpecError("model.temperature", self._missing_areas())
         if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
             raise SpecError("model.seed", f"must be an integer >= 0, got {seed!r}")
         d["seed"] = seed
@@ -548,19 +548,34 @@ class SystemModel(Model):
         self.trajectories = d["trajectories"]
         self._values["temperature"] = d["temperature"]
 
-    def _need_areas(self, key):
+    def _missing_areas(self):
+        """Why a temperature above 0 cannot run (free magnets without an area), or ``None``."""
         missing = [n for n in self.free if "area" not in self._values["magnets"][n]]
         if missing:
-            index = list(self._values["magnets"]).index(missing[0])
-            raise SpecError(_key("model.magnets", index, "area") if key is None else key,
-                            f"a temperature above 0 needs the area of every free magnet ({', '.join(missing)} "
-                            "has none): the thermal field depends on the volume")
+            return (f"a temperature above 0 needs the area of every free magnet ({', '.join(missing)} has none): "
+                    "the thermal field depends on the volume")
+        return None
+
+    def _check_system(self):
+        """Build the system once; an error names the first term that the system refuses."""
+        from ..dynamics import FreeLayer, System
+
+        values = copy.deepcopy(self._values)
+        magnets = [FreeLayer(name=name, **params) for name, params in values["magnets"].items()]
+        terms = [(term["index"], self._term(name, term["kind"], term["params"]))
+                 for name, term in values["terms"].items()]
+        for count in range(len(terms) + 1):
+            try:
+                System(magnets, [term for _, term in terms[:count]], fixed=self.fixed)
+            except ValueError as err:
+                key = _key("model.terms", terms[count - 1][0]) if count else "model.fixed"
+                raise SpecError(key, str(err)) from None
 
     # ------------------------------------------------------------------ axes
     def _register_axes(self):
         """Every axis: name -> (AxisInfo, path in the value tree, index in the item, item shape)."""
         axes = self._axes
-        for name, values in self._values["magnets"].items():
+        for name in self._values["magnets"]:
             for param, info in MAGNET_AXES.items():
                 if param.startswith("demag_"):
                     axes[f"{name}.{param}"] = (info, ("magnets", name, "demag"), (COMPONENTS.index(param[-1]),), (3,))
@@ -627,10 +642,8 @@ class SystemModel(Model):
             method = self._description.get("method")
             if method not in (None, "heun"):
                 raise ValueError(f"a temperature axis needs method = \"heun\" (the model says {method!r})")
-            try:
-                self._need_areas(None)
-            except SpecError as err:
-                raise ValueError(f"{err.key}: {err.reason}") from None
+            if self._missing_areas():
+                raise ValueError(self._missing_areas())
         path = self._axes[name][1]
         if path[0] == "magnets" and path[2] == "thickness":
             for term, values in self._values["terms"].items():
@@ -645,7 +658,7 @@ class SystemModel(Model):
         for name in names:
             _, path, index, _ = self._axes[name]
             if (path, index) in seen:
-                raise ValueError(f"axes {seen[(path, index)]!r} and {name!r} set the same parameter")
+                raise SpecError(f"axes.{name}", f"axes {seen[(path, index)]!r} and {name!r} set the same parameter")
             seen[(path, index)] = name
 
     def to_dict(self):
