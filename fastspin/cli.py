@@ -19,7 +19,7 @@ import numpy as np
 SPEC_EXAMPLE = """example spec.toml (SI unless a unit is given):
 
   [model]
-  kind = "dynamics"          # or "transport", "phi_c"
+  kind = "dynamics"          # or "transport", "phi_c", "system"
   preset = "barnas2005:fig5" # `fastspin presets` lists them
   duration = 10e-9           # s
   dt = 1e-12                 # s
@@ -33,6 +33,10 @@ SPEC_EXAMPLE = """example spec.toml (SI unless a unit is given):
   field = {start = -100, stop = 100, num = 41, unit = "mT"}
   current_density = {start = -1.2e13, stop = 1.2e13, num = 41, unit = "A/m^2"}
 
+a "system" model is any fastspin.dynamics.System: [[model.magnets]], [[model.terms]], [model.drives] (a number,
+a vector for field, or {pulse = {...}}, {sine = {...}}, {piecewise_linear = {...}}), [model.m0], trajectories;
+its axes are "<magnet>.<param>" (free.ms), "<term>.<param>" (exchange.bilinear), "<drive>.<waveform>.<param>"
+(current_density.pulse.width, or pulse.width) and temperature.
 axes of "transport": phi (rad) and <layer>.<field> / <left>|<right>.<field> (e.g. "N.thickness"
 in m, "F1.beta", "F1|N.gamma", "N|F2.r_star" in Ohm m^2, "N|F2.g_mix" as [re, im] in S/m^2); of
 "phi_c": the same without phi; of "dynamics": start (P, AP), current_density (A/m^2), field,
