@@ -39,6 +39,7 @@ class Assembly:
         self.extra = ()  # constant arrays of the terms, passed to the kernels as a tuple ``E``
         self.extra_setup = []  # lines run once per block (or trajectory) before the time loop, making ``X``
         self.units = {}  # free magnet -> variable names of m / |m| at the stage (emitted once, in ``torque``)
+        self.cosines = {}  # pair of vectors -> variable of their dot product at the stage
         self.resistance = {}  # free magnet -> (expression of R / R_perp, R_perp in Ohm) of its MTJ
         self._fresh = 0
 
@@ -97,6 +98,14 @@ class Assembly:
             self.units[name] = (f"ux{k}", f"uy{k}", f"uz{k}")
             self.torque.append(f"ux{k}, uy{k}, uz{k} = unit({', '.join(self.state(name))})")
         return self.units[name]
+
+    def cosine(self, m, p):
+        """Variable holding ``m . p`` at the stage (emitted once per pair of vectors, in the torque phase)."""
+        key = frozenset((tuple(m), tuple(p)))
+        if key not in self.cosines:
+            self.cosines[key] = self.fresh("u")
+            self.torque.append(f"{self.cosines[key]} = dot({', '.join(m)}, {', '.join(p)})")
+        return self.cosines[key]
 
     def add_field(self, target, call):
         """Lines adding the field (T) returned by ``call`` to the effective field of ``target``."""

@@ -182,8 +182,7 @@ def _emit_spin_torque(asm, label, target, polarizer, drive, coefficient, ratio, 
     if kind == KIND_CONSTANT:
         dl, fl = a, f"{asm.row(f'{label}.field_like_ratio', ratio)} * {a}"
     else:
-        u = asm.fresh("u")
-        asm.torque.append(f"{u} = dot({', '.join(m)}, {', '.join(p)})")
+        u = asm.cosine(m, p)
         if kind == KIND_RATIONAL:
             f = asm.fresh("f")
             q_rows = ", ".join(asm.row(f"{label}.q{i}", q[i]) for i in range(3))
