@@ -202,7 +202,7 @@ def _run(system, *, current_density, sot_current_density, voltage, field, m0, du
     field = _with_ac(field if isinstance(field, Waveform) else _drive(field, "field", 3), ac_field, ac_frequency)
     system, drives, compiled = _prepare(system, current_density, sot_current_density, voltage, field, m0,
                                         temperature_arr, dt, method, reference, frequency_axis, single, stiffness)
-    window_start = n_steps - max(2, int(round(opts["window"] * n_steps)))
+    window_start = max(0, n_steps - max(2, int(round(opts["window"] * n_steps))))
     window_mid = window_start + (n_steps - window_start) // 2
     out, record = cpu.run(compiled, method, dt, n_steps, window_start, window_mid, opts["threshold"], record_every,
                           seed=opts["seed"], rtol=opts["rtol"], atol=opts["atol"], max_step=opts["max_step"])

@@ -224,7 +224,7 @@ def classify(out, halves, polarization, normal, thermal, static_tolerance, colli
     static = (span < static_tolerance) & (out[:, O_N_MAX] - out[:, O_N_MIN] < static_tolerance)
     settled = static | (np.abs(range_2 - range_1) <= settle_tolerance * np.maximum(range_1, range_2))
     decaying = ~settled & (range_2 < range_1)
-    if energy_weights:
+    if energy_weights and halves[0] > 0:
         q_1, q_2 = out[:, O_SUM_Q1] / halves[0], out[:, O_SUM_Q2] / halves[1]
         linear = (out[:, O_FINAL_SIDE] == out[:, O_SIDE]) & (np.maximum(range_1, range_2) < LINEAR_ORBIT) & (q_1 > 0)
         by_energy = np.abs(q_2 - q_1) <= settle_tolerance * np.maximum(q_1, q_2)
@@ -257,8 +257,8 @@ def magnet_columns(out, halves, polarization, normal, thermal, static_tolerance,
     first_cross = out[:, O_T_FIRST_CROSS]
     with np.errstate(divide="ignore", invalid="ignore"):
         frequency = np.where(precessing & (n_ext >= 3) & (span > 0), (n_ext - 1.0) / (2.0 * span), np.nan)
-        q_1, q_2 = out[:, O_SUM_Q1] / halves[0], out[:, O_SUM_Q2] / halves[1]
-        ratio = np.where(q_1 > 0, q_2 / q_1, np.nan)
+        q_1 = out[:, O_SUM_Q1] / halves[0] if halves[0] > 0 else np.zeros(len(state))
+        ratio = np.where(q_1 > 0, out[:, O_SUM_Q2] / halves[1] / q_1, np.nan)
     e_max = np.maximum(out[:, O_E_MAX1], out[:, O_E_MAX2])
     e_min = np.minimum(out[:, O_E_MIN1], out[:, O_E_MIN2])
     return {

@@ -44,7 +44,7 @@ def test_a_run_that_crosses_and_comes_back_is_not_switched():
     threshold (a first crossing time) but ends on its start side: not switched, no switching time."""
     layer = FreeLayer(8e5, 2e-9, 0.01, anisotropy_field=0.02)
     kw = dict(field=Pulse((0.0, 0.05, 0.0), 0.3e-9, rise=0.02e-9), m0=(1.0, 0.01, 0.0), dt=1e-12,
-              duration=5e-9 if JIT else 5e-10, switch_threshold=0.5)
+              duration=5e-9 if JIT else 1.5e-9, switch_threshold=0.5)
     frame = simulate(layer, **kw)
     t, m = trajectories(layer, record_every=1, **kw)
     crossings = np.flatnonzero(np.diff(np.sign(m[0, :, 0] - 0.5)))
