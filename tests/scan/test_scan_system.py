@@ -1,6 +1,7 @@
 """The "system" scan model: coupled magnets, terms and waveforms scanned over any of their parameters."""
 import json
 
+import numba
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,6 +10,7 @@ from fastspin.dynamics import Exchange, FreeLayer, Pulse, SpinTransfer, System, 
 from fastspin.scan import Axis, ScanMismatchError, ScanSpec, SpecError, SystemModel, load_scan, model_from_dict
 from fastspin.scan import read_manifest, run_scan, spec_from_toml
 
+JIT = not numba.config.DISABLE_JIT  #: without the JIT (coverage runs) the ensembles shrink
 PERPENDICULAR = dict(ms=1e6, thickness=1e-9, alpha=0.1, anisotropy_field=0.5, easy_axis=[0, 0, 1], demag=[0, 0, 0])
 
 
@@ -104,23 +106,27 @@ def recording(calls):
 
 
 def test_write_error_rate_map_from_toml_is_reproducible_and_resumes(tmp_path):
-    spec = spec_from_toml(WER_TOML)
+    n = 200 if JIT else 2
+    text = WER_TOML.replace("trajectories = 200", f"trajectories = {n}")
+    spec = spec_from_toml(text)
     assert isinstance(spec.model, SystemModel) and spec.n_points == 18 and spec.n_chunks == 5
     frame = run_scan(spec, progress=False)
-    assert (frame["n"] == 200).all()
+    assert (frame["n"] == n).all()
     p, low, high = frame["free.p_switch"], frame["free.p_low"], frame["free.p_high"]
-    assert ((0 <= p) & (p <= 1)).all() and (low <= p).all() and (p <= high).all() and (high - low < 0.2).all()
-    np.testing.assert_array_equal(frame["free.n_switched"], np.round(p * 200))
+    assert ((0 <= p) & (p <= 1)).all() and (low <= p).all() and (p <= high).all()
+    assert (high - low < 0.2).all() or not JIT
+    np.testing.assert_array_equal(frame["free.n_switched"], np.round(p * n))
     np.testing.assert_allclose(frame["free.wer"], 1 - p, rtol=0, atol=0)
     switched = frame["free.n_switched"] > 0
     assert frame.loc[switched, "free.switching_time"].between(0, 2e-9).all()
     assert frame.loc[~switched, "free.switching_time"].isna().all()
 
     grid = p.to_numpy().reshape(3, 3, 2)  # amplitude x width x temperature
-    assert (np.diff(grid, axis=0) >= 0).all() and (np.diff(grid, axis=1) >= 0).all()
-    assert grid[0, 0].max() < 0.1 and grid[-1, -1].min() == 1.0 and 0.3 < grid[1, 1].mean() < 0.95
+    if JIT:
+        assert (np.diff(grid, axis=0) >= 0).all() and (np.diff(grid, axis=1) >= 0).all()
+        assert grid[0, 0].max() < 0.1 and grid[-1, -1].min() == 1.0 and 0.3 < grid[1, 1].mean() < 0.95
 
-    again = run_scan(spec_from_toml(WER_TOML), progress=False)
+    again = run_scan(spec_from_toml(text), progress=False)
     pd.testing.assert_frame_equal(again, frame, check_exact=True)
 
     out = tmp_path / "wer"
@@ -128,7 +134,7 @@ def test_write_error_rate_map_from_toml_is_reproducible_and_resumes(tmp_path):
         run_scan(spec, out=out, executor=interrupt_after(2), progress=False)
     assert sorted(p.name for p in out.glob("chunk-*.parquet")) == ["chunk-000000.parquet", "chunk-000001.parquet"]
     calls = []
-    resumed = run_scan(spec_from_toml(WER_TOML), out=out, executor=recording(calls), progress=False)
+    resumed = run_scan(spec_from_toml(text), out=out, executor=recording(calls), progress=False)
     assert calls == [2, 3, 4]
     pd.testing.assert_frame_equal(resumed, frame, check_exact=True)
     pd.testing.assert_frame_equal(load_scan(out), frame, check_exact=True)
