@@ -85,40 +85,31 @@ def _draw_vecmath(lo, nb, rng, S):
         S[2 * BLOCK + i] += g3
 
 
-@njit(parallel=True, **FRESH)
-def libm_kernel(rng, n_steps, out):
-    """``out[:, i]``: sums of ``g1``, ``g2^2``, ``g3`` of trajectory ``i`` over ``n_steps`` (states (n, 2))."""
-    n = rng.shape[0]
-    for blk in prange((n + BLOCK - 1) // BLOCK):
-        lo = blk * BLOCK
-        nb = min(BLOCK, n - lo)
-        S = stack_buffer(_SIZE)
-        for i in range(_SIZE):
-            S[i] = 0.0
-        for _ in range(n_steps):
-            _draw_libm(lo, nb, rng, S)
-        for i in range(nb):
-            out[0, lo + i] = S[i]
-            out[1, lo + i] = S[BLOCK + i]
-            out[2, lo + i] = S[2 * BLOCK + i]
+def _kernel(draw, axis):
+    """The block kernel around the lane loop ``draw``: ``out[:, i]`` holds the sums of ``g1``, ``g2^2``,
+    ``g3`` of trajectory ``i`` over ``n_steps``; the states are (n, 2) (``axis`` 0) or (2, n) (``axis`` 1)."""
+
+    @njit(parallel=True, **FRESH)
+    def kernel(rng, n_steps, out):
+        n = rng.shape[axis]
+        for blk in prange((n + BLOCK - 1) // BLOCK):
+            lo = blk * BLOCK
+            nb = min(BLOCK, n - lo)
+            S = stack_buffer(_SIZE)
+            for i in range(_SIZE):
+                S[i] = 0.0
+            for _ in range(n_steps):
+                draw(lo, nb, rng, S)
+            for i in range(nb):
+                out[0, lo + i] = S[i]
+                out[1, lo + i] = S[BLOCK + i]
+                out[2, lo + i] = S[2 * BLOCK + i]
+
+    return kernel
 
 
-@njit(parallel=True, **FRESH)
-def vecmath_kernel(rng, n_steps, out):
-    """As :func:`libm_kernel` with fastspin.dynamics.rng (states (2, n))."""
-    n = rng.shape[1]
-    for blk in prange((n + BLOCK - 1) // BLOCK):
-        lo = blk * BLOCK
-        nb = min(BLOCK, n - lo)
-        S = stack_buffer(_SIZE)
-        for i in range(_SIZE):
-            S[i] = 0.0
-        for _ in range(n_steps):
-            _draw_vecmath(lo, nb, rng, S)
-        for i in range(nb):
-            out[0, lo + i] = S[i]
-            out[1, lo + i] = S[BLOCK + i]
-            out[2, lo + i] = S[2 * BLOCK + i]
+libm_kernel = _kernel(_draw_libm, 0)
+vecmath_kernel = _kernel(_draw_vecmath, 1)
 
 
 def _run(kernel, layout, n_steps):

@@ -84,14 +84,14 @@ class KernelSource:
         lines += [f"S[{i} * BLOCK + i] = {s}" for i, s in enumerate(self.state)]
         return lines
 
-    def _track(self, stage, time, h, in_window, buffer="S", base="TRACK + {k} * N_TRACK * BLOCK + i",
+    def _track(self, stage, time, h, part, buffer="S", base="TRACK + {k} * N_TRACK * BLOCK + i",
                stride="BLOCK"):
         lines = []
         for k in range(self.nf):
             ax = self.c.axes[k]
             rfac = self.c.resistance.get(k, ("0.0", None))[0]
             ks = ", ".join(f"k{stage}_{3 * k + c}" for c in range(3))
-            lines.append(f"track_magnet({buffer}, {base.format(k=k)}, {stride}, {time}, {h}, {in_window}, threshold, "
+            lines.append(f"track_magnet({buffer}, {base.format(k=k)}, {stride}, {time}, {h}, {part}, threshold, "
                          f"{', '.join(self.state[3 * k: 3 * k + 3])}, {ks}, {', '.join(ax['ref_rows'])}, "
                          f"{', '.join(ax['e_rows'])}, {', '.join(ax['f_rows'])}, {', '.join(ax['n_rows'])}, "
                          f"{', '.join(ax['a_rows'])}, {', '.join(ax['b_rows'])}, {', '.join(ax['h_rows'])}, {rfac})")

@@ -69,10 +69,6 @@ def _name(value, what, owner):
     return value
 
 
-def _scalar_or_per_trajectory(value, name, owner):
-    return v.per_trajectory(value, name, owner)
-
-
 class Exchange(Term):
     """Interlayer exchange between magnets ``a`` and ``b`` (module docstring), J/m^2."""
 
@@ -83,8 +79,8 @@ class Exchange(Term):
         owner = self._owner()
         if self.a == self.b:
             raise ValueError(f"{owner}: couples magnet {self.a!r} to itself (a and b must differ)")
-        self.bilinear = _scalar_or_per_trajectory(bilinear, "bilinear", owner)
-        self.biquadratic = _scalar_or_per_trajectory(biquadratic, "biquadratic", owner)
+        self.bilinear = v.per_trajectory(bilinear, "bilinear", owner)
+        self.biquadratic = v.per_trajectory(biquadratic, "biquadratic", owner)
 
     def partners(self):
         return (self.a, self.b)
@@ -213,8 +209,8 @@ class SpinTransfer(Term):
         owner = self._owner()
         if isinstance(self.polarizer, str) and self.polarizer == self.target:
             raise ValueError(f"{owner}: polarizer is the target itself ({self.target!r})")
-        self.efficiency = _scalar_or_per_trajectory(efficiency, "efficiency", owner)
-        self.field_like_ratio = _scalar_or_per_trajectory(field_like_ratio, "field_like_ratio", owner)
+        self.efficiency = v.per_trajectory(efficiency, "efficiency", owner)
+        self.field_like_ratio = v.per_trajectory(field_like_ratio, "field_like_ratio", owner)
         if isinstance(model, pd.DataFrame):
             model = TabulatedTorque.from_frame(model)
         if not (isinstance(model, str) or hasattr(model, "kernel_spec")):
@@ -250,9 +246,9 @@ class SpinOrbit(Term):
     def __init__(self, target, spin_hall_angle, spin_polarization=(0.0, 1.0, 0.0), field_like_ratio=0.0):
         self.target = _name(target, "target", "SpinOrbit")
         owner = self._owner()
-        self.spin_hall_angle = _scalar_or_per_trajectory(spin_hall_angle, "spin_hall_angle", owner)
+        self.spin_hall_angle = v.per_trajectory(spin_hall_angle, "spin_hall_angle", owner)
         self.spin_polarization = v.vectors(spin_polarization, "spin_polarization", owner, unit=True)
-        self.field_like_ratio = _scalar_or_per_trajectory(field_like_ratio, "field_like_ratio", owner)
+        self.field_like_ratio = v.per_trajectory(field_like_ratio, "field_like_ratio", owner)
 
     def targets(self):
         return (self.target,)
@@ -274,7 +270,7 @@ class VoltageControlledAnisotropy(Term):
 
     def __init__(self, target, coefficient):
         self.target = _name(target, "target", "VoltageControlledAnisotropy")
-        self.coefficient = _scalar_or_per_trajectory(coefficient, "coefficient", self._owner())
+        self.coefficient = v.per_trajectory(coefficient, "coefficient", self._owner())
 
     def targets(self):
         return (self.target,)
@@ -309,7 +305,7 @@ class MTJDrive(Term):
         if not isinstance(mtj, MTJ):
             raise ValueError(f"{owner}: mtj must be a fastspin.dynamics.MTJ, got {type(mtj)!r}")
         self.mtj = mtj
-        self.field_like_ratio = _scalar_or_per_trajectory(field_like_ratio, "field_like_ratio", owner)
+        self.field_like_ratio = v.per_trajectory(field_like_ratio, "field_like_ratio", owner)
         if mtj.field_like_coefficients is not None and np.any(self.field_like_ratio != 0):
             raise ValueError(f"{owner}: field_like_ratio must be 0 when the MTJ has field-like bias coefficients")
 

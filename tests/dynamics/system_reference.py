@@ -178,6 +178,21 @@ class Reference:
         return f
 
     # -- linearisation -----------------------------------------------------------------------------
+    def _tangent_coordinates(self, m_ref):
+        """``(free, bases, state)``: the free magnets, an orthonormal tangent basis at each, and
+        ``state(x)``, the directions ``m_k = normalise(m_ref_k + x1 e1 + x2 e2)``."""
+        free = [k for k in range(self.n) if k not in self.fixed]
+        bases = {k: tangent_basis(m_ref[k]) for k in free}
+
+        def state(x):
+            m = m_ref.copy()
+            for j, k in enumerate(free):
+                e1, e2 = bases[k]
+                m[k] = _unit(m_ref[k] + x[2 * j] * e1 + x[2 * j + 1] * e2)
+            return m
+
+        return free, bases, state
+
     def tangent_jacobian(self, m_eq, h=1e-7, **drive_values):
         """Jacobian (2 n_free x 2 n_free) of the dynamics in tangent coordinates at ``m_eq``.
 
@@ -186,15 +201,7 @@ class Reference:
         Eigenvalues of a conservative system at a stable equilibrium are ``+-i omega``.
         """
         m_eq = np.asarray(m_eq, dtype=float)
-        free = [k for k in range(self.n) if k not in self.fixed]
-        bases = {k: tangent_basis(m_eq[k]) for k in free}
-
-        def state(x):
-            m = m_eq.copy()
-            for j, k in enumerate(free):
-                e1, e2 = bases[k]
-                m[k] = _unit(m_eq[k] + x[2 * j] * e1 + x[2 * j + 1] * e2)
-            return m
+        free, bases, state = self._tangent_coordinates(m_eq)
 
         def rates(x):
             dm = self.dmdt(state(x), **drive_values)
@@ -212,15 +219,7 @@ class Reference:
         """A static state near ``m_guess`` (dm/dt = 0 for every free magnet), by fsolve in tangent
         coordinates; returns ``(m, converged)``, converged when |dm/dt| / gamma < 1e-12 T."""
         m_guess = np.array(m_guess, dtype=float)
-        free = [k for k in range(self.n) if k not in self.fixed]
-        bases = {k: tangent_basis(m_guess[k]) for k in free}
-
-        def state(x):
-            m = m_guess.copy()
-            for j, k in enumerate(free):
-                e1, e2 = bases[k]
-                m[k] = _unit(m_guess[k] + x[2 * j] * e1 + x[2 * j + 1] * e2)
-            return m
+        free, bases, state = self._tangent_coordinates(m_guess)
 
         def residual(x):
             dm = self.dmdt(state(x), **drive_values) / GAMMA_E
