@@ -53,6 +53,13 @@ def _executor_options(parser):
     group.add_argument("--scheduler", metavar="ADDRESS",
                        help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --executor dask)")
     group.add_argument("--quiet", action="store_true", help="no progress bar (for scripts and logs)")
+    _backend_option(group)
+
+
+def _backend_option(parser):
+    parser.add_argument("--backend", choices=("cpu", "cuda", "auto"), default="cpu",
+                        help="where the dynamics integrate: cpu (default), cuda (an NVIDIA GPU; "
+                             "pip install 'fastspin[cuda]') or auto (cuda when a GPU is usable)")
 
 
 def _build_parser():
@@ -149,6 +156,7 @@ def _build_parser():
     switching.add_argument("--alpha", type=float, default=0.05, help="Gilbert damping (0.05)")
     switching.add_argument("--efficiency", type=float, default=1.0, help="spin-transfer efficiency eta (1)")
     switching.add_argument("--seed", type=int, default=1, help="seed of the ensembles (1)")
+    _backend_option(switching)
 
     commands.add_parser("presets", help="list the preset stacks and materials",
                         description="List the preset stacks (for --preset and [model] preset) and materials.")
@@ -178,7 +186,7 @@ def main(argv=None):
 
 
 def _execution(args):
-    options = {"executor": args.executor, "progress": not args.quiet}
+    options = {"executor": args.executor, "progress": not args.quiet, "backend": args.backend}
     if args.executor == "dask":
         if not args.scheduler:
             raise ValueError("--executor dask needs --scheduler ADDRESS")
@@ -215,7 +223,8 @@ def _phase_diagram(args):
     execution = _execution(args)
     frame = dynamic_state_map(_grid(args.current, "--current") * 1e10, _grid(args.field, "--field") * 1e-3,
                               preset=args.preset, out=args.out, executor=execution.pop("executor"),
-                              progress=execution.pop("progress"), chunk_size=args.chunk_size,
+                              progress=execution.pop("progress"), backend=execution.pop("backend"),
+                              chunk_size=args.chunk_size,
                               executor_options=execution, **parameters)
     fields = np.unique(frame["field"].to_numpy())
     linear = critical_currents_linear(model.torque, layer, fields)
@@ -253,7 +262,7 @@ def _switching(args):
     if args.trajectories > 0:
         ensemble = switching_probability(layer, current_density=Pulse(amplitude, width), polarization=(0, 0, 1),
                                          efficiency=args.efficiency, temperature=args.temperature,
-                                         n_trajectories=args.trajectories, seed=args.seed)
+                                         n_trajectories=args.trajectories, seed=args.seed, backend=args.backend)
         table = table.merge(ensemble.drop(columns=["equilibrate"]), on=["amplitude", "width"],
                             suffixes=("_fokker_planck", ""))
     args.out.mkdir(parents=True, exist_ok=True)
@@ -279,6 +288,8 @@ def _phi_c_diagram(args):
 
     execution = _execution(args)
     axes = {"F1.beta": _grid(args.beta1, "--beta1"), "F1|N.gamma": _grid(args.gamma1, "--gamma1")}
+    if execution.pop("backend") == "cuda":
+        raise ValueError("--backend cuda: a phi_c map is transport only and runs on the CPU")
     frame = phi_c_map(axes, preset=args.preset, out=args.out, executor=execution.pop("executor"),
                       progress=execution.pop("progress"), chunk_size=args.chunk_size, executor_options=execution)
     png = args.png or args.out / "phase_diagram.png"

@@ -21,7 +21,7 @@ def test_first_two_commands():
     assert first[0] == 'pip install -e ".[all]" && fastspin phase-diagram --preset fig5 --out out/fig5'
     assert first[1] == "bash .ci/run"
     ci = (ROOT / ".ci" / "run").read_text()
-    assert 'pip install -q -e ".[test,io,plot,dask]" && python -m pytest -q -p no:cacheprovider' in ci
+    assert 'pip install -q -e ".[test,io,plot,dask,cuda]" && python -m pytest -q -p no:cacheprovider' in ci
     assert "apt-get install" in ci and "ngspice" in ci
 
 

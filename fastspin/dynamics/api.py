@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from . import _validate as v
-from . import cpu
+from . import backends, cpu, gpu
 from .layer import FreeLayer
 from .mtj import MTJ
 from .outcomes import N_OUT_MAGNET, O_ACCEPTED, O_FAILED, O_REJECTED, STATES, magnet_columns
@@ -195,7 +195,8 @@ def _frame(compiled, out, halves, drives, thermal, static_tolerance, collinear_t
 
 def _run(system, *, current_density, sot_current_density, voltage, field, m0, duration, dt, method, temperature,
          seed, ac_field, ac_frequency, rtol, atol, max_step, switch_threshold, window, reference, frequency_axis,
-         record_every, single, stiffness=None):
+         record_every, single, stiffness=None, backend="cpu", precision="float64"):
+    target = backends.resolve(backend, precision)
     duration, dt, n_steps = _steps(duration, dt)
     temperature_arr = v.per_trajectory(temperature, "temperature", non_negative=True)
     opts = _options(method, seed, switch_threshold, window, rtol, atol, max_step, duration, temperature_arr)
@@ -204,8 +205,13 @@ def _run(system, *, current_density, sot_current_density, voltage, field, m0, du
                                         temperature_arr, dt, method, reference, frequency_axis, single, stiffness)
     window_start = max(0, n_steps - max(2, int(round(opts["window"] * n_steps))))
     window_mid = window_start + (n_steps - window_start) // 2
-    out, record = cpu.run(compiled, method, dt, n_steps, window_start, window_mid, opts["threshold"], record_every,
-                          seed=opts["seed"], rtol=opts["rtol"], atol=opts["atol"], max_step=opts["max_step"])
+    if target == "cuda":
+        out, record = gpu.run(compiled, method, dt, n_steps, window_start, window_mid, opts["threshold"],
+                              record_every, seed=opts["seed"], precision=precision)
+    else:
+        out, record = cpu.run(compiled, method, dt, n_steps, window_start, window_mid, opts["threshold"],
+                              record_every, seed=opts["seed"], rtol=opts["rtol"], atol=opts["atol"],
+                              max_step=opts["max_step"])
     opts["halves"] = ((window_mid - window_start) * dt, (n_steps - window_mid) * dt)
     return compiled, drives, out, record, opts
 
@@ -229,7 +235,7 @@ def simulate(system, *, current_density=0.0, field=(0.0, 0.0, 0.0), polarization
              temperature=0.0, seed=None, ac_field=(0.0, 0.0, 0.0), ac_frequency=0.0, voltage=None, mtj=None,
              rtol=1e-8, atol=1e-10, max_step=None, switch_threshold=0.0, window=0.5, static_tolerance=1e-3,
              collinear_tolerance=0.02, frequency_axis=None, sot_current_density=0.0, reference=None,
-             settle_tolerance=1e-3, stiffness=None):
+             settle_tolerance=1e-3, stiffness=None, backend="cpu", precision="float64"):
     """Integrate the LLGS equations of a batch of macrospins; one DataFrame row per trajectory.
 
     ``system``: a :class:`~fastspin.dynamics.System` (coupled magnets and terms) or a single
@@ -253,6 +259,10 @@ def simulate(system, *, current_density=0.0, field=(0.0, 0.0, 0.0), polarization
     ``rtol``, ``atol``, ``max_step`` on the whole state; ``dt`` is then the sampling interval) or ``"heun"``
     (stochastic Heun with a thermal field per free magnet at ``temperature`` K from its own volume,
     reproducible per trajectory from ``seed``).  ``duration`` must be a whole number of ``dt``.
+    ``backend``: ``"cpu"`` (all cores), ``"cuda"`` (one GPU thread per trajectory, the same physics,
+    steps and random streams: ``pip install 'fastspin[cuda]'``; rk4 and heun) or ``"auto"`` (CUDA when a
+    GPU is usable); ``precision``: ``"float64"`` or, on CUDA, ``"float32"`` (fastspin.dynamics.gpu gives
+    its measured error).
     ``m0``: for a system, ``{name: vector}`` for every magnet (fixed ones too); for a layer, a vector.
 
     Outcomes per free magnet (fastspin.dynamics.outcomes) over the last ``window`` fraction of the run
@@ -288,7 +298,7 @@ def simulate(system, *, current_density=0.0, field=(0.0, 0.0, 0.0), polarization
         field=field, m0=m0, duration=duration, dt=dt, method=method, temperature=temperature, seed=seed,
         ac_field=ac_field, ac_frequency=ac_frequency, rtol=rtol, atol=atol, max_step=max_step,
         switch_threshold=switch_threshold, window=window, reference=reference, frequency_axis=frequency_axis,
-        record_every=0, single=single, stiffness=stiffness)
+        record_every=0, single=single, stiffness=stiffness, backend=backend, precision=precision)
     frame = _frame(compiled, out, opts["halves"], drives, compiled.thermal, static_tolerance, collinear_tolerance, settle_tolerance,
                    single)
     if method == "rk45":
@@ -303,12 +313,13 @@ def trajectories(system, *, record_every=1, current_density=0.0, field=(0.0, 0.0
                  torque="constant", efficiency=None, field_like_ratio=0.0, m0=(1.0, 0.0, 0.0), duration, dt,
                  method="rk4", temperature=0.0, seed=None, ac_field=(0.0, 0.0, 0.0), ac_frequency=0.0,
                  voltage=None, mtj=None, rtol=1e-8, atol=1e-10, max_step=None, switch_threshold=0.0, window=0.5,
-                 frequency_axis=None, sot_current_density=0.0, reference=None):
+                 frequency_axis=None, sot_current_density=0.0, reference=None, backend="cpu", precision="float64"):
     """Decimated traces ``(t, m)`` every ``record_every`` steps (sampling points for rk45) from t = 0.
 
     ``t`` (n_rec,) in s; ``m`` (n_traj, n_rec, 3) for a single :class:`FreeLayer`, (n_traj, n_rec,
     n_magnets, 3) for a :class:`~fastspin.dynamics.System` (its magnets in order, fixed ones included).
-    Same keywords and the very same kernels (same steps, same random streams) as :func:`simulate`.
+    Same keywords (``backend``, ``precision`` too) and the very same kernels (same steps, same random
+    streams) as :func:`simulate`.
     """
     if isinstance(record_every, bool) or not isinstance(record_every, (int, np.integer)) or record_every < 1:
         raise ValueError(f"record_every must be a positive integer, got {record_every!r}")
@@ -319,7 +330,7 @@ def trajectories(system, *, record_every=1, current_density=0.0, field=(0.0, 0.0
         field=field, m0=m0, duration=duration, dt=dt, method=method, temperature=temperature, seed=seed,
         ac_field=ac_field, ac_frequency=ac_frequency, rtol=rtol, atol=atol, max_step=max_step,
         switch_threshold=switch_threshold, window=window, reference=reference, frequency_axis=frequency_axis,
-        record_every=int(record_every), single=single)
+        record_every=int(record_every), single=single, backend=backend, precision=precision)
     t = np.arange(record.shape[1]) * record_every * dt
     if single is not None:
         return t, record[:, :, 0, :]

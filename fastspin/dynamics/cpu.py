@@ -97,10 +97,11 @@ class KernelSource:
                          f"{', '.join(ax['a_rows'])}, {', '.join(ax['b_rows'])}, {', '.join(ax['h_rows'])}, {rfac})")
         return lines
 
-    def _noise(self):
+    def _noise(self, lane="np.uint64(i)"):
+        """Thermal fields of the free magnets from the random stream in column ``lane`` of ``L``."""
         lines, normals = [], []
         for p in range((len(self.noise) + 1) // 2):
-            lines.append(f"g{2 * p}, g{2 * p + 1} = normal_pair(L, np.uint64(i))")
+            lines.append(f"g{2 * p}, g{2 * p + 1} = normal_pair(L, {lane})")
             normals += [f"g{2 * p}", f"g{2 * p + 1}"]
         for k in range(self.nf):
             lines.append(f"sg = {self.c.sigma_rows[k]}")

@@ -20,8 +20,8 @@ from scipy.stats import norm
 from ..constants import K_B
 from ..dynamics import FreeLayer, Pulse, System, simulate
 from ..dynamics import _validate as v
+from ..dynamics.backends import resolve
 
-BACKENDS = ("cpu",)
 CHUNK_TRAJECTORIES = 1 << 20  #: trajectories per kernel call (the frames of larger grids are never held at once)
 
 
@@ -103,10 +103,10 @@ def switching_probability(system_or_layer, *, current_density=None, voltage=None
 
     Returns one row per pulse: ``amplitude, width, n, switched`` (count), ``p_switch``, ``p_low``, ``p_high``
     (the Wilson interval (W) at ``confidence``), ``wer = 1 - p_switch``, and ``equilibrate``, ``relax``.
+    ``backend``: ``"cpu"``, ``"cuda"`` or ``"auto"`` (fastspin.dynamics.backends; the same random streams on
+    both, so the counts agree).
     """
-    if backend not in BACKENDS:
-        raise ValueError(f"backend must be one of {BACKENDS} (a CUDA backend needs fastspin[cuda] and a GPU), "
-                         f"got {backend!r}")
+    backend = resolve(backend)
     if (current_density is None) == (voltage is None):
         raise ValueError("give the pulse as current_density=Pulse(...) or voltage=Pulse(...) (one of them)")
     drive_name = "current_density" if current_density is not None else "voltage"
@@ -160,7 +160,7 @@ def switching_probability(system_or_layer, *, current_density=None, voltage=None
                               seed + lo * int(n_trajectories), field, simulate_options)
         frame = simulate(system_or_layer, **{drive_name: drive}, m0=start, field=field, duration=n_steps * dt, dt=dt,
                          method="heun", temperature=temperature, seed=seed + lo * int(n_trajectories),
-                         **simulate_options)
+                         backend=backend, **simulate_options)
         counts[rows] = frame[column].to_numpy().reshape(len(rows), n_trajectories).sum(axis=1)
     low, high = wilson_interval(counts, n_trajectories, confidence)
     p_switch = counts / n_trajectories

@@ -90,6 +90,7 @@ class DynamicsModel(Model):
 
     kind = "dynamics"
     default_chunk_size = 2048
+    uses_backend = True
 
     def __init__(self, **parameters):
         values = read_parameters(parameters, SCHEMA)
@@ -165,10 +166,10 @@ class DynamicsModel(Model):
             easy_axis=(1.0, 0.0, 0.0), demag=p["demag"], area=p["area"],
         )
 
-    def __call__(self, points):
+    def __call__(self, points, backend="cpu"):
         transport = [k for k in points if k not in AXES and k != "point"]
         if not transport:
-            return self._simulate(points, self.torque)
+            return self._simulate(points, self.torque, backend)
         groups = {}
         for row, key in enumerate(zip(*(points[k].tolist() for k in transport))):
             groups.setdefault(key, []).append(row)
@@ -176,13 +177,13 @@ class DynamicsModel(Model):
         for key, rows in groups.items():
             rows = np.asarray(rows)
             torque = self._torque_table(dict(zip(transport, key)))
-            frame = self._simulate({k: v[rows] for k, v in points.items()}, torque)
+            frame = self._simulate({k: v[rows] for k, v in points.items()}, torque, backend)
             frames.append(frame.set_index(rows))
         return pd.concat(frames).sort_index().reset_index(drop=True)
 
-    def _simulate(self, points, torque):
-        """One batched :func:`~fastspin.dynamics.simulate` call for ``points`` with ``torque``; unsettled runs
-        again for twice as long, up to ``max_duration``."""
+    def _simulate(self, points, torque, backend):
+        """One batched :func:`~fastspin.dynamics.simulate` call for ``points`` with ``torque`` on ``backend``;
+        unsettled runs again for twice as long, up to ``max_duration``."""
         p = self.parameters
         n = len(points["point"])
         start = np.asarray(points.get("start", np.full(n, "P")))
@@ -204,7 +205,7 @@ class DynamicsModel(Model):
                             torque=torque, efficiency=p["efficiency"] if torque == "constant" else 1.0, m0=m0[rows],
                             duration=duration, dt=p["dt"], method="heun" if thermal else "rk4",
                             temperature=temperature[rows], seed=seed, window=p["window"],
-                            stiffness=(h1[rows], h2[rows]))
+                            stiffness=(h1[rows], h2[rows]), backend=backend)
 
         rows = np.arange(n)
         frame = run(rows, p["duration"])

@@ -82,6 +82,8 @@ class Model:
     kind = ""
     #: points per chunk when the spec does not say (one batched kernel call per chunk).
     default_chunk_size = 65536
+    #: whether ``__call__`` takes ``backend=`` (models that integrate dynamics: fastspin.dynamics.backends)
+    uses_backend = False
 
     def axis_info(self, name):
         """The :class:`AxisInfo` of axis ``name``; ``ValueError`` naming the accepted axes if unknown."""

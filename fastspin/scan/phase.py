@@ -18,6 +18,8 @@ import pandas as pd
 from ..constants import MU0
 from ..conventions import stt_field_tesla
 
+GPU_CHUNK_POINTS = 1 << 20  #: points per chunk of a state map on a GPU when not given
+
 
 def _prefactor_a(stack, params):
     """``a(phi)`` (normalised by hbar I0/|e|, Eq. 39) of ``stack`` for flat ``params`` incl. ``phi``."""
@@ -250,7 +252,8 @@ def _boundary(currents, stable):
 
 
 def dynamic_state_map(current_density, field, *, preset="barnas2005:fig5", starts=("P", "AP"), out=None,
-                      executor="local", progress=True, chunk_size=None, executor_options=None, **model_parameters):
+                      executor="local", progress=True, chunk_size=None, executor_options=None, backend="cpu",
+                      **model_parameters):
     """Macrospin states over current density x applied field from both P and AP starts.
 
     ``current_density`` (A/m^2) and ``field`` (T, along the easy axis and p) are 1-D grids; the free
@@ -258,16 +261,21 @@ def dynamic_state_map(current_density, field, *, preset="barnas2005:fig5", start
     are parameters of :class:`~fastspin.scan.dynamics_model.DynamicsModel` (``alpha``, ``ms``,
     ``anisotropy_field``, ``duration``, ``dt``, ...).  Returns the tidy frame of
     :func:`~fastspin.scan.run.run_scan` (columns ``start, field, current_density, state, phase,
-    start_stable, ...``); with ``out`` it is also stored (and resumable) as Parquet.
+    start_stable, ...``); with ``out`` it is also stored (and resumable) as Parquet.  ``backend``: ``"cpu"``,
+    ``"cuda"`` or ``"auto"`` (fastspin.dynamics.backends); on a GPU the chunks default to ``GPU_CHUNK_POINTS``
+    points (a GPU needs some 10^5 threads to be busy).
     """
+    from ..dynamics.backends import resolve
     from .dynamics_model import DynamicsModel
     from .run import run_scan
     from .spec import Axis, ScanSpec
 
+    if chunk_size is None and resolve(backend) == "cuda":
+        chunk_size = GPU_CHUNK_POINTS
     model = DynamicsModel(preset=preset, **model_parameters)
     spec = ScanSpec(model, [Axis("start", list(starts)), Axis("field", np.atleast_1d(field)),
                             Axis("current_density", np.atleast_1d(current_density))], chunk_size=chunk_size)
-    return run_scan(spec, out, executor=executor, progress=progress, **(executor_options or {}))
+    return run_scan(spec, out, executor=executor, progress=progress, backend=backend, **(executor_options or {}))
 
 
 def phi_c_map(axes, *, preset="barnas2005:fig5", overrides=None, out=None, executor="local", progress=True,

@@ -12,12 +12,14 @@ class ChunkTask:
     outputs, one row per point in point order, with the dtypes it has when read back from Parquet.
     """
 
-    def __init__(self, spec):
+    def __init__(self, spec, backend="cpu"):
         self.spec = spec
+        self.backend = backend
 
     def __call__(self, index):
         points = self.spec.points(index)
-        outputs = self.spec.model(points)
+        model = self.spec.model
+        outputs = model(points, backend=self.backend) if model.uses_backend else model(points)
         n = len(points["point"])
         if not isinstance(outputs, pd.DataFrame) or len(outputs) != n:
             raise RuntimeError(
@@ -30,7 +32,7 @@ class ChunkTask:
         return frame_roundtrip(frame)
 
 
-def run_scan(spec, out=None, *, executor="local", progress=True, desc=None, **executor_options):
+def run_scan(spec, out=None, *, executor="local", progress=True, desc=None, backend="cpu", **executor_options):
     """Evaluate every point of ``spec`` and return the tidy DataFrame (one row per point).
 
     Parameters
@@ -43,7 +45,17 @@ def run_scan(spec, out=None, *, executor="local", progress=True, desc=None, **ex
         executor function of :mod:`fastspin.scan.executors`.
     progress : bool
         tqdm progress bar with rate and ETA on stderr; ``False`` for scripts.
+    backend : ``"cpu"`` (default), ``"cuda"`` or ``"auto"``
+        Where the dynamics models integrate (fastspin.dynamics.backends; resolved where each chunk runs,
+        so ``"auto"`` uses the GPU of whichever worker has one).  Models without dynamics run on the CPU:
+        ``"cuda"`` is refused for them.  The results do not depend on it (to rounding).
     """
+    from ..dynamics.backends import BACKENDS
+
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
+    if backend == "cuda" and not spec.model.uses_backend:
+        raise ValueError(f"backend='cuda': model {spec.model.kind!r} runs on the CPU only (use 'cpu' or 'auto')")
     run = get_executor(executor)
     store = ScanStore.open(out, spec) if out is not None else None
     done = set(store.finished_chunks()) if store is not None else set()
@@ -59,7 +71,7 @@ def run_scan(spec, out=None, *, executor="local", progress=True, desc=None, **ex
 
     if todo:
         run(
-            ChunkTask(spec),
+            ChunkTask(spec, backend),
             todo,
             on_result=on_result,
             sizes=sizes,

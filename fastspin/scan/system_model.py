@@ -270,6 +270,7 @@ class SystemModel(Model):
     """
 
     kind = "system"
+    uses_backend = True
 
     def __init__(self, magnets, terms=(), fixed=(), drives=None, m0=None, reference=None, duration=None,
                  dt=1e-12, method=None, temperature=0.0, seed=1, window=0.5, switch_threshold=0.0,
@@ -711,7 +712,7 @@ class SystemModel(Model):
                                             angles=params["angles"])
         return getattr(dynamics, kind)(**params)
 
-    def __call__(self, points):
+    def __call__(self, points, backend="cpu"):
         n_points = len(points["point"])
         first = int(points["point"][0])
         columns = {k: np.asarray(v) for k, v in points.items() if k != "point"}
@@ -719,7 +720,8 @@ class SystemModel(Model):
         frames = []
         for lo in range(0, n_points, per_call):
             hi = min(n_points, lo + per_call)
-            frames.append(self._evaluate({k: v[lo:hi] for k, v in columns.items()}, hi - lo, self._seed(first + lo)))
+            frames.append(self._evaluate({k: v[lo:hi] for k, v in columns.items()}, hi - lo, self._seed(first + lo),
+                                         backend))
         if len(frames) == 1:
             return frames[0]
         return pd.concat(frames, ignore_index=True)
@@ -727,8 +729,8 @@ class SystemModel(Model):
     def _seed(self, first_point):
         return self._description["seed"] + first_point
 
-    def _evaluate(self, columns, n_points, seed):
-        """One batched :func:`~fastspin.dynamics.simulate` call for ``n_points`` points."""
+    def _evaluate(self, columns, n_points, seed, backend):
+        """One batched :func:`~fastspin.dynamics.simulate` call for ``n_points`` points on ``backend``."""
         from ..dynamics import simulate
 
         d = self._description
@@ -742,7 +744,7 @@ class SystemModel(Model):
         options = {k: d[k] for k in ("rtol", "atol") if k in d}
         frame = simulate(system, **drives, m0=self.m0, reference=self.reference, duration=d["duration"], dt=d["dt"],
                          method=method, temperature=tree["temperature"], seed=seed, window=d["window"],
-                         switch_threshold=d["switch_threshold"], **options)
+                         switch_threshold=d["switch_threshold"], backend=backend, **options)
         if runs == 1:
             prefixes = tuple(f"{name}." for name in self.free)
             keep = [c for c in frame.columns if c.startswith(prefixes) or c in RK45_COLUMNS]

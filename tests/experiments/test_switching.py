@@ -116,7 +116,7 @@ def test_a_system_thermalizes_before_the_pulse():
     (dict(n_trajectories=0), "n_trajectories"),
     (dict(n_trajectories=2.5), "n_trajectories"),
     (dict(duration=1e-9), "longer than the run"),
-    (dict(backend="cuda"), "backend"),
+    (dict(backend="gpu"), "backend"),
     (dict(voltage=Pulse(0.1, 1e-9)), "one of them"),
     (dict(current_density=1e11), "Pulse"),
     (dict(equilibrate=-1.0), "equilibrate"),

@@ -5,7 +5,9 @@ Python functions decorated with :func:`leaf`.  Each is compiled for the CPU at o
 ``LEAF``: LLVM inlines it into the kernels) and registered by name, so that another target can compile
 the very same Python source: :func:`namespace` gives the compiled leaves of a target as a dict of
 global names, which the generated kernels of fastspin.dynamics.build import (``"cpu"``), and from which
-a GPU driver builds ``numba.cuda`` device functions (``"cuda"``) without a second copy of the physics.
+the GPU driver (fastspin.dynamics.gpu) builds ``numba.cuda`` device functions (``"cuda"``) without a
+second copy of the physics.  A target's namespace may also be built in single precision
+(fastspin.dynamics.core.targets: the same source with float32 constants).
 
 Options of the CPU kernels:
 
@@ -22,7 +24,6 @@ Options of the CPU kernels:
 * ``error_model="numpy"``: divisions never raise, so no exception path sits in a loop.
 """
 import importlib
-import types
 
 from numba import njit
 
@@ -33,11 +34,12 @@ LANE_LOOP = dict(KERNEL, inline="always")
 STRICT = dict(cache=True, error_model="numpy")
 
 TARGETS = ("cpu", "cuda")
+PRECISIONS = ("float64", "float32")
 #: the modules whose leaves make up the physics (imported by :func:`namespace`, which registers them)
 LEAF_MODULES = ("fastspin.dynamics.core.physics", "fastspin.dynamics.core.vecmath", "fastspin.dynamics.rng",
                 "fastspin.dynamics.outcomes")
 _SOURCES = {}  # leaf name -> the undecorated Python function
-_COMPILED = {"cpu": {}}
+_COMPILED = {("cpu", "float64"): {}}
 
 
 def leaf(func):
@@ -47,29 +49,34 @@ def leaf(func):
         raise RuntimeError(f"two leaf functions are named {name!r}")
     _SOURCES[name] = func
     compiled = njit(**LEAF)(func)
-    _COMPILED["cpu"][name] = compiled
+    _COMPILED["cpu", "float64"][name] = compiled
     return compiled
 
 
-def namespace(target):
-    """``{name: compiled leaf}`` of every registered leaf for ``target`` (``"cpu"`` or ``"cuda"``).
+def namespace(target, precision="float64"):
+    """``{name: compiled leaf}`` of every registered leaf for ``target`` (``"cpu"`` or ``"cuda"``) in
+    ``precision`` (``"float64"`` or ``"float32"``).
 
-    For ``"cuda"`` each leaf's Python function is recompiled as a ``numba.cuda`` device function
-    whose global names of other leaves resolve to their device versions (one shared namespace).
+    Other than the CPU kernels' own float64 leaves, each leaf's Python source is recompiled (as a
+    ``numba.cuda`` device function for ``"cuda"``, as a plain ``njit`` function for ``"cpu"``, which
+    serves to check the typing of single precision on a machine without a GPU) in a namespace where
+    the global names of other leaves resolve to their versions of the same target and precision,
+    with the replacements of fastspin.dynamics.core.targets.
     """
     if target not in TARGETS:
         raise ValueError(f"target must be one of {TARGETS}, got {target!r}")
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision must be one of {PRECISIONS}, got {precision!r}")
     for module in LEAF_MODULES:
         importlib.import_module(module)
-    if target not in _COMPILED or len(_COMPILED[target]) != len(_SOURCES):
-        from numba import cuda
+    key = (target, precision)
+    if key not in _COMPILED or len(_COMPILED[key]) != len(_SOURCES):
+        from . import targets
 
-        device = {}
-        for name, func in _SOURCES.items():
-            scope = dict(func.__globals__)
-            rebound = types.FunctionType(func.__code__, scope, name, func.__defaults__, func.__closure__)
-            device[name] = (cuda.jit(device=True, inline=True)(rebound), scope)
-        for compiled, scope in device.values():
-            scope.update({name: fn for name, (fn, _) in device.items()})
-        _COMPILED[target] = {name: fn for name, (fn, _) in device.items()}
-    return dict(_COMPILED[target])
+        decorate = targets.device_jit() if target == "cuda" else njit(**dict(LEAF, cache=False))  # no file to cache
+        functions = targets.rebuild(_SOURCES, target, precision)
+        compiled = {name: decorate(func) for name, func in functions.items()}
+        for func in functions.values():
+            func.__globals__.update(compiled)
+        _COMPILED[key] = compiled
+    return dict(_COMPILED[key])

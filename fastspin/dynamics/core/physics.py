@@ -12,6 +12,8 @@ solved exactly, for a torque perpendicular to ``m``, by the Landau-Lifshitz form
 """
 import math
 
+import numpy as np
+
 from ...constants import GAMMA_E
 from .jit import leaf
 from .vecmath import sin_any
@@ -105,9 +107,11 @@ def table_factors(table, offset, n_intervals, cos_theta):
     stays inside the table whatever ``cos_theta`` is.
     """
     u = min(1.0, max(-1.0, cos_theta))
-    x = (u + 1.0) * (0.5 * n_intervals)
-    k = min(max(int(x), 0), n_intervals - 1)
-    d = x - k
+    x = (u + 1.0) * (0.5 * np.float64(n_intervals))
+    k = int(x)
+    k = k if k > 0 else 0  # selects rather than min/max of integers (numba.cuda has no such overload)
+    k = k if k < n_intervals - 1 else n_intervals - 1
+    d = x - np.float64(k)
     r = offset + 8 * k
     f_dl = ((table[r] * d + table[r + 1]) * d + table[r + 2]) * d + table[r + 3]
     f_fl = ((table[r + 4] * d + table[r + 5]) * d + table[r + 6]) * d + table[r + 7]
