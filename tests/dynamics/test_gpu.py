@@ -3,10 +3,11 @@
 The CUDA kernels run on numba's CUDA simulator (``NUMBA_ENABLE_CUDASIM=1``) in a subprocess, so that the rest of
 the suite keeps the real target; every case below runs there with ``backend="cuda"`` and here with
 ``backend="cpu"``.  The CPU kernels contract multiply-adds (fast math), the simulator does not: the two agree to
-rounding, amplified over the run.  Deterministic RK4 must agree to 1e-12 in m and every outcome column (times
-in units of the step), seeded Heun step by step to 1e-12; a batch split into chunks equals one chunk bitwise;
+rounding, amplified over the run.  Deterministic RK4 must agree to 1e-12 in m and every outcome column (times,
+frequencies and resistances relative), seeded Heun step by step to 1e-12; a batch split into chunks equals one chunk bitwise;
 float32 stays within its rounding of float64.
 """
+import json
 import os
 import pickle
 import subprocess
@@ -116,13 +117,30 @@ CASES = textwrap.dedent('''
                         backend=backend, **coupled_drives(), **RUN, **extra)
 
 
+    def state_map(backend):
+        from fastspin.scan.phase import dynamic_state_map
+
+        return dynamic_state_map(np.linspace(-1.2e13, 1.2e13, 3), np.array([-0.05, 0.05]), duration=0.2e-9, dt=1e-12,
+                                 progress=False, backend=backend)
+
+
+    def switching(backend):
+        from fastspin.dynamics import Pulse
+        from fastspin.experiments import switching_probability
+
+        pma = FreeLayer(1e6, 1e-9, 0.05, anisotropy_field=0.3, easy_axis=(0, 0, 1), demag=(0, 0, 0), area=1e-15)
+        return switching_probability(pma, current_density=Pulse(np.array([5e11, 2e12]), 0.2e-9),
+                                     polarization=(0, 0, 1), temperature=300.0, n_trajectories=8, seed=2,
+                                     relax=0.1e-9, backend=backend)
+
+
     CASES = {"constant": lambda b, **k: layer_torque(b, "constant", **k),
              "slonczewski": lambda b, **k: layer_torque(b, "slonczewski", **k),
              "asymmetric": lambda b, **k: layer_torque(b, "asymmetric", **k),
              "tabulated": lambda b, **k: layer_torque(b, "tabulated", **k),
              "waveforms": layer_waveforms, "mtj": layer_mtj, "system_terms": system_terms,
              "system_record": system_record, "transport_table": transport_table, "heun_layer": heun_layer,
-             "heun_system": heun_system}
+             "heun_system": heun_system, "state_map": state_map, "switching": switching}
 ''')
 
 _CHILD = CASES + textwrap.dedent('''
@@ -133,6 +151,7 @@ _CHILD = CASES + textwrap.dedent('''
     from fastspin.dynamics.api import _prepare
 
     results = {name: case("cuda") for name, case in CASES.items()}
+    results["state_map_auto"] = state_map("auto")  # a usable (simulated) GPU
     results["float32"] = layer_torque("cuda", "slonczewski", precision="float32")
     results["float32_heun"] = heun_layer("cuda", precision="float32")
 
@@ -167,24 +186,20 @@ def cases():
     return scope
 
 
-_TIMES = ("switching_time", "first_crossing_time")
+_RELATIVE = ("switching_time", "first_crossing_time", "frequency", "mean_resistance", "duration")
 
 
-def _assert_frames_equal(cpu, cuda, dt=1e-12, tol=1e-12):
+def _assert_frames_equal(cpu, cuda, tol=1e-12):
     assert list(cpu.columns) == list(cuda.columns)
     for column in cpu.columns:
         a, b = cpu[column].to_numpy(), cuda[column].to_numpy()
         if a.dtype.kind in "fc":
             assert np.array_equal(np.isnan(a), np.isnan(b)), column
             finite = ~np.isnan(a)
-            if column.endswith(_TIMES):
-                scale = dt  # crossing times, in steps
-            elif column.endswith("frequency"):
-                scale = np.abs(a[finite]).max(initial=0.0)
-            elif column.endswith("mean_resistance"):
-                scale = np.abs(a[finite]).max(initial=0.0)
+            if column.endswith(_RELATIVE):
+                scale = np.abs(a[finite]).max(initial=0.0)  # times (s), frequencies (Hz), resistances (Ohm)
             else:
-                scale = 1.0
+                scale = 1.0  # m and its averages, ranges, counts
             assert np.abs(a[finite] - b[finite]).max(initial=0.0) <= tol * scale, column
         else:
             assert (cpu[column].astype(str) == cuda[column].astype(str)).all(), column
@@ -197,6 +212,31 @@ def test_outcomes_on_the_gpu_equal_the_cpu(simulated, cases, name):
     _assert_frames_equal(cpu, simulated[name])
     assert cpu.filter(like="switched").to_numpy().any() or name in ("mtj", "heun_system", "transport_table") \
         or cpu.filter(like="frequency").notna().to_numpy().any()  # runs that move, not only rest
+
+
+@pytest.mark.parametrize("name", ["state_map", "switching"])
+def test_workflows_on_the_gpu_equal_the_cpu(simulated, cases, name):
+    """A state map through run_scan (with its reruns of unsettled points) and switching statistics."""
+    cpu = cases["CASES"][name]("cpu")
+    _assert_frames_equal(cpu, simulated[name])
+    if name == "switching":
+        assert cpu["switched"].tolist() != [0, 0]  # the ensembles switch
+    else:
+        _assert_frames_equal(cpu, simulated["state_map_auto"])
+
+
+def test_scans_refuse_what_they_cannot_run():
+    from fastspin.cli import _build_parser
+    from fastspin.scan import Axis, ScanSpec, TransportModel, run_scan
+
+    spec = ScanSpec(TransportModel(), [Axis.linspace("phi", 0.0, 1.0, 3)])
+    with pytest.raises(ValueError, match="backend='cuda': model 'transport' runs on the CPU only"):
+        run_scan(spec, backend="cuda", progress=False)
+    with pytest.raises(ValueError, match="backend must be one of"):
+        run_scan(spec, backend="gpu", progress=False)
+    assert len(run_scan(spec, backend="auto", progress=False)) == 3
+    args = _build_parser().parse_args(["switching", "--backend", "auto", "--out", "x"])
+    assert args.backend == "auto"
 
 
 def test_states_cover_motion(cases, simulated):
@@ -267,3 +307,17 @@ def test_unsupported_methods_are_refused_before_running(cases):
                            np.array(0.0), 1e-12, "rk4", None, None, None)
     with pytest.raises(ValueError, match=r"TransportTorque\(method='solve'\) runs on backend='cpu' only"):
         gpu.check(solve, "rk4")
+
+
+def test_gpu_benchmark_script_runs(tmp_path):
+    """benchmarks/gpu_benchmark.py, the one command for a GPU machine, at its smoke sizes on the simulator."""
+    script = os.path.join(os.path.dirname(__file__), "..", "..", "benchmarks", "gpu_benchmark.py")
+    env = dict(os.environ, NUMBA_ENABLE_CUDASIM="1")
+    run = subprocess.run([sys.executable, script, "--smoke", "--json", str(tmp_path / "figures.json")], env=env,
+                         capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stderr[-4000:]
+    assert "| RK4 float64, constant torque | 256 | 100 |" in run.stdout
+    assert "same states and switching: True" in run.stdout
+    with open(tmp_path / "figures.json") as f:
+        figures = json.load(f)
+    assert figures["float32_error"]["max_abs_dm"] < 1e-4
