@@ -2,7 +2,7 @@
 
 Public API: :class:`FreeLayer`, :class:`System` and its terms (:class:`Exchange`, :class:`Dipolar`,
 :class:`SpinTransfer`, :class:`SpinOrbit`, :class:`VoltageControlledAnisotropy`, :class:`MTJDrive`,
-:class:`TransportTorque`), the waveforms :class:`Pulse`, :class:`PiecewiseLinear`, :class:`Sine`,
+:class:`TransportTorque`), the waveforms :class:`Pulse`, :class:`PiecewiseLinear`, :class:`Sine`, :class:`Staircase`,
 :func:`simulate`, :func:`trajectories`, the torque models :class:`SlonczewskiTorque`,
 :class:`AsymmetricTorque`, :class:`TabulatedTorque`, and :class:`MTJ`.
 Signs and units: fastspin/conventions.py.
@@ -14,8 +14,8 @@ from .system import System
 from .terms import Dipolar, Exchange, MTJDrive, SpinOrbit, SpinTransfer, VoltageControlledAnisotropy
 from .torques import AsymmetricTorque, SlonczewskiTorque, TabulatedTorque
 from .transport_torque import TransportTorque
-from .waveforms import PiecewiseLinear, Pulse, Sine
+from .waveforms import PiecewiseLinear, Pulse, Sine, Staircase
 
 __all__ = ["FreeLayer", "System", "Exchange", "Dipolar", "SpinTransfer", "SpinOrbit", "VoltageControlledAnisotropy",
-           "MTJDrive", "TransportTorque", "Pulse", "PiecewiseLinear", "Sine", "simulate", "trajectories", "MTJ",
+           "MTJDrive", "TransportTorque", "Pulse", "PiecewiseLinear", "Sine", "Staircase", "simulate", "trajectories", "MTJ",
            "SlonczewskiTorque", "AsymmetricTorque", "TabulatedTorque"]

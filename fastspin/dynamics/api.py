@@ -174,7 +174,8 @@ def _input_columns(drives, n):
     return cols
 
 
-_WAVE_COLUMNS = {"pulse": ("amplitude", "width", "rise", "fall", "delay"), "sine": ("amplitude", "frequency", "phase")}
+_WAVE_COLUMNS = {"pulse": ("amplitude", "width", "rise", "fall", "delay"), "sine": ("amplitude", "frequency", "phase"),
+                 "staircase": ("amplitude", "dwell", "delay")}
 
 
 def _frame(compiled, out, halves, drives, thermal, static_tolerance, collinear_tolerance, settle_tolerance, single):

@@ -16,7 +16,7 @@ numbers are rows of ``P``; one compiled kernel serves every call with the same s
 import numpy as np
 
 from . import _validate as v
-from .waveforms import Pulse, PiecewiseLinear, Sine, Waveform
+from .waveforms import PiecewiseLinear, Pulse, Sine, Staircase, Waveform
 
 DRIVES = {"current_density": "J", "sot_current_density": "J_sot", "voltage": "V"}
 
@@ -138,26 +138,25 @@ class Assembly:
             self.pre.append(f"{target} = {self.row(f'{name}{_suffix(components, c)}', offset[c])}")
         for wave in waves:
             label = f"{name}.{type(wave).__name__.lower()}"
-            if isinstance(wave, Pulse):
-                shape = self.fresh("pulse")
-                args = ", ".join(self.row(f"{label}.{p}", x) for p, x in
-                                 zip(("delay", "inv_rise", "plateau_end", "inv_fall"), wave.kernel_parameters()))
-                self.pre.append(f"{shape} = trapezoid(t, {args})")
-                amplitude = _component_values(wave.amplitude, f"{label}.amplitude", components, self.n)
-                for c, target in enumerate(names):
-                    self.pre.append(f"{target} += {self.row(f'{label}.amplitude{_suffix(components, c)}', amplitude[c])} * {shape}")
-            elif isinstance(wave, Sine):
-                shape = self.fresh("sine")
-                omega = self.row(f"{label}.omega", 2.0 * np.pi * wave.frequency)
-                phase = self.row(f"{label}.phase", wave.phase)
-                self.pre.append(f"{shape} = sine_wave(t, {omega}, {phase})")
-                amplitude = _component_values(wave.amplitude, f"{label}.amplitude", components, self.n)
-                for c, target in enumerate(names):
-                    self.pre.append(f"{target} += {self.row(f'{label}.amplitude{_suffix(components, c)}', amplitude[c])} * {shape}")
-            elif isinstance(wave, PiecewiseLinear):
+            if isinstance(wave, PiecewiseLinear):
                 self._emit_piecewise(wave, label, names, components)
+                continue
+            if isinstance(wave, Pulse):
+                kind, params = "pulse", zip(("delay", "inv_rise", "plateau_end", "inv_fall"), wave.kernel_parameters())
+                call = "trapezoid"
+            elif isinstance(wave, Sine):
+                kind, params, call = "sine", (("omega", 2.0 * np.pi * wave.frequency), ("phase", wave.phase)), "sine_wave"
+            elif isinstance(wave, Staircase):
+                kind, call = "staircase", "staircase"
+                params = (("delay", wave.delay), ("inv_dwell", 1.0 / wave.dwell), ("points", wave.points))
             else:
                 raise ValueError(f"{name}: unknown waveform {type(wave).__name__}")
+            shape = self.fresh(kind)  # the unit shape of the waveform at t, times its amplitude per component
+            self.pre.append(f"{shape} = {call}(t, {', '.join(self.row(f'{label}.{p}', x) for p, x in params)})")
+            amplitude = _component_values(wave.amplitude, f"{label}.amplitude", components, self.n)
+            for c, target in enumerate(names):
+                self.pre.append(f"{target} += {self.row(f'{label}.amplitude{_suffix(components, c)}', amplitude[c])} "
+                                f"* {shape}")
         return names
 
     def _emit_piecewise(self, wave, label, names, components):

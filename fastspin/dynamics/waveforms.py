@@ -13,6 +13,9 @@ are vectors (T): shape (3,) or (n, 3) (values (k, 3) or (n, k, 3) for :class:`Pi
   ``times[0]``, the last after ``times[-1]``; evaluated as ``v_0 + sum_i s_i (clamp(t, t_i, t_i+1) - t_i)``
   without branches.
 * :class:`Sine` ``(amplitude, frequency, phase=0)``: ``amplitude sin(2 pi frequency t + phase)``.
+* :class:`Staircase` ``(amplitude, points, dwell, delay=0)``: the quasi-static round trip of a hysteresis loop,
+  ``amplitude`` times the levels ``+1 -> -1`` (``points`` equal steps, the down branch) then ``-1 -> +1`` (the up
+  branch), each held for ``dwell``; ``+1`` before ``delay``, the last level after the round trip.
 """
 import numpy as np
 
@@ -125,3 +128,27 @@ class Sine(Waveform):
         self.amplitude = _param(amplitude, "amplitude", owner)
         self.frequency = _param(frequency, "frequency", owner, non_negative=True)
         self.phase = _param(phase, "phase", owner)
+
+
+class Staircase(Waveform):
+    """Round-trip staircase of a quasi-static sweep (see the module docstring); ``points >= 2`` levels a
+    branch, ``dwell`` (s) each, both scalars (every trajectory steps at the same times)."""
+
+    def __init__(self, amplitude, points, dwell, delay=0.0):
+        owner = "Staircase"
+        self.amplitude = _param(amplitude, "amplitude", owner)
+        if isinstance(points, bool) or not isinstance(points, (int, np.integer)) or points < 2:
+            raise ValueError(f"{owner}: points must be an integer >= 2, got {points!r}")
+        self.points = int(points)
+        self.dwell = float(v.positive_scalar(dwell, "dwell", owner))
+        self.delay = float(_param(delay, "delay", owner, non_negative=True))
+
+    @property
+    def end(self):
+        """Time (s) at which the round trip is over: ``delay + 2 points dwell``."""
+        return self.delay + 2 * self.points * self.dwell
+
+    def levels(self):
+        """The ``2 points`` levels of the round trip (without the amplitude): down then up."""
+        down = np.linspace(1.0, -1.0, self.points)
+        return np.concatenate([down, -down])

@@ -5,11 +5,14 @@
 * :func:`write_error_rate`, :func:`escape_time`: the Fokker-Planck equation of an axial macrospin, down to
   1e-12 (fastspin.experiments.fokker_planck);
 * :func:`thermal_stability`: the barrier and the thermal stability factor from the minimum-energy path or from
-  dwell times (fastspin.experiments.stability).
+  dwell times (fastspin.experiments.stability);
+* :func:`hysteresis_loop`, :func:`loop_switching`: quasi-static R-H, R-I and R-V loops, batched, and their
+  switching fields or currents (fastspin.experiments.hysteresis).
 """
+from .hysteresis import hysteresis_loop, loop_switching
 from .fokker_planck import critical_current_density, escape_time, write_error_rate
 from .stability import thermal_stability
 from .switching import boltzmann_directions, switching_probability, wilson_interval
 
-__all__ = ["switching_probability", "wilson_interval", "boltzmann_directions", "write_error_rate", "escape_time",
+__all__ = ["hysteresis_loop", "loop_switching", "switching_probability", "wilson_interval", "boltzmann_directions", "write_error_rate", "escape_time",
            "critical_current_density", "thermal_stability"]

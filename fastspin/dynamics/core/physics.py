@@ -139,3 +139,16 @@ def ramp_segment(t, t_start, t_end):
 def sine_wave(t, omega, phase):
     """``sin(omega t + phase)`` (branch-free, vectorizable: fastspin.dynamics.core.vecmath)."""
     return sin_any(omega * t + phase)
+
+
+@leaf
+def staircase(t, delay, inv_dwell, points):
+    """Level of the round-trip staircase (fastspin.dynamics.waveforms.Staircase) at time ``t``: step
+    ``k = floor((t - delay) / dwell)`` clamped to ``[0, 2 points - 1]``, ``1 - 2k/(points - 1)`` on the down
+    branch (``k < points``), ``-1 + 2(k - points)/(points - 1)`` on the up branch (``points`` a float)."""
+    x = max((t - delay) * inv_dwell, 0.0)
+    k = min(np.float64(int(x)), 2.0 * points - 1.0)  # int() truncates: the floor of x >= 0
+    span = points - 1.0
+    down = 1.0 - 2.0 * k / span
+    up = -1.0 + 2.0 * (k - points) / span
+    return down if k < points else up
