@@ -158,6 +158,31 @@ def _build_parser():
     switching.add_argument("--seed", type=int, default=1, help="seed of the ensembles (1)")
     _backend_option(switching)
 
+    loops = commands.add_parser(
+        "hysteresis", help="quasi-static R-H loops of an MTJ free layer at several field angles (CSV + PNG)",
+        description="A uniaxial free layer (easy axis x, Stoner-Wohlfarth without shape anisotropy unless --demag) "
+                    "read through an MTJ (fixed layer along +x): for every in-plane field angle, the field is swept "
+                    "+B -> -B -> +B in equal steps held for --dwell each.  Writes DIR/loops.csv (m and R at every "
+                    "level), DIR/switching.csv (switching fields per branch, with the Stoner-Wohlfarth astroid) "
+                    "and DIR/hysteresis.png.",
+    )
+    loops.add_argument("--out", required=True, type=Path, metavar="DIR", help="output directory")
+    loops.add_argument("--angles", nargs=3, type=float, metavar=("MIN", "MAX", "NUM"), default=[10, 80, 8],
+                       help="in-plane angles between field and easy axis, degrees (default 10 80 8)")
+    loops.add_argument("--field", type=float, default=60.0, metavar="MT", help="sweep amplitude, mT (60)")
+    loops.add_argument("--points", type=int, default=200, help="field levels per branch (200)")
+    loops.add_argument("--dwell", type=float, default=5.0, metavar="NS", help="time at each level, ns (5)")
+    loops.add_argument("--anisotropy-field", type=float, default=50.0, metavar="MT", help="B_k, mT (50)")
+    loops.add_argument("--demag", nargs=3, type=float, default=[0.0, 0.0, 0.0], metavar=("NX", "NY", "NZ"),
+                       help="demagnetizing factors (default 0 0 0)")
+    loops.add_argument("--alpha", type=float, default=1.0, help="Gilbert damping (1: the fastest relaxation)")
+    loops.add_argument("--ms", type=float, default=8e5, metavar="A_PER_M", help="saturation magnetization (8e5)")
+    loops.add_argument("--thickness", type=float, default=2.0, metavar="NM", help="free-layer thickness, nm (2)")
+    loops.add_argument("--r-p", type=float, default=1000.0, metavar="OHM", help="MTJ R_P, Ohm (1000)")
+    loops.add_argument("--r-ap", type=float, default=2000.0, metavar="OHM", help="MTJ R_AP, Ohm (2000)")
+    loops.add_argument("--temperature", type=float, default=0.0, metavar="K", help="temperature, K (0)")
+    _backend_option(loops)
+
     commands.add_parser("presets", help="list the preset stacks and materials",
                         description="List the preset stacks (for --preset and [model] preset) and materials.")
     return parser
@@ -179,7 +204,7 @@ def main(argv=None):
         return 2
     try:
         return {"scan": _scan, "phase-diagram": _phase_diagram, "plot": _plot, "switching": _switching,
-                "presets": _presets}[args.command](args)
+                "hysteresis": _hysteresis, "presets": _presets}[args.command](args)
     except (SpecError, ScanMismatchError, ValueError, FileNotFoundError) as err:
         print(f"fastspin: error: {err}", file=sys.stderr)
         return 2
@@ -272,6 +297,39 @@ def _switching(args):
     figure.savefig(args.out / "write_error_rate.png", dpi=150)
     print(f"{len(table)} pulses in {args.out / 'switching.csv'}; figure {args.out / 'write_error_rate.png'}; "
           f"Delta = {table['delta'].iloc[0]:.1f}, J_c0 = {table['critical_current_density'].iloc[0]:.4g} A/m^2")
+    return 0
+
+
+def _hysteresis(args):
+    from .dynamics import MTJ, FreeLayer
+    from .experiments import hysteresis_loop, loop_switching
+    from .plotting import plot_hysteresis_loop
+
+    psi = np.radians(_grid(args.angles, "--angles"))
+    direction = np.column_stack([np.cos(psi), np.sin(psi), np.zeros_like(psi)])
+    area = 1e-16  # the MTJ's resistances are given, not its area: only R(theta) is read
+    layer = FreeLayer(args.ms, args.thickness * 1e-9, args.alpha, anisotropy_field=args.anisotropy_field * 1e-3,
+                      demag=args.demag, area=area)
+    frame = hysteresis_loop(layer, field=args.field * 1e-3, direction=direction, points=args.points,
+                            dwell=args.dwell * 1e-9, dt=2e-12, temperature=args.temperature, seed=1,
+                            mtj=MTJ(args.r_p, args.r_ap), backend=args.backend)
+    frame.insert(1, "angle_deg", np.degrees(psi)[frame["loop"].to_numpy()])
+    switching = loop_switching(frame)
+    switching.insert(1, "angle_deg", np.degrees(psi)[switching["loop"].to_numpy()])
+    switching["astroid_field"] = args.anisotropy_field * 1e-3 * (
+        np.cos(np.radians(switching["angle_deg"])) ** (2 / 3) + np.sin(np.radians(switching["angle_deg"])) ** (2 / 3)
+    ) ** -1.5 * np.where(switching["branch"] == "down", -1.0, 1.0)
+    args.out.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(args.out / "loops.csv", index=False)
+    switching.to_csv(args.out / "switching.csv", index=False)
+    figure = plot_hysteresis_loop(frame, switching=switching,
+                                  title=f"R-H loops, field at {args.angles[0]:g}-{args.angles[1]:g} deg to the easy axis")
+    figure.savefig(args.out / "hysteresis.png", dpi=150)
+    up = switching[switching["branch"] == "up"]
+    print(f"{frame['loop'].nunique()} loops of {2 * args.points} levels in {args.out / 'loops.csv'}; switching fields "
+          f"{args.out / 'switching.csv'}; figure {args.out / 'hysteresis.png'}; at {up['angle_deg'].iloc[0]:.3g} deg: "
+          f"B_sw = {up['switching_field'].iloc[0] * 1e3:.4g} mT (astroid, no shape anisotropy: "
+          f"{up['astroid_field'].iloc[0] * 1e3:.4g} mT)")
     return 0
 
 

@@ -29,6 +29,7 @@ _DISPLAY = [
     (r"^(.+)\.gamma$", r"interface spin asymmetry $\gamma$ of {0}", "", 1.0),
     (r"^(.+)\.g_mix(?:_real|_imag)?$", "mixing conductance of {0}", "1e15 S/m$^2$", 1e-15),
     (r"^alpha$", r"Gilbert damping $\alpha$", "", 1.0),
+    (r"^voltage$", "bias voltage V", "mV", 1e3),
     (r"^temperature$", "temperature", "K", 1.0),
     (r"^ms$", "saturation magnetization $M_s$", "kA/m", 1e-3),
     (r"^j_c_(?:p|ap)(?:_linear|_dynamic)?$", "critical current density", "MA/cm$^2$", 1e-10),
@@ -279,6 +280,41 @@ def plot_write_error_rate(ensemble=None, fokker_planck=None, floor=1e-12, title=
     ax.set_ylabel("write error rate")
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(fontsize="small")
+    ax.set_title(title)
+    return figure
+
+
+def plot_hysteresis_loop(frame, y=None, max_loops=8, switching=None, title="Hysteresis loop"):
+    """Loops of :func:`fastspin.experiments.hysteresis_loop`: ``y`` (default ``resistance`` when present, else
+    ``m_axis``) against the swept value, the down branch solid and the up branch dashed, one colour per loop
+    (at most ``max_loops``, evenly picked); ``switching`` (a :func:`~fastspin.experiments.loop_switching`
+    frame) marks the switching values with dotted lines."""
+    swept = frame.attrs.get("swept")
+    if swept is None:
+        raise ValueError("frame must come from hysteresis_loop (its attrs name the swept quantity)")
+    if y is None:
+        y = next((c for c in ("resistance", "resistance_area") if c in frame.columns), "m_axis")
+    loops = np.unique(frame["loop"])
+    loops = loops[np.unique(np.linspace(0, len(loops) - 1, min(max_loops, len(loops))).astype(int))]
+    figure, (ax,) = _figure(1, width=6.0, height=4.4)
+    xlabel, xf = display(swept)
+    colours = dict(zip(loops, _color_cycle(len(loops))))
+    for loop in loops:
+        part = frame[frame["loop"] == loop]
+        for branch, style in (("down", "-"), ("up", "--")):
+            sub = part[part["branch"] == branch]
+            ax.plot(sub[swept] * xf, sub[y], style, color=colours[loop], label=f"loop {loop}, {branch}"
+                    if len(loops) <= 4 else None)
+    if switching is not None:  # a dotted vertical line at each switching value, in the loop's colour
+        for loop, value in switching[switching["loop"].isin(loops)][["loop", f"switching_{swept}"]].to_numpy():
+            if np.isfinite(value):
+                ax.axvline(value * xf, color=colours[loop], linestyle=":", linewidth=1.0)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel({"resistance": "resistance (Ohm)", "resistance_area": "resistance-area (Ohm m$^2$)",
+                   "m_axis": "$m$ along the easy axis"}.get(y, y))
+    ax.grid(True, alpha=0.3)
+    if len(loops) <= 4:
+        ax.legend(fontsize="small")
     ax.set_title(title)
     return figure
 

@@ -140,3 +140,18 @@ def test_bad_input(changes, word):
     kw = dict(field=0.1, points=5, dwell=1e-11, dt=1e-12)
     with pytest.raises(ValueError, match=word):
         hysteresis_loop(FreeLayer(8e5, 2e-9, 0.5, anisotropy_field=B_K), **{**kw, **changes})
+
+
+def test_command_line_writes_loops_switching_fields_and_the_figure(tmp_path):
+    from fastspin.cli import main
+
+    out = tmp_path / "loops"
+    assert main(["hysteresis", "--out", str(out), "--angles", "20", "60", "3", "--points", "60", "--dwell", "5"]) == 0
+    for name in ("loops.csv", "switching.csv", "hysteresis.png"):
+        assert (out / name).stat().st_size > 0
+    import pandas as pd
+
+    switching = pd.read_csv(out / "switching.csv")
+    step = 2 * 0.06 / 59
+    assert np.abs(switching["switching_field"] - switching["astroid_field"]).max() <= step
+    assert main(["hysteresis", "--out", str(out), "--points", "1"]) == 2  # a one-line error
