@@ -28,7 +28,8 @@ CASES = textwrap.dedent('''
 
     from fastspin import Layer, Stack
     from fastspin.dynamics import (AsymmetricTorque, Dipolar, Exchange, FreeLayer, MTJ, MTJDrive, PiecewiseLinear,
-                                   Pulse, Sine, SlonczewskiTorque, SpinOrbit, SpinTransfer, System, TabulatedTorque,
+                                   Pulse, Sine, SlonczewskiTorque, SpinOrbit, SpinTransfer, Staircase, System,
+                                   TabulatedTorque,
                                    TransportTorque, VoltageControlledAnisotropy, simulate, trajectories)
     from fastspin.materials import CO_CU, COBALT, COPPER
 
@@ -50,7 +51,8 @@ CASES = textwrap.dedent('''
 
     def layer_waveforms(backend, **extra):
         current = Pulse(8e11, 120e-12, rise=10e-12, fall=0.0, delay=40e-12) + PiecewiseLinear([0.0, 300e-12], [0.0, 1e11])
-        return simulate(LAYER, current_density=current, field=Sine((0.0, 0.004, 0.0), 9e9), ac_field=(0.002, 0, 0),
+        field = Sine((0.0, 0.004, 0.0), 9e9) + Staircase((0.0, 0.0, 0.01), 3, 50e-12, delay=0.25e-12)
+        return simulate(LAYER, current_density=current, field=field, ac_field=(0.002, 0, 0),
                         ac_frequency=5e9, polarization=(0.0, 0.0, 1.0), m0=(0.0, 0.1, 0.995), backend=backend, **RUN,
                         **extra)
 
