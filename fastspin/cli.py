@@ -183,6 +183,41 @@ def _build_parser():
     loops.add_argument("--temperature", type=float, default=0.0, metavar="K", help="temperature, K (0)")
     _backend_option(loops)
 
+    sto = commands.add_parser(
+        "spectrum", help="spin-torque oscillator spectra versus current and temperature (CSV + PNG)",
+        description="An in-plane free layer (easy axis x, film normal z, polarizer and field along +x) driven "
+                    "above its threshold precesses; for every current density x temperature, the power spectral "
+                    "density of m_y (Welch, Hann) after a transient gives the peak frequency, the FWHM linewidth "
+                    "and the power.  Writes DIR/spectrum.csv, DIR/psd.csv, DIR/spectrum.png (the densities) and "
+                    "DIR/linewidth.png (frequency and linewidth versus current).",
+    )
+    sto.add_argument("--out", required=True, type=Path, metavar="DIR", help="output directory")
+    sto.add_argument("--current", nargs=3, type=float, metavar=("MIN", "MAX", "NUM"), default=[3.2, 4.4, 4],
+                     help="current densities, MA/cm^2 (default 3.2 4.4 4)")
+    sto.add_argument("--temperature", nargs="+", type=float, default=[0.0, 300.0], metavar="K",
+                     help="temperatures, K (default 0 300)")
+    sto.add_argument("--field", type=float, default=50.0, metavar="MT", help="field along the easy axis, mT (50)")
+    sto.add_argument("--duration", type=float, default=400.0, metavar="NS", help="recorded time, ns (400)")
+    sto.add_argument("--segments", type=int, default=16, help="Welch segments (16)")
+    sto.add_argument("--alpha", type=float, default=0.01, help="Gilbert damping (0.01)")
+    sto.add_argument("--seed", type=int, default=1, help="seed of the thermal field (1)")
+    _backend_option(sto)
+
+    ring = commands.add_parser(
+        "pimm", help="pulsed-inductive microwave magnetometry of an in-plane film (CSV + PNG)",
+        description="An in-plane film (easy axis x, normal z) in a bias field along x receives a small transverse "
+                    "field step; the ring-down of m_y is fitted to a damped sinusoid at every bias field.  Writes "
+                    "DIR/pimm.csv (frequency, decay rate, linewidth, with Kittel and the Gilbert rate) and "
+                    "DIR/pimm.png.",
+    )
+    ring.add_argument("--out", required=True, type=Path, metavar="DIR", help="output directory")
+    ring.add_argument("--field", nargs=3, type=float, metavar=("MIN", "MAX", "NUM"), default=[10, 100, 10],
+                      help="bias fields along the easy axis, mT (default 10 100 10)")
+    ring.add_argument("--step", type=float, default=0.5, metavar="MT", help="transverse field step, mT (0.5)")
+    ring.add_argument("--alpha", type=float, default=0.01, help="Gilbert damping (0.01)")
+    ring.add_argument("--duration", type=float, default=5.0, metavar="NS", help="recorded ring-down, ns (5)")
+    _backend_option(ring)
+
     commands.add_parser("presets", help="list the preset stacks and materials",
                         description="List the preset stacks (for --preset and [model] preset) and materials.")
     return parser
@@ -204,7 +239,7 @@ def main(argv=None):
         return 2
     try:
         return {"scan": _scan, "phase-diagram": _phase_diagram, "plot": _plot, "switching": _switching,
-                "hysteresis": _hysteresis, "presets": _presets}[args.command](args)
+                "hysteresis": _hysteresis, "spectrum": _spectrum, "pimm": _pimm, "presets": _presets}[args.command](args)
     except (SpecError, ScanMismatchError, ValueError, FileNotFoundError) as err:
         print(f"fastspin: error: {err}", file=sys.stderr)
         return 2
@@ -330,6 +365,60 @@ def _hysteresis(args):
           f"{args.out / 'switching.csv'}; figure {args.out / 'hysteresis.png'}; at {up['angle_deg'].iloc[0]:.3g} deg: "
           f"B_sw = {up['switching_field'].iloc[0] * 1e3:.4g} mT (astroid, no shape anisotropy: "
           f"{up['astroid_field'].iloc[0] * 1e3:.4g} mT)")
+    return 0
+
+
+#: the in-plane film of the spectrum and pimm commands (easy axis x, demag (0, 0, 1), mu0 Ms = 1.005 T)
+_FILM = dict(ms=8e5, thickness=2e-9, anisotropy_field=5e-3, area=1e-14)
+
+
+def _spectrum(args):
+    from .dynamics import FreeLayer
+    from .experiments import spectrum
+    from .plotting import plot_spectrum
+
+    layer = FreeLayer(alpha=args.alpha, **_FILM)
+    current = np.repeat(_grid(args.current, "--current") * 1e10, len(args.temperature))
+    temperature = np.tile(np.asarray(args.temperature, dtype=float), len(current) // len(args.temperature))
+    frame, spectra = spectrum(layer, current_density=current, temperature=temperature, field=(args.field * 1e-3, 0, 0),
+                              m0=(np.cos(0.5), np.sin(0.5), 0.0), method="heun", seed=args.seed,
+                              duration=args.duration * 1e-9, transient=30e-9, dt=1e-12, record_every=5,
+                              component="y", segments=args.segments, psd=True, backend=args.backend)
+    args.out.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(args.out / "spectrum.csv", index=False)
+    spectra.to_csv(args.out / "psd.csv", index=False)
+    plot_spectrum((frame, spectra), hue="current_density",
+                  title="Spin-torque oscillator: PSD of $m_y$").savefig(args.out / "spectrum.png", dpi=150)
+    plot_spectrum(frame, x="current_density", hue="temperature",
+                  title="Peak frequency and linewidth").savefig(args.out / "linewidth.png", dpi=150)
+    print(f"{len(frame)} spectra in {args.out / 'spectrum.csv'} (densities {args.out / 'psd.csv'}); figures "
+          f"{args.out / 'spectrum.png'}, {args.out / 'linewidth.png'}; resolution "
+          f"{frame['resolution'].iloc[0] * 1e-6:.3g} MHz")
+    return 0
+
+
+def _pimm(args):
+    from .constants import GAMMA_E, MU0
+    from .dynamics import FreeLayer
+    from .experiments import pimm
+    from .plotting import plot_pimm
+
+    bias = _grid(args.field, "--field") * 1e-3
+    layer = FreeLayer(alpha=args.alpha, **_FILM)
+    frame = pimm(layer, field=np.column_stack([bias, 0 * bias, 0 * bias]), field_step=(0.0, args.step * 1e-3, 0.0),
+                 duration=args.duration * 1e-9, dt=1e-12, backend=args.backend)
+    h1 = bias + _FILM["anisotropy_field"]
+    h2 = h1 + MU0 * _FILM["ms"]
+    frame["kittel_frequency"] = GAMMA_E / (2 * np.pi) * np.sqrt(h1 * h2)
+    frame["gilbert_linewidth"] = args.alpha * GAMMA_E * (h1 + h2) / (2 * np.pi)  # 1/(pi tau), tau from (G)
+    reference = frame[["field_x", "kittel_frequency", "gilbert_linewidth"]].rename(
+        columns={"kittel_frequency": "frequency", "gilbert_linewidth": "linewidth"})
+    args.out.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(args.out / "pimm.csv", index=False)
+    plot_pimm(frame, reference=reference).savefig(args.out / "pimm.png", dpi=150)
+    worst = np.max(np.abs(frame["frequency"] / frame["kittel_frequency"] - 1))
+    print(f"{len(frame)} ring-downs in {args.out / 'pimm.csv'}; figure {args.out / 'pimm.png'}; frequencies within "
+          f"{worst:.2%} of Kittel")
     return 0
 
 

@@ -16,7 +16,7 @@ import numpy as np
 _DISPLAY = [
     (r"^current_density$", "current density J", "MA/cm$^2$", 1e-10),
     (r"^field$", "applied field B", "mT", 1e3),
-    (r"^field_([yz])$", "applied field $B_{0}$", "mT", 1e3),
+    (r"^field_([xyz])$", "applied field $B_{0}$", "mT", 1e3),
     (r"^anisotropy_field$", "anisotropy field $B_k$", "mT", 1e3),
     (r"^phi$", r"angle $\varphi$", "deg", 180.0 / math.pi),
     (r"^phi_c$", r"zero $\varphi_c$ of the torque", "deg", 180.0 / math.pi),
@@ -316,6 +316,108 @@ def plot_hysteresis_loop(frame, y=None, max_loops=8, switching=None, title="Hyst
     if len(loops) <= 4:
         ax.legend(fontsize="small")
     ax.set_title(title)
+    return figure
+
+
+def plot_spectrum(frame_or_psd, x=None, hue=None, log=True, title=None):
+    """Spectra of :func:`fastspin.experiments.spectrum`, in one of two forms.
+
+    * ``spectrum(..., psd=True)``'s ``(frame, spectra)`` (or the long ``spectra`` frame alone): the power
+      spectral density against frequency, one curve per trajectory (labelled and coloured by the ``hue``
+      column of ``frame``, e.g. ``"temperature"``), each line's FWHM drawn as a bar at half its peak.
+    * the per-trajectory ``frame``: peak frequency and linewidth against ``x`` (e.g. ``"current_density"``,
+      ``"temperature"``), one series per value of ``hue``; several trajectories at one ``x`` give their mean
+      and standard deviation.
+
+    ``log``: logarithmic PSD axis.  Returns the ``Figure``.
+    """
+    lines, spectra = frame_or_psd if isinstance(frame_or_psd, tuple) else (None, frame_or_psd)
+    if "psd" not in spectra.columns:
+        return _plot_spectral_lines(spectra, x, hue, title)
+    figure, (ax,) = _figure(1, width=6.5, height=4.6)
+    ids = np.unique(spectra["trajectory"])
+    keys = lines.set_index("trajectory") if lines is not None else None
+    values = sorted(keys[hue].unique()) if keys is not None and hue is not None else list(ids)
+    colours = dict(zip(values, _color_cycle(len(values))))
+    hue_label, hue_factor = display(hue) if hue is not None else ("trajectory", 1.0)
+    seen = set()
+    for k in ids:
+        part = spectra[spectra["trajectory"] == k]
+        value = keys.loc[k, hue] if keys is not None and hue is not None else k
+        label = None if value in seen else f"{value * hue_factor:g}"
+        seen.add(value)
+        ax.plot(part["frequency"] * 1e-9, part["psd"], color=colours[value], linewidth=1.0, label=label)
+        if keys is not None and np.isfinite(keys.loc[k, "linewidth"]):
+            centre, width = keys.loc[k, "peak_frequency"], keys.loc[k, "linewidth"]
+            ax.plot(np.array([centre - width / 2, centre + width / 2]) * 1e-9, [keys.loc[k, "peak_psd"] / 2] * 2,
+                    color=colours[value], linewidth=2.5, solid_capstyle="butt")
+    if log:
+        ax.set_yscale("log")
+    ax.set_xlabel("frequency (GHz)")
+    ax.set_ylabel("power spectral density (signal$^2$/Hz)")
+    ax.legend(title=hue_label, fontsize="small")
+    ax.grid(True, alpha=0.3)
+    if title:
+        ax.set_title(title)
+    return figure
+
+
+def _plot_spectral_lines(frame, x, hue, title):
+    if x is None:
+        raise ValueError("plot_spectrum of a per-trajectory frame needs x= (the column to plot against)")
+    figure, axes = _figure(2, width=5.0, height=4.2)
+    xlabel, xf = display(x)
+    groups = [(None, frame)] if hue is None else list(frame.groupby(hue))
+    colours = _color_cycle(len(groups))
+    hue_label, hue_factor = display(hue) if hue is not None else ("", 1.0)
+    for colour, (value, part) in zip(colours, groups):
+        stats = part.groupby(x)[["peak_frequency", "linewidth"]].agg(["mean", "std"]).fillna(0.0)
+        label = None if value is None else f"{value * hue_factor:g}"
+        for ax, column, factor in ((axes[0], "peak_frequency", 1e-9), (axes[1], "linewidth", 1e-6)):
+            ax.errorbar(stats.index * xf, stats[(column, "mean")] * factor, yerr=stats[(column, "std")] * factor,
+                        fmt="o-", color=colour, markersize=4, capsize=2, label=label)
+    axes[0].set_ylabel("peak frequency (GHz)")
+    axes[1].set_ylabel("linewidth FWHM (MHz)")
+    if "resolution" in frame.columns:
+        axes[1].axhline(1.44 * frame["resolution"].min() * 1e-6, color="grey", linestyle=":", linewidth=1,
+                        label="Hann window (1.44 bins)")
+    for ax in axes:
+        ax.set_xlabel(xlabel)
+        ax.grid(True, alpha=0.3)
+    if hue is not None or "resolution" in frame.columns:
+        axes[1].legend(title=hue_label or None, fontsize="small")
+    if title:
+        figure.suptitle(title)
+    return figure
+
+
+def plot_pimm(frame, x="field_x", reference=None, title="PIMM ring-down"):
+    """Frequency and linewidth of :func:`fastspin.experiments.pimm` against ``x`` (default the bias
+    ``field_x``): the damped-sinusoid fit (markers with their standard errors) and the FFT peak and FWHM
+    (open markers).  ``reference``: optional frame with columns ``x``, ``frequency`` and ``linewidth`` (Hz),
+    e.g. Kittel's ``f`` and ``alpha gamma (H1 + H2) / (2 pi)``, drawn as lines.  Returns the ``Figure``."""
+    figure, axes = _figure(2, width=5.0, height=4.2)
+    xlabel, xf = display(x)
+    part = frame.sort_values(x)
+    xs = part[x] * xf
+    axes[0].errorbar(xs, part["frequency"] * 1e-9, yerr=part["frequency_error"] * 1e-9, fmt="o", markersize=4,
+                     capsize=2, label="damped-sinusoid fit")
+    axes[0].plot(xs, part["fft_frequency"] * 1e-9, "s", markerfacecolor="none", label="FFT peak")
+    axes[1].errorbar(xs, part["linewidth"] * 1e-6, yerr=part["decay_rate_error"] / np.pi * 1e-6, fmt="o",
+                     markersize=4, capsize=2, label=r"fit $1/(\pi\tau)$")
+    axes[1].plot(xs, part["fft_linewidth"] * 1e-6, "s", markerfacecolor="none", label="FFT FWHM")
+    if reference is not None:
+        ref = reference.sort_values(x)
+        axes[0].plot(ref[x] * xf, ref["frequency"] * 1e-9, "k-", linewidth=1, label="reference")
+        axes[1].plot(ref[x] * xf, ref["linewidth"] * 1e-6, "k-", linewidth=1, label="reference")
+    axes[0].set_ylabel("frequency (GHz)")
+    axes[1].set_ylabel("linewidth FWHM (MHz)")
+    for ax in axes:
+        ax.set_xlabel(xlabel)
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize="small")
+    if title:
+        figure.suptitle(title)
     return figure
 
 

@@ -7,12 +7,16 @@
 * :func:`thermal_stability`: the barrier and the thermal stability factor from the minimum-energy path or from
   dwell times (fastspin.experiments.stability);
 * :func:`hysteresis_loop`, :func:`loop_switching`: quasi-static R-H, R-I and R-V loops, batched, and their
-  switching fields or currents (fastspin.experiments.hysteresis).
+  switching fields or currents (fastspin.experiments.hysteresis);
+* :func:`spectrum`, :func:`power_spectrum`, :func:`spectral_line`: power spectral densities of m(t) or of the
+  voltage, with peak frequency, FWHM linewidth and power; :func:`pimm`: the ring-down after a field step
+  (fastspin.experiments.spectra).
 """
 from .hysteresis import hysteresis_loop, loop_switching
+from .spectra import pimm, power_spectrum, spectral_line, spectrum
 from .fokker_planck import critical_current_density, escape_time, write_error_rate
 from .stability import thermal_stability
 from .switching import boltzmann_directions, switching_probability, wilson_interval
 
-__all__ = ["hysteresis_loop", "loop_switching", "switching_probability", "wilson_interval", "boltzmann_directions", "write_error_rate", "escape_time",
+__all__ = ["hysteresis_loop", "loop_switching", "spectrum", "power_spectrum", "spectral_line", "pimm", "switching_probability", "wilson_interval", "boltzmann_directions", "write_error_rate", "escape_time",
            "critical_current_density", "thermal_stability"]

@@ -166,12 +166,12 @@ def spectral_line(frequency, psd, *, band=None):
 # signals of simulated trajectory batches
 
 
-def _axis(component, name="component"):
+def _axis(component):
     if isinstance(component, str):
         if component not in _AXES:
-            raise ValueError(f"{name} must be 'x', 'y', 'z' or a vector, got {component!r}")
+            raise ValueError(f"component must be 'x', 'y', 'z' or a vector, got {component!r}")
         return np.array(_AXES[component])
-    return v.vectors(component, name, unit=True)
+    return v.vectors(component, "component", unit=True)
 
 
 def _device(system_or_layer, magnet):
@@ -343,8 +343,8 @@ def _ringdown(t, s, f_guess):
     def linear(r):
         e = np.exp(-r * u)
         basis = np.stack([e * np.cos(2 * np.pi * u), e * np.sin(2 * np.pi * u), np.ones_like(u)], axis=1)
-        coef, residual, *_ = np.linalg.lstsq(basis, s, rcond=None)
-        return coef, (residual[0] if residual.size else 0.0)
+        coef = np.linalg.lstsq(basis, s, rcond=None)[0]
+        return coef, np.sum((basis @ coef - s) ** 2)
 
     rates = np.geomspace(0.1 / u[-1], 2 * np.pi, 60)
     r0 = min(rates, key=lambda r: linear(r)[1])
@@ -360,7 +360,7 @@ def _ringdown(t, s, f_guess):
 
 
 def pimm(system_or_layer, *, field, duration, dt, field_step=None, field_pulse=None, transient=0.0, m0=None,
-         relax=5e-9, relax_damping=1.0, record_every=1, component=None, magnet=None, oversample=16,
+         relax=10e-9, relax_damping=1.0, record_every=1, component=None, magnet=None, oversample=16,
          **simulate_options):
     """Pulsed-inductive microwave magnetometry: the free ring-down after a field step or a short field pulse,
     fitted to a damped sinusoid for the frequency (K) and the decay rate (G), and its FFT.
@@ -397,9 +397,7 @@ def pimm(system_or_layer, *, field, duration, dt, field_step=None, field_pulse=N
     n_steps, dt, start_time = _steps(duration, dt, transient, excitation_end)
     relax_steps = max(2, math.ceil(v.positive_scalar(relax, "relax") / dt - 1e-9)) // 2 * 2
     record_every = _count(record_every, "record_every", 1)
-    alpha = float(v.real_array(relax_damping, "relax_damping"))
-    if not alpha > 0:
-        raise ValueError(f"relax_damping must be > 0, got {relax_damping!r}")
+    alpha = v.positive_scalar(relax_damping, "relax_damping")
     axis = None if component is None else _axis(component)
     if m0 is None:
         if not single:
