@@ -218,6 +218,25 @@ def _build_parser():
     ring.add_argument("--duration", type=float, default=5.0, metavar="NS", help="recorded ring-down, ns (5)")
     _backend_option(ring)
 
+    diode = commands.add_parser(
+        "st-fmr", help="spin-torque FMR of an MTJ: mixing voltage over field x frequency and its fit (CSV + PNG)",
+        description="An in-plane MTJ free layer (easy axis and reference along x) driven by an RF voltage: the "
+                    "rectified mixing voltage over bias field (45 degrees in the plane) x frequency, fitted per "
+                    "frequency to symmetric + antisymmetric Lorentzians (resonance field, FWHM linewidth, S/A).  "
+                    "Writes DIR/v_mix.csv, DIR/fit.csv and DIR/st_fmr.png.",
+    )
+    diode.add_argument("--out", required=True, type=Path, metavar="DIR", help="output directory")
+    diode.add_argument("--frequency", nargs=3, type=float, metavar=("MIN", "MAX", "NUM"), default=[5, 20, 4],
+                       help="frequencies, GHz (default 5 20 4)")
+    diode.add_argument("--field", nargs=3, type=float, metavar=("MIN", "MAX", "NUM"), default=[10, 400, 100],
+                       help="bias fields, mT (default 10 400 100)")
+    diode.add_argument("--rf-voltage", type=float, default=1.0, metavar="MV", help="RF amplitude, mV (1)")
+    diode.add_argument("--field-like-ratio", type=float, default=0.3, help="b_J / a_J (0.3)")
+    diode.add_argument("--alpha", type=float, default=0.015, help="Gilbert damping (0.015)")
+    diode.add_argument("--r-p", type=float, default=500.0, metavar="OHM", help="MTJ R_P, Ohm (500)")
+    diode.add_argument("--r-ap", type=float, default=1000.0, metavar="OHM", help="MTJ R_AP, Ohm (1000)")
+    _backend_option(diode)
+
     commands.add_parser("presets", help="list the preset stacks and materials",
                         description="List the preset stacks (for --preset and [model] preset) and materials.")
     return parser
@@ -239,7 +258,8 @@ def main(argv=None):
         return 2
     try:
         return {"scan": _scan, "phase-diagram": _phase_diagram, "plot": _plot, "switching": _switching,
-                "hysteresis": _hysteresis, "spectrum": _spectrum, "pimm": _pimm, "presets": _presets}[args.command](args)
+                "hysteresis": _hysteresis, "spectrum": _spectrum, "pimm": _pimm, "st-fmr": _st_fmr,
+                "presets": _presets}[args.command](args)
     except (SpecError, ScanMismatchError, ValueError, FileNotFoundError) as err:
         print(f"fastspin: error: {err}", file=sys.stderr)
         return 2
@@ -365,6 +385,27 @@ def _hysteresis(args):
           f"{args.out / 'switching.csv'}; figure {args.out / 'hysteresis.png'}; at {up['angle_deg'].iloc[0]:.3g} deg: "
           f"B_sw = {up['switching_field'].iloc[0] * 1e3:.4g} mT (astroid, no shape anisotropy: "
           f"{up['astroid_field'].iloc[0] * 1e3:.4g} mT)")
+    return 0
+
+
+def _st_fmr(args):
+    from .dynamics import MTJ, FreeLayer
+    from .experiments import fit_lineshape, st_fmr
+    from .plotting import plot_st_fmr
+
+    layer = FreeLayer(1.0e6, 1.5e-9, args.alpha, anisotropy_field=0.005, area=np.pi * (50e-9) ** 2)
+    frame = st_fmr(layer, frequency=_grid(args.frequency, "--frequency") * 1e9, field=_grid(args.field, "--field") * 1e-3,
+                   rf_voltage=args.rf_voltage * 1e-3, field_like_ratio=args.field_like_ratio,
+                   mtj=MTJ(args.r_p, args.r_ap), backend=args.backend)
+    fit = fit_lineshape(frame)
+    args.out.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(args.out / "v_mix.csv", index=False)
+    fit.to_csv(args.out / "fit.csv", index=False)
+    plot_st_fmr(frame, fit).savefig(args.out / "st_fmr.png", dpi=150)
+    row = fit.iloc[len(fit) // 2]
+    print(f"{len(frame)} points in {args.out / 'v_mix.csv'}; fits {args.out / 'fit.csv'}; figure "
+          f"{args.out / 'st_fmr.png'}; at {row['frequency'] * 1e-9:.4g} GHz: B_0 = {row['resonance_field'] * 1e3:.4g} "
+          f"mT, FWHM {row['linewidth'] * 1e3:.3g} mT, S/A = {row['ratio']:.3g}")
     return 0
 
 

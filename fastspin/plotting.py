@@ -421,6 +421,55 @@ def plot_pimm(frame, x="field_x", reference=None, title="PIMM ring-down"):
     return figure
 
 
+def plot_st_fmr(frame, fit=None, max_curves=8, title="ST-FMR mixing voltage"):
+    """ST-FMR field sweeps from :func:`fastspin.experiments.stfmr.st_fmr`: ``V_mix`` versus the bias field, one
+    colour per frequency (at most ``max_curves`` evenly chosen ones, markers).  With ``fit`` (the frame of
+    :func:`fastspin.experiments.stfmr.fit_lineshape`): the fitted symmetric + antisymmetric Lorentzians (Eq. L,
+    dashed) and two more panels, the frequency versus the resonance field (the Kittel dispersion) and the
+    linewidth (FWHM, with its standard error) versus frequency (Gilbert damping: ``2 alpha omega / gamma``, a line
+    through the origin).  Sweeps whose fit failed (NaN) are left out of the fit panels.  Returns the ``Figure``.
+    """
+    from .experiments.stfmr import lineshape
+
+    figure, axes = _figure(1 if fit is None else 3, width=5.0)
+    field_label, bf = display("field")
+    frequencies = np.unique(frame["frequency"].to_numpy())
+    picks = np.unique(np.linspace(0, len(frequencies) - 1, min(max_curves, len(frequencies))).round().astype(int))
+    chosen = frequencies[picks]
+    fits = None if fit is None else fit.set_index("frequency")
+    ax = axes[0]
+    for frequency, colour in zip(chosen, _color_cycle(len(chosen))):
+        part = frame[frame["frequency"] == frequency].sort_values("field")
+        b = part["field"].to_numpy()
+        ax.plot(b * bf, part["v_mix"] * 1e6, "o", markersize=2.5, color=colour, label=f"{frequency * 1e-9:.4g} GHz")
+        if fits is not None and frequency in fits.index and np.isfinite(fits.loc[frequency, "resonance_field"]):
+            row = fits.loc[frequency]
+            fine = np.linspace(b.min(), b.max(), 400)
+            curve = lineshape(fine, row["resonance_field"], 0.5 * row["linewidth"], row["symmetric"],
+                              row["antisymmetric"], row["offset"])
+            ax.plot(fine * bf, curve * 1e6, "--", color=colour, linewidth=1.0)
+    ax.axhline(0.0, color="black", linewidth=0.6)
+    ax.set_xlabel(field_label)
+    ax.set_ylabel(r"mixing voltage $V_\mathrm{mix}$ ($\mu$V)")
+    ax.legend(loc="lower right", fontsize="small", title="frequency" + (" (fit dashed)" if fit is not None else ""))
+    if fit is not None:
+        ok = fit[np.isfinite(fit["resonance_field"])]
+        axes[1].plot(ok["resonance_field"] * bf, ok["frequency"] * 1e-9, "o-", markersize=3)
+        axes[1].set_xlabel(f"resonance field $B_0$ ({field_label[field_label.index('(') + 1:-1]})")
+        axes[1].set_ylabel("frequency (GHz)")
+        axes[1].set_title("dispersion", fontsize="medium")
+        axes[2].errorbar(ok["frequency"] * 1e-9, ok["linewidth"] * bf, yerr=ok["linewidth_err"] * bf, fmt="o",
+                         markersize=3, capsize=2)
+        axes[2].set_xlabel("frequency (GHz)")
+        axes[2].set_ylabel(r"linewidth (FWHM) $\Delta B$ (mT)")
+        axes[2].set_xlim(left=0.0)
+        axes[2].set_ylim(bottom=0.0)
+        axes[2].set_title("linewidth", fontsize="medium")
+    if title:
+        figure.suptitle(title)
+    return figure
+
+
 def _color_cycle(n):
     from matplotlib import colormaps
 
