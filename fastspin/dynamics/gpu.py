@@ -18,9 +18,11 @@ Precision.  ``"float64"`` integrates with the CPU kernels' arithmetic (their fas
 aside: results agree to rounding).  ``"float32"`` runs the state, the parameters, the tables and the
 right-hand side in single precision (fastspin.dynamics.core.targets); the outcome trackers still
 accumulate in float64.  Parameters beyond ``FLOAT32_LIMIT`` (the slope standing for a step in a
-pulse) are clamped to it.  Measured on the benchmark sweep (benchmarks/gpu_benchmark.py, 2e4 RK4
-steps of 1 ps): the final m of a damped single layer differs from float64 by at most ~1e-5, since
-single precision rounds every step at 6e-8 relative.
+pulse) are clamped to it.  Measured on 64 runs of the benchmark sweep (benchmarks/gpu_benchmark.py: the
+``bench_llgs`` in-plane layer, constant torque, 2e4 RK4 steps of 1 ps; numba's CUDA simulator, IEEE float32
+without contraction): the final m of the static runs agrees with float64 to 1e-16, of the precessing ones
+(a phase that drifts) to 1.6e-4; the frequency to 1e-6 relative; every state and switching outcome is the same.
+Stochastic Heun at 300 K: the same switching outcome for all 64, the same state for 63.
 
 Batches larger than the card's free memory (half of it is used) or than ``chunk_size`` run in chunks;
 the torque tables are copied to the card once per call.  RK45 and the transport solve inside the
