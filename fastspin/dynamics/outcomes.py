@@ -12,8 +12,8 @@ right-handed):
   of ``m . e`` and ``m . p`` in each half (static or precessing; settled or still growing or decaying),
   the range of ``m . n`` (does the orbit keep the sign of ``m_n``?), the winding of the in-plane
   projection of ``m`` around ``n`` in quarter turns (quadrant changes of ``(m . a, m . (n x a))``), the
-  extrema of ``m . e`` (sign changes of ``dm/dt . e``) that give the frequency
-  ``(n_extrema - 1) / (2 (t_last - t_first))``, and the time integrals of ``m``, the MTJ resistance
+  extrema of ``m . e`` and of ``m . f`` (sign changes of ``dm/dt . e``, ``dm/dt . f``) that give the frequency
+  ``(n_extrema - 1) / (2 (t_last - t_first))`` (the smaller of the two: :func:`fundamental_frequency`), and the time integrals of ``m``, the MTJ resistance
   factor, and of the orbit energy ``Q = h1 (m . e)^2 + h2 (m . f)^2`` in each half (divided by the known
   durations at the edge into averages; ``<m . p> = <m> . p``) (with the
   stiffness fields ``h1``, ``h2`` of the linearised energy about ``+-p`` this is the energy of a small orbit,
@@ -34,7 +34,8 @@ D_PREV, N_EXT, T_FIRST, T_LAST = 5, 6, 7, 8
 E_MIN1, E_MAX1, E_MIN2, E_MAX2, C_MIN1, C_MAX1, C_MIN2, C_MAX2 = 9, 10, 11, 12, 13, 14, 15, 16
 N_MIN, N_MAX, Q_PREV, WIND = 17, 18, 19, 20
 SUM_MX, SUM_MY, SUM_MZ, SUM_RFAC, SUM_Q1, SUM_Q2 = 21, 22, 23, 24, 25, 26
-N_TRACK = 27
+D_PREV_F, N_EXT_F, T_FIRST_F, T_LAST_F = 27, 28, 29, 30
+N_TRACK = 31
 
 # columns of a free magnet's block of the kernels' output array (block k starts at k * N_OUT_MAGNET)
 O_MX, O_MY, O_MZ, O_SIDE, O_FINAL_SIDE = 0, 1, 2, 3, 4
@@ -42,7 +43,8 @@ O_T_FIRST_CROSS, O_T_LAST_CROSS, O_N_CROSS, O_N_EXT, O_T_FIRST, O_T_LAST = 5, 6,
 O_E_MIN1, O_E_MAX1, O_E_MIN2, O_E_MAX2, O_C_MIN1, O_C_MAX1, O_C_MIN2, O_C_MAX2 = 11, 12, 13, 14, 15, 16, 17, 18
 O_N_MIN, O_N_MAX, O_WIND = 19, 20, 21
 O_SUM_MX, O_SUM_MY, O_SUM_MZ, O_SUM_RFAC, O_SUM_Q1, O_SUM_Q2 = 22, 23, 24, 25, 26, 27  # time integrals over the halves
-N_OUT_MAGNET = 28
+O_N_EXT_F, O_T_FIRST_F, O_T_LAST_F = 28, 29, 30
+N_OUT_MAGNET = 31
 # columns after the magnets' blocks (adaptive integrator counters), counted from the end
 O_ACCEPTED, O_REJECTED, O_FAILED = -3, -2, -1
 N_OUT_RUN = 3
@@ -79,12 +81,12 @@ def track_init(S, base, stride, c_shift):
 
 
 @leaf
-def track_point(S, base, stride, t, h, part, c_shift, c, d_e, e_val, f_val, n_val, a_val, b_val, mx, my, mz,
+def track_point(S, base, stride, t, h, part, c_shift, c, d_e, d_f, e_val, f_val, n_val, a_val, b_val, mx, my, mz,
                 rfac, h1, h2):
     """Account for the point at time ``t`` reached by a step of length ``h``.
 
     ``part``: 0 before the analysis window, 1 and 2 its first and second halves (the same for every lane
-    of a block).  ``c_shift = m . p - threshold``, ``c = m . p``, ``d_e = dm/dt . e``; ``e_val``, ``f_val``,
+    of a block).  ``c_shift = m . p - threshold``, ``c = m . p``, ``d_e = dm/dt . e``, ``d_f = dm/dt . f``; ``e_val``, ``f_val``,
     ``n_val``, ``a_val``, ``b_val`` the projections of m on e, f, n, a and n x a; ``rfac`` the MTJ
     resistance over R_perp (0 without an MTJ); ``h1``, ``h2`` the weights of the orbit energy.
     """
@@ -102,26 +104,36 @@ def track_point(S, base, stride, t, h, part, c_shift, c, d_e, e_val, f_val, n_va
     S[base + N_CROSS * stride] += 1.0 if crossed else 0.0
     S[i_sp] = c_shift
     if part > 0:  # the analysis window (the kernels call the step with a constant part: no branch remains)
-        _track_window(S, base, stride, t, h, part, c, d_e, e_val, f_val, n_val, a_val, b_val, mx, my, mz, rfac,
+        _track_window(S, base, stride, t, h, part, c, d_e, d_f, e_val, f_val, n_val, a_val, b_val, mx, my, mz, rfac,
                       h1, h2)
 
 
 @leaf
-def _track_window(S, base, stride, t, h, part, c, d_e, e_val, f_val, n_val, a_val, b_val, mx, my, mz, rfac, h1, h2):
-    """The window part of :func:`track_point` (``part`` 1 or 2)."""
-    # extrema of m . e (frequency)
-    i_dp = base + D_PREV * stride
-    i_n = base + N_EXT * stride
+def _track_extrema(S, base, stride, t, h, d, r_prev, r_count, r_first, r_last):
+    """Count the extrema of a projection of m (sign changes of its derivative ``d``) and keep the times (linearly
+    interpolated) of the first and the last, in rows ``r_count``, ``r_first``, ``r_last`` (``r_prev``: ``d`` at
+    the previous point)."""
+    i_dp = base + r_prev * stride
+    i_n = base + r_count * stride
     d_prev = S[i_dp]
-    ext = d_prev * d_e < 0.0
-    den = d_e - d_prev
+    ext = d_prev * d < 0.0
+    den = d - d_prev
     den = den if den != 0.0 else 1.0
-    t_ext = t - h * d_e / den
+    t_ext = t - h * d / den
     first = ext and S[i_n] == 0.0
     S[i_n] += 1.0 if ext else 0.0
-    S[base + T_FIRST * stride] = t_ext if first else S[base + T_FIRST * stride]
-    S[base + T_LAST * stride] = t_ext if ext else S[base + T_LAST * stride]
-    S[i_dp] = d_e
+    S[base + r_first * stride] = t_ext if first else S[base + r_first * stride]
+    S[base + r_last * stride] = t_ext if ext else S[base + r_last * stride]
+    S[i_dp] = d
+
+
+@leaf
+def _track_window(S, base, stride, t, h, part, c, d_e, d_f, e_val, f_val, n_val, a_val, b_val, mx, my, mz, rfac, h1,
+                  h2):
+    """The window part of :func:`track_point` (``part`` 1 or 2)."""
+    # extrema of m . e and of m . f (frequency)
+    _track_extrema(S, base, stride, t, h, d_e, D_PREV, N_EXT, T_FIRST, T_LAST)
+    _track_extrema(S, base, stride, t, h, d_f, D_PREV_F, N_EXT_F, T_FIRST_F, T_LAST_F)
     # ranges in each half of the window, and of m . n over the whole window
     half = 0 if part == 1 else 2
     S[base + (E_MIN1 + half) * stride] = min(S[base + (E_MIN1 + half) * stride], e_val)
@@ -153,7 +165,8 @@ def track_magnet(S, base, stride, t, h, part, threshold, x, y, z, kx, ky, kz, px
     """:func:`track_point` of a magnet at ``m`` with ``dm/dt = k``, reference ``p``, frequency axis ``e``,
     ``f = p x e``, normal ``n``, in-plane axes ``a`` and ``b = n x a``."""
     c = x * px + y * py + z * pz
-    track_point(S, base, stride, t, h, part, c - threshold, c, kx * ex + ky * ey + kz * ez, x * ex + y * ey + z * ez,
+    track_point(S, base, stride, t, h, part, c - threshold, c, kx * ex + ky * ey + kz * ez, kx * fx + ky * fy + kz * fz,
+                x * ex + y * ey + z * ez,
                 x * fx + y * fy + z * fz, x * nx + y * ny + z * nz, x * ax + y * ay + z * az,
                 x * bx + y * by + z * bz, x, y, z, rfac, h1, h2)
 
@@ -167,7 +180,8 @@ def track_finish(S, base, stride, out, j, col, mx, my, mz):
     out[j, col + O_SIDE] = S[base + SIDE * stride]
     out[j, col + O_FINAL_SIDE] = 1.0 if S[base + S_PREV * stride] >= 0.0 else -1.0
     for r, o in ((T_FIRST_CROSS, O_T_FIRST_CROSS), (T_LAST_CROSS, O_T_LAST_CROSS), (N_CROSS, O_N_CROSS),
-                 (N_EXT, O_N_EXT), (T_FIRST, O_T_FIRST), (T_LAST, O_T_LAST), (E_MIN1, O_E_MIN1),
+                 (N_EXT, O_N_EXT), (T_FIRST, O_T_FIRST), (T_LAST, O_T_LAST), (N_EXT_F, O_N_EXT_F),
+                 (T_FIRST_F, O_T_FIRST_F), (T_LAST_F, O_T_LAST_F), (E_MIN1, O_E_MIN1),
                  (E_MAX1, O_E_MAX1), (E_MIN2, O_E_MIN2), (E_MAX2, O_E_MAX2), (C_MIN1, O_C_MIN1),
                  (C_MAX1, O_C_MAX1), (C_MIN2, O_C_MIN2), (C_MAX2, O_C_MAX2), (N_MIN, O_N_MIN), (N_MAX, O_N_MAX),
                  (WIND, O_WIND)):
@@ -241,6 +255,25 @@ def classify(out, halves, polarization, normal, thermal, static_tolerance, colli
     return np.where(static | decaying, rest, orbit), settled
 
 
+MIN_EXTREMA_F = 5  #: extrema of m . f (two periods) before its frequency counts: a drift is no oscillation
+
+
+def fundamental_frequency(out):
+    """The precession frequency from the extrema of ``m . e`` and of ``m . f`` in the analysis window: each
+    projection of a periodic orbit has at least two extrema per period, so ``(n - 1) / (2 span)`` is the
+    fundamental or a multiple of it (a large in-plane orbit that crosses the equator gives ``m . e`` three
+    extrema a half period); the smaller of the two estimates (``m . e`` from 3 extrema, ``m . f`` from
+    ``MIN_EXTREMA_F``) is the fundamental.  NaN without an oscillation."""
+    estimates = []
+    for n_col, first, last, least in ((O_N_EXT, O_T_FIRST, O_T_LAST, 3),
+                                      (O_N_EXT_F, O_T_FIRST_F, O_T_LAST_F, MIN_EXTREMA_F)):
+        n_ext, span = out[:, n_col], out[:, last] - out[:, first]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            estimates.append(np.where((n_ext >= least) & (span > 0), (n_ext - 1.0) / (2.0 * span), np.inf))
+    lowest = np.minimum(*estimates)
+    return np.where(np.isfinite(lowest), lowest, np.nan)
+
+
 def magnet_columns(out, halves, polarization, normal, thermal, static_tolerance, collinear_tolerance,
                    settle_tolerance, r_perp, energy_weights=False):
     """Outcome columns of one free magnet from its block ``out`` (n, N_OUT_MAGNET): final m, state, settled,
@@ -250,13 +283,11 @@ def magnet_columns(out, halves, polarization, normal, thermal, static_tolerance,
                               settle_tolerance, energy_weights)
     window = halves[0] + halves[1]
     mean_m = out[:, O_SUM_MX:O_SUM_MZ + 1] / window
-    n_ext = out[:, O_N_EXT]
-    span = out[:, O_T_LAST] - out[:, O_T_FIRST]
     precessing = np.isin(state, ("in_plane_precession", "out_of_plane_precession"))
     switched = out[:, O_FINAL_SIDE] != out[:, O_SIDE]
     first_cross = out[:, O_T_FIRST_CROSS]
     with np.errstate(divide="ignore", invalid="ignore"):
-        frequency = np.where(precessing & (n_ext >= 3) & (span > 0), (n_ext - 1.0) / (2.0 * span), np.nan)
+        frequency = np.where(precessing, fundamental_frequency(out), np.nan)
         q_1 = out[:, O_SUM_Q1] / halves[0] if halves[0] > 0 else np.zeros(len(state))
         ratio = np.where(q_1 > 0, out[:, O_SUM_Q2] / halves[1] / q_1, np.nan)
     e_max = np.maximum(out[:, O_E_MAX1], out[:, O_E_MAX2])

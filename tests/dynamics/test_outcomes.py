@@ -4,7 +4,7 @@ import pytest
 
 from fastspin.constants import E_CHARGE, GAMMA_E, HBAR, MU0
 from fastspin.conventions import stt_field_tesla
-from fastspin.dynamics import FreeLayer, simulate
+from fastspin.dynamics import FreeLayer, simulate, trajectories
 
 from dynamics_reference import JIT, load_fixture, tilted
 
@@ -83,3 +83,22 @@ def test_ac_field_drives_the_linear_ferromagnetic_resonance():
                                           rel=0.05)
         assert np.argmax(frame.amplitude.to_numpy()) == 2
         np.testing.assert_allclose(frame.frequency, frequencies, rtol=1e-6)  # locked to the drive
+
+
+def test_frequency_of_a_large_orbit_is_its_fundamental():
+    """An in-plane oscillator whose orbit crosses the equator (m_x < 0 at its ends): m . e = -m_y has three extrema
+    a half period there, so counting them alone reads three times the frequency.  The fundamental, from the
+    smaller of the m . e and m . f estimates, equals the rate of upward zero crossings of m_y (an independent
+    count on the recorded trajectory) to 1e-4."""
+    layer = FreeLayer(8e5, 2e-9, 0.01, anisotropy_field=5e-3, area=1e-14)
+    drive = dict(current_density=np.array([3.0e10, 3.5e10, 4.0e10]), field=(0.05, 0.0, 0.0),
+                 m0=(np.cos(0.5), np.sin(0.5), 0.0), duration=100e-9, dt=1e-12)
+    frame = simulate(layer, **drive)
+    t, m = trajectories(layer, **drive)
+    assert (frame["state"] == "in_plane_precession").all()
+    assert m[1:, t > 50e-9, 0].min() < 0  # the larger orbits cross the equator
+    for k in range(3):
+        y = m[k, t > 50e-9, 1]
+        up = np.flatnonzero((y[:-1] < 0) & (y[1:] >= 0))
+        crossings = t[t > 50e-9][up] + 1e-12 * y[up] / (y[up] - y[up + 1])
+        assert frame["frequency"].iloc[k] == pytest.approx((len(up) - 1) / (crossings[-1] - crossings[0]), rel=1e-4)

@@ -90,6 +90,27 @@ def test_r_i_switching_currents_are_the_linear_critical_currents():
     assert (r_states["first"] * r_states["last"] < 0).all()  # each branch ends reversed
 
 
+def test_mtj_r_v_loop_switches_at_the_critical_voltages_between_r_p_and_r_ap():
+    """A voltage-driven MTJ (Louis Eq. 69: a_J proportional to V at any angle) on an axially symmetric free layer
+    swept through +-V: a collinear state loses stability where s a_J = alpha B_k (Sun 2000 with H1 = H2 = B_k),
+    P -> AP at +V_c (a positive V pushes m away from p), AP -> P at -V_c, within the sweep step; the resistance
+    is R_AP, then R_P (Eq. 65)."""
+    mtj = MTJ(1000.0, 2000.0)
+    layer = FreeLayer(1e6, 1.5e-9, 0.05, anisotropy_field=0.05, demag=(0, 0, 0), area=np.pi * (25e-9) ** 2)
+    a_j_per_volt, _ = mtj.torque_fields(1.0, 1e6, 1.5e-9, np.pi * (25e-9) ** 2)
+    v_c = 0.05 * 0.05 / a_j_per_volt
+    points = 61
+    amplitude = 3 * v_c
+    step = 2 * amplitude / (points - 1)
+    frame = hysteresis_loop(layer, voltage=amplitude, mtj=mtj, bias_field=(0.0, 1e-4, 0.0), points=points,
+                            dwell=300e-9, dt=2e-12, m0=(-1.0, 0.002, 0.0))
+    switching = loop_switching(frame).set_index("branch")["switching_voltage"]
+    assert switching["down"] == pytest.approx(-v_c, abs=step)
+    assert switching["up"] == pytest.approx(v_c, abs=step)
+    down = frame[frame.branch == "down"]["resistance"].to_numpy()
+    assert down[0] == pytest.approx(2000.0, rel=1e-3) and down[-1] == pytest.approx(1000.0, rel=1e-3)
+
+
 def test_spin_valve_r_i_loop_resistances_come_from_the_transport_engine():
     layers = [Layer("L", COPPER, math.inf), Layer("F1", COBALT, 8e-9, (0, 0, 1)), Layer("N", COPPER, 10e-9),
               Layer("F2", COBALT, 2e-9, (0, 0, 1)), Layer("R", COPPER, math.inf)]

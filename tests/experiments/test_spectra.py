@@ -119,8 +119,7 @@ def test_sto_linewidth_is_resolution_limited_at_zero_temperature_and_grows_with_
     m_y in 32 Hann segments (31.25 ns, 32 MHz bins): at T = 0 the peak is the orbit frequency from the upward
     zero crossings of m_y (1e-4; same integrator) and the FWHM the window's 1.44 bins (1 %; measured +0.06 %);
     three seeds per temperature: measured 99-146 MHz at 50 K and 193-428 MHz at 300 K: every 50 K line wider
-    than 2 bins and narrower than every 300 K line.  (``simulate``'s ``frequency`` counts the extra extrema of
-    m_y on this orbit, which crosses m_x = 0, and reads 16.0 GHz: three times the fundamental.)"""
+    than 2 bins and narrower than every 300 K line."""
     layer = FreeLayer(**FILM, alpha=0.01, area=1e-14)
     assert simulate(layer, **STO, duration=100e-9, dt=1e-12)["state"].iloc[0] == "in_plane_precession"
     t, m = trajectories(layer, **STO, duration=100e-9, dt=1e-12, method="heun")
