@@ -5,7 +5,8 @@ Public API: :class:`FreeLayer`, :class:`System` and its terms (:class:`Exchange`
 :class:`TransportTorque`), the waveforms :class:`Pulse`, :class:`PiecewiseLinear`, :class:`Sine`, :class:`Staircase`,
 :func:`simulate`, :func:`trajectories`, the torque models :class:`SlonczewskiTorque`,
 :class:`AsymmetricTorque`, :class:`TabulatedTorque`, and :class:`MTJ`.
-Signs and units: fastspin/conventions.py.
+Signs and units: fastspin/conventions.py.  ``backend="cuda"`` runs the same kernels on a GPU
+(fastspin.dynamics.gpu, fastspin.dynamics.backends).
 """
 from .api import simulate, trajectories
 from .layer import FreeLayer
