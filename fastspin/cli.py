@@ -263,6 +263,15 @@ def main(argv=None):
     except (SpecError, ScanMismatchError, ValueError, FileNotFoundError) as err:
         print(f"fastspin: error: {err}", file=sys.stderr)
         return 2
+    except ModuleNotFoundError as err:  # an optional dependency of this command
+        extra = _EXTRAS.get((err.name or "").split(".")[0], "all")
+        print(f"fastspin: error: this command needs {err.name}, which is not installed: "
+              f"pip install 'fastspin[{extra}]'", file=sys.stderr)
+        return 2
+
+
+#: the extra of pyproject.toml that provides each optional module
+_EXTRAS = {"pyarrow": "io", "matplotlib": "plot", "distributed": "dask", "dask": "dask", "numba_cuda": "cuda"}
 
 
 def _execution(args):

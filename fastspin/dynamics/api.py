@@ -20,6 +20,7 @@ from .terms import MTJDrive, SpinTransfer
 from .waveforms import Sine, Waveform
 
 METHODS = ("rk4", "rk45", "heun")
+MAX_STEPS = 10**10  #: steps of one trajectory at most (duration / dt; duration / max_step for rk45): no endless run
 _POLARIZATION = (1.0, 0.0, 0.0)  # the defaults of the single-layer keywords (a System is refused any other value)
 _SINGLE_DEFAULTS = dict(polarization=_POLARIZATION, torque="constant", efficiency=None, field_like_ratio=0.0, mtj=None)
 
@@ -27,7 +28,11 @@ _SINGLE_DEFAULTS = dict(polarization=_POLARIZATION, torque="constant", efficienc
 def _steps(duration, dt):
     duration = v.positive_scalar(duration, "duration")
     dt = v.positive_scalar(dt, "dt")
-    n_steps = int(round(duration / dt))
+    ratio = duration / dt
+    if not ratio <= MAX_STEPS:  # also catches an overflow to inf
+        raise ValueError(f"duration / dt = {ratio:.3g} steps: more than MAX_STEPS = {MAX_STEPS:.0e} steps a trajectory "
+                         "(fastspin.dynamics.api); take a larger dt or a shorter duration")
+    n_steps = int(round(ratio))
     if n_steps < 1 or abs(n_steps * dt - duration) > 1e-9 * duration:
         raise ValueError(f"duration ({duration}) must be a whole, non-zero number of steps dt ({dt})")
     return duration, dt, n_steps
@@ -62,11 +67,14 @@ def _options(method, seed, switch_threshold, window, rtol, atol, max_step, durat
         raise ValueError(f"window must be a fraction in (0, 1], got {window!r}")
     if seed is None:
         seed = int(np.random.SeedSequence().entropy % (2**63))
-    elif not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer or None, got {seed!r}")
+    elif not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or not 0 <= seed < 2**64:
+        raise ValueError(f"seed must be an integer in [0, 2^64) or None, got {seed!r}")
     rtol = v.positive_scalar(rtol, "rtol")
     atol = v.positive_scalar(atol, "atol")
     max_step = v.positive_scalar(duration if max_step is None else max_step, "max_step")
+    if method == "rk45" and not duration / max_step <= MAX_STEPS:
+        raise ValueError(f"max_step = {max_step:.3g} s needs at least {duration / max_step:.3g} steps for duration "
+                         f"{duration:.3g} s: more than MAX_STEPS = {MAX_STEPS:.0e} (fastspin.dynamics.api)")
     return dict(threshold=threshold, window=window, seed=int(seed), rtol=rtol, atol=atol, max_step=max_step)
 
 
@@ -322,8 +330,9 @@ def trajectories(system, *, record_every=1, current_density=0.0, field=(0.0, 0.0
     Same keywords (``backend``, ``precision`` too) and the very same kernels (same steps, same random
     streams) as :func:`simulate`.
     """
-    if isinstance(record_every, bool) or not isinstance(record_every, (int, np.integer)) or record_every < 1:
-        raise ValueError(f"record_every must be a positive integer, got {record_every!r}")
+    if isinstance(record_every, bool) or not isinstance(record_every, (int, np.integer)) or not 1 <= record_every <= MAX_STEPS:
+        raise ValueError(f"record_every must be a positive integer (at most MAX_STEPS = {MAX_STEPS:.0e}), "
+                         f"got {record_every!r}")
     single = _single_keywords(system, polarization=polarization, torque=torque, efficiency=efficiency,
                               field_like_ratio=field_like_ratio, mtj=mtj)
     compiled, _, _, record, _ = _run(

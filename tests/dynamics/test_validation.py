@@ -110,3 +110,29 @@ def test_layer_and_record_every():
 def test_torque_models_and_mtj(build, word):
     with pytest.raises(ValueError, match=word):
         build()
+
+
+@pytest.mark.parametrize("kwargs, word", [
+    (dict(method="rk45", max_step=1e-30, duration=1e-12, dt=1e-12), "max_step"),  # would never end
+    (dict(duration=3.0, dt=1e-12), "MAX_STEPS"),
+    (dict(duration=1e300, dt=1e-300), "MAX_STEPS"),  # duration / dt overflows
+    (dict(method="heun", temperature=300.0, seed=2**70, duration=1e-12, dt=1e-12), "seed"),
+])
+def test_work_is_bounded_and_extremes_are_named(kwargs, word):
+    layer = FreeLayer(8e5, 2e-9, 0.01, anisotropy_field=0.02, area=1e-16)
+    with pytest.raises(ValueError, match=word):
+        simulate(layer, **kwargs)
+    with pytest.raises(ValueError, match="record_every"):
+        trajectories(layer, record_every=10**19, duration=1e-12, dt=1e-12)
+
+
+def test_a_missing_optional_dependency_is_one_line_with_its_extra(monkeypatch, capsys, tmp_path):
+    import fastspin.cli as cli
+
+    def missing(args):
+        raise ModuleNotFoundError("No module named 'pyarrow'", name="pyarrow")
+
+    monkeypatch.setattr(cli, "_scan", missing)
+    assert cli.main(["scan", str(tmp_path / "spec.toml"), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "pip install 'fastspin[io]'" in err
