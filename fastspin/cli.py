@@ -180,6 +180,8 @@ def _build_parser():
     loops.add_argument("--thickness", type=float, default=2.0, metavar="NM", help="free-layer thickness, nm (2)")
     loops.add_argument("--r-p", type=float, default=1000.0, metavar="OHM", help="MTJ R_P, Ohm (1000)")
     loops.add_argument("--r-ap", type=float, default=2000.0, metavar="OHM", help="MTJ R_AP, Ohm (2000)")
+    loops.add_argument("--diameter", type=float, default=50.0, metavar="NM",
+                       help="pillar diameter, nm: the volume of the thermal field (50)")
     loops.add_argument("--temperature", type=float, default=0.0, metavar="K", help="temperature, K (0)")
     _backend_option(loops)
 
@@ -371,7 +373,7 @@ def _hysteresis(args):
 
     psi = np.radians(_grid(args.angles, "--angles"))
     direction = np.column_stack([np.cos(psi), np.sin(psi), np.zeros_like(psi)])
-    area = 1e-16  # the MTJ's resistances are given, not its area: only R(theta) is read
+    area = np.pi * (0.5e-9 * args.diameter) ** 2  # the volume of the thermal field; R(theta) comes from R_P, R_AP
     layer = FreeLayer(args.ms, args.thickness * 1e-9, args.alpha, anisotropy_field=args.anisotropy_field * 1e-3,
                       demag=args.demag, area=area)
     frame = hysteresis_loop(layer, field=args.field * 1e-3, direction=direction, points=args.points,

@@ -426,8 +426,8 @@ def plot_st_fmr(frame, fit=None, max_curves=8, title="ST-FMR mixing voltage"):
     colour per frequency (at most ``max_curves`` evenly chosen ones, markers).  With ``fit`` (the frame of
     :func:`fastspin.experiments.stfmr.fit_lineshape`): the fitted symmetric + antisymmetric Lorentzians (Eq. L,
     dashed) and two more panels, the frequency versus the resonance field (the Kittel dispersion) and the
-    linewidth (FWHM, with its standard error) versus frequency (Gilbert damping: ``2 alpha omega / gamma``, a line
-    through the origin).  Sweeps whose fit failed (NaN) are left out of the fit panels.  Returns the ``Figure``.
+    linewidth (FWHM, with its standard error) versus frequency (for Gilbert damping ``2 alpha omega / gamma``
+    lies on a line through the origin).  Sweeps whose fit failed (NaN) are left out of the fit panels.  Returns the ``Figure``.
     """
     from .experiments.stfmr import lineshape
 

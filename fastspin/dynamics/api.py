@@ -214,6 +214,10 @@ def _run(system, *, current_density, sot_current_density, voltage, field, m0, du
                                         temperature_arr, dt, method, reference, frequency_axis, single, stiffness)
     window_start = max(0, n_steps - max(2, int(round(opts["window"] * n_steps))))
     window_mid = window_start + (n_steps - window_start) // 2
+    if target == "cuda" and backend == "auto" and gpu.unsupported(compiled, method, n_steps, precision):
+        target = "cpu"  # "auto": what the GPU does not run runs on the CPU
+        if precision != "float64":
+            raise ValueError(f"precision={precision!r}: {gpu.unsupported(compiled, method, n_steps, precision)}")
     if target == "cuda":
         out, record = gpu.run(compiled, method, dt, n_steps, window_start, window_mid, opts["threshold"],
                               record_every, seed=opts["seed"], precision=precision)

@@ -132,7 +132,9 @@ class Sine(Waveform):
 
 class Staircase(Waveform):
     """Round-trip staircase of a quasi-static sweep (see the module docstring); ``points >= 2`` levels a
-    branch, ``dwell`` (s) each, both scalars (every trajectory steps at the same times)."""
+    branch, ``dwell`` (s) each, both scalars, as ``delay`` (every trajectory steps at the same times).  With
+    ``dwell`` a whole number of steps ``dt``, a ``delay`` of ``dt / 4`` keeps every edge off the step times (a
+    step then sees one level at its sampling point; fastspin.experiments.hysteresis does so)."""
 
     def __init__(self, amplitude, points, dwell, delay=0.0):
         owner = "Staircase"
@@ -140,13 +142,10 @@ class Staircase(Waveform):
         if isinstance(points, bool) or not isinstance(points, (int, np.integer)) or points < 2:
             raise ValueError(f"{owner}: points must be an integer >= 2, got {points!r}")
         self.points = int(points)
-        self.dwell = float(v.positive_scalar(dwell, "dwell", owner))
-        self.delay = float(_param(delay, "delay", owner, non_negative=True))
-
-    @property
-    def end(self):
-        """Time (s) at which the round trip is over: ``delay + 2 points dwell``."""
-        return self.delay + 2 * self.points * self.dwell
+        self.dwell = v.positive_scalar(dwell, "dwell", owner)
+        self.delay = float(_param(delay, "delay", owner, non_negative=True)) if np.ndim(delay) == 0 else None
+        if self.delay is None:
+            raise ValueError(f"{owner}: delay must be a scalar (every trajectory steps at the same times)")
 
     def levels(self):
         """The ``2 points`` levels of the round trip (without the amplitude): down then up."""

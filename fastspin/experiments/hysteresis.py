@@ -82,21 +82,22 @@ def hysteresis_loop(system_or_layer, *, field=None, current_density=None, voltag
     if not single and not isinstance(system_or_layer, System):
         raise ValueError(f"the device must be a fastspin.dynamics.FreeLayer or System, got {type(system_or_layer)!r}")
     directions = _unit_rows(direction, "direction")
-    n = np.broadcast_shapes(amplitude.shape, directions.shape[:1] if swept == "field" else (1,))[0]
-    amplitude = np.broadcast_to(amplitude, (n,))
-    directions = np.broadcast_to(directions, (n, 3))
+    if len(amplitude) > 1 and swept == "field" and len(directions) > 1 and len(amplitude) != len(directions):
+        raise ValueError(f"field and direction: one per loop, got {len(amplitude)} amplitudes and "
+                         f"{len(directions)} directions")
     bias = v.real_array(bias_field, "bias_field")
-    if bias.shape not in ((3,), (n, 3)):
-        raise ValueError(f"bias_field must be a 3-vector or one per loop ({n}, 3), got shape {bias.shape}")
+    if bias.ndim not in (1, 2) or bias.shape[-1] != 3:
+        raise ValueError(f"bias_field must be a 3-vector or one per loop (n, 3), got shape {bias.shape}")
 
     if "field" in given:
         raise ValueError("a constant field is bias_field=; field= is the amplitude of a field sweep")
     delay = 0.25 * dt  # level edges a quarter step after the sampling points
+    held = per_level * dt  # the dwell as the kernels step it
     drives = {"field": bias, **given}
     if swept == "field":
-        drives["field"] = Staircase(amplitude[:, None] * directions, points, dwell, delay) + bias
+        drives["field"] = Staircase(amplitude[:, None] * directions, points, held, delay) + bias
     else:
-        drives[swept] = Staircase(amplitude, points, dwell, delay)
+        drives[swept] = Staircase(amplitude, points, held, delay)
     magnet_index, layer = _counted(system_or_layer, single, magnet)
     axis = _unit_rows(layer.easy_axis if axis is None else axis, "axis")
     if m0 is None:
@@ -104,17 +105,20 @@ def hysteresis_loop(system_or_layer, *, field=None, current_density=None, voltag
             raise ValueError("m0 must give every magnet of the system its start direction")
         m0 = directions if swept == "field" else -np.asarray(simulate_options.get("polarization", (1.0, 0.0, 0.0)),
                                                               dtype=float)
-    if temperature != 0.0:
+    if np.any(np.asarray(temperature) != 0.0):
         simulate_options.update(method="heun", seed=seed)
     t, m = trajectories(system_or_layer, record_every=per_level, m0=m0, duration=2 * points * per_level * dt, dt=dt,
                         temperature=temperature, backend=backend, **drives, **simulate_options)
     m = m[:, 1:]  # the end of each level
+    n = m.shape[0]  # the loops: every per-loop input (amplitude, direction, layer parameters, drives) broadcast
+    amplitude = np.broadcast_to(amplitude, (n,))
+    directions = np.broadcast_to(directions, (n, 3))
     if single:
         m = m[:, :, None, :]
         names = [""]
     else:
         names = [f"{name}." for name in system_or_layer.names]
-    levels = Staircase(1.0, points, dwell).levels()
+    levels = Staircase(1.0, points, held).levels()
     cols = {"loop": np.repeat(np.arange(n), 2 * points),
             "branch": pd.Categorical(np.tile(np.repeat(BRANCHES, points), n), categories=BRANCHES),
             "step": np.tile(np.arange(2 * points) % points, n),
@@ -153,7 +157,9 @@ def _counted(device, single, magnet):
 def loop_switching(frame):
     """Switching values of every loop and branch of a :func:`hysteresis_loop` frame: the midpoint between the
     level at which ``m_axis`` first has the other sign than at the branch's first level and the level before
-    (NaN when it never does).  Columns ``loop, branch, switching_<swept>, step``."""
+    (NaN when it never does: also when a switch is still under way at the end of a branch, so that the next
+    branch starts on the far side; a longer ``dwell`` settles it).  Columns ``loop, branch, switching_<swept>,
+    step``."""
     swept = frame.attrs.get("swept")
     if swept not in SWEEPS:
         raise ValueError("frame must come from hysteresis_loop (its attrs name the swept quantity)")
@@ -163,10 +169,10 @@ def loop_switching(frame):
     sign = np.sign(frame["m_axis"].to_numpy()).reshape(n, 2, points)
     flipped = sign != sign[:, :, :1]
     found = flipped.any(axis=2)
-    step = np.where(found, flipped.argmax(axis=2), -1)
+    step = np.where(found, flipped.argmax(axis=2), -1)  # >= 1 when found: the first level is the reference
     before = np.take_along_axis(value, np.maximum(step - 1, 0)[..., None], axis=2)[..., 0]
     at = np.take_along_axis(value, np.maximum(step, 0)[..., None], axis=2)[..., 0]
-    switching = np.where(found & (step > 0), 0.5 * (before + at), np.where(found, at, np.nan))
+    switching = np.where(found, 0.5 * (before + at), np.nan)
     return pd.DataFrame({"loop": np.repeat(np.unique(frame["loop"]), 2),
                          "branch": pd.Categorical(np.tile(BRANCHES, n), categories=BRANCHES),
                          f"switching_{swept}": switching.ravel(), "step": step.ravel()})

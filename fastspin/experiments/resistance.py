@@ -11,6 +11,7 @@
 import numpy as np
 
 from ..dynamics import FreeLayer, MTJDrive, System, TransportTorque
+from ..dynamics import _validate as v
 
 
 def resistance_model(system_or_layer, mtj=None, polarization=(1.0, 0.0, 0.0)):
@@ -21,9 +22,14 @@ def resistance_model(system_or_layer, mtj=None, polarization=(1.0, 0.0, 0.0)):
         if mtj is None:
             raise ValueError("the layer has no resistance: give mtj=MTJ(r_p, r_ap) (or use a System with an "
                              "MTJDrive or a TransportTorque term)")
-        p = np.asarray(polarization, dtype=float)
-        p = p / np.linalg.norm(p)
-        return "Ohm", lambda m: mtj.resistance(np.asarray(m) @ p)
+        p = v.vectors(polarization, "polarization", unit=True)  # (3,) or one per trajectory (n, 3)
+
+        def layer_resistance(m):
+            m = np.asarray(m, dtype=float)
+            along = p if p.ndim == 1 else p.reshape(p.shape[:1] + (1,) * (m.ndim - 2) + (3,))
+            return mtj.resistance(np.sum(m * along, axis=-1))
+
+        return "Ohm", layer_resistance
     if not isinstance(system_or_layer, System):
         raise ValueError(f"the device must be a fastspin.dynamics.FreeLayer or System, got {type(system_or_layer)!r}")
     system = system_or_layer

@@ -154,6 +154,7 @@ _CHILD = CASES + textwrap.dedent('''
 
     results = {name: case("cuda") for name, case in CASES.items()}
     results["state_map_auto"] = state_map("auto")  # a usable (simulated) GPU
+    results["rk45_auto"] = layer_torque("auto", "constant", method="rk45")  # not on the GPU: the CPU runs it
     results["float32"] = layer_torque("cuda", "slonczewski", precision="float32")
     results["float32_heun"] = heun_layer("cuda", precision="float32")
 
@@ -225,6 +226,11 @@ def test_workflows_on_the_gpu_equal_the_cpu(simulated, cases, name):
         assert cpu["switched"].tolist() != [0, 0]  # the ensembles switch
     else:
         _assert_frames_equal(cpu, simulated["state_map_auto"])
+
+
+def test_auto_runs_on_the_cpu_what_the_gpu_does_not(simulated, cases):
+    cpu = cases["layer_torque"]("cpu", "constant", method="rk45")
+    _assert_frames_equal(cpu, simulated["rk45_auto"], tol=0.0)  # the same CPU kernel: bitwise
 
 
 def test_scans_refuse_what_they_cannot_run():
@@ -309,6 +315,9 @@ def test_unsupported_methods_are_refused_before_running(cases):
                            np.array(0.0), 1e-12, "rk4", None, None, None)
     with pytest.raises(ValueError, match=r"TransportTorque\(method='solve'\) runs on backend='cpu' only"):
         gpu.check(solve, "rk4")
+    with pytest.raises(ValueError, match="MAX_STEPS_FLOAT32"):  # a float32 time resolves 2^20 steps
+        gpu.check(compiled, "rk4", gpu.MAX_STEPS_FLOAT32 + 1, "float32")
+    gpu.check(compiled, "rk4", gpu.MAX_STEPS_FLOAT32 + 1, "float64")
 
 
 def test_gpu_benchmark_script_runs(tmp_path):

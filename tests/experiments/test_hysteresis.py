@@ -176,3 +176,17 @@ def test_command_line_writes_loops_switching_fields_and_the_figure(tmp_path):
     step = 2 * 0.06 / 59
     assert np.abs(switching["switching_field"] - switching["astroid_field"]).max() <= step
     assert main(["hysteresis", "--out", str(out), "--points", "1"]) == 2  # a one-line error
+
+
+def test_loops_batch_over_devices_and_polarizers():
+    """One loop per device (a damping per loop) and per MTJ reference direction: the resistance of each loop is
+    Eq. 65 at its own polarizer, and a per-loop temperature array is accepted."""
+    mtj = MTJ(1000.0, 2000.0)
+    layer = FreeLayer(8e5, 2e-9, [1.0, 0.5], anisotropy_field=B_K, demag=(0, 0, 0), area=1e-16)
+    polarizers = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    frame = hysteresis_loop(layer, field=0.12, direction=(math.cos(0.3), math.sin(0.3), 0.0), points=5, dwell=0.1e-9,
+                            dt=1e-12, mtj=mtj, polarization=polarizers, temperature=np.zeros(2))
+    assert frame.groupby("loop").size().tolist() == [10, 10]
+    m = frame[["mx", "my", "mz"]].to_numpy().reshape(2, 10, 3)
+    expected = mtj.resistance(np.einsum("nlc,nc->nl", m, polarizers)).ravel()
+    np.testing.assert_allclose(frame["resistance"].to_numpy(), expected, rtol=1e-12)
