@@ -33,6 +33,15 @@ def per_trajectory(value, name, owner=None, positive=False, non_negative=False):
     return arr
 
 
+def integer(value, name, minimum=1, maximum=None, owner=None):
+    """An integer (a Python or NumPy integer; bool refused) in ``[minimum, maximum]``, as an int."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum or (
+            maximum is not None and value > maximum):
+        bound = f">= {minimum}" if maximum is None else f"in [{minimum}, {maximum:.3g}]"
+        raise ValueError(f"{_where(owner)}{name} must be an integer {bound}, got {value!r}")
+    return int(value)
+
+
 def vectors(value, name, owner=None, unit=False):
     """Shape (3,) or (n, 3) real vectors; with ``unit=True`` normalised (zero length is an error)."""
     arr = real_array(value, name, owner)

@@ -334,9 +334,7 @@ def trajectories(system, *, record_every=1, current_density=0.0, field=(0.0, 0.0
     Same keywords (``backend``, ``precision`` too) and the very same kernels (same steps, same random
     streams) as :func:`simulate`.
     """
-    if isinstance(record_every, bool) or not isinstance(record_every, (int, np.integer)) or not 1 <= record_every <= MAX_STEPS:
-        raise ValueError(f"record_every must be a positive integer (at most MAX_STEPS = {MAX_STEPS:.0e}), "
-                         f"got {record_every!r}")
+    record_every = v.integer(record_every, "record_every", 1, MAX_STEPS)
     single = _single_keywords(system, polarization=polarization, torque=torque, efficiency=efficiency,
                               field_like_ratio=field_like_ratio, mtj=mtj)
     compiled, _, _, record, _ = _run(

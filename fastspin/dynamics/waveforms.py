@@ -139,9 +139,7 @@ class Staircase(Waveform):
     def __init__(self, amplitude, points, dwell, delay=0.0):
         owner = "Staircase"
         self.amplitude = _param(amplitude, "amplitude", owner)
-        if isinstance(points, bool) or not isinstance(points, (int, np.integer)) or points < 2:
-            raise ValueError(f"{owner}: points must be an integer >= 2, got {points!r}")
-        self.points = int(points)
+        self.points = v.integer(points, "points", 2, owner=owner)
         self.dwell = v.positive_scalar(dwell, "dwell", owner)
         self.delay = float(_param(delay, "delay", owner, non_negative=True)) if np.ndim(delay) == 0 else None
         if self.delay is None:

@@ -71,8 +71,7 @@ def hysteresis_loop(system_or_layer, *, field=None, current_density=None, voltag
                          f"sweep= names the swept one), got sweep={sweep!r} and {sorted(given)}")
     swept = sweep
     amplitude = _amplitudes(given.pop(swept), swept)
-    if isinstance(points, bool) or not isinstance(points, (int, np.integer)) or points < 2:
-        raise ValueError(f"points must be an integer >= 2, got {points!r}")
+    points = v.integer(points, "points", 2)
     dwell = v.positive_scalar(dwell, "dwell")
     dt = v.positive_scalar(dt, "dt")
     per_level = round(dwell / dt)

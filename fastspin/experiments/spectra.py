@@ -69,12 +69,6 @@ _LAYER_INPUTS = ("ms", "thickness", "alpha", "anisotropy_field", "area")
 # spectra of recorded signals
 
 
-def _count(value, name, minimum):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
-
-
 def power_spectrum(t, signal, *, window="hann", segments=8, oversample=8):
     """One-sided power spectral density (P) of real signals sampled at the uniform times ``t`` (s).
 
@@ -93,8 +87,8 @@ def power_spectrum(t, signal, *, window="hann", segments=8, oversample=8):
     x = v.real_array(signal, "signal")
     if x.ndim == 0 or x.shape[-1] != t.size:
         raise ValueError(f"signal must have the length of t ({t.size}) on its last axis, got shape {x.shape}")
-    segments = _count(segments, "segments", 1)
-    oversample = _count(oversample, "oversample", 1)
+    segments = v.integer(segments, "segments", 1)
+    oversample = v.integer(oversample, "oversample", 1)
     length = t.size // segments
     if length < 8:
         raise ValueError(f"segments ({segments}) leaves {length} samples per segment of the {t.size}; need >= 8")
@@ -276,7 +270,7 @@ def spectrum(system_or_layer, *, duration, dt, transient=0.0, record_every=1, si
     index = _device(system_or_layer, magnet)
     axis = _axis(component) if signal == "m" else None
     n_steps, dt, transient = _steps(duration, dt, transient)
-    record_every = _count(record_every, "record_every", 1)
+    record_every = v.integer(record_every, "record_every", 1)
     options = dict(simulate_options, seed=_seed(simulate_options))
     t, m = trajectories(system_or_layer, duration=n_steps * dt, dt=dt, record_every=record_every, **options)
     keep = t >= transient - 1e-9 * dt
@@ -396,7 +390,7 @@ def pimm(system_or_layer, *, field, duration, dt, field_step=None, field_pulse=N
     excitation, excitation_end, excitation_columns = _excitation(field_step, field_pulse)
     n_steps, dt, start_time = _steps(duration, dt, transient, excitation_end)
     relax_steps = max(2, math.ceil(v.positive_scalar(relax, "relax") / dt - 1e-9)) // 2 * 2
-    record_every = _count(record_every, "record_every", 1)
+    record_every = v.integer(record_every, "record_every", 1)
     alpha = v.positive_scalar(relax_damping, "relax_damping")
     axis = None if component is None else _axis(component)
     if m0 is None:

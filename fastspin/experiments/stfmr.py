@@ -280,9 +280,7 @@ def _drive(rf_current_density, rf_voltage):
 def _sampling(frequency, dt, samples_per_period, window):
     """``(dt, record_every, span)``: the step, the recording stride (>= ``samples_per_period`` samples per period
     of the highest frequency) and the recorded window, a whole number of strides."""
-    spp = samples_per_period
-    if isinstance(spp, bool) or not isinstance(spp, (int, np.integer)) or spp < 4:
-        raise ValueError(f"samples_per_period must be an integer >= 4, got {samples_per_period!r}")
+    spp = v.integer(samples_per_period, "samples_per_period", 4)
     f_min, f_max = float(frequency.min()), float(frequency.max())
     dt = min(MAX_DT, 1.0 / (2 * spp * f_max)) if dt is None else v.positive_scalar(dt, "dt")
     record_every = int(1.0 / (spp * f_max * dt))
