@@ -101,12 +101,27 @@ class Model:
         raise NotImplementedError
 
 
+def _code_identity(func):
+    """SHA-256 (16 hex digits) of what a function computes: its bytecode, constants, names, and the values of
+    its defaults and closure cells (``repr``)."""
+    import hashlib
+
+    code = getattr(func, "__code__", None)
+    if code is None:  # a callable object: its type and state
+        text = f"{type(func).__module__}.{type(func).__qualname__}:{getattr(func, '__dict__', {})!r}"
+    else:
+        cells = [cell.cell_contents for cell in (func.__closure__ or ()) if cell.cell_contents is not func]
+        text = repr((code.co_code, code.co_consts, code.co_names, func.__defaults__, cells))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 class FunctionModel(Model):
     """Wrap a plain batched evaluator ``func(points) -> DataFrame`` (notebooks, tests, new physics).
 
     ``axes`` maps the accepted axis names to :class:`AxisInfo` (``None`` accepts any real axis).
-    The manifest records the function by its import path, so resuming a scan requires the same
-    function: a module-level function, not a lambda.
+    The manifest records the function by its import path and a hash of its code (bytecode, constants,
+    names and the values of its closure and defaults), so resuming a scan requires the same function:
+    another function of the same name is refused.
     """
 
     kind = "function"
@@ -127,7 +142,8 @@ class FunctionModel(Model):
         return self.axes[name]
 
     def to_dict(self):
-        return {"kind": self.kind, "function": f"{self.func.__module__}:{self.func.__qualname__}"}
+        return {"kind": self.kind, "function": f"{self.func.__module__}:{self.func.__qualname__}",
+                "code": _code_identity(self.func)}
 
     def __call__(self, points):
         return self.func(points)

@@ -5,11 +5,15 @@ Layout of a scan directory::
     manifest.json           format, fastspin version, the full spec and its SHA-256 fingerprint
     chunk-000000.parquet    the rows of chunk 0 (one row per point, column "point" first)
     chunk-000001.parquet    ...
+    checksums.jsonl         the SHA-256 of every chunk file, one JSON line appended (and flushed) per chunk
 
 A chunk file is written to a hidden temporary name, flushed to disk and renamed over its final
 name (``os.replace`` is atomic), so a chunk file either is complete or does not exist: killing the
 process loses only the chunks in flight.  Reopening a directory with the same spec and fastspin
-version resumes (finished chunks are skipped); anything else is refused rather than mixed.
+version resumes (finished chunks are skipped); anything else is refused rather than mixed.  A chunk file
+whose SHA-256 is not the recorded one (flipped bytes, truncation, a chunk written but not yet recorded)
+is not finished: resuming computes it again with a warning naming it, reading refuses it.  The manifest's
+counts are checked against its spec (a hand-edited count is refused, naming it).
 Complex columns (Parquet has none) are stored as ``<name>.real`` / ``<name>.imag`` and rebuilt
 on reading.
 """
@@ -17,13 +21,15 @@ import hashlib
 import json
 import os
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 MANIFEST = "manifest.json"
-FORMAT = "fastspin-scan/1"
+CHECKSUMS = "checksums.jsonl"
+FORMAT = "fastspin-scan/2"
 _CHUNK = re.compile(r"^chunk-(\d{6,})\.parquet$")
 _COMPLEX_KEY = b"fastspin.complex_columns"
 
@@ -83,9 +89,55 @@ def code_fingerprint():
 
 
 def read_manifest(directory):
-    """The manifest of the scan directory ``directory`` (a dict); ``FileNotFoundError`` if none."""
-    with open(Path(directory) / MANIFEST, encoding="utf-8") as handle:
-        return json.load(handle)
+    """The manifest of the scan directory ``directory`` (a dict, its counts checked against its spec);
+    ``FileNotFoundError`` if none, ``ValueError`` naming the field if damaged or edited."""
+    path = Path(directory) / MANIFEST
+    try:
+        with open(path, encoding="utf-8") as handle:
+            manifest = json.load(handle)
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise ValueError(f"{path}: not a readable manifest ({err})") from err
+    if not isinstance(manifest, dict):
+        raise ValueError(f"{path}: the manifest must be a JSON object, got {type(manifest).__name__}")
+    spec = manifest.get("spec")
+    chunk_size = spec.get("chunk_size") if isinstance(spec, dict) else None
+    for key, value in (("n_points", manifest.get("n_points")), ("n_chunks", manifest.get("n_chunks")),
+                       ("spec.chunk_size", chunk_size)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{path}: {key} must be a positive integer, got {value!r}")
+    if manifest["n_chunks"] != -(-manifest["n_points"] // chunk_size):
+        raise ValueError(f"{path}: n_chunks = {manifest['n_chunks']} does not match n_points = "
+                         f"{manifest['n_points']} in chunks of {chunk_size} (an edited manifest?)")
+    return manifest
+
+
+def _recorded_checksums(directory):
+    """``{chunk index: sha256}`` from the checksum file (a torn last line, from a kill, is skipped)."""
+    recorded = {}
+    path = Path(directory) / CHECKSUMS
+    if path.exists():
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                entry = json.loads(line)
+                recorded[int(entry["chunk"])] = str(entry["sha256"])
+            except (ValueError, KeyError, TypeError):
+                continue
+    return recorded
+
+
+def _sha256(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def verified_chunks(directory, n_chunks):
+    """``(good, damaged)``: ``{index: path}`` of the chunk files below ``n_chunks`` whose SHA-256 is the recorded
+    one, and ``{index: path}`` of the others."""
+    recorded = _recorded_checksums(directory)
+    good, damaged = {}, {}
+    for index, path in _chunk_files(directory).items():
+        if index < n_chunks:
+            (good if recorded.get(index) == _sha256(path) else damaged)[index] = path
+    return good, damaged
 
 
 def _first_difference(old, new, path="spec"):
@@ -155,8 +207,13 @@ class ScanStore:
                     f"{directory} holds a scan with a different spec (first difference at {where}); "
                     "refusing to mix results; use a new output directory or the original spec"
                 )
+            if old.get("n_chunks") != manifest["n_chunks"] or old.get("n_points") != manifest["n_points"]:
+                raise ScanMismatchError(f"{directory}: the manifest's counts were edited (n_chunks {old.get('n_chunks')!r}, "
+                                        f"n_points {old.get('n_points')!r}; the spec has {manifest['n_chunks']}, "
+                                        f"{manifest['n_points']})")
             store = cls(directory, old)
             store._remove_temporaries()
+            store._discard_damaged()
             return store
         directory.mkdir(parents=True, exist_ok=True)
         if any(_CHUNK.match(p.name) for p in directory.iterdir()):
@@ -169,21 +226,34 @@ class ScanStore:
 
     def _remove_temporaries(self):
         """Delete the temporaries of writers that are gone (names carry the writer's PID)."""
-        for path in self.directory.glob(".chunk-*.tmp"):
+        for path in list(self.directory.glob(".chunk-*.tmp")) + list(self.directory.glob(f".{MANIFEST}.*.tmp")):
             pid = path.name.rsplit(".", 2)[-2]
             if not (pid.isdigit() and _process_alive(int(pid))):
                 path.unlink(missing_ok=True)
 
+    def _discard_damaged(self):
+        """Delete, with a warning naming them, the chunk files whose checksum is not the recorded one."""
+        _, damaged = verified_chunks(self.directory, self.manifest["n_chunks"])
+        for index, path in sorted(damaged.items()):
+            warnings.warn(f"{path}: damaged or unrecorded chunk (its SHA-256 is not the one recorded in {CHECKSUMS}): "
+                          "it is computed again", RuntimeWarning, stacklevel=3)
+            path.unlink()
+
     def finished_chunks(self):
-        """Indices of the chunks already on disk."""
-        return _chunk_files(self.directory).keys()
+        """Indices of the chunks on disk whose checksum is the recorded one."""
+        return verified_chunks(self.directory, self.manifest["n_chunks"])[0].keys()
 
     def write_chunk(self, index, frame):
-        """Write chunk ``index`` atomically."""
+        """Write chunk ``index`` atomically, then append its SHA-256 to the checksum file (flushed to disk)."""
         import pyarrow.parquet as pq
 
         table = _to_table(frame)
-        _write_atomically(self.directory / chunk_name(index), lambda path: pq.write_table(table, path))
+        path = self.directory / chunk_name(index)
+        _write_atomically(path, lambda temporary: pq.write_table(table, temporary))
+        with open(self.directory / CHECKSUMS, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps({"chunk": index, "sha256": _sha256(path)}) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
 
     def read(self, allow_partial=False):
         """All rows written so far, ordered by point (``ValueError`` if incomplete, unless allowed)."""
@@ -245,7 +315,13 @@ def load_scan(directory, allow_partial=False):
     import pyarrow.parquet as pq
 
     manifest = read_manifest(directory)
-    files = {index: path for index, path in _chunk_files(directory).items() if index < manifest["n_chunks"]}
+    files, damaged = verified_chunks(directory, manifest["n_chunks"])
+    if damaged:
+        names = ", ".join(path.name for _, path in sorted(damaged.items()))
+        if not allow_partial:
+            raise ValueError(f"{directory}: damaged chunks (SHA-256 not the recorded one): {names}; rerun the same "
+                             "scan to compute them again")
+        warnings.warn(f"{directory}: damaged chunks left out: {names}", RuntimeWarning, stacklevel=2)
     missing = manifest["n_chunks"] - len(files)
     if missing and not allow_partial:
         raise ValueError(

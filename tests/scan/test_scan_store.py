@@ -29,7 +29,7 @@ def test_directory_layout_manifest_and_round_trip(tmp_path):
     spec = spec_of(polynomial)
     frame = run_scan(spec, out=tmp_path / "scan", progress=False)
     files = sorted(p.name for p in (tmp_path / "scan").iterdir())
-    assert files == ["chunk-000000.parquet", "chunk-000001.parquet", "chunk-000002.parquet",
+    assert files == ["checksums.jsonl", "chunk-000000.parquet", "chunk-000001.parquet", "chunk-000002.parquet",
                      "chunk-000003.parquet", "chunk-000004.parquet", "chunk-000005.parquet", "manifest.json"]
     manifest = read_manifest(tmp_path / "scan")
     assert manifest["fastspin_version"] == fastspin.__version__
@@ -176,3 +176,67 @@ def test_complex_and_string_columns_survive_parquet(tmp_path):
     np.testing.assert_array_equal(on_disk["g"].to_numpy(), [1 + 1j, -2 + 0.5j, 3j])
     np.testing.assert_array_equal(on_disk["g2"].to_numpy(), np.array([1 + 1j, -2 + 0.5j, 3j]) * (1 + 2j))
     assert on_disk["label"].tolist() == ["up", "down", "down"]
+
+
+def _damage(path, how):
+    data = bytearray(path.read_bytes())
+    if how == "flip":
+        for k in range(8):  # 8 bytes flipped in the middle of the file
+            data[len(data) // 2 + 97 * k] ^= 0xFF
+    else:
+        data = data[: len(data) // 2]
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("how", ["flip", "truncate"])
+def test_a_damaged_chunk_is_refused_on_reading_and_computed_again_on_resume(tmp_path, how):
+    spec = spec_of(polynomial)
+    reference = run_scan(spec, out=tmp_path / "scan", progress=False)
+    chunk = tmp_path / "scan" / "chunk-000002.parquet"
+    _damage(chunk, how)
+    with pytest.raises(ValueError, match="damaged chunks.*chunk-000002"):
+        load_scan(tmp_path / "scan")
+    with pytest.warns(RuntimeWarning, match="chunk-000002.parquet: damaged"):
+        again = run_scan(spec, out=tmp_path / "scan", progress=False)
+    pd.testing.assert_frame_equal(again, reference, check_exact=True)
+    pd.testing.assert_frame_equal(load_scan(tmp_path / "scan"), reference, check_exact=True)
+
+
+@pytest.mark.parametrize("edit, word", [
+    (lambda m: dict(m, n_chunks=3), "n_chunks = 3 does not match"),
+    (lambda m: dict(m, n_chunks="6"), "n_chunks must be a positive integer"),
+    (lambda m: [], "must be a JSON object"),
+])
+def test_an_edited_manifest_is_refused_naming_the_field(tmp_path, edit, word):
+    spec = spec_of(polynomial)
+    run_scan(spec, out=tmp_path / "scan", progress=False)
+    path = tmp_path / "scan" / "manifest.json"
+    path.write_text(json.dumps(edit(json.loads(path.read_text()))))
+    with pytest.raises(ValueError, match=word):
+        load_scan(tmp_path / "scan")
+
+
+def test_a_stale_manifest_temporary_is_removed(tmp_path):
+    spec = spec_of(polynomial)
+    ScanStore.open(tmp_path / "scan", spec)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+    stale = tmp_path / "scan" / f".manifest.json.{dead}.tmp"
+    stale.write_text("{")
+    ScanStore.open(tmp_path / "scan", spec)
+    assert not stale.exists()
+
+
+def test_another_function_of_the_same_name_is_refused(tmp_path):
+    def evaluate(points):
+        return pd.DataFrame({"y": points["x"] ** 2})
+
+    first = evaluate
+
+    def evaluate(points):  # noqa: F811 - the same name, other code
+        return pd.DataFrame({"y": points["x"] ** 3})
+
+    axes = [Axis.linspace("x", 0.0, 1.0, 5)]
+    run_scan(ScanSpec(FunctionModel(first), axes), out=tmp_path / "scan", progress=False)
+    with pytest.raises(ScanMismatchError, match="spec.model.code"):
+        run_scan(ScanSpec(FunctionModel(evaluate), axes), out=tmp_path / "scan", progress=False)
