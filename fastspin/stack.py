@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .numeric import unit_rows
+
 from .constants import EV
 from .materials import DiffusiveFerromagnet, Ferromagnet, Interface, NormalMetal, TunnelBarrier
 
@@ -221,7 +223,7 @@ def unit_vector(vector, what: str) -> np.ndarray:
     v = np.asarray(vector, dtype=float)
     if v.shape != (3,) or not np.all(np.isfinite(v)):
         raise ValueError(f"{what} must be a finite 3-vector, got {vector!r}")
-    norm = float(np.linalg.norm(v))
-    if norm == 0.0:
+    unit, zero = unit_rows(v)
+    if zero:
         raise ValueError(f"{what} must be non-zero, got {vector!r}")
-    return v / norm
+    return unit

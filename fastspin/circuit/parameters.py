@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..constants import E_CHARGE, GAMMA_E, HBAR
+from ..numeric import unit_rows
 
 
 def _finite(value, name, owner):
@@ -52,10 +53,9 @@ def _vector(value, name, owner, unit=False):
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{owner}: {name} must be finite, got {arr.tolist()}")
     if unit:
-        norm = float(np.linalg.norm(arr))
-        if norm == 0.0:
+        arr, zero = unit_rows(arr)  # scaled first: no overflow or underflow of the norm
+        if zero:
             raise ValueError(f"{owner}: {name} must be a non-zero direction")
-        arr = arr / norm
     return tuple(float(x) for x in arr)
 
 

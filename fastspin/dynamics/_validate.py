@@ -5,6 +5,8 @@ kernels expect.
 """
 import numpy as np
 
+from ..numeric import unit_rows
+
 
 def _where(owner):
     return f"{owner}: " if owner else ""
@@ -48,10 +50,9 @@ def vectors(value, name, owner=None, unit=False):
     if arr.ndim not in (1, 2) or arr.shape[-1] != 3:
         raise ValueError(f"{_where(owner)}{name} must have shape (3,) or (n, 3), got shape {arr.shape}")
     if unit:
-        norm = np.linalg.norm(arr, axis=-1, keepdims=True)
-        if np.any(norm == 0.0):
+        arr, zero = unit_rows(arr)  # scaled first: no overflow or underflow of the norm
+        if np.any(zero):
             raise ValueError(f"{_where(owner)}{name} must not contain zero-length vectors")
-        arr = arr / norm
     return arr
 
 

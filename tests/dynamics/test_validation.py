@@ -136,3 +136,24 @@ def test_a_missing_optional_dependency_is_one_line_with_its_extra(monkeypatch, c
     assert cli.main(["scan", str(tmp_path / "spec.toml"), "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "pip install 'fastspin[io]'" in err
+
+
+def test_extreme_but_valid_vectors_are_normalised_by_scaling():
+    """Norms taken after scaling by the largest component: (1e200, 1e200, 0) neither overflows (a torque silently
+    dropped) nor (1e-200, 1e-200, 0) underflows (refused as zero)."""
+    import math
+
+    from fastspin import Layer, Stack
+    from fastspin.materials import CO_CU, COBALT, COPPER
+
+    layer = FreeLayer(8e5, 2e-9, 0.01, anisotropy_field=0.02)
+    kw = dict(current_density=2e11, duration=0.2e-9, dt=1e-12)
+    reference = simulate(layer, polarization=(1.0, 1.0, 0.0), m0=(1.0, 1.0, 0.0), **kw)
+    for scale in (1e200, 1e-200):
+        frame = simulate(layer, polarization=(scale, scale, 0.0), m0=(scale, scale, 0.0), **kw)
+        np.testing.assert_allclose(frame[["mx", "my", "mz"]], reference[["mx", "my", "mz"]], rtol=0, atol=1e-15)
+    assert np.isfinite(simulate(layer, m0=(0.0, 0.0, 1.35e154), **kw)[["mx", "my", "mz"]].to_numpy()).all()
+    stack = Stack([Layer("L", COPPER, math.inf), Layer("F1", COBALT, 8e-9, (1e200, 1e200, 0)),
+                   Layer("N", COPPER, 10e-9), Layer("F2", COBALT, 4e-9, (0, 0, 1)), Layer("R", COPPER, math.inf)],
+                  (CO_CU,) * 4)
+    np.testing.assert_allclose(stack.compile().direction[1], [2**-0.5, 2**-0.5, 0.0], rtol=1e-15)
