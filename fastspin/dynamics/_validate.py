@@ -44,6 +44,15 @@ def integer(value, name, minimum=1, maximum=None, owner=None):
     return int(value)
 
 
+def seed(value):
+    """A seed of the random streams: an integer in [0, 2^64), or a fresh one drawn from the OS when None."""
+    if value is None:
+        return int(np.random.SeedSequence().entropy % (2**63))
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or not 0 <= value < 2**64:
+        raise ValueError(f"seed must be an integer in [0, 2^64) or None, got {value!r}")
+    return int(value)
+
+
 def vectors(value, name, owner=None, unit=False):
     """Shape (3,) or (n, 3) real vectors; with ``unit=True`` normalised (zero length is an error)."""
     arr = real_array(value, name, owner)

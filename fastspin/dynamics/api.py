@@ -65,17 +65,14 @@ def _options(method, seed, switch_threshold, window, rtol, atol, max_step, durat
     window = float(v.real_array(window, "window"))
     if not 0.0 < window <= 1.0:
         raise ValueError(f"window must be a fraction in (0, 1], got {window!r}")
-    if seed is None:
-        seed = int(np.random.SeedSequence().entropy % (2**63))
-    elif not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or not 0 <= seed < 2**64:
-        raise ValueError(f"seed must be an integer in [0, 2^64) or None, got {seed!r}")
+    seed = v.seed(seed)
     rtol = v.positive_scalar(rtol, "rtol")
     atol = v.positive_scalar(atol, "atol")
     max_step = v.positive_scalar(duration if max_step is None else max_step, "max_step")
     if method == "rk45" and not duration / max_step <= MAX_STEPS:
         raise ValueError(f"max_step = {max_step:.3g} s needs at least {duration / max_step:.3g} steps for duration "
                          f"{duration:.3g} s: more than MAX_STEPS = {MAX_STEPS:.0e} (fastspin.dynamics.api)")
-    return dict(threshold=threshold, window=window, seed=int(seed), rtol=rtol, atol=atol, max_step=max_step)
+    return dict(threshold=threshold, window=window, seed=seed, rtol=rtol, atol=atol, max_step=max_step)
 
 
 def _single_layer(layer, current_density, voltage, field, polarization, torque, efficiency, field_like_ratio, mtj,

@@ -30,17 +30,6 @@ def _amplitudes(values, name):
     return np.atleast_1d(amplitude)
 
 
-def _unit_rows(direction, name):
-    arr = v.real_array(direction, name)
-    if arr.shape not in ((3,),) and (arr.ndim != 2 or arr.shape[1] != 3):
-        raise ValueError(f"{name} must be a 3-vector or one per loop (n, 3), got shape {arr.shape}")
-    rows = np.atleast_2d(arr)
-    norm = np.linalg.norm(rows, axis=1, keepdims=True)
-    if np.any(norm == 0):
-        raise ValueError(f"{name} must not be zero")
-    return rows / norm
-
-
 def hysteresis_loop(system_or_layer, *, field=None, current_density=None, voltage=None, direction=(1.0, 0.0, 0.0),
                     points=200, dwell=1e-9, temperature=0.0, dt=1e-12, m0=None, bias_field=(0.0, 0.0, 0.0),
                     sweep=None, axis=None, magnet=None, seed=None, backend="cpu", **simulate_options):
@@ -80,7 +69,7 @@ def hysteresis_loop(system_or_layer, *, field=None, current_density=None, voltag
     single = isinstance(system_or_layer, FreeLayer)
     if not single and not isinstance(system_or_layer, System):
         raise ValueError(f"the device must be a fastspin.dynamics.FreeLayer or System, got {type(system_or_layer)!r}")
-    directions = _unit_rows(direction, "direction")
+    directions = np.atleast_2d(v.vectors(direction, "direction", unit=True))
     if len(amplitude) > 1 and swept == "field" and len(directions) > 1 and len(amplitude) != len(directions):
         raise ValueError(f"field and direction: one per loop, got {len(amplitude)} amplitudes and "
                          f"{len(directions)} directions")
@@ -98,7 +87,7 @@ def hysteresis_loop(system_or_layer, *, field=None, current_density=None, voltag
     else:
         drives[swept] = Staircase(amplitude, points, held, delay)
     magnet_index, layer = _counted(system_or_layer, single, magnet)
-    axis = _unit_rows(layer.easy_axis if axis is None else axis, "axis")
+    axis = np.atleast_2d(v.vectors(layer.easy_axis if axis is None else axis, "axis", unit=True))
     if m0 is None:
         if not single:
             raise ValueError("m0 must give every magnet of the system its start direction")

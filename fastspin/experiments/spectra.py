@@ -186,11 +186,6 @@ def _magnet_m(m, index):
     return m if index is None else m[:, :, index, :]
 
 
-def _seed(options):
-    seed = options.get("seed")
-    return int(np.random.SeedSequence().entropy % (2**63)) if seed is None else seed
-
-
 def _steps(duration, dt, transient, offset=0.0):
     """``(steps, dt, start)`` of a run whose last ``duration`` (s) starts ``transient`` (s) after ``offset``."""
     duration = v.positive_scalar(duration, "duration")
@@ -271,7 +266,7 @@ def spectrum(system_or_layer, *, duration, dt, transient=0.0, record_every=1, si
     axis = _axis(component) if signal == "m" else None
     n_steps, dt, transient = _steps(duration, dt, transient)
     record_every = v.integer(record_every, "record_every", 1)
-    options = dict(simulate_options, seed=_seed(simulate_options))
+    options = dict(simulate_options, seed=v.seed(simulate_options.get("seed")))
     t, m = trajectories(system_or_layer, duration=n_steps * dt, dt=dt, record_every=record_every, **options)
     keep = t >= transient - 1e-9 * dt
     m = _magnet_m(m, index)[:, keep]
@@ -407,7 +402,7 @@ def pimm(system_or_layer, *, field, duration, dt, field_step=None, field_pulse=N
         start = settle[:, -1]
     else:
         start = {name: settle[:, -1, k] for k, name in enumerate(system_or_layer.names)}
-    options = dict(simulate_options, seed=_seed(simulate_options))
+    options = dict(simulate_options, seed=v.seed(simulate_options.get("seed")))
     t, m = trajectories(system_or_layer, field=excitation + bias, m0=start, duration=n_steps * dt, dt=dt,
                         record_every=record_every, **options)
     n = m.shape[0]
