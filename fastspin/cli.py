@@ -7,10 +7,14 @@
     fastspin presets
 
 Options of ``phase-diagram`` are in the units of the field (MA/cm^2, mT, ns, ps), as their help says
-(plain decimals: argparse reads "-1e3" as an option); spec files are SI unless a unit is given.
-Errors are one line on stderr and exit status 2; a finished scan exits with 0.
+(plain decimals: argparse reads "-1e3" as an option); spec files are SI unless a unit is given.  Numbers
+must be finite (nan and inf are refused).
+Errors are one line on stderr, ``fastspin: error: ...``, with exit status 2 for bad input (options, spec
+files, missing files) and 1 for any other failure; an interrupted command exits with 130.  ``fastspin --debug
+COMMAND ...`` (or ``--debug`` after the command) shows the traceback instead.  A finished command exits with 0.
 """
 import argparse
+import math
 import sys
 from pathlib import Path
 
@@ -45,6 +49,24 @@ transport parameters of the stack (each point gets its own torque table).  Units
 A/cm^2, MA/cm^2; T, mT, Oe; Ohm m^2, fOhm m^2; uOhm cm; s, ns, ps; K."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """Argument parser whose usage errors are one line on stderr, like every error of the command (exit status 2)."""
+
+    def error(self, message):
+        self.exit(2, f"fastspin: error: {message} (see {self.prog} --help)\n")
+
+
+def _number(text):
+    """A finite number: the type of every numeric option (``nan`` and ``inf`` are refused, naming the option)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a finite number, got {text!r}")
+    return value
+
+
 def _executor_options(parser):
     group = parser.add_argument_group("execution")
     group.add_argument("--executor", choices=("local", "dask"), default="local",
@@ -63,11 +85,12 @@ def _backend_option(parser):
 
 
 def _build_parser():
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="fastspin",
         description="Spin-transfer torques in magnetic multilayers and the macrospin dynamics they drive: "
                     "parameter scans, phase diagrams, plots.",
     )
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an error (for bug reports)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     scan = commands.add_parser(
@@ -97,24 +120,24 @@ def _build_parser():
                        help="figure file (default DIR/phase_diagram.png)")
     phase.add_argument("--chunk-size", type=int, metavar="N", help="points per batched kernel call")
     dynamic = phase.add_argument_group("dynamic diagram (free layer = the stack's thin magnet F2)")
-    dynamic.add_argument("--current", nargs=3, type=float, metavar=("MIN", "MAX", "NUM"),
+    dynamic.add_argument("--current", nargs=3, type=_number, metavar=("MIN", "MAX", "NUM"),
                          help="current densities in MA/cm^2 (1 MA/cm^2 = 1e10 A/m^2; default: 61 values over "
                               "+-1.5 x the larger linear critical current at zero field)")
-    dynamic.add_argument("--field", nargs=3, type=float, metavar=("MIN", "MAX", "NUM"),
+    dynamic.add_argument("--field", nargs=3, type=_number, metavar=("MIN", "MAX", "NUM"),
                          help="applied fields along the easy axis and p, in mT (default: 61 values over "
                               "+-2 x the anisotropy field)")
-    dynamic.add_argument("--duration", type=float, default=10.0, metavar="NS",
+    dynamic.add_argument("--duration", type=_number, default=10.0, metavar="NS",
                          help="integration time per run, ns (10)")
-    dynamic.add_argument("--dt", type=float, default=1.0, metavar="PS", help="RK4 time step, ps (1)")
-    dynamic.add_argument("--alpha", type=float, default=0.01, help="Gilbert damping (0.01)")
-    dynamic.add_argument("--ms", type=float, default=1.44e6, metavar="A_PER_M",
+    dynamic.add_argument("--dt", type=_number, default=1.0, metavar="PS", help="RK4 time step, ps (1)")
+    dynamic.add_argument("--alpha", type=_number, default=0.01, help="Gilbert damping (0.01)")
+    dynamic.add_argument("--ms", type=_number, default=1.44e6, metavar="A_PER_M",
                          help="saturation magnetization, A/m (1.44e6, Co)")
-    dynamic.add_argument("--anisotropy-field", type=float, default=50.0, metavar="MT",
+    dynamic.add_argument("--anisotropy-field", type=_number, default=50.0, metavar="MT",
                          help="uniaxial in-plane anisotropy field B_k, mT (50)")
     phic = phase.add_argument_group("phi-c diagram")
-    phic.add_argument("--beta1", nargs=3, type=float, metavar=("MIN", "MAX", "NUM"), default=[0.0, 0.5, 26],
+    phic.add_argument("--beta1", nargs=3, type=_number, metavar=("MIN", "MAX", "NUM"), default=[0.0, 0.5, 26],
                       help="bulk spin asymmetry of the thick layer F1 (default 0 0.5 26)")
-    phic.add_argument("--gamma1", nargs=3, type=float, metavar=("MIN", "MAX", "NUM"), default=[-0.8, 0.8, 81],
+    phic.add_argument("--gamma1", nargs=3, type=_number, metavar=("MIN", "MAX", "NUM"), default=[-0.8, 0.8, 81],
                       help="interface spin asymmetry of F1|N (default -0.8 0.8 81)")
     _executor_options(phase)
 
@@ -141,20 +164,20 @@ def _build_parser():
                     "(Boltzmann start states).  Writes DIR/switching.csv and DIR/write_error_rate.png.",
     )
     switching.add_argument("--out", required=True, type=Path, metavar="DIR", help="output directory")
-    switching.add_argument("--amplitude", nargs=3, type=float, metavar=("MIN", "MAX", "NUM"), default=[6, 10, 3],
+    switching.add_argument("--amplitude", nargs=3, type=_number, metavar=("MIN", "MAX", "NUM"), default=[6, 10, 3],
                            help="pulse current densities, MA/cm^2 (default 6 10 3)")
-    switching.add_argument("--width", nargs=3, type=float, metavar=("MIN", "MAX", "NUM"), default=[0.5, 5, 10],
+    switching.add_argument("--width", nargs=3, type=_number, metavar=("MIN", "MAX", "NUM"), default=[0.5, 5, 10],
                            help="pulse widths, ns (default 0.5 5 10)")
-    switching.add_argument("--temperature", type=float, default=300.0, metavar="K", help="temperature, K (300)")
+    switching.add_argument("--temperature", type=_number, default=300.0, metavar="K", help="temperature, K (300)")
     switching.add_argument("--trajectories", type=int, default=1000, metavar="N",
                            help="stochastic-LLGS trajectories per pulse; 0: Fokker-Planck only (1000)")
-    switching.add_argument("--ms", type=float, default=1e6, metavar="A_PER_M", help="saturation magnetization (1e6)")
-    switching.add_argument("--thickness", type=float, default=1.0, metavar="NM", help="free-layer thickness, nm (1)")
-    switching.add_argument("--diameter", type=float, default=40.0, metavar="NM", help="pillar diameter, nm (40)")
-    switching.add_argument("--anisotropy-field", type=float, default=300.0, metavar="MT",
+    switching.add_argument("--ms", type=_number, default=1e6, metavar="A_PER_M", help="saturation magnetization (1e6)")
+    switching.add_argument("--thickness", type=_number, default=1.0, metavar="NM", help="free-layer thickness, nm (1)")
+    switching.add_argument("--diameter", type=_number, default=40.0, metavar="NM", help="pillar diameter, nm (40)")
+    switching.add_argument("--anisotropy-field", type=_number, default=300.0, metavar="MT",
                            help="effective perpendicular anisotropy field, mT (300)")
-    switching.add_argument("--alpha", type=float, default=0.05, help="Gilbert damping (0.05)")
-    switching.add_argument("--efficiency", type=float, default=1.0, help="spin-transfer efficiency eta (1)")
+    switching.add_argument("--alpha", type=_number, default=0.05, help="Gilbert damping (0.05)")
+    switching.add_argument("--efficiency", type=_number, default=1.0, help="spin-transfer efficiency eta (1)")
     switching.add_argument("--seed", type=int, default=1, help="seed of the ensembles (1)")
     _backend_option(switching)
 
@@ -167,22 +190,22 @@ def _build_parser():
                     "and DIR/hysteresis.png.",
     )
     loops.add_argument("--out", required=True, type=Path, metavar="DIR", help="output directory")
-    loops.add_argument("--angles", nargs=3, type=float, metavar=("MIN", "MAX", "NUM"), default=[10, 80, 8],
+    loops.add_argument("--angles", nargs=3, type=_number, metavar=("MIN", "MAX", "NUM"), default=[10, 80, 8],
                        help="in-plane angles between field and easy axis, degrees (default 10 80 8)")
-    loops.add_argument("--field", type=float, default=60.0, metavar="MT", help="sweep amplitude, mT (60)")
+    loops.add_argument("--field", type=_number, default=60.0, metavar="MT", help="sweep amplitude, mT (60)")
     loops.add_argument("--points", type=int, default=200, help="field levels per branch (200)")
-    loops.add_argument("--dwell", type=float, default=5.0, metavar="NS", help="time at each level, ns (5)")
-    loops.add_argument("--anisotropy-field", type=float, default=50.0, metavar="MT", help="B_k, mT (50)")
-    loops.add_argument("--demag", nargs=3, type=float, default=[0.0, 0.0, 0.0], metavar=("NX", "NY", "NZ"),
+    loops.add_argument("--dwell", type=_number, default=5.0, metavar="NS", help="time at each level, ns (5)")
+    loops.add_argument("--anisotropy-field", type=_number, default=50.0, metavar="MT", help="B_k, mT (50)")
+    loops.add_argument("--demag", nargs=3, type=_number, default=[0.0, 0.0, 0.0], metavar=("NX", "NY", "NZ"),
                        help="demagnetizing factors (default 0 0 0)")
-    loops.add_argument("--alpha", type=float, default=1.0, help="Gilbert damping (1: the fastest relaxation)")
-    loops.add_argument("--ms", type=float, default=8e5, metavar="A_PER_M", help="saturation magnetization (8e5)")
-    loops.add_argument("--thickness", type=float, default=2.0, metavar="NM", help="free-layer thickness, nm (2)")
-    loops.add_argument("--r-p", type=float, default=1000.0, metavar="OHM", help="MTJ R_P, Ohm (1000)")
-    loops.add_argument("--r-ap", type=float, default=2000.0, metavar="OHM", help="MTJ R_AP, Ohm (2000)")
-    loops.add_argument("--diameter", type=float, default=50.0, metavar="NM",
+    loops.add_argument("--alpha", type=_number, default=1.0, help="Gilbert damping (1: the fastest relaxation)")
+    loops.add_argument("--ms", type=_number, default=8e5, metavar="A_PER_M", help="saturation magnetization (8e5)")
+    loops.add_argument("--thickness", type=_number, default=2.0, metavar="NM", help="free-layer thickness, nm (2)")
+    loops.add_argument("--r-p", type=_number, default=1000.0, metavar="OHM", help="MTJ R_P, Ohm (1000)")
+    loops.add_argument("--r-ap", type=_number, default=2000.0, metavar="OHM", help="MTJ R_AP, Ohm (2000)")
+    loops.add_argument("--diameter", type=_number, default=50.0, metavar="NM",
                        help="pillar diameter, nm: the volume of the thermal field (50)")
-    loops.add_argument("--temperature", type=float, default=0.0, metavar="K", help="temperature, K (0)")
+    loops.add_argument("--temperature", type=_number, default=0.0, metavar="K", help="temperature, K (0)")
     _backend_option(loops)
 
     sto = commands.add_parser(
@@ -194,14 +217,14 @@ def _build_parser():
                     "DIR/linewidth.png (frequency and linewidth versus current).",
     )
     sto.add_argument("--out", required=True, type=Path, metavar="DIR", help="output directory")
-    sto.add_argument("--current", nargs=3, type=float, metavar=("MIN", "MAX", "NUM"), default=[3.2, 4.4, 4],
+    sto.add_argument("--current", nargs=3, type=_number, metavar=("MIN", "MAX", "NUM"), default=[3.2, 4.4, 4],
                      help="current densities, MA/cm^2 (default 3.2 4.4 4)")
-    sto.add_argument("--temperature", nargs="+", type=float, default=[0.0, 300.0], metavar="K",
+    sto.add_argument("--temperature", nargs="+", type=_number, default=[0.0, 300.0], metavar="K",
                      help="temperatures, K (default 0 300)")
-    sto.add_argument("--field", type=float, default=50.0, metavar="MT", help="field along the easy axis, mT (50)")
-    sto.add_argument("--duration", type=float, default=400.0, metavar="NS", help="recorded time, ns (400)")
+    sto.add_argument("--field", type=_number, default=50.0, metavar="MT", help="field along the easy axis, mT (50)")
+    sto.add_argument("--duration", type=_number, default=400.0, metavar="NS", help="recorded time, ns (400)")
     sto.add_argument("--segments", type=int, default=16, help="Welch segments (16)")
-    sto.add_argument("--alpha", type=float, default=0.01, help="Gilbert damping (0.01)")
+    sto.add_argument("--alpha", type=_number, default=0.01, help="Gilbert damping (0.01)")
     sto.add_argument("--seed", type=int, default=1, help="seed of the thermal field (1)")
     _backend_option(sto)
 
@@ -213,11 +236,11 @@ def _build_parser():
                     "DIR/pimm.png.",
     )
     ring.add_argument("--out", required=True, type=Path, metavar="DIR", help="output directory")
-    ring.add_argument("--field", nargs=3, type=float, metavar=("MIN", "MAX", "NUM"), default=[10, 100, 10],
+    ring.add_argument("--field", nargs=3, type=_number, metavar=("MIN", "MAX", "NUM"), default=[10, 100, 10],
                       help="bias fields along the easy axis, mT (default 10 100 10)")
-    ring.add_argument("--step", type=float, default=0.5, metavar="MT", help="transverse field step, mT (0.5)")
-    ring.add_argument("--alpha", type=float, default=0.01, help="Gilbert damping (0.01)")
-    ring.add_argument("--duration", type=float, default=5.0, metavar="NS", help="recorded ring-down, ns (5)")
+    ring.add_argument("--step", type=_number, default=0.5, metavar="MT", help="transverse field step, mT (0.5)")
+    ring.add_argument("--alpha", type=_number, default=0.01, help="Gilbert damping (0.01)")
+    ring.add_argument("--duration", type=_number, default=5.0, metavar="NS", help="recorded ring-down, ns (5)")
     _backend_option(ring)
 
     diode = commands.add_parser(
@@ -228,19 +251,22 @@ def _build_parser():
                     "Writes DIR/v_mix.csv, DIR/fit.csv and DIR/st_fmr.png.",
     )
     diode.add_argument("--out", required=True, type=Path, metavar="DIR", help="output directory")
-    diode.add_argument("--frequency", nargs=3, type=float, metavar=("MIN", "MAX", "NUM"), default=[5, 20, 4],
+    diode.add_argument("--frequency", nargs=3, type=_number, metavar=("MIN", "MAX", "NUM"), default=[5, 20, 4],
                        help="frequencies, GHz (default 5 20 4)")
-    diode.add_argument("--field", nargs=3, type=float, metavar=("MIN", "MAX", "NUM"), default=[10, 400, 100],
+    diode.add_argument("--field", nargs=3, type=_number, metavar=("MIN", "MAX", "NUM"), default=[10, 400, 100],
                        help="bias fields, mT (default 10 400 100)")
-    diode.add_argument("--rf-voltage", type=float, default=1.0, metavar="MV", help="RF amplitude, mV (1)")
-    diode.add_argument("--field-like-ratio", type=float, default=0.3, help="b_J / a_J (0.3)")
-    diode.add_argument("--alpha", type=float, default=0.015, help="Gilbert damping (0.015)")
-    diode.add_argument("--r-p", type=float, default=500.0, metavar="OHM", help="MTJ R_P, Ohm (500)")
-    diode.add_argument("--r-ap", type=float, default=1000.0, metavar="OHM", help="MTJ R_AP, Ohm (1000)")
+    diode.add_argument("--rf-voltage", type=_number, default=1.0, metavar="MV", help="RF amplitude, mV (1)")
+    diode.add_argument("--field-like-ratio", type=_number, default=0.3, help="b_J / a_J (0.3)")
+    diode.add_argument("--alpha", type=_number, default=0.015, help="Gilbert damping (0.015)")
+    diode.add_argument("--r-p", type=_number, default=500.0, metavar="OHM", help="MTJ R_P, Ohm (500)")
+    diode.add_argument("--r-ap", type=_number, default=1000.0, metavar="OHM", help="MTJ R_AP, Ohm (1000)")
     _backend_option(diode)
 
     commands.add_parser("presets", help="list the preset stacks and materials",
                         description="List the preset stacks (for --preset and [model] preset) and materials.")
+    for command in commands.choices.values():  # --debug after the command too (not set there: keeps the global one)
+        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                             help="show the traceback of an error (for bug reports)")
     return parser
 
 
@@ -251,9 +277,10 @@ def _grid_step(values):
 
 
 def main(argv=None):
-    """Entry point of the ``fastspin`` command; returns the exit status."""
-    from .scan import ScanMismatchError, SpecError
+    """Entry point of the ``fastspin`` command; returns the exit status.
 
+    An error is one line on stderr (see the module docstring); with ``--debug`` it is raised instead.
+    """
     args = _build_parser().parse_args(argv)
     if args.command in ("scan", "phase-diagram") and args.scheduler and args.executor != "dask":
         print("fastspin: error: --scheduler needs --executor dask", file=sys.stderr)
@@ -262,14 +289,35 @@ def main(argv=None):
         return {"scan": _scan, "phase-diagram": _phase_diagram, "plot": _plot, "switching": _switching,
                 "hysteresis": _hysteresis, "spectrum": _spectrum, "pimm": _pimm, "st-fmr": _st_fmr,
                 "presets": _presets}[args.command](args)
-    except (SpecError, ScanMismatchError, ValueError, FileNotFoundError) as err:
-        print(f"fastspin: error: {err}", file=sys.stderr)
-        return 2
-    except ModuleNotFoundError as err:  # an optional dependency of this command
+    except (Exception, KeyboardInterrupt) as err:
+        if args.debug:
+            raise
+        status, message = _failure(err, args)
+        print(f"fastspin: {_one_line(message)}", file=sys.stderr)
+        return status
+
+
+def _one_line(text):
+    """``text`` with its lines joined by spaces (an error message is one line)."""
+    return " ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def _failure(err, args):
+    """Exit status and message of the exception ``err`` that stopped the command of ``args``."""
+    if isinstance(err, KeyboardInterrupt):
+        if args.command in ("scan", "phase-diagram"):
+            return 130, f"interrupted; finished chunks are kept in {args.out}, run the same command to resume"
+        return 130, "interrupted"
+    if isinstance(err, ModuleNotFoundError):  # an optional dependency of this command
         extra = _EXTRAS.get((err.name or "").split(".")[0], "all")
-        print(f"fastspin: error: this command needs {err.name}, which is not installed: "
-              f"pip install 'fastspin[{extra}]'", file=sys.stderr)
-        return 2
+        return 2, f"error: this command needs {err.name}, which is not installed: pip install 'fastspin[{extra}]'"
+    if isinstance(err, OSError) and err.filename is not None:
+        return 2 if isinstance(err, FileNotFoundError) else 1, f"error: {err.filename}: {err.strerror or err}"
+    if isinstance(err, (ValueError, FileNotFoundError)):  # bad input: SpecError, ScanMismatchError, ...
+        return 2, f"error: {err}"
+    if isinstance(err, OSError):
+        return 1, f"error: {err}"
+    return 1, f"error: {type(err).__name__}: {err} (run with --debug for the traceback)"
 
 
 #: the extra of pyproject.toml that provides each optional module
@@ -501,6 +549,8 @@ def _phi_c_diagram(args):
 
 
 def _plot(args):
+    from pandas.api.types import is_bool_dtype, is_complex_dtype, is_numeric_dtype
+
     from .plotting import plot_state_map, plot_value_map
     from .scan import load_scan
 
@@ -508,9 +558,15 @@ def _plot(args):
     for column in (args.x, args.y, args.color):
         if column not in frame.columns:
             raise ValueError(f"no column {column!r} in {args.directory} (columns: {', '.join(frame.columns)})")
+    real = [name for name, values in frame.items()
+            if is_numeric_dtype(values) and not (is_bool_dtype(values) or is_complex_dtype(values))]
+    for option, column in (("--x", args.x), ("--y", args.y)):
+        if column not in real:
+            values = frame[column]
+            kind = "booleans" if is_bool_dtype(values) else "complex numbers" if is_complex_dtype(values) else "labels"
+            raise ValueError(f"{option} {column!r}: the axes of a map need real numbers, this column holds {kind} "
+                             f"(columns of real numbers in {args.directory}: {', '.join(real)})")
     facet = args.facet if args.facet in frame.columns else None
-    from pandas.api.types import is_bool_dtype, is_numeric_dtype
-
     column = frame[args.color]
     categorical = is_bool_dtype(column) or not is_numeric_dtype(column)
     if categorical:

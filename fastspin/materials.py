@@ -12,23 +12,23 @@ area in S/m^2 (the paper prints ``Re G_mix = 0.542e-15 Ohm m^2``: the unit is a 
 """
 from __future__ import annotations
 
-import math
+import numbers
 from dataclasses import dataclass
 
-
-def check_positive(value, what: str) -> float:
-    """Return ``value`` as float if finite and > 0, else raise ValueError naming ``what``."""
-    value = float(value)
-    if not math.isfinite(value) or value <= 0.0:
-        raise ValueError(f"{what} must be finite and > 0, got {value!r}")
-    return value
+from . import validation as v
 
 
-def check_asymmetry(value, what: str) -> float:
-    """Return a spin asymmetry coefficient if finite with ``|value| < 1``, else raise ValueError."""
-    value = float(value)
-    if not math.isfinite(value) or abs(value) >= 1.0:
-        raise ValueError(f"{what} must be finite with |{what.split()[-1]}| < 1, got {value!r}")
+def check_positive(value, what: str, field: str) -> float:
+    """``value`` as a float inside the supported range of ``field`` (:data:`fastspin.validation.TRANSPORT_RANGES`),
+    else a ValueError naming ``what`` (the owner) and ``field``."""
+    return v.transport_value(value, field, what)
+
+
+def check_asymmetry(value, what: str, field: str) -> float:
+    """A spin asymmetry coefficient, a real number with ``|value| < 1``, else a ValueError naming ``field``."""
+    value = v.number(value, field, what)
+    if not abs(value) < 1.0:
+        raise ValueError(f"{what}: {field} must be a number with |{field}| < 1, got {value!r}")
     return value
 
 
@@ -41,8 +41,8 @@ class NormalMetal:
     l_sf: float
 
     def __post_init__(self):
-        object.__setattr__(self, "rho_star", check_positive(self.rho_star, f"normal metal {self.name!r}: rho_star"))
-        object.__setattr__(self, "l_sf", check_positive(self.l_sf, f"normal metal {self.name!r}: l_sf"))
+        object.__setattr__(self, "rho_star", check_positive(self.rho_star, f"normal metal {self.name!r}", "rho_star"))
+        object.__setattr__(self, "l_sf", check_positive(self.l_sf, f"normal metal {self.name!r}", "l_sf"))
 
 
 @dataclass(frozen=True)
@@ -58,9 +58,9 @@ class Ferromagnet:
     l_sf: float
 
     def __post_init__(self):
-        object.__setattr__(self, "rho_star", check_positive(self.rho_star, f"ferromagnet {self.name!r}: rho_star"))
-        object.__setattr__(self, "beta", check_asymmetry(self.beta, f"ferromagnet {self.name!r}: beta"))
-        object.__setattr__(self, "l_sf", check_positive(self.l_sf, f"ferromagnet {self.name!r}: l_sf"))
+        object.__setattr__(self, "rho_star", check_positive(self.rho_star, f"ferromagnet {self.name!r}", "rho_star"))
+        object.__setattr__(self, "beta", check_asymmetry(self.beta, f"ferromagnet {self.name!r}", "beta"))
+        object.__setattr__(self, "l_sf", check_positive(self.l_sf, f"ferromagnet {self.name!r}", "l_sf"))
 
 
 @dataclass(frozen=True)
@@ -83,10 +83,10 @@ class DiffusiveFerromagnet:
 
     def __post_init__(self):
         where = f"diffusive ferromagnet {self.name!r}"
-        object.__setattr__(self, "rho_star", check_positive(self.rho_star, f"{where}: rho_star"))
-        object.__setattr__(self, "beta", check_asymmetry(self.beta, f"{where}: beta"))
+        object.__setattr__(self, "rho_star", check_positive(self.rho_star, where, "rho_star"))
+        object.__setattr__(self, "beta", check_asymmetry(self.beta, where, "beta"))
         for field in ("l_sf", "lambda_j", "lambda_phi"):
-            object.__setattr__(self, field, check_positive(getattr(self, field), f"{where}: {field}"))
+            object.__setattr__(self, field, check_positive(getattr(self, field), where, field))
 
 
 @dataclass(frozen=True)
@@ -103,11 +103,13 @@ class TunnelBarrier:
     spin_current: tuple[float, float, float]
 
     def __post_init__(self):
-        v = tuple(float(x) for x in self.spin_current)
-        if len(v) != 3 or not all(math.isfinite(x) for x in v):
-            raise ValueError(f"tunnel barrier {self.name!r}: spin_current must be a finite 3-vector, got "
-                             f"{self.spin_current!r}")
-        object.__setattr__(self, "spin_current", v)
+        where = f"tunnel barrier {self.name!r}"
+        current = v.real_array(self.spin_current, "spin_current", where)
+        if current.shape != (3,):
+            raise ValueError(f"{where}: spin_current must be a 3-vector, got {self.spin_current!r}")
+        low, high, _ = v.TRANSPORT_RANGES["spin_current"]
+        v.in_range(current, "spin_current", low, high, owner=where)
+        object.__setattr__(self, "spin_current", tuple(float(x) for x in current))
 
 
 @dataclass(frozen=True)
@@ -125,11 +127,16 @@ class Interface:
 
     def __post_init__(self):
         where = f"interface {self.name!r}" if self.name else "interface"
-        object.__setattr__(self, "r_star", check_positive(self.r_star, f"{where}: r_star"))
-        object.__setattr__(self, "gamma", check_asymmetry(self.gamma, f"{where}: gamma"))
-        g = complex(self.g_mix)
-        if not (math.isfinite(g.real) and math.isfinite(g.imag)) or g.real < 0.0:
-            raise ValueError(f"{where}: g_mix must be finite with Re g_mix >= 0, got {g!r}")
+        object.__setattr__(self, "r_star", check_positive(self.r_star, where, "r_star"))
+        object.__setattr__(self, "gamma", check_asymmetry(self.gamma, where, "gamma"))
+        g = self.g_mix
+        if isinstance(g, (bool, str, bytes)) or g is None or not isinstance(g, numbers.Number):
+            raise ValueError(f"{where}: g_mix must be a complex number, got {g!r}")
+        g = complex(g)
+        _, high, unit = v.TRANSPORT_RANGES["g_mix"]
+        if not (0.0 <= g.real <= high and abs(g.imag) <= high):
+            raise ValueError(f"{where}: g_mix must have 0 <= Re g_mix <= {high:.3g} and |Im g_mix| <= {high:.3g} "
+                             f"{unit}, got {g!r}")
         object.__setattr__(self, "g_mix", g)
 
 

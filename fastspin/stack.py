@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .numeric import unit_rows
-
+from . import validation as v
 from .constants import EV
+from .numeric import unit_rows
 from .materials import DiffusiveFerromagnet, Ferromagnet, Interface, NormalMetal, TunnelBarrier
 
 # Field codes shared with the kernels (fastspin.transport.kernels reads them): rows of the layer and
@@ -37,6 +37,7 @@ N_LAYER_FIELDS = len(LAYER_FIELDS)
 INTERFACE_FIELDS = {"r_star": 9, "gamma": 10, "g_mix_real": 11, "g_mix_imag": 12}
 KIND_N, KIND_F, KIND_FD, KIND_BARRIER = 0, 1, 2, 3  # normal, ferromagnet, diffusive ferromagnet, barrier
 MAGNET_KINDS = (KIND_F, KIND_FD)
+FERMI_ENERGY_RANGE = (1e-22, 1e-15)  # J: 0.6 meV to 6 keV
 
 
 @dataclass(frozen=True)
@@ -117,9 +118,7 @@ class Stack:
         names = [layer.name for layer in layers]
         if len(set(names)) != n:
             raise ValueError(f"layer names must be unique, got {names}")
-        ef = float(self.fermi_energy)
-        if not math.isfinite(ef) or ef <= 0:
-            raise ValueError(f"fermi_energy must be finite and > 0, got {ef!r}")
+        v.number(self.fermi_energy, "fermi_energy", "stack", *FERMI_ENERGY_RANGE, unit="J")
 
         kind = np.zeros(n, np.int64)
         params = np.zeros((N_LAYER_FIELDS, n))
@@ -130,15 +129,15 @@ class Stack:
             if not isinstance(mat, (NormalMetal, Ferromagnet, DiffusiveFerromagnet, TunnelBarrier)):
                 raise ValueError(f"{where}: material must be a NormalMetal, Ferromagnet, DiffusiveFerromagnet or "
                                  f"TunnelBarrier, got {type(mat).__name__}")
-            t = float(layer.thickness)
             is_lead = k in (0, n - 1)
-            if is_lead and t != math.inf:
-                raise ValueError(f"{where}: thickness of a lead (first or last layer) must be math.inf, got {t!r}")
-            if not is_lead and not (math.isfinite(t) and t > 0):
-                raise ValueError(
-                    f"{where}: thickness must be finite and > 0 (only the first and last layers are "
-                    f"semi-infinite), got {t!r}"
-                )
+            if is_lead:
+                if v.real_array(layer.thickness, "thickness", where, finite=False) != math.inf:
+                    raise ValueError(f"{where}: thickness of a lead (first or last layer) must be math.inf, "
+                                     f"got {layer.thickness!r}")
+                t = math.inf
+            else:
+                t = v.transport_value(layer.thickness, "thickness", f"{where} (only the first and last layers "
+                                      "are semi-infinite)")
             params[3, k] = t
             if isinstance(mat, TunnelBarrier):
                 if k != 0:
@@ -220,10 +219,10 @@ class Stack:
 
 def unit_vector(vector, what: str) -> np.ndarray:
     """``vector / |vector|`` for a finite non-zero 3-vector, else a ValueError naming ``what``."""
-    v = np.asarray(vector, dtype=float)
-    if v.shape != (3,) or not np.all(np.isfinite(v)):
+    vec = v.real_array(vector, what)
+    if vec.shape != (3,):
         raise ValueError(f"{what} must be a finite 3-vector, got {vector!r}")
-    unit, zero = unit_rows(v)
+    unit, zero = unit_rows(vec)
     if zero:
         raise ValueError(f"{what} must be non-zero, got {vector!r}")
     return unit

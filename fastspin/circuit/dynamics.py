@@ -19,28 +19,30 @@ import numpy as np
 import pandas as pd
 from numba import njit, prange
 
+from .. import validation as v
 from . import reduced
 from .elements import junction_cos_beta, junction_voltages, mtj_resistance
 from .parameters import MTJCircuit
-from .variables import MIN_SIN_THETA, PoleError, charge_flux_from_m, m_from_charge_flux
+from .variables import MIN_SIN_THETA, PoleError, check_min_sin_theta, charge_flux_from_m, m_from_charge_flux
 
-_capacitor_voltage_rate = njit(cache=True, inline="always")(reduced.capacitor_voltage_rate)
-_inductor_current_rate = njit(cache=True, inline="always")(reduced.inductor_current_rate)
-_cos_beta = njit(cache=True, inline="always")(reduced.cos_beta)
-_spin_current_source_rate = njit(cache=True, inline="always")(reduced.spin_current_source_rate)
-_spin_voltage_source_rate = njit(cache=True, inline="always")(reduced.spin_voltage_source_rate)
-_kirchhoff_rates = njit(cache=True, inline="always")(reduced.kirchhoff_rates)
-_source_voltage = njit(cache=True, inline="always")(reduced.source_voltage)
+_INLINE = dict(cache=True, inline="always", error_model="numpy")  # divisions never raise inside a kernel
+_capacitor_voltage_rate = njit(**_INLINE)(reduced.capacitor_voltage_rate)
+_inductor_current_rate = njit(**_INLINE)(reduced.inductor_current_rate)
+_cos_beta = njit(**_INLINE)(reduced.cos_beta)
+_spin_current_source_rate = njit(**_INLINE)(reduced.spin_current_source_rate)
+_spin_voltage_source_rate = njit(**_INLINE)(reduced.spin_voltage_source_rate)
+_kirchhoff_rates = njit(**_INLINE)(reduced.kirchhoff_rates)
+_source_voltage = njit(**_INLINE)(reduced.source_voltage)
 
 
-@njit(cache=True, inline="always")
+@njit(**_INLINE)
 def _junction_resistance(fixed, k, cos_t, sin_t, cos_p, sin_p):
     """``R_perp/(1 + eta^2 cos(beta))`` of fixed layer ``k`` (Eq. 65); ``fixed[k] = (px, py, pz, R_perp, eta)``."""
     cos_b = _cos_beta(cos_t, sin_t, cos_p, sin_p, fixed[k, 0], fixed[k, 1], fixed[k, 2])
     return fixed[k, 3] / (1.0 + fixed[k, 4] ** 2 * cos_b)
 
 
-@njit(cache=True, inline="always")
+@njit(**_INLINE)
 def _rates(q, phi, v_source, free, fixed, n_fixed, series):
     """``(dq/dt, dphi/dt)`` of one state; ``free = (gamma, alpha, B_d, B_a, B_x, B_y, B_z, Q_0)``."""
     gamma, alpha, hard, easy, bx, by, bz, charge_unit = (
@@ -65,7 +67,7 @@ def _rates(q, phi, v_source, free, fixed, n_fixed, series):
     return _kirchhoff_rates(current_rate, voltage_rate, alpha, sin2)
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, error_model="numpy")
 def _charge_flux_rk4(q0, phi0, amplitude, free, fixed, n_fixed, drive, dt, n_steps, record_every, min_sin2,
                      out_q, out_phi, pole_step):
     """RK4 over a batch of (q, phi) trajectories; records every ``record_every`` steps."""
@@ -102,14 +104,8 @@ def _charge_flux_rk4(q0, phi0, amplitude, free, fixed, n_fixed, drive, dt, n_ste
 
 
 def _time_grid(duration, dt, record_every):
-    for name, value in (("duration", duration), ("dt", dt)):
-        if not (isinstance(value, (int, float, np.floating)) and math.isfinite(value) and value > 0):
-            raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
-    if not (isinstance(record_every, (int, np.integer)) and record_every >= 1):
-        raise ValueError(f"record_every must be an integer >= 1, got {record_every!r}")
-    n_steps = int(round(duration / dt))
-    if n_steps < 1 or abs(n_steps * dt - duration) > 1e-9 * duration:
-        raise ValueError(f"duration ({duration!r}) must be a whole number of steps dt ({dt!r})")
+    _, _, n_steps = v.time_steps(duration, dt)
+    record_every = v.integer(record_every, "record_every", 1, v.MAX_STEPS)
     if n_steps % record_every:
         raise ValueError(f"the number of steps ({n_steps}) must be a multiple of record_every ({record_every})")
     return n_steps
@@ -133,10 +129,9 @@ def _kernel_parameters(circuit):
 
 def _batch_inputs(circuit, m0, voltage, min_sin_theta):
     if not isinstance(circuit, MTJCircuit):
-        raise ValueError("circuit must be an MTJCircuit")
-    if not (math.isfinite(min_sin_theta) and 0.0 < min_sin_theta < 1.0):
-        raise ValueError(f"min_sin_theta must lie in (0, 1), got {min_sin_theta!r}")
-    m0 = np.asarray(m0, dtype=float)
+        raise TypeError(f"circuit must be an MTJCircuit, got {type(circuit).__name__}")
+    check_min_sin_theta(min_sin_theta)
+    m0 = v.real_array(m0, "m0")
     if m0.ndim not in (1, 2) or m0.shape[-1] != 3:
         raise ValueError(f"m0 must have shape (3,) or (n, 3), got {m0.shape}")
     charge, flux = charge_flux_from_m(circuit.free_layer, np.atleast_2d(m0), min_sin_theta=min_sin_theta,

@@ -34,11 +34,11 @@ clamped at ``min_sin_theta^2`` so that a trajectory reaching a pole cannot divid
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
+from .. import validation as v
 from .parameters import MTJCircuit
 from .variables import MIN_SIN_THETA, charge_flux_from_m
 
@@ -64,11 +64,9 @@ class SpiceSettings:
 
     def __post_init__(self):
         for name in ("reltol", "abstol", "vntol", "chgtol", "max_step_per_t0"):
-            value = float(getattr(self, name))
-            if not (math.isfinite(value) and value > 0.0):
-                raise ValueError(f"spice settings: {name} must be a finite number > 0, got {value!r}")
-        if self.max_step is not None and not (math.isfinite(self.max_step) and self.max_step > 0.0):
-            raise ValueError(f"spice settings: max_step must be a finite number > 0, got {self.max_step!r}")
+            v.number(getattr(self, name), name, "spice settings", low=0.0, low_open=True)
+        if self.max_step is not None:
+            v.number(self.max_step, "max_step", "spice settings", low=0.0, low_open=True, unit="s")
         if self.method not in _METHODS:
             raise ValueError(f"spice settings: method must be one of {_METHODS}, got {self.method!r}")
 
@@ -181,11 +179,10 @@ def write_netlist(circuit, *, m0, duration, settings=None, dialect="ngspice", ou
     ngspice, ``xmtj:`` in LTspice when fixed layers make the MTJ a subcircuit).
     """
     if not isinstance(circuit, MTJCircuit):
-        raise ValueError("circuit must be an MTJCircuit")
+        raise TypeError(f"circuit must be an MTJCircuit, got {type(circuit).__name__}")
     if dialect not in ("ngspice", "ltspice"):
         raise ValueError(f"dialect must be 'ngspice' or 'ltspice', got {dialect!r}")
-    if not (isinstance(duration, (int, float)) and math.isfinite(duration) and duration > 0):
-        raise ValueError(f"duration must be a finite number > 0, got {duration!r}")
+    duration = v.number(duration, "duration", low=0.0, low_open=True, unit="s")
     settings = SpiceSettings() if settings is None else settings
     if not isinstance(settings, SpiceSettings):
         raise ValueError("settings must be a SpiceSettings")

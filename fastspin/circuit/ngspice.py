@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import validation as v
 from .dynamics import circuit_frame
 from .netlist import SpiceSettings, probe_vectors, write_netlist
 from .variables import MIN_SIN_THETA, PoleError
@@ -53,6 +54,7 @@ def run_ngspice(circuit, *, m0, duration, settings=None, min_sin_theta=MIN_SIN_T
     Raises :class:`NgspiceError` if ngspice fails and :class:`PoleError` if the trajectory enters
     ``sin(theta) < min_sin_theta`` (where the netlist clamps ``sin^2(theta)``).
     """
+    timeout = v.number(timeout, "timeout", low=0.0, low_open=True, unit="s")
     settings = SpiceSettings() if settings is None else settings
     netlist = write_netlist(circuit, m0=m0, duration=duration, settings=settings, dialect="ngspice",
                             output_file="fastspin_out.txt", min_sin_theta=min_sin_theta)
@@ -61,8 +63,12 @@ def run_ngspice(circuit, *, m0, duration, settings=None, min_sin_theta=MIN_SIN_T
     with tempfile.TemporaryDirectory(prefix="fastspin_ngspice_") as tmp:
         Path(tmp, "circuit.cir").write_text(netlist)
         start = time.perf_counter()
-        proc = subprocess.run([binary, "-b", "circuit.cir"], cwd=tmp, capture_output=True, text=True,
-                              timeout=timeout)
+        try:
+            proc = subprocess.run([binary, "-b", "circuit.cir"], cwd=tmp, capture_output=True, text=True,
+                                  timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise NgspiceError(f"ngspice did not finish within timeout = {timeout:g} s; raise timeout or shorten "
+                               f"duration ({duration:g} s)") from None
         wall = time.perf_counter() - start
         log = proc.stdout + proc.stderr
         out = Path(tmp, "fastspin_out.txt")

@@ -28,30 +28,23 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .. import validation as v
 from ..constants import E_CHARGE, GAMMA_E, HBAR
 from ..numeric import unit_rows
 
 
 def _finite(value, name, owner):
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{owner}: {name} must be finite, got {value!r}")
-    return value
+    return v.number(value, name, owner)
 
 
 def _positive(value, name, owner):
-    value = _finite(value, name, owner)
-    if value <= 0.0:
-        raise ValueError(f"{owner}: {name} must be > 0, got {value!r}")
-    return value
+    return v.number(value, name, owner, low=0.0, low_open=True)
 
 
 def _vector(value, name, owner, unit=False):
-    arr = np.asarray(value, dtype=float)
+    arr = v.real_array(value, name, owner)
     if arr.shape != (3,):
         raise ValueError(f"{owner}: {name} must be a 3-vector, got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{owner}: {name} must be finite, got {arr.tolist()}")
     if unit:
         arr, zero = unit_rows(arr)  # scaled first: no overflow or underflow of the norm
         if zero:

@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import validation as v
+from ..numeric import unit_rows
+
 #: Default smallest ``sin(theta)`` accepted by the charge-flux model (theta within ~0.06 deg of a pole
 #: is refused); the easy-plane regime the model is built for keeps ``sin(theta)`` near 1.
 MIN_SIN_THETA = 1e-3
@@ -25,15 +28,21 @@ class PoleError(ArithmeticError):
 
 
 def _unit_vectors(m, name):
-    arr = np.asarray(m, dtype=float)
+    arr = v.real_array(m, name)
     if arr.shape[-1:] != (3,):
         raise ValueError(f"{name} must have a last axis of length 3, got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must be finite")
-    norm = np.linalg.norm(arr, axis=-1, keepdims=True)
-    if np.any(norm == 0.0):
+    unit, zero = unit_rows(arr)  # scaled first: (1e200, 1e200, 0) lies on the equator, not at a pole
+    if np.any(zero):
         raise ValueError(f"{name} must be non-zero vectors")
-    return arr / norm
+    return unit
+
+
+def check_min_sin_theta(min_sin_theta):
+    """``min_sin_theta`` as a float in (0, 1), else a ValueError naming it."""
+    value = v.number(min_sin_theta, "min_sin_theta", low=0.0, high=1.0, low_open=True)
+    if value == 1.0:
+        raise ValueError("min_sin_theta must lie in (0, 1), got 1.0")
+    return value
 
 
 def check_away_from_poles(sin_theta, name, min_sin_theta=MIN_SIN_THETA):

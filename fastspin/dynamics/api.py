@@ -7,11 +7,13 @@ system on the same engine.  Inputs are validated here, once, before any kernel r
 per-trajectory input (drives, waveform parameters, magnet and term parameters, ``m0``, ``temperature``)
 may be a scalar / single vector or one value per trajectory, and they broadcast together.
 """
+import warnings
+
 import numpy as np
 import pandas as pd
 
-from . import _validate as v
-from . import backends, cpu, gpu
+from .. import validation as v
+from . import backends, batches, cpu, gpu
 from .layer import FreeLayer
 from .mtj import MTJ
 from .outcomes import N_OUT_MAGNET, O_ACCEPTED, O_FAILED, O_REJECTED, STATES, magnet_columns
@@ -20,22 +22,15 @@ from .terms import MTJDrive, SpinTransfer
 from .waveforms import Sine, Waveform
 
 METHODS = ("rk4", "rk45", "heun")
-MAX_STEPS = 10**10  #: steps of one trajectory at most (duration / dt; duration / max_step for rk45): no endless run
+#: largest gamma*B_max*dt without a StabilityWarning: RK4 is stable up to 2*sqrt(2) on the imaginary axis (undamped
+#: precession), Heun (second order) amplifies a rotation by sqrt(1 + z^4/4) a step, 3 % at 0.5.
+STABLE_RATE_DT = {"rk4": 2.0, "heun": 0.5}
+#: trajectories a CPU :func:`simulate` runs at once: a larger batch runs in chunks of this size, so that its
+#: parameter rows and outcome arrays (about 70 floats a trajectory) stay small beside its result frame
+SIMULATE_CHUNK = 1 << 16
+MAX_STEPS = v.MAX_STEPS  #: steps of one trajectory at most (duration / dt; duration / max_step for rk45)
 _POLARIZATION = (1.0, 0.0, 0.0)  # the defaults of the single-layer keywords (a System is refused any other value)
 _SINGLE_DEFAULTS = dict(polarization=_POLARIZATION, torque="constant", efficiency=None, field_like_ratio=0.0, mtj=None)
-
-
-def _steps(duration, dt):
-    duration = v.positive_scalar(duration, "duration")
-    dt = v.positive_scalar(dt, "dt")
-    ratio = duration / dt
-    if not ratio <= MAX_STEPS:  # also catches an overflow to inf
-        raise ValueError(f"duration / dt = {ratio:.3g} steps: more than MAX_STEPS = {MAX_STEPS:.0e} steps a trajectory "
-                         "(fastspin.dynamics.api); take a larger dt or a shorter duration")
-    n_steps = int(round(ratio))
-    if n_steps < 1 or abs(n_steps * dt - duration) > 1e-9 * duration:
-        raise ValueError(f"duration ({duration}) must be a whole, non-zero number of steps dt ({dt})")
-    return duration, dt, n_steps
 
 
 def _drive(value, name, components=1):
@@ -201,14 +196,16 @@ def _frame(compiled, out, halves, drives, thermal, static_tolerance, collinear_t
 
 def _run(system, *, current_density, sot_current_density, voltage, field, m0, duration, dt, method, temperature,
          seed, ac_field, ac_frequency, rtol, atol, max_step, switch_threshold, window, reference, frequency_axis,
-         record_every, single, stiffness=None, backend="cpu", precision="float64"):
+         record_every, single, stiffness=None, backend="cpu", precision="float64", first_index=0, warn=True):
     target = backends.resolve(backend, precision)
-    duration, dt, n_steps = _steps(duration, dt)
+    duration, dt, n_steps = v.time_steps(duration, dt)
     temperature_arr = v.per_trajectory(temperature, "temperature", non_negative=True)
     opts = _options(method, seed, switch_threshold, window, rtol, atol, max_step, duration, temperature_arr)
     field = _with_ac(field if isinstance(field, Waveform) else _drive(field, "field", 3), ac_field, ac_frequency)
     system, drives, compiled = _prepare(system, current_density, sot_current_density, voltage, field, m0,
                                         temperature_arr, dt, method, reference, frequency_axis, single, stiffness)
+    opts["rate"] = _warn_if_unstable(compiled, method, duration, dt, first_index, warn) \
+        if method in STABLE_RATE_DT else None
     window_start = max(0, n_steps - max(2, int(round(opts["window"] * n_steps))))
     window_mid = window_start + (n_steps - window_start) // 2
     if target == "cuda" and backend == "auto" and gpu.unsupported(compiled, method, n_steps, precision):
@@ -221,9 +218,36 @@ def _run(system, *, current_density, sot_current_density, voltage, field, m0, du
     else:
         out, record = cpu.run(compiled, method, dt, n_steps, window_start, window_mid, opts["threshold"],
                               record_every, seed=opts["seed"], rtol=opts["rtol"], atol=opts["atol"],
-                              max_step=opts["max_step"])
+                              max_step=opts["max_step"], first_index=first_index)
     opts["halves"] = ((window_mid - window_start) * dt, (n_steps - window_mid) * dt)
+    opts["dt"] = dt
     return compiled, drives, out, record, opts
+
+
+def _warn_if_unstable(compiled, method, duration, dt, first_index=0, warn=True):
+    """:class:`~fastspin.validation.StabilityWarning` when ``gamma B_max dt`` exceeds the stable range of
+    ``method`` (:data:`STABLE_RATE_DT`), with ``gamma B_max`` the stiffness of the right-hand side
+    (:func:`fastspin.dynamics.cpu.rate_bound`: fields, anisotropy, demagnetization, exchange and torques alike)."""
+    rate, trajectory = cpu.rate_bound(compiled, duration)
+    limit = STABLE_RATE_DT[method]
+    if warn and not rate * dt <= limit:
+        warnings.warn(v.StabilityWarning(
+            f"method={method!r}, dt = {dt:.3g} s: gamma*B_max*dt = {rate * dt:.3g} exceeds its stable range "
+            f"({limit}) (gamma*B_max = {rate:.3g} 1/s, trajectory {first_index + trajectory}): the results can be far from "
+            f"the converged ones; take dt <= {limit / rate:.3g} s"), stacklevel=4)
+    return rate
+
+
+def _check_finite(m, method, dt, rate, first_index=0):
+    """ValueError naming the first trajectory whose magnetization ``m`` (n, ...) is not finite: an integration
+    that diverged (a step beyond the stable range) never returns NaN as a result."""
+    bad = ~np.isfinite(m.reshape(len(m), -1)).all(axis=1)
+    if np.any(bad):
+        i = first_index + int(np.flatnonzero(bad)[0])
+        advice = (f" (gamma*B_max*dt = {rate * dt:.3g}; take dt <= {STABLE_RATE_DT[method] / rate:.3g} s)"
+                  if rate else "")
+        raise ValueError(f"trajectory {i} ({int(bad.sum())} of {len(bad)} in its batch) diverged: m is not finite; dt = {dt:.3g} "
+                         f"s is beyond the stable step of method={method!r} for these parameters{advice}")
 
 
 def _single_keywords(system, **given):
@@ -295,6 +319,14 @@ def simulate(system, *, current_density=0.0, field=(0.0, 0.0, 0.0), polarization
     (``current_density`` ..., ``field_x, field_y, field_z``) and the parameters of waveforms
     (``"<drive>.pulse.width"``, ...).  For ``rk45``: ``accepted_steps``,
     ``rejected_steps``, ``integration_failed``.  ``frame.attrs["seed"]`` holds the seed used.
+
+    NaN appears only where a quantity does not exist: ``switching_time``, ``first_crossing_time`` (no switch,
+    no crossing), ``frequency`` (no oscillation), ``mean_resistance`` (no MTJ) and ``orbit_energy_ratio`` (no
+    orbit in the first half).  A step beyond the stable range of ``rk4`` or ``heun`` (``gamma B_max dt``,
+    :data:`STABLE_RATE_DT`) gives a :class:`~fastspin.validation.StabilityWarning` before the run, and a
+    trajectory that diverges a ``ValueError`` naming it and a step that converges.  Batches larger than
+    :data:`SIMULATE_CHUNK` run in chunks (the same numbers, random streams included) so that the call peaks
+    at less than twice the memory of its frame.
     """
     single = _single_keywords(system, polarization=polarization, torque=torque, efficiency=efficiency,
                               field_like_ratio=field_like_ratio, mtj=mtj)
@@ -303,14 +335,68 @@ def simulate(system, *, current_density=0.0, field=(0.0, 0.0, 0.0), polarization
     static_tolerance = v.positive_scalar(static_tolerance, "static_tolerance")
     collinear_tolerance = v.positive_scalar(collinear_tolerance, "collinear_tolerance")
     settle_tolerance = v.positive_scalar(settle_tolerance, "settle_tolerance")
+    inputs = dict(current_density=current_density, sot_current_density=sot_current_density, voltage=voltage,
+                  field=field, m0=m0, temperature=temperature, ac_field=ac_field, ac_frequency=ac_frequency,
+                  reference=reference, frequency_axis=frequency_axis)
+    options = dict(method=method, seed=seed, static_tolerance=static_tolerance,
+                   collinear_tolerance=collinear_tolerance, settle_tolerance=settle_tolerance, duration=duration,
+                   dt=dt, rtol=rtol, atol=atol, max_step=max_step, switch_threshold=switch_threshold, window=window,
+                   stiffness=stiffness, backend=backend, precision=precision)
+    n = batches.batch_length(system, single, inputs)
+    chunk = SIMULATE_CHUNK if backend == "cpu" else n
+    if n <= chunk:
+        return _simulate_part(system, single, inputs, 0, n, n, True, **options)
+    options["seed"] = v.seed(seed)  # one seed: chunk k continues the random streams at its first trajectory
+    rows, warned = _Rows(n), False
+    for lo in range(0, n, chunk):
+        hi = min(n, lo + chunk)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", v.StabilityWarning)
+            rows.add(_simulate_part(batches.take(system, lo, hi, n), batches.take(single, lo, hi, n),
+                                    batches.take(inputs, lo, hi, n), lo, hi, n, not warned, **options))
+        for warning in caught:  # once per call: the first chunk that is beyond the stable range says it
+            warned = True
+            warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+    return rows.frame()
+
+
+class _Rows:
+    """The frame of a chunked :func:`simulate`, filled chunk by chunk: the float columns go straight into one
+    (n, k) block that the final frame keeps (no second copy); the other columns are kept per chunk."""
+
+    def __init__(self, n):
+        self.n, self.filled, self.block, self.others = n, 0, None, {}
+
+    def add(self, part):
+        if self.block is None:
+            self.columns, self.attrs = list(part.columns), dict(part.attrs)
+            self.floats = [c for c in part.columns if part[c].dtype == np.float64]
+            self.block = np.empty((self.n, len(self.floats)))
+        self.block[self.filled:self.filled + len(part)] = part[self.floats].to_numpy()
+        self.filled += len(part)
+        for column in self.columns:
+            if column not in self.floats:
+                self.others.setdefault(column, []).append(part[column])
+
+    def frame(self):
+        frame = pd.DataFrame(self.block, columns=self.floats, copy=False)
+        for loc, column in enumerate(self.columns):
+            if column in self.others:
+                frame.insert(loc, column, pd.concat(self.others[column], ignore_index=True))
+        frame.attrs.update(self.attrs)
+        return frame
+
+
+def _simulate_part(system, single, inputs, lo, hi, n, warn, *, method, seed, static_tolerance, collinear_tolerance,
+                   settle_tolerance, **run_options):
+    """:func:`simulate` on trajectories ``lo .. hi - 1`` of a batch of ``n`` (inputs already restricted)."""
     compiled, drives, out, _, opts = _run(
-        system, current_density=current_density, sot_current_density=sot_current_density, voltage=voltage,
-        field=field, m0=m0, duration=duration, dt=dt, method=method, temperature=temperature, seed=seed,
-        ac_field=ac_field, ac_frequency=ac_frequency, rtol=rtol, atol=atol, max_step=max_step,
-        switch_threshold=switch_threshold, window=window, reference=reference, frequency_axis=frequency_axis,
-        record_every=0, single=single, stiffness=stiffness, backend=backend, precision=precision)
-    frame = _frame(compiled, out, opts["halves"], drives, compiled.thermal, static_tolerance, collinear_tolerance, settle_tolerance,
-                   single)
+        system, **inputs, method=method, seed=seed, record_every=0, single=single, first_index=lo, warn=warn,
+        **run_options)
+    frame = _frame(compiled, out, opts["halves"], drives, compiled.thermal, static_tolerance, collinear_tolerance,
+                   settle_tolerance, single)
+    _check_finite(frame[[c for c in frame.columns if c.split(".")[-1] in ("mx", "my", "mz")]].to_numpy(), method,
+                  opts["dt"], opts["rate"], lo)
     if method == "rk45":
         frame["accepted_steps"] = out[:, O_ACCEPTED].astype(np.int64)
         frame["rejected_steps"] = out[:, O_REJECTED].astype(np.int64)
@@ -334,12 +420,13 @@ def trajectories(system, *, record_every=1, current_density=0.0, field=(0.0, 0.0
     record_every = v.integer(record_every, "record_every", 1, MAX_STEPS)
     single = _single_keywords(system, polarization=polarization, torque=torque, efficiency=efficiency,
                               field_like_ratio=field_like_ratio, mtj=mtj)
-    compiled, _, _, record, _ = _run(
+    compiled, _, _, record, opts = _run(
         system, current_density=current_density, sot_current_density=sot_current_density, voltage=voltage,
         field=field, m0=m0, duration=duration, dt=dt, method=method, temperature=temperature, seed=seed,
         ac_field=ac_field, ac_frequency=ac_frequency, rtol=rtol, atol=atol, max_step=max_step,
         switch_threshold=switch_threshold, window=window, reference=reference, frequency_axis=frequency_axis,
         record_every=int(record_every), single=single, backend=backend, precision=precision)
+    _check_finite(record, method, dt, opts["rate"])
     t = np.arange(record.shape[1]) * record_every * dt
     if single is not None:
         return t, record[:, :, 0, :]

@@ -15,7 +15,7 @@ numbers are rows of ``P``; one compiled kernel serves every call with the same s
 """
 import numpy as np
 
-from . import _validate as v
+from .. import validation as v
 from .waveforms import PiecewiseLinear, Pulse, Sine, Staircase, Waveform
 
 DRIVES = {"current_density": "J", "sot_current_density": "J_sot", "voltage": "V"}

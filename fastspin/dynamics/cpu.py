@@ -204,7 +204,7 @@ def {name}(P, TB, E, m0, {extra_args}dt, n_steps, window_start, window_mid, thre
                                    f"{', '.join(self.state[3 * k: 3 * k + 3])})" for k in range(self.nf)]
         setup = "\n".join("        " + line for line in self.c.extra_setup) or "        X = ()"
         ind = "\n        "
-        return rhs_array + _RK45.format(
+        return rhs_array + _RATE_BOUND.format(setup=setup) + _RK45.format(
             setup=setup, init=ind.join(init), finish=ind.join(finish),
             track=("\n" + " " * 20).join(track), track0=ind.join(t.replace("h_track", "0.0").replace(
                 "part", "0") for t in track), nf=self.nf)
@@ -225,6 +225,35 @@ def _lane_fn(name, args, body, pre=()):
     lines += [f"        {line}" for line in body]
     return "\n".join(lines) + "\n\n\n"
 
+
+_RATE_BOUND = '''
+@njit(**STRICT)
+def rate_bound(P, TB, E, rows, times, probes, tangents, eps, out):
+    """Per sampled trajectory ``rows[r]``: the largest ``|f(y + eps u) - f(y - eps u)| / (2 eps)`` (1/s) over the
+    probe states ``y``, their tangents ``u`` and the ``times``: the stiffness gamma B_max of the right-hand side."""
+    for r in range(rows.shape[0]):
+        j = rows[r]
+{setup}
+        yp = np.empty(NS)
+        ym = np.empty(NS)
+        fp = np.empty(NS)
+        fm = np.empty(NS)
+        best = 0.0
+        for a in range(times.shape[0]):
+            for b in range(probes.shape[0]):
+                for c in range(NS):
+                    yp[c] = probes[b, c] + eps * tangents[b, c]
+                    ym[c] = probes[b, c] - eps * tangents[b, c]
+                rhs_array(times[a], P, j, TB, X, yp, fp)
+                rhs_array(times[a], P, j, TB, X, ym, fm)
+                total = 0.0
+                for c in range(NS):
+                    total += (fp[c] - fm[c]) ** 2
+                rate = math.sqrt(total) / (2.0 * eps)
+                if not rate <= best:  # a NaN rate stays
+                    best = rate
+        out[r] = best
+'''
 
 _RK45 = '''
 # Dormand-Prince 5(4) tableau
@@ -336,10 +365,32 @@ def kernels(compiled):
     return build.load(KernelSource(compiled).module(), "cpu")
 
 
+def rate_bound(compiled, duration, samples=1024, times=9):
+    """Estimate of the largest rate ``gamma B_max`` (1/s) of the right-hand side of ``compiled``: the norm of
+    its Jacobian along tangents of probe states (every magnet along +-x, +-y, +-z; with several magnets also
+    alternating), at ``times`` instants over ``[0, duration]``, for at most ``samples`` trajectories evenly
+    spread over the batch (the first and last included).  Returns ``(rate, trajectory)`` of the largest."""
+    module = kernels(compiled)
+    n, nf = compiled.n, compiled.n_free
+    rows = np.unique(np.linspace(0, n - 1, min(n, samples)).round().astype(np.int64))
+    probes, tangents = [], []
+    for sign_pattern in ([1.0] * nf, [(-1.0) ** k for k in range(nf)])[: 1 if nf == 1 else 2]:
+        for axis in np.vstack([np.eye(3), -np.eye(3)]):
+            for tangent in np.roll(np.abs(axis), 1), np.roll(np.abs(axis), 2):
+                probes.append(np.concatenate([s * axis for s in sign_pattern]))
+                tangents.append(np.concatenate([tangent] * nf))
+    out = np.empty(len(rows))
+    module.rate_bound(compiled.P, compiled.tables, compiled.extra, rows, np.linspace(0.0, duration, times),
+                      np.array(probes), np.array(tangents), 1e-6, out)
+    worst = int(np.argmax(np.where(np.isfinite(out), out, np.inf)))
+    return float(out[worst]), int(rows[worst])
+
+
 def run(compiled, method, dt, n_steps, window_start, window_mid, threshold, record_every, seed=None, rtol=None,
-        atol=None, max_step=None):
+        atol=None, max_step=None, first_index=0):
     """Integrate every trajectory of ``compiled``; returns ``(out, record)``: the outcome array
-    (n, output_columns) and, with ``record_every > 0``, ``m`` of the free magnets (n, n_rec, n_free, 3)."""
+    (n, output_columns) and, with ``record_every > 0``, ``m`` of the free magnets (n, n_rec, n_free, 3).
+    ``first_index``: the index of the first trajectory in its whole batch (its random stream)."""
     from .rng import seed_states
 
     module = kernels(compiled)
@@ -353,7 +404,7 @@ def run(compiled, method, dt, n_steps, window_start, window_mid, threshold, reco
         if method == "rk4":
             module.rk4_batch(*args, dt, n_steps, *tail, record_every, record, out)
         elif method == "heun":
-            module.heun_batch(*args, seed_states(seed, n), dt, n_steps, *tail, record_every, record, out)
+            module.heun_batch(*args, seed_states(seed, n, first_index), dt, n_steps, *tail, record_every, record, out)
         else:
             module.rk45_batch(*args, dt, n_steps, *tail, rtol, atol, max_step, record_every, record, out)
     return out, record

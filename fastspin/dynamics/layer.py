@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..constants import MU0
-from . import _validate as v
+from .. import validation as v
 
 
 @dataclass(frozen=True, eq=False)

@@ -21,7 +21,7 @@ b_J m x p``.
 import numpy as np
 
 from ..constants import E_CHARGE, HBAR
-from . import _validate as v
+from .. import validation as v
 
 
 class MTJ:

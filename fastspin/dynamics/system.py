@@ -16,7 +16,7 @@ from dataclasses import dataclass, field as dataclass_field
 import numpy as np
 
 from ..constants import K_B, MU0
-from . import _validate as v
+from .. import validation as v
 from .assembly import Assembly, drive_lengths
 from .core.physics import GAMMA
 from .layer import FreeLayer

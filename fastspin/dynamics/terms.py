@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..constants import E_CHARGE, HBAR, MU0
-from . import _validate as v
+from .. import validation as v
 from .mtj import MTJ
 from .torques import KIND_CONSTANT, KIND_RATIONAL, KIND_TABLE, TABLE_ROW, TabulatedTorque, kernel_inputs
 

@@ -36,7 +36,7 @@ vectorizes.  Two forms (``KIND_*``, compile-time constants of the kernels) cover
 import numpy as np
 from scipy.interpolate import CubicSpline
 
-from . import _validate as v
+from .. import validation as v
 
 KIND_CONSTANT = 0
 KIND_RATIONAL = 1

@@ -132,7 +132,7 @@ class TransportTorque(Term):
             asm.add_torque(name, f"{s} * X[23][{im}, 0], {s} * X[23][{im}, 1], {s} * X[23][{im}, 2]")
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def transport_scratch(kind, layer_params, iface, direction, n_magnets):
     """Work arrays of one transport solve (fastspin.transport.kernels._solve_point), made once per block:
     ``X[3]`` holds the net-spin directions (written at every stage), ``X[23]`` the torques on the magnets."""
@@ -146,7 +146,7 @@ def transport_scratch(kind, layer_params, iface, direction, n_magnets):
             np.empty((0, 3)), np.empty(0), np.empty((0, 3)))
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def transport_solve(X):
     """Normalised torques on every magnet of the stack at the directions in ``X[3]`` (into ``X[23]``)."""
     _solve_point(X[0], X[1], X[2], X[3], -1, X[4], False, X[5], X[6], X[7], X[8], X[9], X[10], X[11], X[12],

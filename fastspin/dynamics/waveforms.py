@@ -19,7 +19,7 @@ are vectors (T): shape (3,) or (n, 3) (values (k, 3) or (n, k, 3) for :class:`Pi
 """
 import numpy as np
 
-from . import _validate as v
+from .. import validation as v
 
 STEP_SLOPE = 1e300  #: slope (1/s) standing for a zero rise or fall time (a step) in the kernels
 

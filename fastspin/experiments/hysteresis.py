@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..dynamics import FreeLayer, Staircase, System, trajectories
-from ..dynamics import _validate as v
+from .. import validation as v
 from .resistance import resistance_model
 
 SWEEPS = ("field", "current_density", "voltage")

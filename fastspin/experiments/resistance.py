@@ -11,7 +11,7 @@
 import numpy as np
 
 from ..dynamics import FreeLayer, MTJDrive, System, TransportTorque
-from ..dynamics import _validate as v
+from .. import validation as v
 
 
 def resistance_model(system_or_layer, mtj=None, polarization=(1.0, 0.0, 0.0)):

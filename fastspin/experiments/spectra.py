@@ -54,7 +54,7 @@ from scipy import signal as sps
 from scipy.optimize import curve_fit
 
 from ..dynamics import MTJ, FreeLayer, Pulse, System, trajectories
-from ..dynamics import _validate as v
+from .. import validation as v
 from ..dynamics.waveforms import Waveform
 
 SIGNALS = ("m", "voltage")

@@ -30,7 +30,7 @@ import pandas as pd
 
 from ..constants import GAMMA_E, K_B, MU0
 from ..dynamics import FreeLayer, simulate
-from ..dynamics import _validate as v
+from .. import validation as v
 
 METHODS = ("barrier", "dwell")
 _BARRIER_OPTIONS = ("images",)

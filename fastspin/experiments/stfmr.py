@@ -63,7 +63,7 @@ from scipy.optimize import curve_fit
 
 from ..constants import GAMMA_E
 from ..dynamics import FreeLayer, Sine, System, simulate, trajectories
-from ..dynamics import _validate as v
+from .. import validation as v
 from .resistance import resistance_model
 
 SETTLE_DECAY_TIMES = 8.0  #: default transient: this many decay times of the free precession (e^-8 = 3.4e-4 left)

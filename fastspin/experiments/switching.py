@@ -19,7 +19,7 @@ from scipy.stats import norm
 
 from ..constants import K_B
 from ..dynamics import FreeLayer, Pulse, System, simulate
-from ..dynamics import _validate as v
+from .. import validation as v
 from ..dynamics.backends import resolve
 
 CHUNK_TRAJECTORIES = 1 << 20  #: trajectories per kernel call (the frames of larger grids are never held at once)

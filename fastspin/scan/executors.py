@@ -15,8 +15,12 @@ run: pending work is cancelled and its exception is raised, after the results al
   kernel call that is itself parallel over its points (Numba threads).  Nothing to start.
 * ``dask``: ``dask.distributed``; pass ``client=`` (a ``Client``) or ``scheduler=`` (an address
   such as ``"tcp://10.0.0.1:8786"``).  Chunks run on the workers; results come back to the caller.
+  A scheduler that does not answer within :data:`CONNECT_TIMEOUT` is a ``ConnectionError`` naming it.
 """
 from contextlib import contextmanager
+
+#: how long ``dask_map`` waits for the scheduler given by ``scheduler=`` to answer (a Dask time string)
+CONNECT_TIMEOUT = "5s"
 
 
 @contextmanager
@@ -57,8 +61,13 @@ def dask_map(task, items, *, on_result, sizes=None, progress=True, desc="scan", 
         raise ValueError("executor 'dask': give client= or scheduler=, not both")
     items = list(items)
     sizes = _sizes(items, sizes)
-    own_client = Client(scheduler) if client is None else None
-    client = client or own_client
+    own_client = None
+    if client is None:
+        try:
+            own_client = client = Client(scheduler, timeout=CONNECT_TIMEOUT)
+        except (OSError, TimeoutError) as err:
+            detail = str(err).splitlines()[0] if str(err) else type(err).__name__
+            raise ConnectionError(f"executor 'dask': no scheduler answered at {scheduler} ({detail})") from err
     futures = []
     try:
         futures = client.map(task, items, pure=False)

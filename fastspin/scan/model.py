@@ -30,7 +30,8 @@ class AxisInfo:
 
     ``dimension`` is a key of :data:`fastspin.scan.units.UNITS`; ``kind`` is ``"real"``,
     ``"complex"`` or ``"category"`` (then ``categories`` lists the allowed strings); ``check`` is a
-    key of :data:`CHECKS`; ``description`` is a short human phrase used in help texts.
+    key of :data:`CHECKS`; ``description`` is a short human phrase used in help texts; ``bounds`` (SI, optional)
+    the supported range of the values' magnitudes (e.g. :data:`fastspin.validation.TRANSPORT_RANGES`).
     """
 
     dimension: str = "dimensionless"
@@ -38,6 +39,7 @@ class AxisInfo:
     check: str = "finite"
     categories: tuple = ()
     description: str = ""
+    bounds: tuple | None = None
 
     def validate(self, values):
         """Return ``values`` as a 1-D array of the declared kind; ``ValueError`` (one line) if not."""
@@ -59,6 +61,13 @@ class AxisInfo:
             unit = si_unit(self.dimension)
             raise ValueError(f"value {shown}{' ' + unit if unit != '1' else ''} in the grid: "
                              f"values must {CHECKS[self.check]}")
+        if self.bounds is not None:
+            low, high = self.bounds
+            outside = np.flatnonzero((np.abs(array) > high) | ((np.abs(array) < low) & (array != 0)))
+            if outside.size:
+                unit = si_unit(self.dimension)
+                raise ValueError(f"value {np.abs(array[outside[0]]):g}{' ' + unit if unit != '1' else ''} in the grid "
+                                 f"is outside the supported range [{low:g}, {high:g}]")
         return array
 
 
@@ -96,6 +105,33 @@ class Model:
     def to_dict(self):
         """JSON-able description (``{"kind": ..., parameters...}``) recorded in the manifest."""
         raise NotImplementedError
+
+    def check_run(self, n_points):
+        """Refuse, as a :class:`SpecError` naming ``model.<key>``, the options that the model accepts but its runs
+        over ``n_points`` points would refuse (checked when the spec is built, not in the middle of a scan):
+
+        * ``duration`` / ``dt``: the steps of a run, by the check of :func:`fastspin.dynamics.simulate`
+          (:func:`fastspin.validation.time_steps`); with ``max_duration`` also the longest run (unsettled
+          points run again for 2, 4, ... times ``duration`` up to ``max_duration``);
+        * ``seed``: the seeds of the runs (``seed`` plus a point index), by :func:`fastspin.validation.seed`.
+        """
+        from .. import validation
+
+        options = self.to_dict()
+        if "duration" in options and "dt" in options:
+            longest = options["duration"]
+            while longest * 2 <= (options.get("max_duration") or 0.0) * (1 + 1e-12):
+                longest *= 2
+            for key, duration in (("model.dt", options["duration"]), ("model.max_duration", longest)):
+                try:
+                    validation.time_steps(duration, options["dt"])
+                except ValueError as err:
+                    raise SpecError(key, str(err)) from None
+        if options.get("seed") is not None:
+            try:
+                validation.seed(options["seed"] + n_points - 1)
+            except ValueError as err:
+                raise SpecError("model.seed", f"seed + point index (up to {n_points - 1}): {err}") from None
 
     def __call__(self, points):
         raise NotImplementedError

@@ -14,6 +14,9 @@ from .model import Model
 from .stacks import build_stack, preset_name, transport_axis_info
 from .units import to_si_factor
 
+#: bracketing intervals of ``phi_c`` (``n_coarse``) at most: a resolution of pi / 65536
+MAX_N_COARSE = 2**16
+
 
 def read_parameters(description, schema):
     """Checked model parameters from a ``[model]`` table.
@@ -121,6 +124,9 @@ class PhiCModel(TransportModel):
 
     def __init__(self, preset="barnas2005:fig5", overrides=None, n_coarse=64, xtol=1e-10):
         super().__init__(preset, overrides)
+        if isinstance(n_coarse, bool) or not isinstance(n_coarse, int) or not 2 <= n_coarse <= MAX_N_COARSE:
+            raise SpecError("model.n_coarse", f"must be an integer in [2, 2**16 = {MAX_N_COARSE}] (intervals of the "
+                                              f"bracketing grid on [0, pi]), got {n_coarse!r}")
         self.n_coarse = n_coarse
         self.xtol = xtol
 

@@ -1,8 +1,20 @@
-"""Run a scan: chunks of a :class:`ScanSpec` through an executor, into memory or a Parquet store."""
+"""Run a scan: chunks of a :class:`ScanSpec` through an executor, into memory or a Parquet store.
+
+Before any work ``out`` is checked (a directory, or a path where one can be made, that the scan can write
+into) and the size of the result is estimated and compared with the memory available (a result in memory)
+or with the free space of the disk of ``out``: a scan that cannot fit is refused with a ``ValueError``
+saying how much it needs.  Before the first chunk only the point index and the axes are known (8 bytes a
+value); the first chunk computed gives the real size of a row, and the check is made again with it.
+"""
+import errno
+import os
+import shutil
+from pathlib import Path
+
 import pandas as pd
 
 from .executors import get_executor
-from .store import ScanStore, frame_roundtrip
+from .store import MANIFEST, ScanStore, chunk_name, frame_roundtrip
 
 
 class ChunkTask:
@@ -49,6 +61,11 @@ def run_scan(spec, out=None, *, executor="local", progress=True, desc=None, back
         Where the dynamics models integrate (fastspin.dynamics.backends; resolved where each chunk runs,
         so ``"auto"`` uses the GPU of whichever worker has one).  Models without dynamics run on the CPU:
         ``"cuda"`` is refused for them.  The results do not depend on it (to rounding).
+
+    A result that cannot fit in the memory available (without ``out``) or on the disk of ``out`` (its
+    chunks still to compute) is refused with a ``ValueError`` before the run, and again after the first
+    chunk (see the module docstring).  An ``out`` that is not a directory is a ``NotADirectoryError``, one the
+    scan cannot write into a ``PermissionError``; a chunk that cannot be written is an ``OSError`` naming its file.
     """
     from ..dynamics.backends import BACKENDS
 
@@ -57,17 +74,42 @@ def run_scan(spec, out=None, *, executor="local", progress=True, desc=None, back
     if backend == "cuda" and not spec.model.uses_backend:
         raise ValueError(f"backend='cuda': model {spec.model.kind!r} runs on the CPU only (use 'cpu' or 'auto')")
     run = get_executor(executor)
-    store = ScanStore.open(out, spec) if out is not None else None
+    store = None
+    if out is not None:
+        out = Path(out)
+        if out.exists() and not out.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, "not a directory (the output of a scan is a directory)", str(out))
+        if not (out / MANIFEST).exists():
+            _check_writable(out)  # a new scan writes its manifest at once
+        store = ScanStore.open(out, spec)
     done = set(store.finished_chunks()) if store is not None else set()
     todo = [i for i in range(spec.n_chunks) if i not in done]
     sizes = [spec.chunk_slice(i)[1] - spec.chunk_slice(i)[0] for i in todo]
+    if store is not None and todo:
+        _check_writable(out)  # a resumed scan writes the chunks still to compute
+    rows_left = sum(sizes)
+    _check_room(spec, rows_left, 8 * (1 + len(spec.axes)), out)
     in_memory = {}
+    checked = False
 
     def on_result(index, frame):
-        if store is not None:
-            store.write_chunk(index, frame)
-        else:
+        nonlocal checked, rows_left
+        if store is None:
             in_memory[index] = frame
+            size = frame.memory_usage(index=True, deep=True).sum()
+        else:
+            path = store.directory / chunk_name(index)
+            try:
+                store.write_chunk(index, frame)
+            except OSError as err:
+                if err.filename is not None:
+                    raise
+                raise OSError(err.errno, err.strerror or str(err), str(path)) from err
+            size = path.stat().st_size
+        rows_left -= len(frame)
+        if not checked:
+            checked = True
+            _check_room(spec, rows_left, size / len(frame), out)
 
     if todo:
         run(
@@ -82,3 +124,62 @@ def run_scan(spec, out=None, *, executor="local", progress=True, desc=None, back
     if store is not None:
         return store.read()
     return pd.concat([in_memory[i] for i in sorted(in_memory)], ignore_index=True)
+
+
+def available_memory():
+    """Bytes of memory available to this process: ``MemAvailable`` of ``/proc/meminfo`` (Linux), else the
+    physical memory (``os.sysconf``), else ``None`` (unknown: memory is not checked)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def free_disk(path):
+    """Free bytes on the disk that holds ``path`` (or would hold it: its nearest existing ancestor)."""
+    return shutil.disk_usage(_existing_ancestor(path)).free
+
+
+def _existing_ancestor(path):
+    path = Path(path).absolute()
+    while not path.exists():
+        path = path.parent
+    return path
+
+
+def _check_writable(out):
+    """``PermissionError`` naming ``out`` (or its nearest existing ancestor) unless the scan can write there."""
+    target = _existing_ancestor(out)
+    if not os.access(target, os.W_OK | os.X_OK):
+        raise PermissionError(errno.EACCES, "no permission to write the scan there", str(target))
+
+
+def _check_room(spec, rows, bytes_per_row, out):
+    """Refuse (``ValueError``) a scan whose ``rows`` still to compute, of ``bytes_per_row`` each, cannot fit: on the
+    disk of ``out``, or, without ``out``, in memory together with their concatenation (the whole result again)."""
+    if out is None:
+        needed, available = bytes_per_row * (rows + spec.n_points), available_memory()
+        if available is not None and needed > available:
+            raise ValueError(f"scan of {spec.n_points} points needs about {_size(needed)} in memory "
+                             f"({_size(available)} available): pass out=... to store it on disk in chunks")
+    else:
+        needed, available = bytes_per_row * rows, free_disk(out)
+        if needed > available:
+            left = f" ({rows} still to compute)" if rows < spec.n_points else ""
+            raise ValueError(f"scan of {spec.n_points} points{left} needs about {_size(needed)} on disk at {out} "
+                             f"({_size(available)} free)")
+
+
+def _size(n_bytes):
+    """``n_bytes`` in readable units: "512 B", "3.1 MB", "2.4 TB"."""
+    for unit in ("B", "kB", "MB", "GB", "TB"):
+        if n_bytes < 1000 or unit == "TB":
+            return f"{n_bytes:.3g} {unit}"
+        n_bytes /= 1000

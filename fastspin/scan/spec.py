@@ -4,9 +4,11 @@ A :class:`ScanSpec` pairs a model (what each point computes, see :mod:`fastspin.
 its axes.  Everything is checked when the spec is built, before any work: every axis name must be
 one the model accepts, no axis may be empty, units must match the axis dimension and values must be
 numbers (or allowed categories) obeying the model's bounds (a negative thickness anywhere in a grid
-is refused).  Values are stored in SI.  Points are numbered in C order (last axis fastest) for a
-product; chunk ``i`` holds points ``[i * chunk_size, (i + 1) * chunk_size)`` and is evaluated by one
-batched call of the model.
+is refused).  Sizes are bounded (:data:`MAX_AXIS_POINTS` values an axis and points a chunk, both arrays in
+memory; :data:`MAX_POINTS` points a scan) and model options that the run would refuse are refused here
+(:meth:`~fastspin.scan.model.Model.check_run`).  Values are stored in SI.  Points are numbered in C order (last axis
+fastest) for a product; chunk ``i`` holds points ``[i * chunk_size, (i + 1) * chunk_size)`` and is
+evaluated by one batched call of the model.
 """
 import hashlib
 import json
@@ -21,6 +23,10 @@ from .units import to_si_factor
 
 COMBINES = ("product", "zip")
 SPACINGS = ("linear", "log")
+#: values of one grid axis and points of one chunk at most (each is an array in memory: 1 GiB of float64)
+MAX_AXIS_POINTS = 2**27
+#: points of one scan at most (points are made chunk by chunk; the result is bounded by memory or disk)
+MAX_POINTS = 2**40
 
 
 class Axis:
@@ -55,6 +61,9 @@ class Axis:
             raise SpecError(f"{key}.num", f"must be an integer, got {num!r}")
         if num < 1:
             raise SpecError(f"{key}.num", f"empty axis: num = {num} (need at least 1 point)")
+        if num > MAX_AXIS_POINTS:
+            raise SpecError(f"{key}.num", f"{num} values: more than the limit of 2**27 = {MAX_AXIS_POINTS} "
+                                          "values an axis (fastspin.scan.spec.MAX_AXIS_POINTS)")
         for label, value in (("start", start), ("stop", stop)):
             if isinstance(value, (bool, str)) or not isinstance(value, (int, float, complex, np.number)):
                 raise SpecError(f"{key}.{label}", f"must be a number, got {value!r}")
@@ -168,10 +177,16 @@ class ScanSpec:
             raise SpecError("scan.combine", f"zipped axes must have equal lengths ({detail})")
         self.shape = tuple(lengths) if combine == "product" else (lengths[0],)
         self.n_points = math.prod(self.shape)
+        if self.n_points > MAX_POINTS:
+            raise SpecError("axes", f"{self.n_points} points: more than the limit of 2**40 = {MAX_POINTS} points "
+                                    "a scan (fastspin.scan.spec.MAX_POINTS)")
+        model.check_run(self.n_points)
         if chunk_size is None:
             chunk_size = model.default_chunk_size
-        if isinstance(chunk_size, bool) or not isinstance(chunk_size, Integral) or chunk_size < 1:
-            raise SpecError("scan.chunk_size", f"must be a positive integer, got {chunk_size!r}")
+        if (isinstance(chunk_size, bool) or not isinstance(chunk_size, Integral)
+                or not 1 <= chunk_size <= MAX_AXIS_POINTS):
+            raise SpecError("scan.chunk_size", f"must be a positive integer <= 2**27 = {MAX_AXIS_POINTS}, "
+                                               f"got {chunk_size!r}")
         self.chunk_size = int(chunk_size)
         self.n_chunks = -(-self.n_points // self.chunk_size)
 

@@ -5,24 +5,33 @@ A preset is named ``"<family>:<case>"`` as listed by :func:`fastspin.presets.ava
 the parameter names of :func:`fastspin.transport.evaluate`: ``"phi"``, ``"<layer>.<field>"`` and
 ``"<left>|<right>.<field>"`` (see :mod:`fastspin.stack`).
 """
+from ..validation import TRANSPORT_RANGES
 from .errors import SpecError
 from .model import AxisInfo
 
 DEFAULT_FAMILY = "barnas2005"
 
+def _bounds(field):
+    low, high, _ = TRANSPORT_RANGES[field]
+    return (low, high)
+
+
 _LAYER_AXES = {
-    "rho_star": AxisInfo("resistivity", check="positive", description="bulk resistivity rho*"),
+    "rho_star": AxisInfo("resistivity", check="positive", description="bulk resistivity rho*",
+                         bounds=_bounds("rho_star")),
     "beta": AxisInfo(check="open_unit", description="bulk spin asymmetry beta"),
-    "l_sf": AxisInfo("length", check="positive", description="spin-diffusion length"),
-    "thickness": AxisInfo("length", check="positive", description="layer thickness"),
+    "l_sf": AxisInfo("length", check="positive", description="spin-diffusion length", bounds=_bounds("l_sf")),
+    "thickness": AxisInfo("length", check="positive", description="layer thickness", bounds=_bounds("thickness")),
 }
 _INTERFACE_AXES = {
-    "r_star": AxisInfo("area_resistance", check="positive", description="interface resistance R*"),
+    "r_star": AxisInfo("area_resistance", check="positive", description="interface resistance R*",
+                       bounds=_bounds("r_star")),
     "gamma": AxisInfo(check="open_unit", description="interface spin asymmetry gamma"),
     "g_mix": AxisInfo("area_conductance", kind="complex", check="real_part_nonnegative",
-                      description="complex mixing conductance per area"),
-    "g_mix_real": AxisInfo("area_conductance", check="nonnegative", description="Re G_mix per area"),
-    "g_mix_imag": AxisInfo("area_conductance", description="Im G_mix per area"),
+                      description="complex mixing conductance per area", bounds=_bounds("g_mix")),
+    "g_mix_real": AxisInfo("area_conductance", check="nonnegative", description="Re G_mix per area",
+                           bounds=_bounds("g_mix")),
+    "g_mix_imag": AxisInfo("area_conductance", description="Im G_mix per area", bounds=_bounds("g_mix")),
 }
 PHI_AXIS = AxisInfo("angle", description="angle between the net spins of the first and last magnet")
 

@@ -42,10 +42,20 @@ _DOTTED = rf"{_BARE_OR_QUOTED}(?:\s*\.\s*{_BARE_OR_QUOTED})*"
 def load_spec(path):
     """Read the TOML file ``path`` and return the checked :class:`ScanSpec`.
 
-    Raises :class:`SpecError` with a one-line message ``"<path>:<line>: <key>: <problem>"``.
+    Raises :class:`SpecError` with a one-line message ``"<path>:<line>: <key>: <problem>"`` (also for a
+    directory and for a file that is not UTF-8 text); ``FileNotFoundError`` if there is no such file.
     """
-    with open(path, "rb") as handle:
-        text = handle.read().decode("utf-8")
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except IsADirectoryError:
+        raise SpecError(None, "is a directory, not a TOML spec file", where=str(path)) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise SpecError(None, f"not UTF-8 text: byte 0x{data[err.start]:02x} at position {err.start} "
+                              "(a TOML file is UTF-8)", where=f"{path}:{line}") from None
     return spec_from_toml(text, source=str(path))
 
 
@@ -56,7 +66,12 @@ def spec_from_toml(text, source="<spec>"):
     except tomllib.TOMLDecodeError as err:
         message = str(err).splitlines()[0]
         found = re.search(r"\(at line (\d+)", message)
-        line = found.group(1) if found else "?"
+        if found:
+            line = found.group(1)
+        elif "(at end of document)" in message:
+            line = max(1, len(text.splitlines()))
+        else:
+            line = "?"
         raise SpecError(None, f"invalid TOML: {message}", where=f"{source}:{line}") from None
     try:
         return _spec_from_document(document)

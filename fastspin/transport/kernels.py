@@ -52,7 +52,7 @@ from ..stack import KIND_BARRIER, KIND_F, KIND_FD, KIND_N, N_LAYER_FIELDS
 CHUNK = 256  # points per parallel task (scratch buffers are allocated once per chunk)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _bulk_coeffs(rho, lsf, d):
     """``(c coth(d/l), c csch(d/l))`` with ``c = 1/(rho l)``, stable for thin and thick layers."""
     c = 1.0 / (rho * lsf)
@@ -62,7 +62,7 @@ def _bulk_coeffs(rho, lsf, d):
     return c * (1.0 + em * em) / den, c * 2.0 * em / den
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _complex_bulk(q, d):
     """``(coth(q d), csch(q d))`` for complex ``q`` with ``Re q > 0``, free of overflow for thick layers and of
     cancellation for thin ones (``1 - e^{-2z}`` from a complex expm1 when ``|z|`` is small)."""
@@ -80,7 +80,7 @@ def _complex_bulk(q, d):
     return (1.0 + e2) * inv_den, 2.0 * e * inv_den
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _magnet_two_port(kind_left, kind_right, rho, beta, lsf, d, r_l, g_l, r_r, g_r, coef):
     """Longitudinal two-port of a ferromagnet with its interfaces, F-side values eliminated.
 
@@ -117,7 +117,7 @@ def _magnet_two_port(kind_left, kind_right, rho, beta, lsf, d, r_l, g_l, r_r, g_
         coef[7] = cs
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _magnet_f_values(kind_left, kind_right, rho, beta, lsf, r_l, g_l, r_r, g_r, aux0, aux1, x_a, x_b):
     """F-side longitudinal accumulations ``(f_L, f_R)`` of a ferromagnet given its node projections
     (``aux0, aux1`` as stored by :func:`_magnet_two_port`: ``q`` of a lead, ``c coth, c csch`` otherwise)."""
@@ -137,7 +137,7 @@ def _magnet_f_values(kind_left, kind_right, rho, beta, lsf, r_l, g_l, r_r, g_r, 
     return f_l, f_r
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _add_block(m, p, a_i, a_x, s):
     """``m += p * s s^T + a_i * 1 + a_x * [s x]`` for a 3x3 block ``m``."""
     for i in range(3):
@@ -152,7 +152,7 @@ def _add_block(m, p, a_i, a_x, s):
     m[2, 1] += a_x * s[0]
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _inv3(m, out):
     """Inverse of a 3x3 matrix by cofactors."""
     c00 = m[1, 1] * m[2, 2] - m[1, 2] * m[2, 1]
@@ -170,7 +170,7 @@ def _inv3(m, out):
     out[2, 2] = (m[0, 0] * m[1, 1] - m[0, 1] * m[1, 0]) * inv_det
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _transverse(gr, gi, s, v, out, sign):
     """``out += sign * (Re G (v - (s.v) s) + Im G s x v)``: half the mixing current ``T v / 2``."""
     sv = s[0] * v[0] + s[1] * v[1] + s[2] * v[2]
@@ -179,7 +179,7 @@ def _transverse(gr, gi, s, v, out, sign):
     out[2] += sign * (gr * (v[2] - sv * s[2]) + gi * (s[0] * v[1] - s[1] * v[0]))
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _dblock_apply(p, a_x, s, ds, v, out, sign):
     """``out += sign * (p * d(s s^T) v + a_x * ds x v)`` (derivative of an F block along ds)."""
     sv = s[0] * v[0] + s[1] * v[1] + s[2] * v[2]
@@ -189,7 +189,7 @@ def _dblock_apply(p, a_x, s, ds, v, out, sign):
     out[2] += sign * (p * (ds[2] * sv + s[2] * dv) + a_x * (ds[0] * v[1] - ds[1] * v[0]))
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _matvec_sub(m, v, out):
     """``out -= m v`` for a 3x3 block."""
     for i in range(3):
@@ -201,14 +201,14 @@ LL, LR, RL, RR, SIG_L, SIG_R, RHO_RE, RHO_IM, AUX = 0, 3, 6, 9, 12, 13, 14, 15, 
 N_COEF = 18
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _set_block(coef, at, p, a_i, a_x):
     coef[at] = p
     coef[at + 1] = a_i
     coef[at + 2] = a_x
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _element(kind, lay, ifc, l, tp, coef):
     """Block coefficients of layer ``l`` between its nodes ``a = l-1`` and ``b = l`` (module docstring).
 
@@ -283,7 +283,7 @@ def _element(kind, lay, ifc, l, tp, coef):
             _set_block(coef, RR, -(cc - tcc.real), -tcc.real, -tcc.imag)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _apply_block(coef, at, s, v, out, sign):
     """``out += sign * A v`` for the block stored at ``coef[at:at+3]``."""
     p = coef[at]
@@ -295,7 +295,7 @@ def _apply_block(coef, at, s, v, out, sign):
     out[2] += sign * (p * sv * s[2] + a_i * v[2] + a_x * (s[0] * v[1] - s[1] * v[0]))
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _end_currents(coef, s, nn, l, g, jl, jr):
     """Spin currents along +x at the left and right ends of layer ``l`` (zero beyond a lead)."""
     for i in range(3):
@@ -314,7 +314,7 @@ def _end_currents(coef, s, nn, l, g, jl, jr):
             jr[i] += coef[SIG_R] * s[i]
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _solve_point(kind, lay, ifc, dirs, rot_layer, rot_axis, want_derivative,
                  lo, di, up, fm, winv, rhs, y, g, rhs2, gd, coef, tp, ds, tmp, jl, jr, djl, djr,
                  torque, dtorque, g_out, f_out, j_out):
@@ -477,7 +477,7 @@ def _solve_point(kind, lay, ifc, dirs, rot_layer, rot_axis, want_derivative,
     return math.nan if has_barrier else ra
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _back_substitute(winv, up, y, out, nn):
     """Back substitution of the block Thomas algorithm: ``out_k = W_k^-1 (y_k - U_k out_{k+1})``."""
     for k in range(nn - 1, -1, -1):
@@ -492,7 +492,7 @@ def _back_substitute(winv, up, y, out, nn):
             out[k, i] = winv[k, i, 0] * v0 + winv[k, i, 1] * v1 + winv[k, i, 2] * v2
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, error_model="numpy")
 def solve_batch(kind, base_layer, base_iface, base_dir, ovr_field, ovr_index, ovr_values,
                 dir_layer, dir_values, rot_layer, rot_axis, n_points,
                 torque, ra, dtorque, g_nodes, f_nodes, j_nodes):

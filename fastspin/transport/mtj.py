@@ -33,23 +33,26 @@ from numba import njit, prange
 from numpy.polynomial import Polynomial
 from numpy.polynomial import polynomial as poly
 
+from .. import validation as v
 from ..materials import DiffusiveFerromagnet, NormalMetal, TunnelBarrier
 from ..stack import Layer, Stack
 from .profiles import two_end_solution
 from .spinvalve import solve
 
 _METHODS = ("engine", "closed_form")
+DIFFUSION_RATIO_RANGE = (1e-10, 1e10, "")  # D_F / D_N
+J0_LIMIT = 1e100  # |J0|, units of the injected current
 _LENGTHS = ("thickness", "lambda_j", "lambda_phi", "lambda_sf_f", "lambda_sf_n")
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _cexpm1(w):
     """``exp(w) - 1`` for complex ``w`` without cancellation near 0."""
     return complex(math.expm1(w.real) * math.cos(w.imag) - 2.0 * math.sin(0.5 * w.imag) ** 2,
                    math.exp(w.real) * math.sin(w.imag))
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _eq12_point(d, lj, lphi, lsf_f, lsf_n, ratio, j0):
     """Eq. 12 at one point, overflow-free: with ``z = d/L``, ``(cosh z + eta sinh z - 1)/(cosh z + eta sinh z)
     = [expm1(-z)^2 - eta expm1(-2z)] / [(1 + eta) + (1 - eta) e^{-2z}]``."""
@@ -64,36 +67,36 @@ def _eq12_point(d, lj, lphi, lsf_f, lsf_n, ratio, j0):
     return j0 / d * (inv_l0 / inv_l2) * shape
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, error_model="numpy")
 def _eq12_batch(d, lj, lphi, lsf_f, lsf_n, ratio, j0, out):
     for i in prange(out.shape[0]):
         out[i] = _eq12_point(d[i], lj[i], lphi[i], lsf_f[i], lsf_n[i], ratio[i], j0[i])
 
 
 def _inputs(**arrays):
-    """Broadcast the named inputs to flat arrays; ValueError naming any non-positive or non-finite one."""
+    """Broadcast the named inputs to flat arrays; a ValueError names any input outside its supported range
+    (lengths as in :data:`fastspin.validation.TRANSPORT_RANGES`, ``diffusion_ratio`` in ``DIFFUSION_RATIO_RANGE``,
+    ``|j0| <= 1e100``)."""
     values = {}
     for name, value in arrays.items():
-        a = np.asarray(value)
-        if a.dtype.kind not in "fciu":
-            raise ValueError(f"{name} must be numeric, got dtype {a.dtype}")
         if name == "j0":
-            a = a.astype(complex)
-            if not np.all(np.isfinite(a.real) & np.isfinite(a.imag)):
-                raise ValueError(f"j0 must be finite, got {a[~(np.isfinite(a.real) & np.isfinite(a.imag))].ravel()[0]!r}")
+            if isinstance(value, (bool, str, bytes)) or value is None or np.asarray(value).dtype.kind not in "fciu":
+                raise ValueError(f"j0 must be a real or complex number, got {value!r}")
+            a = np.asarray(value, dtype=complex)
+            v.real_array(np.abs(a), "|j0|")
+            v.in_range(np.abs(a), "|j0|", 0.0, J0_LIMIT)
         else:
-            if np.iscomplexobj(a):
-                raise ValueError(f"{name} must be real")
-            a = a.astype(float)
-            bad = ~np.isfinite(a) | (a <= 0)
-            if np.any(bad):
-                raise ValueError(f"{name} must be finite and > 0 (metres for lengths), got {a[bad].ravel()[0]!r}")
+            a = v.real_array(value, name)
+            low, high, unit = DIFFUSION_RATIO_RANGE if name == "diffusion_ratio" else v.TRANSPORT_RANGES["l_sf"]
+            v.in_range(a, name, low, high, unit)
+        if a.size == 0:
+            raise ValueError(f"{name} is empty: give at least one value")
         values[name] = a
     try:
-        shape = np.broadcast_shapes(*(v.shape for v in values.values()))
+        shape = np.broadcast_shapes(*(a.shape for a in values.values()))
     except ValueError:
-        raise ValueError(f"arguments do not broadcast together: { {k: v.shape for k, v in values.items()} }") from None
-    return {k: np.broadcast_to(v, shape).reshape(-1) for k, v in values.items()}, shape
+        raise ValueError(f"arguments do not broadcast together: { {k: a.shape for k, a in values.items()} }") from None
+    return {k: np.broadcast_to(a, shape).reshape(-1) for k, a in values.items()}, shape
 
 
 def electrode_stack(thickness=2e-9, *, lambda_j=1e-9, lambda_phi=1e-9, lambda_sf_f=15e-9, lambda_sf_n=2e-9,
@@ -120,6 +123,11 @@ def _torque(v, method):
         out = np.empty(len(v["thickness"]), complex)
         _eq12_batch(v["thickness"], v["lambda_j"], v["lambda_phi"], v["lambda_sf_f"], v["lambda_sf_n"],
                     v["diffusion_ratio"], v["j0"], out)
+        bad = ~(np.isfinite(out.real) & np.isfinite(out.imag))
+        if np.any(bad):
+            i = int(np.flatnonzero(bad)[0])
+            raise ValueError(f"point {i} ({ {k: a[i].item() for k, a in v.items()} }): Eq. 12 overflows in double "
+                             "precision for these lengths; bring them closer to each other")
         return out
     res = solve(electrode_stack(), _engine_params(v))
     tau = res.torque[:, 0]  # normalised torque -(1/2) x absorbed spin current, s frame

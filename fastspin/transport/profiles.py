@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .. import validation as v
 from ..stack import KIND_BARRIER, KIND_F, KIND_FD, LAYER_FIELDS, Stack
 from .spinvalve import sharvin_conductance, solve
 
@@ -37,6 +38,9 @@ def transverse_basis(s):
     return e1, np.cross(s, e1)
 
 
+MAX_POINTS_PER_LAYER = 10**7
+
+
 def profile(stack: Stack, params: dict | None = None, *, points_per_layer: int = 101,
             lead_length: float | None = None) -> pd.DataFrame:
     """Profiles of one configuration (``params`` of :func:`~fastspin.transport.solve`, one point).
@@ -46,8 +50,11 @@ def profile(stack: Stack, params: dict | None = None, *, points_per_layer: int =
     finite layer gets ``points_per_layer`` points including both ends (so contacts appear twice: both sides);
     the leads extend ``lead_length`` (default: three spin-diffusion lengths of the lead).
     """
-    c = stack.compile()
+    points_per_layer = v.integer(points_per_layer, "points_per_layer", 2, MAX_POINTS_PER_LAYER)
+    if lead_length is not None:
+        lead_length = v.number(lead_length, "lead_length", None, *v.TRANSPORT_RANGES["thickness"])
     res = solve(stack, params, nodes=True)
+    c = stack.compile()
     if res.n_points != 1:
         raise ValueError(f"profile takes one configuration, got {res.n_points} points")
     lay = c.layer_params.copy()

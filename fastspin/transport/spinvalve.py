@@ -17,6 +17,9 @@ import numpy as np
 import pandas as pd
 
 from ..constants import E_CHARGE, H_PLANCK, HBAR, M_ELECTRON
+from .. import validation as v
+from ..validation import TRANSPORT_RANGES
+from ..numeric import unit_rows
 from ..stack import INTERFACE_FIELDS, KIND_BARRIER, KIND_FD, LAYER_FIELDS, MAGNET_KINDS, Stack
 from . import kernels
 
@@ -78,39 +81,48 @@ def _split_key(stack: Stack, key: str):
     return "layer", k, field
 
 
-def _check_values(key: str, field: str, v: np.ndarray) -> None:
-    """Range checks of one named input, before any kernel runs (ValueError naming layer and field)."""
-    bad = ~np.isfinite(v) if not np.iscomplexobj(v) else ~(np.isfinite(v.real) & np.isfinite(v.imag))
-    if field in ("rho_star", "l_sf", "thickness", "r_star", "lambda_j", "lambda_phi"):
-        bad |= ~(v > 0)
-        rule = "finite and > 0"
-    elif field in ("beta", "gamma"):
-        bad |= ~(np.abs(v) < 1)
-        rule = "finite with |value| < 1"
-    elif field in ("g_mix_real",):
-        bad |= ~(v >= 0)
-        rule = "finite and >= 0"
-    elif field == "g_mix":
-        bad |= ~(v.real >= 0)
-        rule = "finite with Re >= 0"
-    else:
-        rule = "finite"
+def _check_values(key: str, field: str, values: np.ndarray) -> None:
+    """Range checks of one named input, before any kernel runs (ValueError naming the parameter and the
+    supported range, :data:`fastspin.validation.TRANSPORT_RANGES`)."""
+    owner = f"parameter {key!r}"
     if field == "direction":
-        bad = bad.any(axis=-1) | (np.linalg.norm(np.where(np.isfinite(v), v, 0.0), axis=-1) == 0)
-        rule = "a finite non-zero 3-vector"
-    if np.any(bad):
-        i = np.flatnonzero(np.ravel(bad))[0]
-        shown = v.reshape(-1, 3)[i] if field == "direction" else np.ravel(v)[i]
-        raise ValueError(f"parameter {key!r}: {field} must be {rule}, got {shown!r} (flat index {i})")
+        finite = np.isfinite(values).all(axis=-1)
+        zero = unit_rows(np.where(finite[:, None], values, 1.0))[1]
+        if not finite.all() or zero.any():
+            i = int(np.flatnonzero(~finite | zero)[0])
+            raise ValueError(f"{owner}: direction must be a finite non-zero 3-vector, got {values[i]!r} "
+                             f"(flat index {i})")
+        return
+    if np.iscomplexobj(values):
+        if field != "g_mix":
+            raise ValueError(f"{owner}: {field} must be real, got the complex value {np.ravel(values)[0]!r}")
+        _, high, unit = TRANSPORT_RANGES["g_mix"]
+        bad = ~((values.real >= 0) & (values.real <= high) & (np.abs(values.imag) <= high))
+        if np.any(bad):
+            raise ValueError(f"{owner}: g_mix must be finite with Re >= 0, Re and |Im| <= {high:.3g} {unit}, "
+                             f"got {np.ravel(values)[np.ravel(bad)][0]!r}")
+        return
+    v.real_array(values, field, owner)  # finite
+    if field in ("beta", "gamma"):
+        if not np.all(np.abs(values) < 1.0):
+            raise ValueError(f"{owner}: {field} must be finite with |value| < 1, "
+                             f"got {np.ravel(values)[np.ravel(~(np.abs(values) < 1.0))][0].item()!r}")
+    elif field in ("g_mix_real", "g_mix_imag"):
+        low, high, unit = TRANSPORT_RANGES["g_mix"]
+        v.in_range(values, field, low if field == "g_mix_real" else -high, high, unit, owner)
+    elif field.startswith("spin_current"):
+        v.in_range(values, field, *TRANSPORT_RANGES["spin_current"], owner=owner)
+    elif field in TRANSPORT_RANGES:
+        v.in_range(values, field, *TRANSPORT_RANGES[field], owner=owner)
 
 
 def _broadcast_inputs(params: dict, grid: bool) -> tuple[dict, int]:
     """Broadcast (or Cartesian-product, ``grid=True``) the named inputs to flat arrays of one length."""
     arrays = {}
     for key, value in params.items():
+        if not (key.endswith(".g_mix") and np.iscomplexobj(value)):
+            v.real_array(value, "values", f"parameter {key!r}", finite=False)  # bool, str, None, complex refused
         a = np.asarray(value)
-        if a.dtype.kind not in "fciu":
-            raise ValueError(f"parameter {key!r}: expected numbers, got dtype {a.dtype}")
         if a.size == 0:
             raise ValueError(f"parameter {key!r}: empty array")
         arrays[key] = a.astype(complex if a.dtype.kind == "c" else float)
@@ -140,6 +152,13 @@ def _broadcast_inputs(params: dict, grid: bool) -> tuple[dict, int]:
         else:
             out[k] = np.broadcast_to(a, shape).reshape(n)
     return out, n
+
+
+def check_stack(stack) -> Stack:
+    """``stack`` itself if it is a :class:`~fastspin.stack.Stack`, else a TypeError naming the argument."""
+    if not isinstance(stack, Stack):
+        raise TypeError(f"stack must be a fastspin.Stack (see fastspin.presets), got {type(stack).__name__}")
+    return stack
 
 
 def rotation_axis(reference_direction: np.ndarray) -> np.ndarray:
@@ -181,38 +200,40 @@ def solve(stack: Stack, params: dict | None = None, *, grid: bool = False, free:
     ``derivative=True`` adds ``d torque / d phi`` (needs ``phi``); ``nodes=True`` adds all node data,
     ``accumulation=True`` only the N-side accumulations ``g_nodes``.
     """
-    c = stack.compile()
+    c = check_stack(stack).compile()
+    if params is not None and not isinstance(params, dict):
+        raise TypeError(f"params must be a dict of parameter name -> values, got {type(params).__name__}")
     params = dict(params or {})
     flat, n = _broadcast_inputs(params, grid) if params else ({}, 1)
     ovr_field, ovr_index, ovr_values, dir_layer, dir_values = [], [], [], [], []
     rot_layer, axis = -1, np.zeros(3)
-    for key, v in flat.items():
+    for key, values in flat.items():
         if key == "phi":
-            _check_values(key, "phi", v)
+            _check_values(key, "phi", values)
             i_free, i_ref = _magnet_pair(stack, free, reference)
             ref = c.direction[i_ref]
             axis = rotation_axis(ref)
             perp = np.cross(axis, ref)
             dir_layer.append(i_free)
-            dir_values.append(np.cos(v)[:, None] * ref + np.sin(v)[:, None] * perp)
+            dir_values.append(np.cos(values)[:, None] * ref + np.sin(values)[:, None] * perp)
             rot_layer = i_free
             continue
         where, k, field = _split_key(stack, key)
-        _check_values(key, field, v)
+        _check_values(key, field, values)
         if field == "direction":
             dir_layer.append(k)
-            dir_values.append(v)
+            dir_values.append(unit_rows(values)[0])  # scaled: no overflow of |(1e200, 1e200, 0)|
         elif field == "g_mix":
-            for part, values in (("g_mix_real", v.real), ("g_mix_imag", v.imag)):
+            for part, part_values in (("g_mix_real", values.real), ("g_mix_imag", values.imag)):
                 ovr_field.append(INTERFACE_FIELDS[part])
                 ovr_index.append(k)
-                ovr_values.append(values)
+                ovr_values.append(part_values)
         else:
-            if np.iscomplexobj(v):
+            if np.iscomplexobj(values):
                 raise ValueError(f"parameter {key!r}: {field} must be real")
             ovr_field.append((LAYER_FIELDS if where == "layer" else INTERFACE_FIELDS)[field])
             ovr_index.append(k)
-            ovr_values.append(v)
+            ovr_values.append(values)
     if len(set(dir_layer)) != len(dir_layer):
         raise ValueError("a layer's direction is set twice (by 'phi' and '<layer>.direction')")
     if rot_layer >= 0 and i_ref in dir_layer:
@@ -235,16 +256,34 @@ def solve(stack: Stack, params: dict | None = None, *, grid: bool = False, free:
     kernels.solve_batch(c.kind, base_layer, base_iface, c.direction, np.array(ovr_field, np.int64),
                         np.array(ovr_index, np.int64), ovr_values_arr, np.array(dir_layer, np.int64),
                         dir_values_arr, rot_layer, axis, n, torque, ra, dtorque, g_nodes, f_nodes, j_nodes)
+    _check_resolved(c, flat, torque, ra)
     directions = {}
     for q, layer in enumerate(dir_layer):
-        d = dir_values_arr[q]
-        directions[layer] = d / np.linalg.norm(d, axis=1, keepdims=True)
+        directions[layer] = unit_rows(dir_values_arr[q])[0]
     inputs = dict(flat)
     if rot_layer >= 0:
         inputs["_rotation_axis"] = axis
     return TransportResult(stack, inputs, n, directions, torque, ra,
                            dtorque if derivative else None, g_nodes if nodes or accumulation else None,
                            f_nodes if nodes else None, j_nodes if nodes else None)
+
+
+def _check_resolved(compiled, inputs: dict, torque: np.ndarray, resistance_area: np.ndarray) -> None:
+    """ValueError naming the first point whose linear system double precision cannot resolve.
+
+    Inside :data:`~fastspin.validation.TRANSPORT_RANGES` this happens only where one layer's conductances exceed
+    another's by about 1e16 (e.g. D_F/D_N = 1e10 with a 1 pm magnet): the block elimination then meets a block
+    that is singular to rounding, and the kernel (``error_model="numpy"``: it never raises) returns NaN there.
+    """
+    bad = ~np.isfinite(torque).all(axis=(1, 2))
+    if KIND_BARRIER not in compiled.kind:  # with a barrier the resistance is not modelled (NaN by design)
+        bad |= ~np.isfinite(resistance_area)
+    if np.any(bad):
+        i = int(np.flatnonzero(bad)[0])
+        shown = {k: (values[i].tolist() if values.ndim > 1 else values[i].item()) for k, values in inputs.items()}
+        raise ValueError(f"point {i} ({shown or 'the stack as built'}): the conductances of the stack differ by "
+                         f"more than double precision resolves (about 1e16); bring the lengths and resistivities "
+                         f"closer to each other ({sum(bad)} of {len(bad)} points affected)")
 
 
 # ---------------------------------------------------------------------------- derived quantities
@@ -258,15 +297,18 @@ def _rotation_plane(result: TransportResult, i_free: int, i_ref: int):
     """Per point: the rotation axis ``n`` of the free layer about the reference and ``sin(phi)``.
 
     With a ``phi`` sweep: its fixed axis and the signed ``sin(phi)``; otherwise ``n = S x s / |S x s|`` and
-    ``sin(phi) = |S x s|`` (NaN axis where the two are collinear).
+    ``sin(phi) = |S x s|`` (where the two are collinear, :func:`rotation_axis` of the reference).
     """
     if "_rotation_axis" in result.inputs:
         axis = np.broadcast_to(result.inputs["_rotation_axis"], (result.n_points, 3))
         return axis, np.sin(result.inputs["phi"])
-    cross = np.cross(result.direction(i_ref), result.direction(i_free))
+    reference = result.direction(i_ref)
+    cross = np.cross(reference, result.direction(i_free))
     sin_phi = np.linalg.norm(cross, axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return cross / sin_phi[:, None], sin_phi
+    axis, collinear = unit_rows(cross)
+    for i in np.flatnonzero(collinear):  # any axis normal to the pair: the torque itself vanishes there
+        axis[i] = rotation_axis(reference[i])
+    return axis, sin_phi
 
 
 def decompose(result: TransportResult, free: str | None = None, reference: str | None = None) -> dict:
@@ -322,25 +364,25 @@ def accumulation_at_free_layer(result: TransportResult, free: str | None = None,
 # ---------------------------------------------------------------------------- tables
 def _input_columns(result: TransportResult) -> dict:
     cols = {}
-    for key, v in result.inputs.items():
+    for key, values in result.inputs.items():
         if key.startswith("_"):
             continue
         if key.endswith(".direction"):
             for q, comp in enumerate("xyz"):
-                cols[f"{key}_{comp}"] = v[:, q]
-        elif np.iscomplexobj(v):
-            cols[f"{key}_real"] = v.real
-            cols[f"{key}_imag"] = v.imag
+                cols[f"{key}_{comp}"] = values[:, q]
+        elif np.iscomplexobj(values):
+            cols[f"{key}_real"] = values.real
+            cols[f"{key}_imag"] = values.imag
         else:
-            cols[key] = v
+            cols[key] = values
     return cols
 
 
 def _dataframe(cols: dict) -> pd.DataFrame:
     """DataFrame of equal-length float columns built on one 2-D block (pandas would otherwise copy twice)."""
     block = np.empty((len(cols), len(next(iter(cols.values())))))
-    for q, v in enumerate(cols.values()):
-        block[q] = v
+    for q, values in enumerate(cols.values()):
+        block[q] = values
     return pd.DataFrame(block.T, columns=list(cols), copy=False)
 
 
@@ -369,9 +411,12 @@ def evaluate(stack: Stack, params: dict | None = None, *, grid: bool = False, fr
             cols[f"torque_{name}_{comp}"] = result.torque[:, m, q]
     frame = _dataframe(cols)
     if current_density is not None:
-        j = np.broadcast_to(np.asarray(current_density, dtype=float), (len(frame),))
-        if not np.all(np.isfinite(j)):
-            raise ValueError("current_density must be finite (A/m^2)")
+        j = v.real_array(current_density, "current_density")
+        try:
+            j = np.broadcast_to(j, (len(frame),))
+        except ValueError:
+            raise ValueError(f"current_density of shape {j.shape} does not broadcast against the {len(frame)} "
+                             "points of the grid (give one value or one per point)") from None
         scale = HBAR * j / E_CHARGE
         frame["current_density"] = j
         frame["tau_phi_per_area"] = frame["tau_phi"] * scale
@@ -387,11 +432,11 @@ def torque_vs_angle(stack: Stack, phi) -> pd.DataFrame:
     Fig. 6(a); ``resistance_change = R(phi) - R(0)`` in Ohm m^2), plus ``resistance_area`` and the torque
     vectors of all magnets.  One batched solve; a million angles take well under a second.
     """
-    phi = np.asarray(phi, dtype=float)
+    check_stack(stack)
+    phi = v.real_array(phi, "phi")
     if phi.ndim != 1:
         raise ValueError(f"phi must be a 1-D array of angles (rad), got shape {phi.shape}")
-    frame = evaluate(stack, {"phi": np.append(phi, 0.0)})
-    r0 = frame["resistance_area"].iloc[-1]
-    frame = frame.iloc[:-1].reset_index(drop=True)
+    frame = evaluate(stack, {"phi": phi})
+    r0 = evaluate(stack, {"phi": [0.0]})["resistance_area"].iloc[0]
     frame.insert(frame.columns.get_loc("resistance_area"), "resistance_change", frame["resistance_area"] - r0)
     return frame

@@ -70,7 +70,7 @@ def test_touching_ferromagnets_and_contacts():
 
 
 @pytest.mark.parametrize("params, words", [
-    ({"N.thickness": np.array([1e-9, -2e-9])}, ["'N.thickness'", "thickness", "> 0"]),
+    ({"N.thickness": np.array([1e-9, -2e-9])}, ["'N.thickness'", "thickness", "in [1e-15, 1e+03] m"]),
     ({"F2.beta": np.array([0.2, 1.0])}, ["'F2.beta'", "|value| < 1"]),
     ({"N|F2.gamma": np.array([np.nan])}, ["'N|F2.gamma'", "finite"]),
     ({"N|F2.g_mix": np.array([-1e15 + 0j])}, ["'N|F2.g_mix'", "Re >= 0"]),
