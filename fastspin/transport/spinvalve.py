@@ -257,9 +257,7 @@ def solve(stack: Stack, params: dict | None = None, *, grid: bool = False, free:
                         np.array(ovr_index, np.int64), ovr_values_arr, np.array(dir_layer, np.int64),
                         dir_values_arr, rot_layer, axis, n, torque, ra, dtorque, g_nodes, f_nodes, j_nodes)
     _check_resolved(c, flat, torque, ra)
-    directions = {}
-    for q, layer in enumerate(dir_layer):
-        directions[layer] = unit_rows(dir_values_arr[q])[0]
+    directions = dict(zip(dir_layer, dir_values_arr))  # unit vectors already (rotated by phi, or normalised above)
     inputs = dict(flat)
     if rot_layer >= 0:
         inputs["_rotation_axis"] = axis
