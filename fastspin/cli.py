@@ -67,6 +67,16 @@ def _number(text):
     return value
 
 
+MAX_GRID_POINTS = 10**7  #: values of one MIN MAX NUM option at most (a scan spec allows more, in chunks)
+
+
+def _disc_area(diameter_nm):
+    """Area (m^2) of a pillar of diameter ``diameter_nm`` (nm); inf, not an OverflowError, when out of range (the
+    layer refuses it by name)."""
+    radius = 0.5e-9 * diameter_nm
+    return np.pi * radius * radius
+
+
 def _executor_options(parser):
     group = parser.add_argument_group("execution")
     group.add_argument("--executor", choices=("local", "dask"), default="local",
@@ -388,7 +398,7 @@ def _switching(args):
     from .plotting import plot_write_error_rate
 
     layer = FreeLayer(args.ms, args.thickness * 1e-9, args.alpha, anisotropy_field=args.anisotropy_field * 1e-3,
-                      easy_axis=(0, 0, 1), demag=(0, 0, 0), area=np.pi * (0.5e-9 * args.diameter) ** 2)
+                      easy_axis=(0, 0, 1), demag=(0, 0, 0), area=_disc_area(args.diameter))
     amplitude = _grid(args.amplitude, "--amplitude") * 1e10
     width = _grid(args.width, "--width") * 1e-9
     if args.trajectories < 0:
@@ -421,7 +431,7 @@ def _hysteresis(args):
 
     psi = np.radians(_grid(args.angles, "--angles"))
     direction = np.column_stack([np.cos(psi), np.sin(psi), np.zeros_like(psi)])
-    area = np.pi * (0.5e-9 * args.diameter) ** 2  # the volume of the thermal field; R(theta) comes from R_P, R_AP
+    area = _disc_area(args.diameter)  # the volume of the thermal field; R(theta) comes from R_P, R_AP
     layer = FreeLayer(args.ms, args.thickness * 1e-9, args.alpha, anisotropy_field=args.anisotropy_field * 1e-3,
                       demag=args.demag, area=area)
     frame = hysteresis_loop(layer, field=args.field * 1e-3, direction=direction, points=args.points,
@@ -524,8 +534,8 @@ def _pimm(args):
 
 def _grid(triple, option):
     low, high, num = triple
-    if num != int(num) or num < 1:
-        raise ValueError(f"{option}: NUM must be a positive integer, got {num:g}")
+    if num != int(num) or not 1 <= num <= MAX_GRID_POINTS:
+        raise ValueError(f"{option}: NUM must be an integer in [1, {MAX_GRID_POINTS:.0e}], got {num:g}")
     return np.linspace(low, high, int(num))
 
 

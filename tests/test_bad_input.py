@@ -232,3 +232,47 @@ def test_scan_spec(data):
         return fastspin.scan.run_scan(spec, progress=False) if spec.n_points <= 1000 else None
 
     check_call(call, name, value, also=["axes.N.thickness"] if name != "chunk_size" else [])
+
+
+# ---------------------------------------------------------------------------- command line
+#: options of ``fastspin switching --trajectories 0`` (the Fokker-Planck path: seconds, no integration) and
+#: the words an error may name them by (the option, or the library parameter it becomes)
+CLI_OPTIONS = {
+    "--amplitude": (3, ["amplitude", "current_density"]), "--width": (3, ["width"]),
+    "--temperature": (1, ["temperature"]), "--ms": (1, ["ms"]), "--thickness": (1, ["thickness"]),
+    "--diameter": (1, ["diameter", "area"]), "--anisotropy-field": (1, ["anisotropy_field", "anisotropy-field"]),
+    "--alpha": (1, ["alpha"]), "--efficiency": (1, ["efficiency"]),
+}
+CLI_DEFAULTS = {"--amplitude": ["6", "10", "2"], "--width": ["0.5", "5", "3"]}
+CLI_VALUES = ["nan", "inf", "-1", "0", "1e300", "1e-300", "abc", "", "2.5", "1e30", "-1e30", "3"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_command_line(data):
+    import contextlib
+    import io
+    import tempfile
+
+    from fastspin.cli import main
+
+    option = data.draw(st.sampled_from(sorted(CLI_OPTIONS)))
+    width, words = CLI_OPTIONS[option]
+    values = list(CLI_DEFAULTS.get(option, ["1"] * width))
+    position = data.draw(st.integers(0, width - 1))
+    values[position] = data.draw(st.sampled_from(CLI_VALUES))
+    stderr = io.StringIO()
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory() as out, contextlib.redirect_stderr(stderr), \
+            contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        try:
+            code = main(["switching", "--out", out, "--trajectories", "0", option, *values])
+        except SystemExit as exit_:  # argparse refuses the value itself
+            code = exit_.code
+    assert time.perf_counter() - start < TIME_BOUND_S
+    lines = stderr.getvalue().strip().splitlines()
+    if code == 0:
+        return
+    assert len(lines) == 1 and lines[0].startswith("fastspin: error:"), (option, values, stderr.getvalue())
+    assert any(word in lines[0] for word in [option, *words]), (option, values, lines[0])

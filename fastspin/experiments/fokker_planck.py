@@ -158,6 +158,11 @@ _AXIAL_TOLERANCE = 1e-12  #: relative size of a transverse component that still 
 
 
 # ----------------------------------------------------------------------------------------------- inputs
+#: thermal stability factors Delta_0 (barrier over k_B T) the operator resolves: exp(+-Delta) and the drift
+#: rates of the cells stay finite in double precision (devices have 20-100; 1e3 is a magnet that never flips)
+DELTA_RANGE = (1e-3, 1e3)
+
+
 def _scalar(value, name, owner):
     arr = np.asarray(value, dtype=float)
     if arr.size != 1 or not np.isfinite(arr).all():
@@ -244,8 +249,14 @@ class _Device:
         self.temperature = float(temperature)
         volume = self.thickness * _scalar(layer.area, "area", layer.owner)
         self.beta = self.ms * volume / (K_B * self.temperature)  # 1/T
-        self.diffusion = GAMMA_E * self.alpha / ((1.0 + self.alpha**2) * self.beta)  # D of Eq. (4), 1/s
         self.delta_0 = 0.5 * self.beta * self.b_eff
+        if not DELTA_RANGE[0] <= self.delta_0 <= DELTA_RANGE[1]:
+            raise ValueError(
+                f"{layer.owner}: the thermal stability factor Delta_0 = Ms V B_eff / (2 k_B T) = {self.delta_0:.3g} "
+                f"(from ms, thickness, area, anisotropy_field and temperature = {self.temperature:.3g} K) is outside "
+                f"the supported range [{DELTA_RANGE[0]:g}, {DELTA_RANGE[1]:g}]: the rates of Eq. (10) overflow or "
+                "vanish in double precision there")
+        self.diffusion = GAMMA_E / ((1.0 / self.alpha + self.alpha) * self.beta)  # D of Eq. (4), 1/s, for any alpha
         h_0 = self.s * self.b_z / self.b_eff
         self.delta = self.delta_0 * (1.0 + h_0) ** 2 if abs(h_0) < 1.0 else 0.0
 
@@ -328,6 +339,11 @@ class AxialFokkerPlanck:
         conductance = self.diffusion * (1.0 - faces**2) / h
         self.up = conductance * _bernoulli(-dphi) / self.volumes[:-1]
         self.down = conductance * _bernoulli(dphi) / self.volumes[1:]
+        if not (np.all(np.isfinite(self.up)) and np.all(np.isfinite(self.down))):
+            raise ValueError(f"the drift of Eq. (10) overflows: H_1 = {self.h_1:.3g} T (from current_density = "
+                             f"{self.current_density:.3g} A/m^2, efficiency, ms, thickness, field_like_ratio and field) over B_eff = "
+                             f"{device.b_eff:.3g} T with Delta_0 = {device.delta_0:.3g}; the rates leave double "
+                             "precision")
         self.loss = np.zeros(len(self.x))  # -K_ii: the total rate out of each cell
         self.loss[:-1] += self.up
         self.loss[1:] += self.down
