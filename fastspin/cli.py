@@ -347,8 +347,8 @@ def _scan(args):
     from .scan import load_spec, run_scan
 
     spec = load_spec(args.spec)
-    frame = run_scan(spec, out=args.out, **_execution(args))
-    print(f"{len(frame)} points in {args.out} ({spec!r})")
+    run_scan(spec, out=args.out, load=False, **_execution(args))  # the result stays on disk: it may exceed memory
+    print(f"{spec.n_points} points in {args.out} ({spec!r})")
     return 0
 
 

@@ -44,7 +44,8 @@ class ChunkTask:
         return frame_roundtrip(frame)
 
 
-def run_scan(spec, out=None, *, executor="local", progress=True, desc=None, backend="cpu", **executor_options):
+def run_scan(spec, out=None, *, executor="local", progress=True, desc=None, backend="cpu", load=True,
+             **executor_options):
     """Evaluate every point of ``spec`` and return the tidy DataFrame (one row per point).
 
     Parameters
@@ -61,6 +62,10 @@ def run_scan(spec, out=None, *, executor="local", progress=True, desc=None, back
         Where the dynamics models integrate (fastspin.dynamics.backends; resolved where each chunk runs,
         so ``"auto"`` uses the GPU of whichever worker has one).  Models without dynamics run on the CPU:
         ``"cuda"`` is refused for them.  The results do not depend on it (to rounding).
+    load : bool
+        With ``out``: return the whole result read back from the store (default), or ``None`` with
+        ``load=False``, for results larger than memory (read them later with :func:`load_scan`, or in parts
+        with ``pyarrow.dataset``).
 
     A result that cannot fit in the memory available (without ``out``) or on the disk of ``out`` (its
     chunks still to compute) is refused with a ``ValueError`` before the run, and again after the first
@@ -88,7 +93,9 @@ def run_scan(spec, out=None, *, executor="local", progress=True, desc=None, back
     if store is not None and todo:
         _check_writable(out)  # a resumed scan writes the chunks still to compute
     rows_left = sum(sizes)
-    _check_room(spec, rows_left, 8 * (1 + len(spec.axes)), out)
+    if out is None and not load:
+        raise ValueError("load=False keeps the result on disk: it needs out=DIRECTORY")
+    _check_room(spec, rows_left, 8 * (1 + len(spec.axes)), out, load)
     in_memory = {}
     checked = False
 
@@ -109,7 +116,7 @@ def run_scan(spec, out=None, *, executor="local", progress=True, desc=None, back
         rows_left -= len(frame)
         if not checked:
             checked = True
-            _check_room(spec, rows_left, size / len(frame), out)
+            _check_room(spec, rows_left, size / len(frame), out, load)
 
     if todo:
         run(
@@ -122,7 +129,7 @@ def run_scan(spec, out=None, *, executor="local", progress=True, desc=None, back
             **executor_options,
         )
     if store is not None:
-        return store.read()
+        return store.read() if load else None
     return pd.concat([in_memory[i] for i in sorted(in_memory)], ignore_index=True)
 
 
@@ -161,20 +168,23 @@ def _check_writable(out):
         raise PermissionError(errno.EACCES, "no permission to write the scan there", str(target))
 
 
-def _check_room(spec, rows, bytes_per_row, out):
+def _check_room(spec, rows, bytes_per_row, out, load=True):
     """Refuse (``ValueError``) a scan whose ``rows`` still to compute, of ``bytes_per_row`` each, cannot fit: on the
-    disk of ``out``, or, without ``out``, in memory together with their concatenation (the whole result again)."""
-    if out is None:
-        needed, available = bytes_per_row * (rows + spec.n_points), available_memory()
-        if available is not None and needed > available:
-            raise ValueError(f"scan of {spec.n_points} points needs about {_size(needed)} in memory "
-                             f"({_size(available)} available): pass out=... to store it on disk in chunks")
-    else:
-        needed, available = bytes_per_row * rows, free_disk(out)
-        if needed > available:
+    disk of ``out``; in memory together with their concatenation (the whole result again) when the result is
+    returned (no ``out``, or ``load``)."""
+    in_memory = bytes_per_row * (rows + spec.n_points) if out is None else 2 * bytes_per_row * spec.n_points
+    available = available_memory()
+    if (out is None or load) and available is not None and in_memory > available:
+        advice = "pass out=... to store it on disk in chunks" if out is None else \
+            "pass load=False to keep it on disk only (fastspin scan does)"
+        raise ValueError(f"scan of {spec.n_points} points needs about {_size(in_memory)} in memory "
+                         f"({_size(available)} available): {advice}")
+    if out is not None:
+        needed, free = bytes_per_row * rows, free_disk(out)
+        if needed > free:
             left = f" ({rows} still to compute)" if rows < spec.n_points else ""
             raise ValueError(f"scan of {spec.n_points} points{left} needs about {_size(needed)} on disk at {out} "
-                             f"({_size(available)} free)")
+                             f"({_size(free)} free)")
 
 
 def _size(n_bytes):

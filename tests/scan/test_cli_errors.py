@@ -24,6 +24,7 @@ from fastspin.scan import (
     ScanSpec,
     SpecError,
     executors,
+    load_scan,
     load_spec,
     run_scan,
 )
@@ -293,6 +294,18 @@ def test_the_first_chunk_gives_the_real_size(monkeypatch, no_failure):
     assert scan_helpers.CALLS == [0]
     monkeypatch.setattr(run_module, "available_memory", lambda: None)  # unknown: not checked
     assert len(run_scan(spec_of(polynomial), progress=False)) == 35
+
+
+def test_a_stored_result_larger_than_the_memory_stays_on_disk(tmp_path, monkeypatch, no_failure):
+    """With out=..., the returned frame must fit in memory too; load=False keeps the result on disk only."""
+    monkeypatch.setattr(run_module, "available_memory", lambda: 1000)
+    with pytest.raises(ValueError, match=r"in memory \(1 kB available\): pass load=False to keep it on disk only"):
+        run_scan(spec_of(polynomial), out=tmp_path / "big", progress=False)
+    assert run_scan(spec_of(polynomial), out=tmp_path / "big", progress=False, load=False) is None
+    monkeypatch.setattr(run_module, "available_memory", lambda: None)
+    assert len(load_scan(tmp_path / "big")) == 35
+    with pytest.raises(ValueError, match="load=False keeps the result on disk: it needs out="):
+        run_scan(spec_of(polynomial), progress=False, load=False)
 
 
 def test_a_result_larger_than_the_free_disk_is_refused(spec_file, tmp_path, capsys, monkeypatch):
