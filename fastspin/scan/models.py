@@ -14,6 +14,8 @@ from .model import Model
 from .stacks import build_stack, preset_name, transport_axis_info
 from .units import to_si_factor
 
+#: angles of a torque table, trajectories of a point and the like at most (each one an array in memory)
+MAX_COUNT = 2**27
 #: bracketing intervals of ``phi_c`` (``n_coarse``) at most: a resolution of pi / 65536
 MAX_N_COARSE = 2**16
 
@@ -22,8 +24,8 @@ def read_parameters(description, schema):
     """Checked model parameters from a ``[model]`` table.
 
     ``schema`` maps each accepted key to ``(kind, dimension, default)`` with kind ``"number"``,
-    ``"positive"``, ``"nonnegative"``, ``"integer"``, ``"string"``, ``"table"`` or ``"vector"``
-    (three numbers).  A number may be given as ``{value = ..., unit = "..."}``.  Errors are
+    ``"positive"``, ``"nonnegative"``, ``"integer"``, ``"count"`` (an integer in [1, :data:`MAX_COUNT`]: a size
+    that is allocated), ``"string"``, ``"table"`` or ``"vector"`` (three numbers).  A number may be given as ``{value = ..., unit = "..."}``.  Errors are
     :class:`SpecError` naming ``model.<key>``.
     """
     values = {}
@@ -58,9 +60,11 @@ def _checked(key, raw, kind, dimension):
         raw, unit = raw["value"], raw.get("unit")
     if isinstance(raw, bool) or not isinstance(raw, (int, float)):
         raise SpecError(key, f"must be a number, got {raw!r}")
-    if kind == "integer":
+    if kind in ("integer", "count"):
         if not isinstance(raw, int) or raw < 1:
             raise SpecError(key, f"must be a positive integer, got {raw!r}")
+        if kind == "count" and raw > MAX_COUNT:
+            raise SpecError(key, f"must be at most 2**27 = {MAX_COUNT} (a size held in memory), got {raw!r}")
         return raw
     try:
         value = float(raw) * to_si_factor(unit, dimension)
@@ -132,7 +136,7 @@ class PhiCModel(TransportModel):
 
     @classmethod
     def from_dict(cls, description):
-        schema = dict(STACK_SCHEMA, n_coarse=("integer", None, 64), xtol=("positive", "angle", 1e-10))
+        schema = dict(STACK_SCHEMA, n_coarse=("count", None, 64), xtol=("positive", "angle", 1e-10))
         return cls(**read_parameters(description, schema))
 
     def axis_info(self, name):

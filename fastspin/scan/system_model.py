@@ -130,7 +130,7 @@ MAGNET_AXES = {
 
 #: Terms: default name, keywords ``(check, dimension, default)`` and per-trajectory scalar axes.
 #: Checks beyond the numbers: "magnet", "magnet_or_vector", "vector", "unit_vector", "matrix",
-#: "coefficients", "string", "table", "magnet_map", "torque_model", "integer".
+#: "coefficients", "string", "table", "magnet_map", "torque_model", "integer", "count".
 TERMS = {
     "Exchange": ("exchange", {
         "a": ("magnet", None, ...), "b": ("magnet", None, ...),
@@ -178,7 +178,7 @@ TERMS = {
     "TransportTorque": ("transport", {
         "preset": ("string", None, "barnas2005:fig5"), "overrides": ("table", None, {}),
         "magnets": ("magnet_map", None, ...), "method": ("string", None, "auto"),
-        "angles": ("integer", None, 1025),
+        "angles": ("count", None, 1025),
     }, {}),
 }
 
@@ -211,7 +211,7 @@ def _key(*parts):
 
 def _read(key, raw, check, dimension):
     """One keyword of a magnet, term or waveform, checked and in SI (JSON-able)."""
-    if check in ("number", "positive", "nonnegative", "integer", "string", "table"):
+    if check in ("number", "positive", "nonnegative", "integer", "count", "string", "table"):
         value = _checked(key, raw, check, dimension)
         if check == "table":
             return dict(value)
@@ -539,7 +539,7 @@ class SystemModel(Model):
         d["switch_threshold"] = _checked("model.switch_threshold", switch_threshold, "number", "dimensionless")
         if not -1 < d["switch_threshold"] < 1:
             raise SpecError("model.switch_threshold", f"must lie in (-1, 1), got {switch_threshold!r}")
-        d["trajectories"] = _checked("model.trajectories", trajectories, "integer", None)
+        d["trajectories"] = _checked("model.trajectories", trajectories, "count", None)
         d["confidence"] = _checked("model.confidence", confidence, "positive", "dimensionless")
         if not d["confidence"] < 1:
             raise SpecError("model.confidence", f"must lie in (0, 1), got {confidence!r}")

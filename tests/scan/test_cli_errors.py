@@ -152,6 +152,7 @@ def test_toml_error_inside_the_file_keeps_its_line(spec_file, tmp_path, capsys):
     ('kind = "dynamics"\nduration = 1e-9\ndt = 1e-300', 4, "model.dt", "MAX_STEPS"),
     ('kind = "dynamics"\nduration = 1e-9\ndt = 1e-13\nmax_duration = 2e-3', 5, "model.max_duration", "MAX_STEPS"),
     ('kind = "dynamics"\nseed = 18446744073709551615', 3, "model.seed", "2^64"),
+    ('kind = "dynamics"\nn_angles = 1000000000', 3, "model.n_angles", "at most 2**27 = 134217728"),
 ])
 def test_model_options_the_run_would_refuse_are_refused_at_load(tmp_path, capsys, model, line, key, message):
     path = tmp_path / "spec.toml"
