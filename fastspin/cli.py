@@ -296,6 +296,8 @@ def main(argv=None):
         print("fastspin: error: --scheduler needs --executor dask", file=sys.stderr)
         return 2
     try:
+        if args.command in _WRITES_OUT:
+            _check_out(args.out)
         return {"scan": _scan, "phase-diagram": _phase_diagram, "plot": _plot, "switching": _switching,
                 "hysteresis": _hysteresis, "spectrum": _spectrum, "pimm": _pimm, "st-fmr": _st_fmr,
                 "presets": _presets}[args.command](args)
@@ -305,6 +307,23 @@ def main(argv=None):
         status, message = _failure(err, args)
         print(f"fastspin: {_one_line(message)}", file=sys.stderr)
         return status
+
+
+#: commands that compute, then write into ``--out DIR`` (a scan directory has its own checks, with resume)
+_WRITES_OUT = ("switching", "hysteresis", "spectrum", "pimm", "st-fmr")
+
+
+def _check_out(out):
+    """Make the output directory ``out`` before any work: an error naming it if it is a file or cannot be made."""
+    import errno
+    import os
+
+    if out.exists() and not out.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "not a directory (the output of this command is a directory)",
+                                 str(out))
+    out.mkdir(parents=True, exist_ok=True)
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise PermissionError(errno.EACCES, "no permission to write there", str(out))
 
 
 def _one_line(text):

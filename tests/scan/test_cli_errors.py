@@ -87,6 +87,17 @@ def test_out_is_a_regular_file(spec_file, tmp_path, capsys):
     with_debug_raises(NotADirectoryError, spec_file, out)
 
 
+@pytest.mark.parametrize("command", [["switching", "--trajectories", "0"], ["hysteresis", "--points", "3"],
+                                     ["pimm"], ["spectrum"], ["st-fmr"]])
+def test_out_is_a_file_for_every_command_before_any_work(tmp_path, capsys, monkeypatch, command):
+    out = tmp_path / "results"
+    out.write_text("not a directory")
+    for name in ("_switching", "_hysteresis", "_pimm", "_spectrum", "_st_fmr"):
+        monkeypatch.setattr(cli, name, None)  # nothing may run: the check comes first
+    assert main([command[0], "--out", str(out), *command[1:]]) == 1
+    one_line_error(capsys, out, "not a directory")
+
+
 def test_out_is_a_read_only_directory(spec_file, tmp_path, capsys):
     out = tmp_path / "read-only"
     out.mkdir()
