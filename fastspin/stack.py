@@ -26,8 +26,8 @@ import numpy as np
 
 from . import validation as v
 from .constants import EV
-from .numeric import unit_rows
 from .materials import DiffusiveFerromagnet, Ferromagnet, Interface, NormalMetal, TunnelBarrier
+from .numeric import unit_rows
 
 # Field codes shared with the kernels (fastspin.transport.kernels reads them): rows of the layer and
 # interface parameter arrays.  A barrier keeps its injected spin current in rows 6-8.
@@ -124,57 +124,11 @@ class Stack:
         params = np.zeros((N_LAYER_FIELDS, n))
         direction = np.zeros((n, 3))
         for k, layer in enumerate(layers):
-            where = f"layer {k} ({layer.name!r})"
-            mat = layer.material
-            if not isinstance(mat, (NormalMetal, Ferromagnet, DiffusiveFerromagnet, TunnelBarrier)):
-                raise ValueError(f"{where}: material must be a NormalMetal, Ferromagnet, DiffusiveFerromagnet or "
-                                 f"TunnelBarrier, got {type(mat).__name__}")
-            is_lead = k in (0, n - 1)
-            if is_lead:
-                if v.real_array(layer.thickness, "thickness", where, finite=False) != math.inf:
-                    raise ValueError(f"{where}: thickness of a lead (first or last layer) must be math.inf, "
-                                     f"got {layer.thickness!r}")
-                t = math.inf
-            else:
-                t = v.transport_value(layer.thickness, "thickness", f"{where} (only the first and last layers "
-                                      "are semi-infinite)")
-            params[3, k] = t
-            if isinstance(mat, TunnelBarrier):
-                if k != 0:
-                    raise ValueError(f"{where}: a tunnel barrier can only be the first layer")
-                kind[k] = KIND_BARRIER
-                params[6:9, k] = mat.spin_current
-            else:
-                params[0, k], params[2, k] = mat.rho_star, mat.l_sf
-            if isinstance(mat, (Ferromagnet, DiffusiveFerromagnet)):
-                kind[k], params[1, k] = (KIND_F if isinstance(mat, Ferromagnet) else KIND_FD), mat.beta
-                if isinstance(mat, DiffusiveFerromagnet):
-                    params[4, k], params[5, k] = mat.lambda_j, mat.lambda_phi
-                if layer.direction is None:
-                    raise ValueError(f"{where}: a ferromagnet needs a direction (net-spin 3-vector)")
-                direction[k] = unit_vector(layer.direction, f"{where}: direction")
-            elif layer.direction is not None:
-                raise ValueError(f"{where}: a {type(mat).__name__} takes no direction, got {layer.direction!r}")
-
-        r_star, gamma, gre, gim = (np.zeros(n - 1) for _ in range(4))
+            kind[k], params[:, k], direction[k] = _compile_layer(k, layer, n)
+        interface_rows = np.zeros((4, n - 1))  # r_star, gamma, Re g_mix, Im g_mix
         for k, contact in enumerate(contacts):
-            left, right = layers[k], layers[k + 1]
-            where = f"interface {k} ({left.name!r}|{right.name!r})"
-            if left.is_magnet and right.is_magnet:
-                raise ValueError(f"{where}: two ferromagnets touch; separate them with a normal metal")
-            if kind[k] == KIND_BARRIER and kind[k + 1] == KIND_F:
-                raise ValueError(f"{where}: a barrier must be followed by a normal metal or a DiffusiveFerromagnet")
-            if KIND_FD in (kind[k], kind[k + 1]) or kind[k] == KIND_BARRIER:
-                if contact is not None:
-                    raise ValueError(f"{where}: a contact of a DiffusiveFerromagnet or a barrier is transparent "
-                                     f"and takes None, got {contact!r}")
-            elif left.is_magnet or right.is_magnet:
-                if not isinstance(contact, Interface):
-                    raise ValueError(f"{where}: an N/F contact needs an Interface, got {contact!r}")
-                r_star[k], gamma[k] = contact.r_star, contact.gamma
-                gre[k], gim[k] = contact.g_mix.real, contact.g_mix.imag
-            elif contact is not None:
-                raise ValueError(f"{where}: an N/N contact is transparent and takes None, got {contact!r}")
+            interface_rows[:, k] = _compile_contact(k, contact, layers[k], layers[k + 1], kind[k], kind[k + 1])
+        r_star, gamma, gre, gim = interface_rows
         return CompiledStack(
             names=tuple(names), kind=kind, layer_params=params, direction=direction, r_star=r_star, gamma=gamma,
             g_mix_real=gre, g_mix_imag=gim, magnets=np.flatnonzero(np.isin(kind, MAGNET_KINDS)),
@@ -215,6 +169,68 @@ class Stack:
         """Names ``"<left>|<right>"`` of the N/F interfaces (the ones with parameters)."""
         c = self._compiled
         return [f"{c.names[k]}|{c.names[k + 1]}" for k in range(c.n_layers - 1) if c.kind[k] + c.kind[k + 1] == KIND_F]
+
+
+def _compile_layer(k, layer, n):
+    """``(kind, parameter column, net-spin direction)`` of layer ``k`` of ``n``, checked (module docstring)."""
+    where = f"layer {k} ({layer.name!r})"
+    mat = layer.material
+    if not isinstance(mat, (NormalMetal, Ferromagnet, DiffusiveFerromagnet, TunnelBarrier)):
+        raise ValueError(f"{where}: material must be a NormalMetal, Ferromagnet, DiffusiveFerromagnet or "
+                         f"TunnelBarrier, got {type(mat).__name__}")
+    column = np.zeros(N_LAYER_FIELDS)
+    column[LAYER_FIELDS["thickness"]] = _thickness(where, layer.thickness, k in (0, n - 1))
+    direction = np.zeros(3)
+    if isinstance(mat, TunnelBarrier):
+        if k != 0:
+            raise ValueError(f"{where}: a tunnel barrier can only be the first layer")
+        column[6:9] = mat.spin_current
+        return KIND_BARRIER, column, direction
+    column[LAYER_FIELDS["rho_star"]], column[LAYER_FIELDS["l_sf"]] = mat.rho_star, mat.l_sf
+    if isinstance(mat, NormalMetal):
+        if layer.direction is not None:
+            raise ValueError(f"{where}: a {type(mat).__name__} takes no direction, got {layer.direction!r}")
+        return KIND_N, column, direction
+    column[LAYER_FIELDS["beta"]] = mat.beta
+    if layer.direction is None:
+        raise ValueError(f"{where}: a ferromagnet needs a direction (net-spin 3-vector)")
+    direction = unit_vector(layer.direction, f"{where}: direction")
+    if isinstance(mat, Ferromagnet):
+        return KIND_F, column, direction
+    column[LAYER_FIELDS["lambda_j"]], column[LAYER_FIELDS["lambda_phi"]] = mat.lambda_j, mat.lambda_phi
+    return KIND_FD, column, direction
+
+
+def _thickness(where, thickness, is_lead):
+    """A lead's thickness is ``math.inf``; any other layer's lies in the supported range (finite, > 0)."""
+    if is_lead:
+        if v.real_array(thickness, "thickness", where, finite=False) != math.inf:
+            raise ValueError(f"{where}: thickness of a lead (first or last layer) must be math.inf, got {thickness!r}")
+        return math.inf
+    return v.transport_value(thickness, "thickness", f"{where} (only the first and last layers are semi-infinite)")
+
+
+def _compile_contact(k, contact, left, right, kind_left, kind_right):
+    """``(r_star, gamma, Re g_mix, Im g_mix)`` of contact ``k`` between ``left`` and ``right``, checked: an
+    :class:`Interface` at an N/F contact, ``None`` (transparent) at N/N and at contacts of a diffusive
+    ferromagnet or a barrier."""
+    where = f"interface {k} ({left.name!r}|{right.name!r})"
+    if left.is_magnet and right.is_magnet:
+        raise ValueError(f"{where}: two ferromagnets touch; separate them with a normal metal")
+    if kind_left == KIND_BARRIER and kind_right == KIND_F:
+        raise ValueError(f"{where}: a barrier must be followed by a normal metal or a DiffusiveFerromagnet")
+    if KIND_FD in (kind_left, kind_right) or kind_left == KIND_BARRIER:
+        if contact is not None:
+            raise ValueError(f"{where}: a contact of a DiffusiveFerromagnet or a barrier is transparent "
+                             f"and takes None, got {contact!r}")
+        return 0.0, 0.0, 0.0, 0.0
+    if left.is_magnet or right.is_magnet:
+        if not isinstance(contact, Interface):
+            raise ValueError(f"{where}: an N/F contact needs an Interface, got {contact!r}")
+        return contact.r_star, contact.gamma, contact.g_mix.real, contact.g_mix.imag
+    if contact is not None:
+        raise ValueError(f"{where}: an N/N contact is transparent and takes None, got {contact!r}")
+    return 0.0, 0.0, 0.0, 0.0
 
 
 def unit_vector(vector, what: str) -> np.ndarray:

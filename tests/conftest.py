@@ -12,3 +12,20 @@ settings.register_profile(
 )
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+#: optional dependencies (pyproject extras) whose absence skips a test instead of failing it
+OPTIONAL_MODULES = {"pyarrow": "io", "matplotlib": "plot", "distributed": "dask", "dask": "dask",
+                    "numba_cuda": "cuda", "cmtj": "compare", "nbformat": "test", "nbclient": "test"}
+
+
+def pytest_runtest_makereport(item, call):
+    """A test that stops on ``ModuleNotFoundError`` for an optional dependency is reported as skipped, naming the
+    extra that installs it; a missing fastspin module or core dependency still fails."""
+    import pytest
+
+    if call.excinfo is not None and call.excinfo.errisinstance(ModuleNotFoundError):
+        name = (call.excinfo.value.name or "").split(".")[0]
+        if name in OPTIONAL_MODULES:
+            reason = f"needs {name} (pip install 'fastspin[{OPTIONAL_MODULES[name]}]')"
+            call.excinfo = pytest.ExceptionInfo.from_exc_info(
+                (pytest.skip.Exception, pytest.skip.Exception(reason), call.excinfo.tb))

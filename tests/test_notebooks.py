@@ -3,8 +3,9 @@ import json
 import os
 from pathlib import Path
 
-import matplotlib
 import pytest
+
+matplotlib = pytest.importorskip("matplotlib", reason="the notebooks draw figures: pip install 'fastspin[plot]'")
 
 NOTEBOOKS = sorted((Path(__file__).parents[1] / "notebooks").glob("*.ipynb"))
 

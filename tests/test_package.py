@@ -1,4 +1,4 @@
-"""The entry points of the issues are reachable from a plain ``import fastspin``."""
+"""The public entry points are reachable from a plain ``import fastspin``."""
 import subprocess
 import sys
 

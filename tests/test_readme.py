@@ -5,7 +5,9 @@ import re
 import shutil
 from pathlib import Path
 
-import matplotlib
+import pytest
+
+matplotlib = pytest.importorskip("matplotlib", reason="the README examples draw figures: pip install 'fastspin[plot]'")
 
 ROOT = Path(__file__).parents[1]
 README = (ROOT / "README.md").read_text()

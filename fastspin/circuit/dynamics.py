@@ -23,7 +23,7 @@ from .. import validation as v
 from . import reduced
 from .elements import junction_cos_beta, junction_voltages, mtj_resistance
 from .parameters import MTJCircuit
-from .variables import MIN_SIN_THETA, PoleError, check_min_sin_theta, charge_flux_from_m, m_from_charge_flux
+from .variables import MIN_SIN_THETA, PoleError, charge_flux_from_m, check_min_sin_theta, m_from_charge_flux
 
 _INLINE = dict(cache=True, inline="always", error_model="numpy")  # divisions never raise inside a kernel
 _capacitor_voltage_rate = njit(**_INLINE)(reduced.capacitor_voltage_rate)

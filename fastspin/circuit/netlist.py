@@ -19,7 +19,7 @@ The internal nodes therefore hold dimensionless, order-one quantities, for any m
   ``V_0 = Phi_0/t_0`` volts, ``I_0 = Q_0/t_0`` amperes and ``Z_s`` ohms, in which Louis's laws are
   unchanged with ``Z_s = 1``; the spin sources read the physical junction voltages ``V_k``.
 
-Measured with ngspice-39 (issue 6): the accuracy is set by the maximum time step, not by the
+Measured with ngspice-39: the accuracy is set by the maximum time step, not by the
 tolerances.  The trapezoidal rule's phase error grows as ``(omega h)^2`` per period and ngspice's
 truncation-error control lets it accumulate (20 ns of damped relaxation: ``|dm| ~ 1`` with the
 default tolerances and no step limit, ``1.8e-2`` with ``reltol = 1e-6``); a max step of ``0.05 t_0``

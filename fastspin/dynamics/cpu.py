@@ -23,7 +23,7 @@ Python first (fastspin.dynamics.api).
 import numpy as np
 
 from . import build
-from .outcomes import N_TRACK, N_OUT_MAGNET, output_columns
+from .outcomes import N_OUT_MAGNET, N_TRACK, output_columns
 
 BLOCK = 64  #: trajectories per block (SIMD lanes x unrolling), small enough for L1
 

@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from ..constants import MU0
 from .. import validation as v
+from ..constants import MU0
 
 
 @dataclass(frozen=True, eq=False)

@@ -20,8 +20,8 @@ b_J m x p``.
 """
 import numpy as np
 
-from ..constants import E_CHARGE, HBAR
 from .. import validation as v
+from ..constants import E_CHARGE, HBAR
 
 
 class MTJ:

@@ -11,12 +11,13 @@ per-trajectory rows ``P``, the torque tables ``TB`` and the generated source of 
 (fastspin.dynamics.assembly); the drivers (fastspin.dynamics.cpu) compile that source once per
 structure.
 """
-from dataclasses import dataclass, field as dataclass_field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 import numpy as np
 
-from ..constants import K_B, MU0
 from .. import validation as v
+from ..constants import K_B, MU0
 from .assembly import Assembly, drive_lengths
 from .core.physics import GAMMA
 from .layer import FreeLayer
@@ -29,37 +30,12 @@ class System:
     """Magnets, terms and fixed magnets (see the module docstring)."""
 
     def __init__(self, magnets, terms=(), fixed=()):
-        if isinstance(magnets, FreeLayer):
-            magnets = (magnets,)
-        magnets = tuple(magnets)
-        if not magnets:
-            raise ValueError("System: magnets must hold at least one FreeLayer")
-        names = []
-        for magnet in magnets:
-            if not isinstance(magnet, FreeLayer):
-                raise ValueError(f"System: magnets must be FreeLayer objects, got {type(magnet)!r}")
-            if magnet.name in names:
-                raise ValueError(f"System: magnet name {magnet.name!r} is used twice (names must be unique)")
-            names.append(magnet.name)
-        if isinstance(fixed, str):
-            fixed = (fixed,)
-        fixed = tuple(fixed)
-        for name in fixed:
-            if name not in names:
-                raise ValueError(f"System: fixed magnet {name!r} is not one of the magnets {names}")
-        if len(set(fixed)) != len(fixed):
-            raise ValueError(f"System: fixed names a magnet twice: {list(fixed)}")
+        magnets = (magnets,) if isinstance(magnets, FreeLayer) else tuple(magnets)
+        names = _magnet_names(magnets)
+        fixed = _fixed_names((fixed,) if isinstance(fixed, str) else tuple(fixed), names)
         terms = tuple(terms)
         for term in terms:
-            if not isinstance(term, Term):
-                raise ValueError(f"System: terms must be fastspin.dynamics terms, got {type(term)!r}")
-            for name in term.names():
-                if name not in names:
-                    raise ValueError(f"{term._owner()}: unknown magnet {name!r} (the system has {names})")
-            for name in term.targets():
-                if name in fixed:
-                    raise ValueError(f"{term._owner()}: acts on the fixed magnet {name!r} (a fixed magnet "
-                                     "does not move: drop the term or free the magnet)")
+            _check_term(term, names, fixed)
         self.magnets = magnets
         self.terms = terms
         self.fixed = fixed
@@ -156,7 +132,7 @@ class System:
         drive_lines, asm.pre = asm.pre, pre
         # outcome axes and the thermal field per free magnet
         sigma, axes = [], []
-        for k, name in enumerate(self.free):
+        for name in self.free:
             layer = layers[name]
             ref = _reference_axis(self, name, layer, m0, n, reference)
             normal = _normal_axes(layer.demag)
@@ -190,6 +166,43 @@ class System:
             m0=np.ascontiguousarray(np.concatenate([np.broadcast_to(m0[name], (n, 3)) for name in self.free], axis=1)),
             fixed_m=[np.broadcast_to(m0[name], (n, 3)) for name in self.fixed],
             extra=asm.extra, extra_setup=asm.extra_setup, extra_imports=asm.extra_imports, row_names=asm.row_names)
+
+
+def _magnet_names(magnets):
+    """The unique names of ``magnets`` (FreeLayer objects, at least one); ValueError otherwise."""
+    if not magnets:
+        raise ValueError("System: magnets must hold at least one FreeLayer")
+    names = []
+    for magnet in magnets:
+        if not isinstance(magnet, FreeLayer):
+            raise ValueError(f"System: magnets must be FreeLayer objects, got {type(magnet)!r}")
+        if magnet.name in names:
+            raise ValueError(f"System: magnet name {magnet.name!r} is used twice (names must be unique)")
+        names.append(magnet.name)
+    return names
+
+
+def _fixed_names(fixed, names):
+    """``fixed`` checked: names of magnets of the system, each once."""
+    for name in fixed:
+        if name not in names:
+            raise ValueError(f"System: fixed magnet {name!r} is not one of the magnets {names}")
+    if len(set(fixed)) != len(fixed):
+        raise ValueError(f"System: fixed names a magnet twice: {list(fixed)}")
+    return fixed
+
+
+def _check_term(term, names, fixed):
+    """A term of the system: a :class:`Term` on magnets of the system that acts on no fixed magnet."""
+    if not isinstance(term, Term):
+        raise ValueError(f"System: terms must be fastspin.dynamics terms, got {type(term)!r}")
+    for name in term.names():
+        if name not in names:
+            raise ValueError(f"{term._owner()}: unknown magnet {name!r} (the system has {names})")
+    for name in term.targets():
+        if name in fixed:
+            raise ValueError(f"{term._owner()}: acts on the fixed magnet {name!r} (a fixed magnet "
+                             "does not move: drop the term or free the magnet)")
 
 
 @dataclass

@@ -26,8 +26,8 @@ and, where it has one, its energy per unit area (J/m^2; the magnets of a system 
 import numpy as np
 import pandas as pd
 
-from ..constants import E_CHARGE, HBAR, MU0
 from .. import validation as v
+from ..constants import E_CHARGE, HBAR, MU0
 from .mtj import MTJ
 from .torques import KIND_CONSTANT, KIND_RATIONAL, KIND_TABLE, TABLE_ROW, TabulatedTorque, kernel_inputs
 

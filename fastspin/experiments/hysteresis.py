@@ -53,12 +53,7 @@ def hysteresis_loop(system_or_layer, *, field=None, current_density=None, voltag
     ``direction_x, _y, _z`` for field loops.
     """
     given = {name: value for name, value in zip(SWEEPS, (field, current_density, voltage)) if value is not None}
-    if sweep is None and len(given) == 1:
-        sweep = next(iter(given))
-    if sweep not in given:
-        raise ValueError("give the sweep amplitude as one of field=, current_density= or voltage= (with several, "
-                         f"sweep= names the swept one), got sweep={sweep!r} and {sorted(given)}")
-    swept = sweep
+    swept = _swept(given, sweep)
     amplitude = _amplitudes(given.pop(swept), swept)
     points = v.integer(points, "points", 2)
     dwell = v.positive_scalar(dwell, "dwell")
@@ -97,7 +92,24 @@ def hysteresis_loop(system_or_layer, *, field=None, current_density=None, voltag
         simulate_options.update(method="heun", seed=seed)
     t, m = trajectories(system_or_layer, record_every=per_level, m0=m0, duration=2 * points * per_level * dt, dt=dt,
                         temperature=temperature, backend=backend, **drives, **simulate_options)
-    m = m[:, 1:]  # the end of each level
+    frame = _loop_frame(system_or_layer, single, m[:, 1:], swept, amplitude, directions, axis, magnet_index,
+                        points, held, simulate_options)
+    frame.attrs.update(swept=swept, points=int(points), dwell=dwell)
+    return frame
+
+
+def _swept(given, sweep):
+    """The name of the swept drive: ``sweep``, or the only amplitude given."""
+    if sweep is None and len(given) == 1:
+        sweep = next(iter(given))
+    if sweep not in given:
+        raise ValueError("give the sweep amplitude as one of field=, current_density= or voltage= (with several, "
+                         f"sweep= names the swept one), got sweep={sweep!r} and {sorted(given)}")
+    return sweep
+
+
+def _loop_frame(system_or_layer, single, m, swept, amplitude, directions, axis, magnet_index, points, held, simulate_options):
+    """The rows of :func:`hysteresis_loop` from ``m`` (loops, levels, [magnets,] 3) at the end of each level."""
     n = m.shape[0]  # the loops: every per-loop input (amplitude, direction, layer parameters, drives) broadcast
     amplitude = np.broadcast_to(amplitude, (n,))
     directions = np.broadcast_to(directions, (n, 3))
@@ -125,9 +137,7 @@ def hysteresis_loop(system_or_layer, *, field=None, current_density=None, voltag
     if swept == "field":
         for c, comp in enumerate("xyz"):
             cols[f"direction_{comp}"] = np.repeat(directions[:, c], 2 * points)
-    frame = pd.DataFrame(cols)
-    frame.attrs.update(swept=swept, points=int(points), dwell=dwell)
-    return frame
+    return pd.DataFrame(cols)
 
 
 def _counted(device, single, magnet):

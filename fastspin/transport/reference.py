@@ -48,51 +48,7 @@ def solve_reference(c: CompiledStack, layer_params=None, iface_params=None, dire
         pos += size
     n_unknown = pos
 
-    def layer_rows(k, xi_at):
-        """Rows (over all unknowns) giving mu0, g (dim rows), e^2 j0, e^2 j (dim rows) at the end of layer k.
-
-        ``xi_at`` is "left" or "right" end of the layer."""
-        dim = 3 if c.kind[k] != KIND_F else 1
-        o = offsets[k]
-        mu = np.zeros(n_unknown)
-        gr = np.zeros((dim, n_unknown))
-        dgr = np.zeros((dim, n_unknown))  # dg/dxi
-        lead_left, lead_right = k == 0, k == n - 1
-        l, d = lsf[k], thick[k]
-        if lead_left:  # xi in (-inf, 0], g = A e^{xi/l}; only its right end exists
-            ea, eb, xi = 1.0, 0.0, 0.0
-        elif lead_right:  # xi in [0, inf), g = B e^{-xi/l}
-            ea, eb, xi = 0.0, 1.0, 0.0
-        else:
-            xi = 0.0 if xi_at == "left" else d
-            ea, eb = np.exp((xi - d) / l), np.exp(-xi / l)
-        for q in range(dim):
-            if lead_left:
-                ia, ib = o + 2 + q, None
-            elif lead_right:
-                ia, ib = None, o + 2 + q
-            else:
-                ia, ib = o + 2 + q, o + 2 + dim + q
-            if ia is not None:
-                gr[q, ia] = ea
-                dgr[q, ia] = ea / l
-            if ib is not None:
-                gr[q, ib] = eb
-                dgr[q, ib] = -eb / l
-        mu[o] = xi
-        mu[o + 1] = 1.0
-        j0 = np.zeros(n_unknown)
-        j = np.zeros((dim, n_unknown))
-        if c.kind[k] == KIND_F:
-            b = beta[k]
-            mu -= b * gr[0]
-            j0[o] = -1.0 / (rho[k] * (1 - b * b))  # e^2 j0 = -[mu0' + beta g']/(rho (1-beta^2)) = -C/(rho(1-b^2))
-            j[0] = -dgr[0] / rho[k]
-            j[0, o] += -b / (rho[k] * (1 - b * b))  # e^2 jz = -[beta mu0' + g']/(rho(1-b^2)), Eqs 22-23
-        else:
-            j0[o] = -1.0 / rho[k]
-            j[:] = -dgr / rho[k]
-        return mu, gr, j0, j
+    layers = (c.kind, offsets, n_unknown, rho, beta, lsf, thick)
 
     rows, rhs = [], []
 
@@ -101,8 +57,8 @@ def solve_reference(c: CompiledStack, layer_params=None, iface_params=None, dire
         rhs.append(value)
 
     for k in range(n - 1):
-        left = layer_rows(k, "right")
-        right = layer_rows(k + 1, "left")
+        left = _layer_rows(layers, k, "right")
+        right = _layer_rows(layers, k + 1, "left")
         if c.kind[k] != KIND_F and c.kind[k + 1] != KIND_F:  # N/N: everything continuous
             add(left[0] - right[0])
             for q in range(3):
@@ -131,7 +87,7 @@ def solve_reference(c: CompiledStack, layer_params=None, iface_params=None, dire
         eq3536 = -2.0 * (gre[k] * g_perp + gim[k] * s_cross_g)  # (3, n_unknown), Eqs 35-36
         for e in (e1, e2):
             add(e @ nl[3] - sign * (e @ eq3536))
-    current_row = layer_rows(0, "right")[2]
+    current_row = _layer_rows(layers, 0, "right")[2]
     add(current_row, current)
     gauge = np.zeros(n_unknown)
     gauge[offsets[0] + 1] = 1.0
@@ -146,8 +102,8 @@ def solve_reference(c: CompiledStack, layer_params=None, iface_params=None, dire
     torque = []
     g_nodes, j_left, j_right = [], [], []
     for k in range(n - 1):
-        left = layer_rows(k, "right")
-        right = layer_rows(k + 1, "left")
+        left = _layer_rows(layers, k, "right")
+        right = _layer_rows(layers, k + 1, "left")
         vals = [tuple(np.atleast_1d(part @ x) for part in side) for side in (left, right)]
         vec = []
         for side, kk in zip(vals, (k, k + 1)):
@@ -168,7 +124,7 @@ def solve_reference(c: CompiledStack, layer_params=None, iface_params=None, dire
             jr = j_right[k]
             tau -= jr - s * (s @ jr)
         torque.append(-0.5 * tau)  # in units of hbar/e^2 per unit u; normalised by hbar I0/|e| when current = 1
-    particle = [layer_rows(k, "right" if k < n - 1 else "left")[2] @ x for k in range(n)]
+    particle = [_layer_rows(layers, k, "right" if k < n - 1 else "left")[2] @ x for k in range(n)]
     g_left_lead = x[offsets[0] + 1]
     g_right_lead = x[offsets[n - 1] + 1]
     return {
@@ -179,3 +135,53 @@ def solve_reference(c: CompiledStack, layer_params=None, iface_params=None, dire
         "j_left": np.array(j_left),
         "j_right": np.array(j_right),
     }
+
+
+def _layer_rows(layers, k, xi_at):
+    """Rows (over all unknowns) giving mu0, g (dim rows), e^2 j0, e^2 j (dim rows) at the end of layer k.
+
+    ``xi_at`` is "left" or "right" end of the layer; ``layers`` holds the kinds, the offsets of the layers'
+    unknowns, their count and the layer parameters (rho*, beta, l_sf, thickness)."""
+    kind, offsets, n_unknown, rho, beta, lsf, thick = layers
+    n = len(kind)
+    dim = 3 if kind[k] != KIND_F else 1
+    o = offsets[k]
+    mu = np.zeros(n_unknown)
+    gr = np.zeros((dim, n_unknown))
+    dgr = np.zeros((dim, n_unknown))  # dg/dxi
+    lead_left, lead_right = k == 0, k == n - 1
+    length, d = lsf[k], thick[k]
+    if lead_left:  # xi in (-inf, 0], g = A e^{xi/l_sf}; only its right end exists
+        ea, eb, xi = 1.0, 0.0, 0.0
+    elif lead_right:  # xi in [0, inf), g = B e^{-xi/l_sf}
+        ea, eb, xi = 0.0, 1.0, 0.0
+    else:
+        xi = 0.0 if xi_at == "left" else d
+        ea, eb = np.exp((xi - d) / length), np.exp(-xi / length)
+    for q in range(dim):
+        if lead_left:
+            ia, ib = o + 2 + q, None
+        elif lead_right:
+            ia, ib = None, o + 2 + q
+        else:
+            ia, ib = o + 2 + q, o + 2 + dim + q
+        if ia is not None:
+            gr[q, ia] = ea
+            dgr[q, ia] = ea / length
+        if ib is not None:
+            gr[q, ib] = eb
+            dgr[q, ib] = -eb / length
+    mu[o] = xi
+    mu[o + 1] = 1.0
+    j0 = np.zeros(n_unknown)
+    j = np.zeros((dim, n_unknown))
+    if kind[k] == KIND_F:
+        b = beta[k]
+        mu -= b * gr[0]
+        j0[o] = -1.0 / (rho[k] * (1 - b * b))  # e^2 j0 = -[mu0' + beta g']/(rho (1-beta^2)) = -C/(rho(1-b^2))
+        j[0] = -dgr[0] / rho[k]
+        j[0, o] += -b / (rho[k] * (1 - b * b))  # e^2 jz = -[beta mu0' + g']/(rho(1-b^2)), Eqs 22-23
+    else:
+        j0[o] = -1.0 / rho[k]
+        j[:] = -dgr / rho[k]
+    return mu, gr, j0, j

@@ -1,7 +1,7 @@
 """Regenerate tests/circuit/fixtures/circuit_measurements.json: ``python -m tests.circuit.make_fixtures``.
 
 The numbers are measurements (deviations, frequencies, switching times, wall times) that the tests
-check against the issue's requirements and, for fastspin's own numbers, against regressions.
+check against the required accuracies and, for fastspin's own numbers, against regressions.
 """
 import json
 import re

@@ -26,7 +26,7 @@ def test_round_trip_and_scale(free):
     # Eq. 29 with S_s = Ms V / gamma (Eq. 26): Q = -(e/hbar) S_s cos(theta), Phi = (hbar/e) phi
     np.testing.assert_allclose(charge, -E_CHARGE / HBAR * D.MS * D.VOLUME / free.gamma * np.cos(THETA), rtol=1e-13)
     np.testing.assert_allclose(flux, HBAR / E_CHARGE * PHI, rtol=1e-13)
-    # the sizes the issue warns about: Q ~ 1e-14 C and Phi ~ 1e-15 Wb for a 100 nm x 50 nm x 2 nm layer
+    # tiny SI values: Q ~ 1e-14 C and Phi ~ 1e-15 Wb for a 100 nm x 50 nm x 2 nm layer
     assert 1e-14 < free.charge_unit < 1e-13 and 1e-16 < free.flux_unit < 1e-15
     # Z_s = (hbar/e)^2 / S_s = Phi_0 / Q_0 (Eq. 33), an impedance of about 10 mOhm here
     assert free.z_s == pytest.approx(free.flux_unit / free.charge_unit, rel=1e-14)

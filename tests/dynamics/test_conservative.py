@@ -63,7 +63,7 @@ def test_small_oscillation_frequency_is_kittel(demag, bk, field_x):
                      dt=0.5e-12)
     f_kittel = _kittel_easy_axis_x(layer, field_x)
     assert frame.state[0] == "in_plane_precession"
-    assert abs(frame.frequency[0] / f_kittel - 1.0) < 1e-5  # issue: < 1e-3; measured 1e-7 to 5e-7
+    assert abs(frame.frequency[0] / f_kittel - 1.0) < 1e-5  # required < 1e-3; measured 1e-7 to 5e-7
 
 
 def test_perpendicular_easy_axis_kittel():

@@ -7,13 +7,12 @@ import numpy as np
 import pytest
 from scipy.optimize import brentq
 
-pytest.importorskip("fastspin.presets")
-import fastspin  # noqa: E402
-from fastspin import presets  # noqa: E402
-from fastspin.constants import E_CHARGE, HBAR, MU0  # noqa: E402
-from fastspin.dynamics import FreeLayer, TabulatedTorque, simulate  # noqa: E402
+import fastspin
+from fastspin import presets
+from fastspin.constants import E_CHARGE, HBAR, MU0
+from fastspin.dynamics import FreeLayer, TabulatedTorque, simulate
 
-from dynamics_reference import JIT, load_fixture, tilted  # noqa: E402
+from dynamics_reference import JIT, load_fixture, tilted
 
 MS, THICKNESS, ALPHA, BK = 1.4e6, 10e-9, 0.01, 0.01  # Co free layer of d2 = 10 nm, in-plane, B_k = 10 mT
 

@@ -29,9 +29,9 @@ def test_small_angle_relaxation_rate():
     t_peak = t[peaks] + shift * (t[1] - t[0])
     y_peak = y1 - 0.25 * (y0 - y2) * shift
     rate = -np.polyfit(t_peak, np.log(y_peak), 1)[0]
-    issue_rate = ALPHA * GAMMA_E * (b + BK + MU0 * MS / 2)
-    assert abs(rate / issue_rate - 1.0) < 0.01
-    exact_linear = issue_rate / (1 + ALPHA**2)
+    damped_rate = ALPHA * GAMMA_E * (b + BK + MU0 * MS / 2)
+    assert abs(rate / damped_rate - 1.0) < 0.01
+    exact_linear = damped_rate / (1 + ALPHA**2)
     assert abs(rate / exact_linear - 1.0) < 2e-4
     if JIT:
         assert rate / exact_linear == pytest.approx(load_fixture("measured.json")["relaxation_rate_over_linear"],
@@ -66,7 +66,7 @@ def test_critical_current_matches_sun_2000(field_x):
                               duration=10e-9 if JIT else 5e-9)
     a_c = ALPHA * (field_x + BK + MU0 * MS / 2)
     j_c = 2 * E_CHARGE * MS * THICKNESS * a_c / (HBAR * efficiency)
-    assert abs(found / j_c - 1.0) < 0.02  # issue: within 2%
+    assert abs(found / j_c - 1.0) < 0.02  # within 2 %
     if JIT:
         measured = load_fixture("measured.json")[f"critical_current_over_sun_field_{field_x}"]
         assert abs(found / j_c - 1.0) < 2e-3
