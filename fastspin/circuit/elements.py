@@ -107,8 +107,7 @@ def damping_resistances(free_layer, charge):
 
 def mtj_resistance(fixed_layer, cos_beta):
     """``R(cos beta) = R_perp / (1 + eta^2 cos(beta))`` (Ohm), Louis Eq. 65 with Eqs. 67-68."""
-    cos_beta = np.asarray(cos_beta, dtype=float)
-    return fixed_layer.r_perp / (1.0 + fixed_layer.eta**2 * cos_beta)
+    return fixed_layer.junction.resistance(np.asarray(cos_beta, dtype=float))
 
 
 def junction_cos_beta(free_layer, fixed_layer, charge, flux):

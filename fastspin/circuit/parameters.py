@@ -30,6 +30,7 @@ import numpy as np
 
 from .. import validation as v
 from ..constants import E_CHARGE, GAMMA_E, HBAR
+from ..dynamics.mtj import MTJ
 from ..numeric import unit_rows
 
 
@@ -117,13 +118,15 @@ class FixedLayer:
     """A fixed layer and its tunnel barrier: ``R(cos beta) = R_perp/(1 + eta^2 cos beta)`` (Louis Eqs. 65-68).
 
     ``resistance_parallel`` ``R_P`` < ``resistance_antiparallel`` ``R_AP`` (Ohm); ``direction`` is the
-    unit magnetization ``p`` of the fixed layer (normalised here).
+    unit magnetization ``p`` of the fixed layer (normalised here).  The junction is the very
+    :class:`fastspin.dynamics.MTJ` of the Cartesian integrator (``junction``): one model of the MTJ for both.
     """
 
     resistance_parallel: float
     resistance_antiparallel: float
     direction: tuple = (1.0, 0.0, 0.0)
     name: str = "fixed layer"
+    junction: MTJ = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         owner = self.name
@@ -137,18 +140,17 @@ class FixedLayer:
         object.__setattr__(self, "resistance_parallel", r_p)
         object.__setattr__(self, "resistance_antiparallel", r_ap)
         object.__setattr__(self, "direction", _vector(self.direction, "direction", owner, unit=True))
+        object.__setattr__(self, "junction", MTJ(r_p, r_ap))
 
     @property
     def r_perp(self):
         """``R_perp = 2 R_AP R_P / (R_AP + R_P)`` (Ohm), Louis Eq. 67."""
-        r_p, r_ap = self.resistance_parallel, self.resistance_antiparallel
-        return 2.0 * r_ap * r_p / (r_ap + r_p)
+        return self.junction.r_perp
 
     @property
     def eta(self):
         """``eta = sqrt((R_AP - R_P)/(R_AP + R_P))``, Louis Eq. 68."""
-        r_p, r_ap = self.resistance_parallel, self.resistance_antiparallel
-        return math.sqrt((r_ap - r_p) / (r_ap + r_p))
+        return self.junction.eta
 
 
 @dataclass(frozen=True)
