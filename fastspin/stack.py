@@ -27,18 +27,20 @@ import numpy as np
 from . import validation as v
 from .constants import EV
 from .materials import DiffusiveFerromagnet, Ferromagnet, Interface, NormalMetal, TunnelBarrier
+from .parameters import (
+    INTERFACE_FIELDS,
+    KIND_BARRIER,
+    KIND_F,
+    KIND_FD,
+    KIND_N,
+    LAYER_FIELDS,
+    MAGNET_KINDS,
+    N_LAYER_FIELDS,
+)
 from .numeric import unit_rows
 
-# Field codes shared with the kernels (fastspin.transport.kernels reads them): rows of the layer and
-# interface parameter arrays.  A barrier keeps its injected spin current in rows 6-8.
-LAYER_FIELDS = {"rho_star": 0, "beta": 1, "l_sf": 2, "thickness": 3, "lambda_j": 4, "lambda_phi": 5,
-                "spin_current_x": 6, "spin_current_y": 7, "spin_current_z": 8}
-N_LAYER_FIELDS = len(LAYER_FIELDS)
-INTERFACE_FIELDS = {"r_star": 9, "gamma": 10, "g_mix_real": 11, "g_mix_imag": 12}
-KIND_N, KIND_F, KIND_FD, KIND_BARRIER = 0, 1, 2, 3  # normal, ferromagnet, diffusive ferromagnet, barrier
-MAGNET_KINDS = (KIND_F, KIND_FD)
+# the parameters, their rows in the kernels' arrays and the layer kinds are declared in fastspin.parameters
 FERMI_ENERGY_RANGE = (1e-22, 1e-15)  # J: 0.6 meV to 6 keV
-
 
 @dataclass(frozen=True)
 class Layer:
@@ -184,7 +186,8 @@ def _compile_layer(k, layer, n):
     if isinstance(mat, TunnelBarrier):
         if k != 0:
             raise ValueError(f"{where}: a tunnel barrier can only be the first layer")
-        column[6:9] = mat.spin_current
+        for axis, value in zip("xyz", mat.spin_current):
+            column[LAYER_FIELDS[f"spin_current_{axis}"]] = value
         return KIND_BARRIER, column, direction
     column[LAYER_FIELDS["rho_star"]], column[LAYER_FIELDS["l_sf"]] = mat.rho_star, mat.l_sf
     if isinstance(mat, NormalMetal):

@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 
 from .. import validation as v
-from ..stack import KIND_BARRIER, KIND_F, KIND_FD, LAYER_FIELDS, Stack
+from ..parameters import KIND_BARRIER, KIND_F, KIND_FD, LAYER_FIELDS
+from ..stack import Stack
 from .spinvalve import sharvin_conductance, solve
 
 

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..stack import KIND_F, CompiledStack
+from ..parameters import KIND_F
+from ..stack import CompiledStack
 from .profiles import transverse_basis
 
 

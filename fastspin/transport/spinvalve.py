@@ -16,11 +16,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..constants import E_CHARGE, H_PLANCK, HBAR, M_ELECTRON
 from .. import validation as v
-from ..validation import TRANSPORT_RANGES
+from ..constants import E_CHARGE, H_PLANCK, HBAR, M_ELECTRON
 from ..numeric import unit_rows
-from ..stack import INTERFACE_FIELDS, KIND_BARRIER, KIND_FD, LAYER_FIELDS, MAGNET_KINDS, Stack
+from ..parameters import INTERFACE_FIELDS, KIND_BARRIER, KIND_NAMES, LAYER_FIELDS, parameter
+from ..stack import Stack
+from ..validation import TRANSPORT_RANGES
 from . import kernels
 
 COLLINEAR_SIN = 1e-6  # below |sin(phi)| the prefactors a, b come from the exact derivative d tau/d phi
@@ -57,27 +58,24 @@ class TransportResult:
 
 # ---------------------------------------------------------------------------- inputs
 def _split_key(stack: Stack, key: str):
-    """``"F1.beta"`` -> ("layer", index, "beta"); ``"F1|N.gamma"`` -> ("interface", index, "gamma")."""
+    """``"F1.beta"`` -> ("layer", index, "beta"); ``"F1|N.gamma"`` -> ("interface", index, "gamma"): the
+    parameter of :data:`fastspin.parameters.REGISTRY`, checked against the kind of its layer."""
     target, dot, field = key.rpartition(".")
     if not dot:
         raise ValueError(f"parameter {key!r}: expected 'phi', '<layer>.<field>' or '<left>|<right>.<field>'")
-    if "|" in target:
-        if field not in (*INTERFACE_FIELDS, "g_mix"):
-            raise ValueError(f"parameter {key!r}: unknown interface field {field!r}; "
-                             f"known: {sorted([*INTERFACE_FIELDS, 'g_mix'])}")
+    owner = "interface" if "|" in target else "layer"
+    try:
+        declared = parameter(owner, field)
+    except ValueError as err:
+        raise ValueError(f"parameter {key!r}: {err}") from None
+    if owner == "interface":
         return "interface", stack.interface_index(target), field
     k = stack.layer_index(target)
-    if field not in (*LAYER_FIELDS, "direction"):
-        raise ValueError(f"parameter {key!r}: unknown layer field {field!r}; known: {sorted([*LAYER_FIELDS, 'direction'])}")
-    c = stack.compile()
-    owners = {"beta": MAGNET_KINDS, "direction": MAGNET_KINDS, "lambda_j": (KIND_FD,), "lambda_phi": (KIND_FD,),
-              "spin_current_x": (KIND_BARRIER,), "spin_current_y": (KIND_BARRIER,), "spin_current_z": (KIND_BARRIER,),
-              "rho_star": (0, 1, 2), "l_sf": (0, 1, 2)}
-    if field in owners and c.kind[k] not in owners[field]:
-        kind_name = ("normal metal", "ferromagnet", "diffusive ferromagnet", "tunnel barrier")[c.kind[k]]
-        raise ValueError(f"parameter {key!r}: layer {target!r} is a {kind_name} and has no {field}")
-    if field == "thickness" and k in (0, c.n_layers - 1):
-        raise ValueError(f"parameter {key!r}: layer {target!r} is a semi-infinite lead; its thickness is fixed")
+    kind = stack.compile().kind[k]
+    if kind not in declared.kinds:
+        raise ValueError(f"parameter {key!r}: layer {target!r} is a {KIND_NAMES[kind]} and has no {field}")
+    if declared.lead_fixed and k in (0, stack.compile().n_layers - 1):
+        raise ValueError(f"parameter {key!r}: layer {target!r} is a semi-infinite lead; its {field} is fixed")
     return "layer", k, field
 
 
