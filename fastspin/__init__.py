@@ -17,8 +17,8 @@ __version__ = "0.1.0"
 __all__ = ["DiffusiveFerromagnet", "Ferromagnet", "Interface", "Layer", "NormalMetal", "Stack", "TunnelBarrier",
            "evaluate", "presets", "torque_vs_angle"]
 
-_LAZY = ("circuit", "constants", "conventions", "dynamics", "materials", "mtj", "plotting", "scan", "stack",
-         "transport")
+_LAZY = ("analysis", "circuit", "constants", "conventions", "dynamics", "materials", "mtj", "plotting", "scan",
+         "stack", "transport")
 
 
 def __getattr__(name):

@@ -374,9 +374,10 @@ def _scan(args):
 def _phase_diagram(args):
     if args.kind == "phi-c":
         return _phi_c_diagram(args)
+    from .analysis import critical_currents_dynamic, critical_currents_linear
     from .plotting import plot_state_map
     from .scan import DynamicsModel
-    from .scan.phase import critical_currents_dynamic, critical_currents_linear, dynamic_state_map
+    from .scan.phase import dynamic_state_map
 
     parameters = dict(duration=args.duration * 1e-9, dt=args.dt * 1e-12, alpha=args.alpha, ms=args.ms,
                       anisotropy_field=args.anisotropy_field * 1e-3)

@@ -107,7 +107,7 @@ def plot_state_map(frame, x="current_density", y="field", color="state", facet="
 
     With the default ``facet="start"`` the panels show the runs started from P and from AP side
     by side, so bistable (hysteretic) regions are those whose colours differ between the panels.
-    ``critical``: a frame of :func:`fastspin.scan.phase.critical_currents_linear` (columns
+    ``critical``: a frame of :func:`fastspin.analysis.critical_currents_linear` (columns
     ``field``, ``j_c_p``, ``j_c_ap``), drawn as dashed lines on the P and AP panels (needs
     ``x="current_density"``, ``y="field"``).  Returns the matplotlib ``Figure``.
     """

@@ -3,6 +3,9 @@
 >>> from fastspin.scan import Axis, ScanSpec, run_scan
 >>> spec = ScanSpec(model, [Axis.linspace("current_density", -2e12, 2e12, 101)])   # doctest: +SKIP
 >>> frame = run_scan(spec, out="scan_dir")                                         # doctest: +SKIP
+
+Importing this package imports every model module, and each model kind registers itself there
+(:data:`fastspin.scan.model.MODEL_KINDS`): a new kind is one new module, imported here.
 """
 from .dynamics_model import DynamicsModel
 from .errors import SpecError

@@ -14,7 +14,7 @@ bistability.  The rows hold the outcomes of :func:`fastspin.dynamics.simulate` (
 ``mx, my, mz``, ``switched``, ``switching_time``, ``frequency``, ``orbit_energy_ratio``, ...), run with the
 stiffness fields of the start state as the weights of the orbit energy: a small orbit about the start
 state is then labelled by whether its window-averaged energy grows or decays, which changes exactly
-where the linear stability threshold is (:func:`fastspin.scan.phase.critical_currents_linear`), whatever
+where the linear stability threshold is (:func:`fastspin.analysis.critical_currents_linear`), whatever
 the duration.  Runs that have not settled at the end (an orbit still growing or decaying measurably)
 run again for twice as long, up to ``max_duration``; ``duration`` says how long each one ran.
 ``start_stable``: the start state is an energy minimum (in-plane and out-of-plane stiffness fields
@@ -26,7 +26,10 @@ import math
 import numpy as np
 import pandas as pd
 
+from ..analysis import stiffness_fields
 from ..conventions import stt_field_tesla
+from ..dynamics import FreeLayer, TabulatedTorque, simulate
+from ..transport import evaluate
 from .errors import SpecError
 from .model import AxisInfo, Model
 from .models import STACK_SCHEMA, read_parameters
@@ -120,9 +123,6 @@ class DynamicsModel(Model):
 
     def _torque_table(self, transport_parameters):
         """``a_n(theta), b_n(theta)`` of the stack (with scalar ``transport_parameters``) as a table."""
-        from ..dynamics import TabulatedTorque
-        from ..transport import evaluate
-
         angles = np.linspace(0.0, math.pi, self.parameters["n_angles"])
         params = {"phi": angles, **{k: np.full(angles.size, v) for k, v in transport_parameters.items()}}
         frame = evaluate(self.stack, params)
@@ -155,8 +155,6 @@ class DynamicsModel(Model):
 
     def layer(self, points=None):
         """The :class:`~fastspin.dynamics.FreeLayer` (per-point values where ``points`` has them)."""
-        from ..dynamics import FreeLayer
-
         points = points or {}
         p = self.parameters
         return FreeLayer(
@@ -197,7 +195,6 @@ class DynamicsModel(Model):
         thermal = "temperature" in points or p["temperature"] > 0
         temperature = np.broadcast_to(points.get("temperature", p["temperature"]), (n,))
         seed = p["seed"] + int(points["point"][0])
-        from ..dynamics import simulate
 
         def run(rows, duration):
             sub = self.layer({k: (v[rows] if np.ndim(v) else v) for k, v in points.items()})
@@ -226,16 +223,15 @@ class DynamicsModel(Model):
 
     def _stiffness(self, layer, torque, field, current, sign):
         """Stiffness fields ``H_1`` (in plane) and ``H_2`` (out of plane) of the start state ``sign x``, with the
-        field-like torque counted as the field ``b_J p`` it is (the linearisation of
-        :func:`~fastspin.scan.phase.critical_currents_linear`), and whether both are positive (an energy
-        minimum).  They weight the orbit energy whose window averages tell growth from decay."""
+        field-like torque counted as the field ``b_J p`` it is (:func:`fastspin.analysis.stiffness_fields`, the
+        linearisation of :func:`fastspin.analysis.critical_currents_linear`), and whether both are positive (an
+        energy minimum).  They weight the orbit energy whose window averages tell growth from decay."""
         if torque == "constant":
             b_like = np.zeros_like(sign)
         else:
             b_like = np.where(sign > 0, torque.field_like_efficiency(0.0), torque.field_like_efficiency(math.pi))
         total = field[:, 0] + stt_field_tesla(current, layer.ms, layer.thickness, b_like)
         demag = layer.demag_field_factors() * np.ones((len(sign), 1))
-        h1 = sign * total + layer.anisotropy_field + demag[:, 1] - demag[:, 0]
-        h2 = sign * total + layer.anisotropy_field + demag[:, 2] - demag[:, 0]
+        h1, h2 = stiffness_fields(sign, total, layer.anisotropy_field, demag)
         minimum = (h1 > 0) & (h2 > 0)
         return np.where(minimum, h1, 1.0), np.where(minimum, h2, 1.0), minimum

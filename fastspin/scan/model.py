@@ -6,11 +6,17 @@ reserved key ``"point"`` (global point indices).  It returns one row per point, 
 also declares which axes it accepts (:meth:`Model.axis_info`), so a spec is checked, axis by axis,
 before any work starts, and describes itself as a JSON-able dict (:meth:`Model.to_dict`) that the
 Parquet manifest records and that :func:`model_from_dict` turns back into a model.
+
+Model kinds register themselves: a subclass that sets its own :attr:`Model.kind` and defines
+:meth:`Model.from_dict` is recorded in :data:`MODEL_KINDS` when its class is created, so a new kind is one new
+module (imported by :mod:`fastspin.scan`, which imports every model module).
 """
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
 
+from .. import validation
 from .errors import SpecError
 from .units import si_unit
 
@@ -85,14 +91,32 @@ def _violations(array, check):
     return np.flatnonzero(~ok)
 
 
+#: model kind -> the :class:`Model` subclass that builds it from a ``[model]`` table (filled by subclassing)
+MODEL_KINDS = {}
+
+
 class Model:
-    """Base of the scan models: subclasses set :attr:`kind` and implement the three methods below."""
+    """Base of the scan models: subclasses set :attr:`kind` and implement the methods below (:meth:`from_dict`
+    for the kinds a ``[model]`` table can name; those are registered in :data:`MODEL_KINDS`)."""
 
     kind = ""
     #: points per chunk when the spec does not say (one batched kernel call per chunk).
     default_chunk_size = 65536
     #: whether ``__call__`` takes ``backend=`` (models that integrate dynamics: fastspin.dynamics.backends)
     uses_backend = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "kind" in vars(cls) and "from_dict" in vars(cls):
+            taken = MODEL_KINDS.get(cls.kind)
+            if taken is not None:
+                raise TypeError(f"model kind {cls.kind!r} is taken by {taken.__module__}.{taken.__qualname__}")
+            MODEL_KINDS[cls.kind] = cls
+
+    @classmethod
+    def from_dict(cls, description):
+        """The model a ``[model]`` table (``kind = cls.kind``) or a manifest entry describes."""
+        raise NotImplementedError
 
     def axis_info(self, name):
         """The :class:`AxisInfo` of axis ``name``; ``ValueError`` naming the accepted axes if unknown."""
@@ -115,8 +139,6 @@ class Model:
           points run again for 2, 4, ... times ``duration`` up to ``max_duration``);
         * ``seed``: the seeds of the runs (``seed`` plus a point index), by :func:`fastspin.validation.seed`.
         """
-        from .. import validation
-
         options = self.to_dict()
         if "duration" in options and "dt" in options:
             longest = options["duration"]
@@ -140,8 +162,6 @@ class Model:
 def _code_identity(func):
     """SHA-256 (16 hex digits) of what a function computes: its bytecode, constants, names, and the values of
     its defaults and closure cells (``repr``)."""
-    import hashlib
-
     code = getattr(func, "__code__", None)
     if code is None:  # a callable object: its type and state
         text = f"{type(func).__module__}.{type(func).__qualname__}:{getattr(func, '__dict__', {})!r}"
@@ -188,16 +208,12 @@ class FunctionModel(Model):
 def model_from_dict(description):
     """Build the model a ``[model]`` table (or a manifest entry) describes.
 
-    The table's ``kind`` selects the model: ``"transport"``, ``"phi_c"``, ``"dynamics"`` or ``"system"``.
+    The table's ``kind`` selects the model among the registered kinds (:data:`MODEL_KINDS`): ``"transport"``,
+    ``"phi_c"``, ``"dynamics"`` and ``"system"``.
     """
-    from .dynamics_model import DynamicsModel
-    from .models import PhiCModel, TransportModel
-    from .system_model import SystemModel
-
-    kinds = {model.kind: model for model in (TransportModel, PhiCModel, DynamicsModel, SystemModel)}
     if not isinstance(description, dict):
         raise SpecError("model", "expected a table with a 'kind' key")
     kind = description.get("kind")
-    if kind not in kinds:
-        raise SpecError("model.kind", f"unknown model {kind!r} (use {', '.join(kinds)})")
-    return kinds[kind].from_dict(description)
+    if kind not in MODEL_KINDS:
+        raise SpecError("model.kind", f"unknown model {kind!r} (use {', '.join(MODEL_KINDS)})")
+    return MODEL_KINDS[kind].from_dict(description)

@@ -3,12 +3,14 @@
 * ``"transport"`` (:class:`TransportModel`): torques, accumulation and resistance of a preset stack
   (:func:`fastspin.transport.evaluate`) over any transport parameters.
 * ``"phi_c"`` (:class:`PhiCModel`): the zero of the in-plane torque inside (0, pi) and the slopes at
-  0 and pi (:func:`fastspin.scan.phase.find_phi_c`) over transport parameters.
+  0 and pi (:func:`fastspin.analysis.find_phi_c`) over transport parameters.
 * ``"dynamics"`` (:class:`~fastspin.scan.dynamics_model.DynamicsModel`): the macrospin LLGS driven
   by the tabulated transport torque of a preset, over current, field and layer parameters.
 """
 import numpy as np
 
+from ..analysis import find_phi_c
+from ..transport import evaluate
 from .errors import SpecError
 from .model import Model
 from .stacks import build_stack, preset_name, transport_axis_info
@@ -108,8 +110,6 @@ class TransportModel(Model):
         return {"kind": self.kind, "preset": self.preset, "overrides": self.overrides}
 
     def __call__(self, points):
-        from ..transport import evaluate
-
         params = {k: v for k, v in points.items() if k != "point"}
         frame = evaluate(self.stack, params)
         inputs = {c for k in params for c in (k, f"{k}_real", f"{k}_imag")}
@@ -120,7 +120,7 @@ class PhiCModel(TransportModel):
     """Zero ``phi_c`` of ``tau_phi`` in (0, pi) and the slopes at 0 and pi, over transport parameters.
 
     Parameters ``n_coarse`` (bracketing intervals on [0, pi]) and ``xtol`` (rad) are those of
-    :func:`fastspin.scan.phase.find_phi_c`.
+    :func:`fastspin.analysis.find_phi_c`.
     """
 
     kind = "phi_c"
@@ -146,7 +146,5 @@ class PhiCModel(TransportModel):
         return dict(super().to_dict(), kind=self.kind, n_coarse=self.n_coarse, xtol=self.xtol)
 
     def __call__(self, points):
-        from .phase import find_phi_c
-
         params = {k: v for k, v in points.items() if k != "point"}
         return find_phi_c(self.stack, params, n_coarse=self.n_coarse, xtol=self.xtol)

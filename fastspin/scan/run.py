@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..dynamics.backends import BACKENDS
 from .executors import get_executor
 from .store import MANIFEST, ScanStore, chunk_name, frame_roundtrip
 
@@ -72,8 +73,6 @@ def run_scan(spec, out=None, *, executor="local", progress=True, desc=None, back
     chunk (see the module docstring).  An ``out`` that is not a directory is a ``NotADirectoryError``, one the
     scan cannot write into a ``PermissionError``; a chunk that cannot be written is an ``OSError`` naming its file.
     """
-    from ..dynamics.backends import BACKENDS
-
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
     if backend == "cuda" and not spec.model.uses_backend:

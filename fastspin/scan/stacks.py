@@ -5,6 +5,7 @@ A preset is named ``"<family>:<case>"`` as listed by :func:`fastspin.presets.ava
 the parameter names of :func:`fastspin.transport.evaluate`: ``"phi"``, ``"<layer>.<field>"`` and
 ``"<left>|<right>.<field>"`` (see :mod:`fastspin.stack`).
 """
+from .. import presets
 from ..validation import TRANSPORT_RANGES
 from .errors import SpecError
 from .model import AxisInfo
@@ -45,8 +46,6 @@ def preset_name(name):
 
 def build_stack(name, overrides=None):
     """The :class:`~fastspin.stack.Stack` of preset ``name`` with keyword ``overrides`` (SI)."""
-    from .. import presets
-
     name = preset_name(name)
     if name not in presets.available():
         raise SpecError("model.preset", f"unknown preset {name!r} (available: {', '.join(presets.available())})")

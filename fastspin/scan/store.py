@@ -27,6 +27,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+import fastspin
+
 MANIFEST = "manifest.json"
 CHECKSUMS = "checksums.jsonl"
 FORMAT = "fastspin-scan/2"
@@ -175,12 +177,11 @@ class ScanStore:
     @classmethod
     def open(cls, directory, spec):
         """Create the directory for ``spec`` or reopen it to resume; refuse another spec's results."""
-        from .. import __version__
-
+        version = fastspin.__version__
         directory = Path(directory)
         manifest = {
             "format": FORMAT,
-            "fastspin_version": __version__,
+            "fastspin_version": version,
             "code_fingerprint": code_fingerprint(),
             "fingerprint": spec.fingerprint(),
             "n_points": spec.n_points,
@@ -191,9 +192,9 @@ class ScanStore:
             old = read_manifest(directory)
             if old.get("format") != FORMAT:
                 raise ScanMismatchError(f"{directory}: not a {FORMAT} directory (format {old.get('format')!r})")
-            if old.get("fastspin_version") != __version__:
+            if old.get("fastspin_version") != version:
                 raise ScanMismatchError(
-                    f"{directory} was written by fastspin {old.get('fastspin_version')}, this is {__version__}: "
+                    f"{directory} was written by fastspin {old.get('fastspin_version')}, this is {version}: "
                     "results of two versions are not mixed; use a new output directory"
                 )
             if old.get("code_fingerprint") != manifest["code_fingerprint"]:

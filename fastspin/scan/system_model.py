@@ -86,6 +86,9 @@ import re
 import numpy as np
 import pandas as pd
 
+from .. import dynamics
+from ..dynamics import AsymmetricTorque, FreeLayer, PiecewiseLinear, Pulse, Sine, SlonczewskiTorque, System, simulate
+from ..experiments.switching import wilson_interval
 from .errors import SpecError
 from .model import AxisInfo, Model
 from .models import _checked
@@ -299,8 +302,6 @@ class SystemModel(Model):
         return cls(**{k: v for k, v in description.items() if k != "kind"})
 
     def _read_magnets(self, magnets, fixed):
-        from ..dynamics import FreeLayer
-
         magnets = _list("model.magnets", magnets)
         if not magnets:
             raise SpecError("model.magnets", "a system needs at least one magnet")
@@ -559,8 +560,6 @@ class SystemModel(Model):
 
     def _check_system(self):
         """Build the system once; an error names the first term that the system refuses."""
-        from ..dynamics import FreeLayer, System
-
         values = copy.deepcopy(self._values)
         magnets = [FreeLayer(name=name, **params) for name, params in values["magnets"].items()]
         terms = [(term["index"], self._term(name, term["kind"], term["params"]))
@@ -689,8 +688,6 @@ class SystemModel(Model):
 
     def _objects(self, tree):
         """``(System, drives)`` of a value tree."""
-        from ..dynamics import FreeLayer, System
-
         magnets = [FreeLayer(name=name, **params) for name, params in tree["magnets"].items()]
         terms = [self._term(name, term["kind"], term["params"]) for name, term in tree["terms"].items()]
         system = System(magnets, terms, fixed=self.fixed)
@@ -698,8 +695,6 @@ class SystemModel(Model):
         return system, drives
 
     def _term(self, name, kind, params):
-        from .. import dynamics
-
         params = dict(params)
         if kind == "SpinTransfer":
             params["model"] = _torque_object(params["model"])
@@ -731,8 +726,6 @@ class SystemModel(Model):
 
     def _evaluate(self, columns, n_points, seed, backend):
         """One batched :func:`~fastspin.dynamics.simulate` call for ``n_points`` points on ``backend``."""
-        from ..dynamics import simulate
-
         d = self._description
         runs = self.trajectories
         if runs > 1:
@@ -753,8 +746,6 @@ class SystemModel(Model):
 
     def _statistics(self, frame, n_points):
         """One row per point from its ``trajectories`` runs: switching probability, Wilson interval, WER."""
-        from ..experiments.switching import wilson_interval
-
         runs = self.trajectories
         out = {"n": np.full(n_points, runs, dtype=np.int64)}
         for name in self.free:
@@ -812,8 +803,6 @@ def _torque_model(key, raw):
 
 
 def _torque_object(model):
-    from ..dynamics import AsymmetricTorque, SlonczewskiTorque
-
     if isinstance(model, str):
         return model
     (form, values), = model.items()
@@ -824,8 +813,6 @@ def _torque_object(model):
 
 def _drive(value):
     """A drive for :func:`~fastspin.dynamics.simulate`: a constant, or the sum of its waveforms and offset."""
-    from ..dynamics import PiecewiseLinear, Pulse, Sine
-
     if not isinstance(value, dict):
         return value
     makers = {"pulse": Pulse, "sine": Sine, "piecewise_linear": PiecewiseLinear}

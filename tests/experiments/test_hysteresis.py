@@ -5,7 +5,7 @@
   (a symmetric loop);
 * an MTJ's R-H loop takes R_P and R_AP (Louis Eq. 65) on its saturated branches;
 * R-I: the switching currents of a loop equal the linear-stability critical currents of
-  fastspin.scan.phase.critical_currents_linear (Sun 2000) within the sweep step;
+  fastspin.analysis.critical_currents_linear (Sun 2000) within the sweep step;
 * a spin valve's R-I loop carries the transport engine's R(P) and R(AP).
 """
 import math
@@ -14,12 +14,12 @@ import numpy as np
 import pytest
 
 from fastspin import Layer, Stack
+from fastspin.analysis import critical_currents_linear
 from fastspin.constants import GAMMA_E
 from fastspin.dynamics import MTJ, FreeLayer, Staircase, System, TabulatedTorque, TransportTorque, trajectories
 from fastspin.experiments import hysteresis_loop, loop_switching
 from fastspin.experiments.resistance import resistance_model
 from fastspin.materials import CO_CU, COBALT, COPPER
-from fastspin.scan.phase import critical_currents_linear
 
 B_K = 0.1
 

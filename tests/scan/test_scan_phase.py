@@ -8,12 +8,11 @@ import numpy as np
 import pytest
 from scipy.optimize import brentq
 
+from fastspin.analysis import collinear_prefactors, critical_currents_dynamic, critical_currents_linear, find_phi_c
 from fastspin.constants import GAMMA_E, MU0
 from fastspin.conventions import stt_field_tesla
 from fastspin.presets import barnas2005
 from fastspin.scan import Axis, DynamicsModel, PhiCModel, ScanSpec, run_scan
-from fastspin.scan.phase import (collinear_prefactors, critical_currents_dynamic, critical_currents_linear,
-                                 find_phi_c)
 from fastspin.transport import torque_vs_angle
 
 FIXTURE = json.loads((Path(__file__).parent / "fixtures" / "phi_c_fig5.json").read_text())
