@@ -11,6 +11,8 @@ import re
 
 import numpy as np
 
+from .parameters import REGISTRY
+
 #: column-name rules -> (label template, display unit, factor from SI to the display unit); the
 #: template's ``{0}`` is the pattern's first group (a layer or interface name).
 _DISPLAY = [
@@ -21,13 +23,6 @@ _DISPLAY = [
     (r"^phi$", r"angle $\varphi$", "deg", 180.0 / math.pi),
     (r"^phi_c$", r"zero $\varphi_c$ of the torque", "deg", 180.0 / math.pi),
     (r"^phi_g$", r"angle $\varphi_g$ of the accumulation", "deg", 180.0 / math.pi),
-    (r"^(.+)\.thickness$", "thickness of {0}", "nm", 1e9),
-    (r"^(.+)\.l_sf$", "spin-diffusion length of {0}", "nm", 1e9),
-    (r"^(.+)\.r_star$", "$R^*$ of {0}", r"f$\Omega$ m$^2$", 1e15),
-    (r"^(.+)\.rho_star$", r"$\rho^*$ of {0}", r"$\mu\Omega$ cm", 1e8),
-    (r"^(.+)\.beta$", r"bulk spin asymmetry $\beta$ of {0}", "", 1.0),
-    (r"^(.+)\.gamma$", r"interface spin asymmetry $\gamma$ of {0}", "", 1.0),
-    (r"^(.+)\.g_mix(?:_real|_imag)?$", "mixing conductance of {0}", "1e15 S/m$^2$", 1e-15),
     (r"^alpha$", r"Gilbert damping $\alpha$", "", 1.0),
     (r"^voltage$", "bias voltage V", "mV", 1e3),
     (r"^temperature$", "temperature", "K", 1.0),
@@ -36,6 +31,9 @@ _DISPLAY = [
     (r"^switching_time$", "switching time", "ns", 1e9),
     (r"^frequency$", "precession frequency", "GHz", 1e-9),
     (r"^(tau_phi|tau_x|a|b)$", "{0}", r"$\hbar I_0/|e|$", 1.0),
+] + [  # the stack's parameters, "<layer>.<field>" and "<left>|<right>.<field>", as the registry labels them
+    (rf"^(.+)\.{p.name}{'(?:_[xyz])?' if p.value == 'vector' else ''}$", p.label, p.display_unit, p.display_factor)
+    for p in REGISTRY.values()
 ]
 
 #: fixed colours of the dynamic states (others get the next colours of the tab10 cycle).

@@ -143,7 +143,7 @@ class DynamicsModel(Model):
         if self.torque == "constant":
             raise ValueError(f"unknown axis {name!r} (this model accepts: {', '.join(AXES)})")
         try:
-            return transport_axis_info(self.stack, name, allow_phi=False)
+            return transport_axis_info(self.stack, name, allow_phi=False, allow_vector=False)
         except ValueError as err:
             raise ValueError(f"{err}; LLGS axes: {', '.join(AXES)}") from None
 

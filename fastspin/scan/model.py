@@ -27,6 +27,7 @@ CHECKS = {
     "nonnegative": "be >= 0",
     "open_unit": "lie strictly between -1 and 1",
     "real_part_nonnegative": "have a real part >= 0",
+    "nonzero_vector": "be finite non-zero 3-vectors",
 }
 
 
@@ -35,7 +36,8 @@ class AxisInfo:
     """Declaration of one axis a model accepts.
 
     ``dimension`` is a key of :data:`fastspin.scan.units.UNITS`; ``kind`` is ``"real"``,
-    ``"complex"`` or ``"category"`` (then ``categories`` lists the allowed strings); ``check`` is a
+    ``"complex"``, ``"vector"`` (each value a 3-vector; a point's value is stored as the three columns
+    ``<name>_x, _y, _z``) or ``"category"`` (then ``categories`` lists the allowed strings); ``check`` is a
     key of :data:`CHECKS`; ``description`` is a short human phrase used in help texts; ``bounds`` (SI, optional)
     the supported range of the values' magnitudes (e.g. :data:`fastspin.validation.TRANSPORT_RANGES`).
     """
@@ -48,12 +50,15 @@ class AxisInfo:
     bounds: tuple | None = None
 
     def validate(self, values):
-        """Return ``values`` as a 1-D array of the declared kind; ``ValueError`` (one line) if not."""
+        """Return ``values`` as an array of the declared kind (1-D; (n, 3) for vectors); ``ValueError`` (one
+        line) if not."""
         if self.kind == "category":
             bad = [v for v in values if not isinstance(v, str) or v not in self.categories]
             if bad:
                 raise ValueError(f"value {bad[0]!r} is not one of {', '.join(self.categories)}")
             return np.asarray(values, dtype=object).astype(str)
+        if self.kind == "vector":
+            return _vectors(values)
         for v in values:
             if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, complex, np.number)):
                 raise ValueError(f"value {v!r} is a {type(v).__name__}, expected a number")
@@ -75,6 +80,20 @@ class AxisInfo:
                 raise ValueError(f"value {np.abs(array[outside[0]]):g}{' ' + unit if unit != '1' else ''} in the grid "
                                  f"is outside the supported range [{low:g}, {high:g}]")
         return array
+
+
+def _vectors(values):
+    """``values`` as an (n, 3) float array of finite non-zero vectors; ValueError (one line) if not."""
+    for value in values:
+        if (isinstance(value, (str, bytes)) or np.ndim(value) != 1 or len(value) != 3
+                or not all(isinstance(x, (int, float, np.number)) and not isinstance(x, bool) for x in value)):
+            raise ValueError(f"value {value!r} is not a 3-vector [x, y, z] of numbers")
+    array = np.asarray(values, dtype=float)
+    bad = ~np.isfinite(array).all(axis=1) | ~(np.abs(array).max(axis=1) > 0)
+    if np.any(bad):
+        raise ValueError(f"value {array[np.flatnonzero(bad)[0]].tolist()} in the grid: values must "
+                         f"{CHECKS['nonzero_vector']}")
+    return array
 
 
 def _violations(array, check):

@@ -140,7 +140,7 @@ class PhiCModel(TransportModel):
         return cls(**read_parameters(description, schema))
 
     def axis_info(self, name):
-        return transport_axis_info(self.stack, name, allow_phi=False)
+        return transport_axis_info(self.stack, name, allow_phi=False, allow_vector=False)
 
     def to_dict(self):
         return dict(super().to_dict(), kind=self.kind, n_coarse=self.n_coarse, xtol=self.xtol)

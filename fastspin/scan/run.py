@@ -21,7 +21,8 @@ from .store import MANIFEST, ScanStore, chunk_name, frame_roundtrip
 class ChunkTask:
     """Picklable task ``index -> DataFrame`` for one chunk of ``spec`` (shipped to Dask workers).
 
-    The frame has the column ``point`` (global index), one column per axis (SI) and the model's
+    The frame has the column ``point`` (global index), one column per axis (SI; three, ``_x, _y, _z``, for a
+    vector axis) and the model's
     outputs, one row per point in point order, with the dtypes it has when read back from Parquet.
     """
 
@@ -39,7 +40,14 @@ class ChunkTask:
                 f"model {self.spec.model.kind!r} returned {type(outputs).__name__} of length "
                 f"{len(outputs) if hasattr(outputs, '__len__') else '?'} for a chunk of {n} points"
             )
-        frame = pd.DataFrame({name: points[name] for name in ("point", *self.spec.axis_names)})
+        columns = {}
+        for name in ("point", *self.spec.axis_names):
+            values = points[name]
+            if values.ndim == 2:  # a vector axis: one column per component
+                columns.update({f"{name}_{axis}": values[:, c] for c, axis in enumerate("xyz")})
+            else:
+                columns[name] = values
+        frame = pd.DataFrame(columns)
         extra = [c for c in outputs.columns if c not in frame.columns]
         frame = pd.concat([frame, outputs[extra].reset_index(drop=True)], axis=1)
         return frame_roundtrip(frame)

@@ -80,22 +80,25 @@ class Axis:
             raise SpecError(f"{key}.unit", str(err)) from None
         if self._grid is not None:
             spacing, start, stop, num = self._grid
-            if info.kind == "category":
-                raise SpecError(key, f"takes one of {', '.join(info.categories)}, not a numeric range")
+            if info.kind in ("category", "vector"):
+                raise SpecError(key, f"takes a list of {'values' if info.kind == 'category' else '3-vectors'}, "
+                                     "not a numeric range")
             start, stop = start * factor, stop * factor
             raw = (np.linspace if spacing == "linear" else np.geomspace)(start, stop, num)
             grid = (spacing, start, stop, num)
         else:
             raw = self.values
-            if isinstance(raw, (str, bytes)) or np.ndim(raw) != 1:
-                raise SpecError(key, "values must be a 1-D list of numbers")
+            if isinstance(raw, (str, bytes)) or np.ndim(raw) != (2 if info.kind == "vector" else 1):
+                raise SpecError(key, "values must be a list of 3-vectors" if info.kind == "vector" else
+                                "values must be a 1-D list of numbers")
             if len(raw) == 0:
                 raise SpecError(key, "empty axis: no values")
             raw = list(raw)
             if factor != 1.0:
                 if info.kind == "category":
                     raise SpecError(f"{key}.unit", "a category axis has no unit")
-                raw = [v * factor if _is_number(v) else v for v in raw]
+                raw = [np.asarray(v) * factor if info.kind == "vector" else v * factor if _is_number(v) else v
+                       for v in raw]
             grid = None
         try:
             values = info.validate(raw)
@@ -122,6 +125,8 @@ def _is_number(value):
 
 
 def _json_number(value):
+    if isinstance(value, np.ndarray):  # a value of a vector axis
+        return [float(x) for x in value]
     if isinstance(value, (str, np.str_)):
         return str(value)
     if isinstance(value, (complex, np.complexfloating)):

@@ -6,34 +6,20 @@ the parameter names of :func:`fastspin.transport.evaluate`: ``"phi"``, ``"<layer
 ``"<left>|<right>.<field>"`` (see :mod:`fastspin.stack`).
 """
 from .. import presets
-from ..validation import TRANSPORT_RANGES
+from ..parameters import INTERFACE_PARAMETERS, KIND_NAMES, LAYER_PARAMETERS, REGISTRY
 from .errors import SpecError
 from .model import AxisInfo
 
 DEFAULT_FAMILY = "barnas2005"
 
-def _bounds(field):
-    low, high, _ = TRANSPORT_RANGES[field]
-    return (low, high)
+def _axis_info(declared):
+    """The scan axis of a registered parameter (:data:`fastspin.parameters.REGISTRY`)."""
+    return AxisInfo(declared.dimension, kind=declared.value, check=declared.check, description=declared.description,
+                    bounds=declared.bounds)
 
 
-_LAYER_AXES = {
-    "rho_star": AxisInfo("resistivity", check="positive", description="bulk resistivity rho*",
-                         bounds=_bounds("rho_star")),
-    "beta": AxisInfo(check="open_unit", description="bulk spin asymmetry beta"),
-    "l_sf": AxisInfo("length", check="positive", description="spin-diffusion length", bounds=_bounds("l_sf")),
-    "thickness": AxisInfo("length", check="positive", description="layer thickness", bounds=_bounds("thickness")),
-}
-_INTERFACE_AXES = {
-    "r_star": AxisInfo("area_resistance", check="positive", description="interface resistance R*",
-                       bounds=_bounds("r_star")),
-    "gamma": AxisInfo(check="open_unit", description="interface spin asymmetry gamma"),
-    "g_mix": AxisInfo("area_conductance", kind="complex", check="real_part_nonnegative",
-                      description="complex mixing conductance per area", bounds=_bounds("g_mix")),
-    "g_mix_real": AxisInfo("area_conductance", check="nonnegative", description="Re G_mix per area",
-                           bounds=_bounds("g_mix")),
-    "g_mix_imag": AxisInfo("area_conductance", description="Im G_mix per area", bounds=_bounds("g_mix")),
-}
+_LAYER_AXES = {name: _axis_info(REGISTRY[name]) for name in LAYER_PARAMETERS}
+_INTERFACE_AXES = {name: _axis_info(REGISTRY[name]) for name in INTERFACE_PARAMETERS}
 PHI_AXIS = AxisInfo("angle", description="angle between the net spins of the first and last magnet")
 
 
@@ -57,8 +43,10 @@ def build_stack(name, overrides=None):
         raise SpecError("model.overrides", str(err)) from None
 
 
-def transport_axis_info(stack, name, allow_phi=True):
-    """:class:`AxisInfo` of the transport parameter ``name`` of ``stack`` (``ValueError`` if none)."""
+def transport_axis_info(stack, name, allow_phi=True, allow_vector=True):
+    """:class:`AxisInfo` of the transport parameter ``name`` of ``stack`` (``ValueError`` if none); every
+    parameter :func:`fastspin.transport.evaluate` accepts is one.  ``allow_vector=False``: a model whose points
+    need scalar values (a direction is a 3-vector) refuses ``<layer>.direction``."""
     if name == "phi":
         if not allow_phi:
             raise ValueError("'phi' is not an axis of this model (it scans phi itself)")
@@ -78,8 +66,12 @@ def transport_axis_info(stack, name, allow_phi=True):
     index = stack.layer_index(target)
     if field not in _LAYER_AXES:
         raise ValueError(f"unknown layer field {field!r} (use {', '.join(_LAYER_AXES)})")
-    if field == "beta" and target not in stack.magnet_names:
-        raise ValueError(f"layer {target!r} is a normal metal and has no beta")
-    if field == "thickness" and index in (0, len(stack.names) - 1):
-        raise ValueError(f"layer {target!r} is a semi-infinite lead; its thickness is fixed")
+    declared, kind = REGISTRY[field], stack.compile().kind[index]
+    if kind not in declared.kinds:
+        raise ValueError(f"layer {target!r} is a {KIND_NAMES[kind]} and has no {field}")
+    if declared.lead_fixed and index in (0, len(stack.names) - 1):
+        raise ValueError(f"layer {target!r} is a semi-infinite lead; its {field} is fixed")
+    if declared.value == "vector" and not allow_vector:
+        raise ValueError(f"{name!r} is a 3-vector: this model scans scalar parameters only (scan 'phi' with the "
+                         "transport model, or set the direction in the preset)")
     return _LAYER_AXES[field]
