@@ -13,10 +13,14 @@ Errors are one line on stderr, ``fastspin: error: ...``, with exit status 2 for 
 files, missing files) and 1 for any other failure; an interrupted command exits with 130.  ``fastspin --debug
 COMMAND ...`` (or ``--debug`` after the command) shows the traceback instead.  A finished command exits with 0.
 """
+from __future__ import annotations
+
 import argparse
 import math
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn, TypedDict
 
 import numpy as np
 
@@ -52,7 +56,7 @@ A/cm^2, MA/cm^2; T, mT, Oe; Ohm m^2, fOhm m^2; uOhm cm; s, ns, ps; K."""
 class _Parser(argparse.ArgumentParser):
     """Argument parser whose usage errors are one line on stderr, like every error of the command (exit status 2)."""
 
-    def error(self, message):
+    def error(self, message: str) -> NoReturn:
         self.exit(2, f"fastspin: error: {message} (see {self.prog} --help)\n")
 
 
@@ -286,7 +290,7 @@ def _grid_step(values):
     return f"{steps[0]:.3g}" if len(steps) else "n/a (single value)"
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``fastspin`` command; returns the exit status.
 
     An error is one line on stderr (see the module docstring); with ``--debug`` it is raised instead.
@@ -382,9 +386,11 @@ def _phase_diagram(args):
     parameters = dict(duration=args.duration * 1e-9, dt=args.dt * 1e-12, alpha=args.alpha, ms=args.ms,
                       anisotropy_field=args.anisotropy_field * 1e-3)
     model = DynamicsModel(preset=args.preset, **parameters)
+    torque = model.torque
+    assert not isinstance(torque, str)  # torque = "transport" (the default): the stack's torque table
     layer = model.layer()
     if args.current is None:
-        at_zero = critical_currents_linear(model.torque, layer, [0.0]).iloc[0]
+        at_zero = critical_currents_linear(torque, layer, [0.0]).iloc[0]
         reach = 1.5 * np.nanmax(np.abs([at_zero["j_c_p"], at_zero["j_c_ap"]])) / 1e10
         args.current = [-reach, reach, 61]
     if args.field is None:
@@ -396,7 +402,7 @@ def _phase_diagram(args):
                               chunk_size=args.chunk_size,
                               executor_options=execution, **parameters)
     fields = np.unique(frame["field"].to_numpy())
-    linear = critical_currents_linear(model.torque, layer, fields)
+    linear = critical_currents_linear(torque, layer, fields)
     dynamic = critical_currents_dynamic(frame)
     table = linear.merge(dynamic, on="field", suffixes=("_linear", "_dynamic"))
     table.to_csv(args.out / "critical_currents.csv", index=False)
@@ -499,7 +505,14 @@ def _st_fmr(args):
 
 
 #: the in-plane film of the spectrum and pimm commands (easy axis x, demag (0, 0, 1), mu0 Ms = 1.005 T)
-_FILM = dict(ms=8e5, thickness=2e-9, anisotropy_field=5e-3, area=1e-14)
+class _Film(TypedDict):
+    ms: float
+    thickness: float
+    anisotropy_field: float
+    area: float
+
+
+_FILM: _Film = dict(ms=8e5, thickness=2e-9, anisotropy_field=5e-3, area=1e-14)
 
 
 def _spectrum(args):

@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from . import validation as v
 
 
-def check_positive(value, what: str, field: str) -> float:
+def check_positive(value: float, what: str, field: str) -> float:
     """``value`` as a float inside the supported range of ``field`` (:data:`fastspin.validation.TRANSPORT_RANGES`),
     else a ValueError naming ``what`` (the owner) and ``field``."""
     return v.transport_value(value, field, what)
 
 
-def check_asymmetry(value, what: str, field: str) -> float:
+def check_asymmetry(value: float, what: str, field: str) -> float:
     """A spin asymmetry coefficient, a real number with ``|value| < 1``, else a ValueError naming ``field``."""
     value = v.number(value, field, what)
     if not abs(value) < 1.0:
@@ -40,7 +40,7 @@ class NormalMetal:
     rho_star: float
     l_sf: float
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "rho_star", check_positive(self.rho_star, f"normal metal {self.name!r}", "rho_star"))
         object.__setattr__(self, "l_sf", check_positive(self.l_sf, f"normal metal {self.name!r}", "l_sf"))
 
@@ -57,7 +57,7 @@ class Ferromagnet:
     beta: float
     l_sf: float
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "rho_star", check_positive(self.rho_star, f"ferromagnet {self.name!r}", "rho_star"))
         object.__setattr__(self, "beta", check_asymmetry(self.beta, f"ferromagnet {self.name!r}", "beta"))
         object.__setattr__(self, "l_sf", check_positive(self.l_sf, f"ferromagnet {self.name!r}", "l_sf"))
@@ -81,7 +81,7 @@ class DiffusiveFerromagnet:
     lambda_j: float
     lambda_phi: float
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         where = f"diffusive ferromagnet {self.name!r}"
         object.__setattr__(self, "rho_star", check_positive(self.rho_star, where, "rho_star"))
         object.__setattr__(self, "beta", check_asymmetry(self.beta, where, "beta"))
@@ -102,7 +102,7 @@ class TunnelBarrier:
     name: str
     spin_current: tuple[float, float, float]
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         where = f"tunnel barrier {self.name!r}"
         current = v.real_array(self.spin_current, "spin_current", where)
         if current.shape != (3,):
@@ -125,7 +125,7 @@ class Interface:
     g_mix: complex
     name: str = ""
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         where = f"interface {self.name!r}" if self.name else "interface"
         object.__setattr__(self, "r_star", check_positive(self.r_star, where, "r_star"))
         object.__setattr__(self, "gamma", check_asymmetry(self.gamma, where, "gamma"))
@@ -152,5 +152,5 @@ COBALT = Ferromagnet("Co", rho_star=5.1 * _UOHM_CM, beta=0.51, l_sf=60 * _NM)
 COPPER = NormalMetal("Cu", rho_star=0.5 * _UOHM_CM, l_sf=1000 * _NM)
 CO_CU = Interface(r_star=0.52 * _FOHM_M2, gamma=0.76, g_mix=(0.542 + 0.016j) * 1e15, name="Co/Cu")
 
-MATERIALS = {"Co": COBALT, "Cu": COPPER}
+MATERIALS: dict[str, NormalMetal | Ferromagnet] = {"Co": COBALT, "Cu": COPPER}
 INTERFACES = {"Co/Cu": CO_CU}

@@ -49,7 +49,7 @@ class Parameter:
     lead_fixed: bool = False  # the first and last layers (semi-infinite leads) do not have it
 
     @property
-    def bounds(self):
+    def bounds(self) -> tuple[float, float] | None:
         """Supported range (SI) of the magnitudes, or ``None`` when the check alone bounds it."""
         entry = TRANSPORT_RANGES.get("g_mix" if self.name.startswith("g_mix") else
                                      "spin_current" if self.name.startswith("spin_current") else self.name)
@@ -108,7 +108,7 @@ LAYER_PARAMETERS = tuple(p.name for p in REGISTRY.values() if p.owner == "layer"
 INTERFACE_PARAMETERS = tuple(p.name for p in REGISTRY.values() if p.owner == "interface")
 
 
-def parameter(owner, field):
+def parameter(owner: str, field: str) -> Parameter:
     """The :class:`Parameter` ``field`` of an ``owner`` (``"layer"`` or ``"interface"``); ValueError naming the
     known ones otherwise."""
     known = LAYER_PARAMETERS if owner == "layer" else INTERFACE_PARAMETERS

@@ -6,12 +6,20 @@ so they can be saved from scripts and servers; in a notebook they display as the
 Axes are labelled with quantity and unit; values are shown in readable units (nm, mT, MA/cm^2,
 degrees) while the data stay in SI.
 """
+from __future__ import annotations
+
 import math
 import re
+from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 
 from .parameters import REGISTRY
+
+if TYPE_CHECKING:
+    from matplotlib.artist import Artist
+    from matplotlib.figure import Figure
 
 #: column-name rules -> (label template, display unit, factor from SI to the display unit); the
 #: template's ``{0}`` is the pattern's first group (a layer or interface name).
@@ -48,7 +56,7 @@ STATE_COLORS = {
 _EXTRA_COLORS = ["#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
 
 
-def display(column):
+def display(column: str) -> tuple[str, float]:
     """``(label, factor)``: axis label with unit for ``column`` and the factor from SI to it."""
     for pattern, quantity, unit, factor in _DISPLAY:
         match = re.search(pattern, column)
@@ -99,8 +107,9 @@ def _panel_title(facet, value):
     return f"start from {value}" if facet == "start" else f"{facet} = {value}"
 
 
-def plot_state_map(frame, x="current_density", y="field", color="state", facet="start", title=None,
-                   critical=None):
+def plot_state_map(frame: pd.DataFrame, x: str = "current_density", y: str = "field", color: str = "state",
+                   facet: str | None = "start", title: str | None = None,
+                   critical: pd.DataFrame | None = None) -> Figure:
     """Categorical map of ``color`` (the dynamic state) over (``x``, ``y``), one panel per ``facet``.
 
     With the default ``facet="start"`` the panels show the runs started from P and from AP side
@@ -133,7 +142,7 @@ def plot_state_map(frame, x="current_density", y="field", color="state", facet="
             ax.set_title(_panel_title(facet, value))
         if critical is not None and value in ("P", "AP"):
             ax.plot(critical[f"j_c_{value.lower()}"] * xf, critical["field"] * yf, "k--", linewidth=1.2)
-    handles = [Patch(facecolor=colors[s], label=s.replace("_", " ")) for s in states]
+    handles: list[Artist] = [Patch(facecolor=colors[s], label=s.replace("_", " ")) for s in states]
     if critical is not None:
         handles.append(Line2D([], [], color="black", linestyle="--", label="linear stability $J_c$"))
     figure.legend(handles=handles, loc="outside right center", title=color, frameon=False)
@@ -147,7 +156,8 @@ def _state_order(state):
     return (known.index(state) if state in known else len(known), state)
 
 
-def plot_value_map(frame, x, y, color, facet=None, title=None, cmap="viridis", missing="no value"):
+def plot_value_map(frame: pd.DataFrame, x: str, y: str, color: str, facet: str | None = None, title: str | None = None,
+                   cmap: str = "viridis", missing: str = "no value") -> Figure:
     """Continuous map of column ``color`` over (``x``, ``y``) with a colour bar (e.g. ``phi_c``).
 
     NaN cells (e.g. no zero of the torque inside (0, pi)) are drawn light grey and named
@@ -181,13 +191,15 @@ def plot_value_map(frame, x, y, color, facet=None, title=None, cmap="viridis", m
     return figure
 
 
-def plot_phi_c_map(frame, x="F1|N.gamma", y="F1.beta", title="Zero $\\varphi_c$ of the in-plane torque"):
+def plot_phi_c_map(frame: pd.DataFrame, x: str = "F1|N.gamma", y: str = "F1.beta",
+                   title: str | None = "Zero $\\varphi_c$ of the in-plane torque") -> Figure:
     """The phi_c map (Barnas et al. 2005, Fig. 5 inset), NaN cells labelled "no zero in (0, pi)"."""
     return plot_value_map(frame, x, y, "phi_c", title=title, missing="no zero in (0, $\\pi$)")
 
 
-def plot_phi_c_curves(frame, x="F1|N.gamma", curves="F1.beta", max_curves=6,
-                      title="Zero $\\varphi_c$ of the in-plane torque (Barnas et al. 2005, Fig. 5 inset)"):
+def plot_phi_c_curves(frame: pd.DataFrame, x: str = "F1|N.gamma", curves: str = "F1.beta", max_curves: int = 6,
+                      title: str = "Zero $\\varphi_c$ of the in-plane torque (Barnas et al. 2005, Fig. 5 inset)"
+                      ) -> Figure:
     """phi_c versus ``x`` with one line per value of ``curves`` (the layout of the paper's inset).
 
     At most ``max_curves`` evenly chosen values of ``curves`` are drawn; gaps are where the torque
@@ -209,7 +221,7 @@ def plot_phi_c_curves(frame, x="F1|N.gamma", curves="F1.beta", max_curves=6,
     return figure
 
 
-def plot_torque_vs_angle(frame, title=None):
+def plot_torque_vs_angle(frame: pd.DataFrame, title: str | None = None) -> Figure:
     """tau_phi and tau_x versus phi (Barnas et al. 2005, Figs 2-5) from ``torque_vs_angle``."""
     figure, (ax,) = _figure(1, width=6.0)
     phi_deg = frame["phi"].to_numpy() * 180.0 / math.pi
@@ -225,7 +237,8 @@ def plot_torque_vs_angle(frame, title=None):
     return figure
 
 
-def plot_critical_currents(linear, dynamic=None, title="Critical currents"):
+def plot_critical_currents(linear: pd.DataFrame, dynamic: pd.DataFrame | None = None,
+                           title: str = "Critical currents") -> Figure:
     """Critical currents of P and AP versus field: linear stability (lines), dynamic map (markers)."""
     figure, (ax,) = _figure(1, width=6.0)
     bf = display("field")[1]
@@ -243,7 +256,8 @@ def plot_critical_currents(linear, dynamic=None, title="Critical currents"):
     return figure
 
 
-def plot_write_error_rate(ensemble=None, fokker_planck=None, floor=1e-12, title="Write error rate"):
+def plot_write_error_rate(ensemble: pd.DataFrame | None = None, fokker_planck: pd.DataFrame | None = None,
+                          floor: float = 1e-12, title: str = "Write error rate") -> Figure:
     """WER versus pulse width, one colour per amplitude: stochastic-LLGS ensembles (markers with their Wilson
     intervals; a WER of 0 is drawn at the upper end of its interval, as a downward triangle) and Fokker-Planck
     curves (lines), on a logarithmic axis down to ``floor``.
@@ -282,7 +296,8 @@ def plot_write_error_rate(ensemble=None, fokker_planck=None, floor=1e-12, title=
     return figure
 
 
-def plot_hysteresis_loop(frame, y=None, max_loops=8, switching=None, title="Hysteresis loop"):
+def plot_hysteresis_loop(frame: pd.DataFrame, y: str | None = None, max_loops: int = 8,
+                         switching: pd.DataFrame | None = None, title: str = "Hysteresis loop") -> Figure:
     """Loops of :func:`fastspin.experiments.hysteresis_loop`: ``y`` (default ``resistance`` when present, else
     ``m_axis``) against the swept value, the down branch solid and the up branch dashed, one colour per loop
     (at most ``max_loops``, evenly picked); ``switching`` (a :func:`~fastspin.experiments.loop_switching`
@@ -317,7 +332,8 @@ def plot_hysteresis_loop(frame, y=None, max_loops=8, switching=None, title="Hyst
     return figure
 
 
-def plot_spectrum(frame_or_psd, x=None, hue=None, log=True, title=None):
+def plot_spectrum(frame_or_psd: pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame], x: str | None = None,
+                  hue: str | None = None, log: bool = True, title: str | None = None) -> Figure:
     """Spectra of :func:`fastspin.experiments.spectrum`, in one of two forms.
 
     * ``spectrum(..., psd=True)``'s ``(frame, spectra)`` (or the long ``spectra`` frame alone): the power
@@ -389,7 +405,8 @@ def _plot_spectral_lines(frame, x, hue, title):
     return figure
 
 
-def plot_pimm(frame, x="field_x", reference=None, title="PIMM ring-down"):
+def plot_pimm(frame: pd.DataFrame, x: str = "field_x", reference: pd.DataFrame | None = None,
+              title: str | None = "PIMM ring-down") -> Figure:
     """Frequency and linewidth of :func:`fastspin.experiments.pimm` against ``x`` (default the bias
     ``field_x``): the damped-sinusoid fit (markers with their standard errors) and the FFT peak and FWHM
     (open markers).  ``reference``: optional frame with columns ``x``, ``frequency`` and ``linewidth`` (Hz),
@@ -419,7 +436,8 @@ def plot_pimm(frame, x="field_x", reference=None, title="PIMM ring-down"):
     return figure
 
 
-def plot_st_fmr(frame, fit=None, max_curves=8, title="ST-FMR mixing voltage"):
+def plot_st_fmr(frame: pd.DataFrame, fit: pd.DataFrame | None = None, max_curves: int = 8,
+                title: str | None = "ST-FMR mixing voltage") -> Figure:
     """ST-FMR field sweeps from :func:`fastspin.experiments.stfmr.st_fmr`: ``V_mix`` versus the bias field, one
     colour per frequency (at most ``max_curves`` evenly chosen ones, markers).  With ``fit`` (the frame of
     :func:`fastspin.experiments.stfmr.fit_lineshape`): the fitted symmetric + antisymmetric Lorentzians (Eq. L,

@@ -54,7 +54,7 @@ def available() -> dict[str, str]:
     }
 
 
-def barnas2005(case: str = "i", **overrides) -> Stack:
+def barnas2005(case: str = "i", **overrides: float) -> Stack:
     """The Co/Cu spin valve of Barnas et al. (2005) in situation ``case`` ("i", "ii", "iii", "iv", "fig5").
 
     Co: rho* = 5.1 uOhm cm, |beta| = 0.51, l_sf = 60 nm; Cu: rho* = 0.5 uOhm cm, l_sf = 1000 nm (see

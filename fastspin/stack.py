@@ -23,6 +23,7 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 
 from . import validation as v
 from .constants import EV
@@ -102,9 +103,9 @@ class Stack:
     layers: tuple[Layer, ...]
     interfaces: tuple[Interface | None, ...]
     fermi_energy: float = 7.0 * EV
-    _compiled: CompiledStack | None = field(default=None, init=False, repr=False, compare=False)
+    _compiled: CompiledStack = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "layers", tuple(self.layers))
         object.__setattr__(self, "interfaces", tuple(self.interfaces))
         object.__setattr__(self, "_compiled", self._validate_and_compile())
@@ -236,7 +237,7 @@ def _compile_contact(k, contact, left, right, kind_left, kind_right):
     return 0.0, 0.0, 0.0, 0.0
 
 
-def unit_vector(vector, what: str) -> np.ndarray:
+def unit_vector(vector: npt.ArrayLike, what: str) -> npt.NDArray[np.float64]:
     """``vector / |vector|`` for a finite non-zero 3-vector, else a ValueError naming ``what``."""
     vec = v.real_array(vector, what)
     if vec.shape != (3,):

@@ -6,12 +6,22 @@
 * :func:`critical_currents_dynamic`: the same thresholds read off a dynamic state map (rows of
   :func:`fastspin.dynamics.simulate` runs over current and field from both starts).
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from ..constants import MU0
 from ..conventions import stt_field_tesla
 from .stability import collinear_prefactors, stiffness_fields
+
+if TYPE_CHECKING:
+    from ..dynamics.layer import FreeLayer
+    from ..dynamics.torques import TabulatedTorque
+    from ..stack import Stack
 
 
 def _scalar(layer, name):
@@ -21,7 +31,7 @@ def _scalar(layer, name):
     return float(value.reshape(-1)[0])
 
 
-def critical_currents_linear(torque, layer, field):
+def critical_currents_linear(torque: Stack | TabulatedTorque, layer: FreeLayer, field: npt.ArrayLike) -> pd.DataFrame:
     """Current densities (A/m^2) at which the P and AP states lose stability (linear stability).
 
     Model (the macrospin of :mod:`fastspin.dynamics`, conventions of :mod:`fastspin.conventions`):
@@ -78,7 +88,8 @@ def critical_currents_linear(torque, layer, field):
 _START_STATE = {"P": "parallel", "AP": "antiparallel"}
 
 
-def critical_currents_dynamic(frame, current="current_density", field="field", criterion="start_stable"):
+def critical_currents_dynamic(frame: pd.DataFrame, current: str = "current_density", field: str = "field",
+                              criterion: str = "start_stable") -> pd.DataFrame:
     """Critical currents of P and AP read off a dynamic map (rows from both starts).
 
     For each field and start, the runs are ordered by current; the stable run containing the

@@ -5,12 +5,20 @@
 on a coarse grid of angles in one batched solve, sign changes bracket the zeros, and a batched Illinois
 (modified regula falsi) iteration refines the first one.
 """
+from __future__ import annotations
+
 import math
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from ..transport import decompose, solve
+
+if TYPE_CHECKING:
+    from ..stack import Stack
 
 
 def _prefactor_a(stack, params):
@@ -18,7 +26,8 @@ def _prefactor_a(stack, params):
     return decompose(solve(stack, params))["a"]
 
 
-def find_phi_c(stack, params=None, *, n_coarse=64, xtol=1e-10, max_iter=60):
+def find_phi_c(stack: Stack, params: Mapping[str, npt.ArrayLike] | None = None, *, n_coarse: int = 64,
+               xtol: float = 1e-10, max_iter: int = 60) -> pd.DataFrame:
     """Zero ``phi_c`` of ``tau_phi`` inside (0, pi) for each point of ``params``.
 
     Parameters
@@ -39,10 +48,10 @@ def find_phi_c(stack, params=None, *, n_coarse=64, xtol=1e-10, max_iter=60):
     ``a_pi`` (``a`` at 0 and pi: the slopes ``d tau_phi / d phi`` at 0 and ``-d tau_phi/d phi``
     at pi) and ``b_0``, ``b_pi`` (field-like prefactor at 0 and pi).
     """
-    params = {k: np.atleast_1d(np.asarray(v)) for k, v in (params or {}).items()}
-    if "phi" in params:
+    arrays = {k: np.atleast_1d(np.asarray(v)) for k, v in (params or {}).items()}
+    if "phi" in arrays:
         raise ValueError("find_phi_c: 'phi' is what is searched, it cannot be a parameter")
-    lengths = {len(v) for v in params.values()}
+    lengths = {len(v) for v in arrays.values()}
     if len(lengths) > 1:
         raise ValueError(f"find_phi_c: parameters must have one length, got {sorted(lengths)}")
     n = lengths.pop() if lengths else 1
@@ -51,7 +60,7 @@ def find_phi_c(stack, params=None, *, n_coarse=64, xtol=1e-10, max_iter=60):
     if not xtol > 0:
         raise ValueError(f"find_phi_c: xtol must be > 0, got {xtol!r}")
     angles = np.linspace(0.0, math.pi, n_coarse + 1)
-    grid = {k: np.repeat(v, len(angles)) for k, v in params.items()}
+    grid = {k: np.repeat(v, len(angles)) for k, v in arrays.items()}
     grid["phi"] = np.tile(angles, n)
     parts = decompose(solve(stack, grid))
     a = parts["a"].reshape(n, len(angles))
@@ -68,7 +77,7 @@ def find_phi_c(stack, params=None, *, n_coarse=64, xtol=1e-10, max_iter=60):
     phi_c[on_grid] = angles[first[on_grid]]
     bracketed = np.flatnonzero(has & ~on_grid)
     if bracketed.size:
-        sub = {k: v[bracketed] for k, v in params.items()}
+        sub = {k: v[bracketed] for k, v in arrays.items()}
         k = first[bracketed]
         phi_c[bracketed] = _illinois(
             lambda idx, phi: _prefactor_a(stack, {**{q: v[idx] for q, v in sub.items()}, "phi": phi}),

@@ -7,14 +7,22 @@
   loses stability where ``s a_J = alpha (H_1 + H_2) / 2`` (Sun, Phys. Rev. B 62, 570 (2000), Eq. 11; see
   :func:`fastspin.analysis.critical_currents.critical_currents_linear`).
 """
+from __future__ import annotations
+
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 
 from ..transport import decompose, solve
 
+if TYPE_CHECKING:
+    from ..dynamics.torques import TabulatedTorque
+    from ..stack import Stack
 
-def collinear_prefactors(torque):
+
+def collinear_prefactors(torque: Stack | TabulatedTorque) -> dict[str, float]:
     """``a`` and ``b`` at phi = 0 and pi (normalised by hbar I0/|e|) of a stack or torque table.
 
     ``torque`` is a :class:`~fastspin.stack.Stack` (exact limits from the transport engine) or a
@@ -29,7 +37,9 @@ def collinear_prefactors(torque):
     return {"a_0": float(a[0]), "a_pi": float(a[1]), "b_0": float(b[0]), "b_pi": float(b[1])}
 
 
-def stiffness_fields(sign, field, anisotropy_field, demag_fields):
+def stiffness_fields(sign: float, field: float | npt.NDArray[np.float64],
+                     anisotropy_field: float | npt.NDArray[np.float64],
+                     demag_fields: npt.NDArray[np.float64]) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """Stiffness fields (T) of the state ``m = s x`` (``sign`` s = +1 for P, -1 for AP), easy axis along x:
 
         H_1 = s B + B_k + mu0 Ms (N_y - N_x)   (in plane),

@@ -14,8 +14,10 @@ trajectory, fills the rest of its record with NaN, and :func:`trajectories` rais
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from numba import njit, prange
 
@@ -23,9 +25,11 @@ from .. import validation as v
 from . import reduced
 from .elements import junction_cos_beta, junction_voltages, mtj_resistance
 from .parameters import MTJCircuit
+from .reduced import Real
 from .variables import MIN_SIN_THETA, PoleError, charge_flux_from_m, check_min_sin_theta, m_from_charge_flux
 
-_INLINE = dict(cache=True, inline="always", error_model="numpy")  # divisions never raise inside a kernel
+#: options of the inlined laws (``dict[str, Any]``: the keywords of numba.njit); divisions never raise in a kernel
+_INLINE: dict[str, Any] = dict(cache=True, inline="always", error_model="numpy")
 _capacitor_voltage_rate = njit(**_INLINE)(reduced.capacitor_voltage_rate)
 _inductor_current_rate = njit(**_INLINE)(reduced.inductor_current_rate)
 _cos_beta = njit(**_INLINE)(reduced.cos_beta)
@@ -153,8 +157,10 @@ def _batch_inputs(circuit, m0, voltage, min_sin_theta):
     return np.array(charge / free.charge_unit), np.array(flux / free.flux_unit), np.array(voltage)
 
 
-def trajectories(circuit, *, m0, duration, dt, record_every=1, voltage=None, min_sin_theta=MIN_SIN_THETA,
-                 on_pole="raise"):
+def trajectories(circuit: MTJCircuit, *, m0: npt.ArrayLike, duration: float, dt: float, record_every: int = 1,
+                 voltage: npt.ArrayLike | None = None, min_sin_theta: float = MIN_SIN_THETA,
+                 on_pole: str = "raise"
+                 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """Integrate the charge-flux equations for a batch of initial states (and drive voltages).
 
     ``m0`` is ``(3,)`` or ``(n, 3)``; ``voltage`` (V) overrides ``circuit.drive.voltage`` and broadcasts
@@ -185,7 +191,9 @@ def trajectories(circuit, *, m0, duration, dt, record_every=1, voltage=None, min
     return t, out_q * free.charge_unit, out_phi * free.flux_unit
 
 
-def circuit_frame(circuit, t, charge, flux, *, source_voltage=None, v_mtj=None, i_mtj=None):
+def circuit_frame(circuit: MTJCircuit, t: npt.ArrayLike, charge: npt.ArrayLike, flux: npt.ArrayLike, *,
+                  source_voltage: npt.ArrayLike | None = None, v_mtj: npt.ArrayLike | None = None,
+                  i_mtj: npt.ArrayLike | None = None) -> pd.DataFrame:
     """Label one trajectory as a DataFrame, one row per time.
 
     Columns: time, charge, flux, mx, my, mz and, with fixed layers, source_voltage, v_mtj, i_mtj,
@@ -196,8 +204,8 @@ def circuit_frame(circuit, t, charge, flux, *, source_voltage=None, v_mtj=None, 
     t = np.asarray(t, dtype=float)
     free = circuit.free_layer
     m = m_from_charge_flux(free, charge, flux)
-    frame = {"time": t, "charge": np.asarray(charge, dtype=float), "flux": np.asarray(flux, dtype=float),
-             "mx": m[:, 0], "my": m[:, 1], "mz": m[:, 2]}
+    frame: dict[str, Real] = {"time": t, "charge": np.asarray(charge, dtype=float),
+                              "flux": np.asarray(flux, dtype=float), "mx": m[:, 0], "my": m[:, 1], "mz": m[:, 2]}
     if circuit.fixed_layers:
         if source_voltage is None:
             drive = circuit.drive
@@ -206,7 +214,7 @@ def circuit_frame(circuit, t, charge, flux, *, source_voltage=None, v_mtj=None, 
         frame["source_voltage"] = np.asarray(source_voltage, dtype=float)
         frame["v_mtj"] = solved_v if v_mtj is None else np.asarray(v_mtj, dtype=float)
         frame["i_mtj"] = solved_i if i_mtj is None else np.asarray(i_mtj, dtype=float)
-        resistance = 0.0
+        resistance: Real = 0.0
         for k, layer in enumerate(circuit.fixed_layers):
             cos_b = junction_cos_beta(free, layer, charge, flux)
             frame[f"cos_beta_{k + 1}"] = cos_b
@@ -215,7 +223,8 @@ def circuit_frame(circuit, t, charge, flux, *, source_voltage=None, v_mtj=None, 
     return pd.DataFrame(frame)
 
 
-def simulate(circuit, *, m0, duration, dt, record_every=1, min_sin_theta=MIN_SIN_THETA):
+def simulate(circuit: MTJCircuit, *, m0: npt.ArrayLike, duration: float, dt: float, record_every: int = 1,
+             min_sin_theta: float = MIN_SIN_THETA) -> pd.DataFrame:
     """One charge-flux trajectory as a DataFrame (see :func:`circuit_frame` for the columns).
 
     Raises :class:`PoleError` if the trajectory reaches a pole.

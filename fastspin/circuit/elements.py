@@ -8,10 +8,17 @@ in-plane energy has a maximum, so no simulator element should be built from it).
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+import numpy.typing as npt
 
 from . import reduced
+from .reduced import Real
 from .variables import angles_from_charge_flux
+
+if TYPE_CHECKING:
+    from .parameters import EasyPlaneFreeLayer, FixedLayer, MTJCircuit
 
 
 def _fields(free_layer):
@@ -19,7 +26,7 @@ def _fields(free_layer):
     return free_layer.gamma, free_layer.hard_axis_field, free_layer.easy_axis_field, bx, by, bz
 
 
-def energy(free_layer, charge, flux):
+def energy(free_layer: EasyPlaneFreeLayer, charge: npt.ArrayLike, flux: npt.ArrayLike) -> Real:
     """Macrospin energy ``E(Q, Phi)`` (J), Louis Eq. 54:
 
     ``S_s gamma [-(B_x cos(phi) + B_y sin(phi)) sin(theta) - B_z cos(theta) + B_d cos^2(theta)/2
@@ -37,14 +44,14 @@ def energy(free_layer, charge, flux):
     return free_layer.spin * gamma * bracket
 
 
-def capacitor_voltage(free_layer, charge, flux):
+def capacitor_voltage(free_layer: EasyPlaneFreeLayer, charge: npt.ArrayLike, flux: npt.ArrayLike) -> Real:
     """``V_C = dE/dQ`` (V), Louis Eq. 58."""
     cos_t, sin_t, phi = angles_from_charge_flux(free_layer, charge, flux)
     rate = reduced.capacitor_voltage_rate(cos_t, sin_t, np.cos(phi), np.sin(phi), *_fields(free_layer))
     return free_layer.flux_unit * rate
 
 
-def inductor_current(free_layer, charge, flux):
+def inductor_current(free_layer: EasyPlaneFreeLayer, charge: npt.ArrayLike, flux: npt.ArrayLike) -> Real:
     """``I_L = dE/dPhi`` (A), Louis Eq. 59."""
     _, sin_t, phi = angles_from_charge_flux(free_layer, charge, flux)
     gamma, _, easy, bx, by, _ = _fields(free_layer)
@@ -52,7 +59,8 @@ def inductor_current(free_layer, charge, flux):
     return free_layer.charge_unit * rate
 
 
-def differential_capacitance(free_layer, charge, flux):
+def differential_capacitance(free_layer: EasyPlaneFreeLayer, charge: npt.ArrayLike, flux: npt.ArrayLike
+                             ) -> Real:
     """``C = (d^2E/dQ^2)^-1`` (F), Louis Eq. 60:
     ``1/(gamma Z_s [B_d + B_a cos^2(phi) + (B_x cos(phi) + B_y sin(phi))/sin^3(theta)])``."""
     _, sin_t, phi = angles_from_charge_flux(free_layer, charge, flux)
@@ -62,7 +70,8 @@ def differential_capacitance(free_layer, charge, flux):
     return 1.0 / (gamma * free_layer.z_s * stiffness)
 
 
-def differential_inductance(free_layer, charge, flux):
+def differential_inductance(free_layer: EasyPlaneFreeLayer, charge: npt.ArrayLike, flux: npt.ArrayLike
+                            ) -> Real:
     """``L = (d^2E/dPhi^2)^-1`` (H), Louis Eq. 61:
     ``(Z_s/gamma) / [(B_x cos(phi) + B_y sin(phi)) sin(theta) + B_a cos(2 phi) sin^2(theta)]``."""
     _, sin_t, phi = angles_from_charge_flux(free_layer, charge, flux)
@@ -71,7 +80,7 @@ def differential_inductance(free_layer, charge, flux):
     return free_layer.z_s / gamma / stiffness
 
 
-def charge_flux_coupling(free_layer, charge, flux):
+def charge_flux_coupling(free_layer: EasyPlaneFreeLayer, charge: npt.ArrayLike, flux: npt.ArrayLike) -> Real:
     """``Omega = d^2E/(dQ dPhi)`` (rad/s), Louis Eq. 62:
     ``gamma cos(theta) [B_a sin(2 phi) + (B_x sin(phi) - B_y cos(phi))/sin(theta)]``."""
     cos_t, sin_t, phi = angles_from_charge_flux(free_layer, charge, flux)
@@ -79,12 +88,12 @@ def charge_flux_coupling(free_layer, charge, flux):
     return gamma * cos_t * (easy * np.sin(2.0 * phi) + (bx * np.sin(phi) - by * np.cos(phi)) / sin_t)
 
 
-def easy_plane_capacitance(free_layer):
+def easy_plane_capacitance(free_layer: EasyPlaneFreeLayer) -> float:
     """``C_0 = 1/(gamma B_d Z_s)`` (F), the limit of Eq. 60 for large ``B_d`` near ``theta = pi/2`` (Eq. 63)."""
     return 1.0 / (free_layer.gamma * free_layer.hard_axis_field * free_layer.z_s)
 
 
-def easy_plane_inductance(free_layer, flux):
+def easy_plane_inductance(free_layer: EasyPlaneFreeLayer, flux: npt.ArrayLike) -> Real:
     """``L(Phi) = (Z_s/gamma)/(B_x cos(phi) + B_y sin(phi) + B_a cos(2 phi))`` (H): Eq. 61 at
     ``theta = pi/2``, Louis Eq. 64."""
     phi = np.asarray(flux, dtype=float) / free_layer.flux_unit
@@ -92,7 +101,7 @@ def easy_plane_inductance(free_layer, flux):
     return free_layer.z_s / gamma / (bx * np.cos(phi) + by * np.sin(phi) + easy * np.cos(2.0 * phi))
 
 
-def damping_resistances(free_layer, charge):
+def damping_resistances(free_layer: EasyPlaneFreeLayer, charge: npt.ArrayLike) -> tuple[Real, Real]:
     """``(R_L, R_C) = (Z_s/(alpha sin^2(theta)), alpha Z_s/sin^2(theta))`` (Ohm), Louis Eq. 50.
 
     ``R_L`` is infinite for ``alpha = 0`` (no damping: an open branch).
@@ -105,12 +114,13 @@ def damping_resistances(free_layer, charge):
     return r_l, alpha * free_layer.z_s / sin2
 
 
-def mtj_resistance(fixed_layer, cos_beta):
+def mtj_resistance(fixed_layer: FixedLayer, cos_beta: npt.ArrayLike) -> Real:
     """``R(cos beta) = R_perp / (1 + eta^2 cos(beta))`` (Ohm), Louis Eq. 65 with Eqs. 67-68."""
     return fixed_layer.junction.resistance(np.asarray(cos_beta, dtype=float))
 
 
-def junction_cos_beta(free_layer, fixed_layer, charge, flux):
+def junction_cos_beta(free_layer: EasyPlaneFreeLayer, fixed_layer: FixedLayer, charge: npt.ArrayLike,
+                      flux: npt.ArrayLike) -> Real:
     """``cos(beta) = p . m`` between a fixed layer and the free layer, Louis Eq. 66."""
     cos_t, sin_t, phi = angles_from_charge_flux(free_layer, charge, flux)
     return reduced.cos_beta(cos_t, sin_t, np.cos(phi), np.sin(phi), *fixed_layer.direction)
@@ -122,13 +132,15 @@ def _torque_rate(free_layer, fixed_layer, junction_voltage):
     return 0.5 * fixed_layer.eta * volts / fixed_layer.r_perp / free_layer.charge_unit
 
 
-def spin_potential(free_layer, fixed_layer, charge, flux, junction_voltage):
+def spin_potential(free_layer: EasyPlaneFreeLayer, fixed_layer: FixedLayer, charge: npt.ArrayLike,
+                   flux: npt.ArrayLike, junction_voltage: npt.ArrayLike) -> Real:
     """Spin-current potential ``P_s = (hbar/e)(eta/2)(V/R_perp) p . m`` (J), Louis Eq. 70."""
     sigma = _torque_rate(free_layer, fixed_layer, junction_voltage)
     return free_layer.spin * sigma * junction_cos_beta(free_layer, fixed_layer, charge, flux)
 
 
-def spin_current_source(free_layer, fixed_layer, charge, flux, junction_voltage):
+def spin_current_source(free_layer: EasyPlaneFreeLayer, fixed_layer: FixedLayer, charge: npt.ArrayLike,
+                        flux: npt.ArrayLike, junction_voltage: npt.ArrayLike) -> Real:
     """``I_s`` (A), Louis Eq. 71; ``junction_voltage`` is ``V(fixed side) - V(free side)`` (V)."""
     cos_t, sin_t, phi = angles_from_charge_flux(free_layer, charge, flux)
     sigma = _torque_rate(free_layer, fixed_layer, junction_voltage)
@@ -137,7 +149,8 @@ def spin_current_source(free_layer, fixed_layer, charge, flux, junction_voltage)
     return free_layer.charge_unit * rate
 
 
-def spin_voltage_source(free_layer, fixed_layer, charge, flux, junction_voltage):
+def spin_voltage_source(free_layer: EasyPlaneFreeLayer, fixed_layer: FixedLayer, charge: npt.ArrayLike,
+                        flux: npt.ArrayLike, junction_voltage: npt.ArrayLike) -> Real:
     """``V_s`` (V), Louis Eq. 72; ``junction_voltage`` is ``V(fixed side) - V(free side)`` (V)."""
     _, sin_t, phi = angles_from_charge_flux(free_layer, charge, flux)
     sigma = _torque_rate(free_layer, fixed_layer, junction_voltage)
@@ -145,7 +158,8 @@ def spin_voltage_source(free_layer, fixed_layer, charge, flux, junction_voltage)
     return free_layer.flux_unit * reduced.spin_voltage_source_rate(sin_t, np.cos(phi), np.sin(phi), sigma, px, py)
 
 
-def junction_voltages(circuit, charge, flux, source_voltage):
+def junction_voltages(circuit: MTJCircuit, charge: npt.ArrayLike, flux: npt.ArrayLike, source_voltage: npt.ArrayLike
+                      ) -> tuple[Real, Real, npt.NDArray[np.float64]]:
     """Voltages and current of the drive circuit for a source voltage (V) and state ``(Q, Phi)``.
 
     Returns ``(v_mtj, current, v_junctions)``: ``V_MTJ = V(plus) - V(minus)`` (V), the current from

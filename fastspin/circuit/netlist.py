@@ -37,6 +37,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from .. import validation as v
 from .parameters import MTJCircuit
@@ -62,7 +63,7 @@ class SpiceSettings:
     max_step: float | None = None
     max_step_per_t0: float = 0.05
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         for name in ("reltol", "abstol", "vntol", "chgtol", "max_step_per_t0"):
             v.number(getattr(self, name), name, "spice settings", low=0.0, low_open=True)
         if self.max_step is not None:
@@ -70,7 +71,7 @@ class SpiceSettings:
         if self.method not in _METHODS:
             raise ValueError(f"spice settings: method must be one of {_METHODS}, got {self.method!r}")
 
-    def step(self, circuit):
+    def step(self, circuit: MTJCircuit) -> float:
         """The maximum time step (s) for ``circuit``."""
         if self.max_step is not None:
             return float(self.max_step)
@@ -160,7 +161,7 @@ def _source_line(drive):
     return f"VSRC src 0 PWL({points})"
 
 
-def initial_state(circuit, m0, min_sin_theta=MIN_SIN_THETA):
+def initial_state(circuit: MTJCircuit, m0: npt.ArrayLike, min_sin_theta: float = MIN_SIN_THETA) -> tuple[float, float]:
     """Scaled initial node voltages ``(q0, phi0)`` for a start at ``m0``; ValueError at a pole."""
     m0 = np.asarray(m0, dtype=float)
     if m0.shape != (3,):
@@ -169,8 +170,9 @@ def initial_state(circuit, m0, min_sin_theta=MIN_SIN_THETA):
     return float(charge) / circuit.free_layer.charge_unit, float(flux) / circuit.free_layer.flux_unit
 
 
-def write_netlist(circuit, *, m0, duration, settings=None, dialect="ngspice", output_file="fastspin_out.txt",
-                  min_sin_theta=MIN_SIN_THETA):
+def write_netlist(circuit: MTJCircuit, *, m0: npt.ArrayLike, duration: float, settings: SpiceSettings | None = None,
+                  dialect: str = "ngspice", output_file: str = "fastspin_out.txt",
+                  min_sin_theta: float = MIN_SIN_THETA) -> str:
     """Netlist text for a transient of ``duration`` (s) from ``m0``.
 
     ``dialect="ngspice"`` adds a ``.control`` block writing the waveforms to ``output_file`` (read by
@@ -226,7 +228,7 @@ def _drive_lines(circuit):
     return [_source_line(drive), "XMTJ src 0 fastspin_mtj"]
 
 
-def probe_vectors(circuit):
+def probe_vectors(circuit: MTJCircuit) -> dict[str, str]:
     """ngspice vectors written by the ``.control`` block, keyed by what they hold."""
     if not circuit.fixed_layers:
         return {"q": "v(q)", "phi": "v(phi)"}

@@ -16,10 +16,13 @@ import time
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
+import pandas as pd
 
 from .. import validation as v
 from .dynamics import circuit_frame
 from .netlist import SpiceSettings, probe_vectors, write_netlist
+from .parameters import MTJCircuit
 from .variables import MIN_SIN_THETA, PoleError
 
 
@@ -27,7 +30,7 @@ class NgspiceError(RuntimeError):
     """ngspice failed (non-zero exit, no output, or an aborted transient)."""
 
 
-def ngspice_executable(executable="ngspice"):
+def ngspice_executable(executable: str = "ngspice") -> str:
     """Absolute path of the ngspice executable; ``FileNotFoundError`` if it is not installed."""
     path = shutil.which(executable)
     if path is None:
@@ -46,8 +49,9 @@ def _read_wrdata(path, names):
     return data[:, 0], {name: data[:, k + 1] for k, name in enumerate(names)}
 
 
-def run_ngspice(circuit, *, m0, duration, settings=None, min_sin_theta=MIN_SIN_THETA, executable="ngspice",
-                timeout=600.0):
+def run_ngspice(circuit: MTJCircuit, *, m0: npt.ArrayLike, duration: float, settings: SpiceSettings | None = None,
+                min_sin_theta: float = MIN_SIN_THETA, executable: str = "ngspice",
+                timeout: float = 600.0) -> pd.DataFrame:
     """Simulate ``circuit`` from ``m0`` for ``duration`` (s) in ngspice; returns a DataFrame.
 
     ``df.attrs`` holds ``wall_time_s`` (the ngspice process only), ``netlist`` and ``settings``.
@@ -86,7 +90,7 @@ def run_ngspice(circuit, *, m0, duration, settings=None, min_sin_theta=MIN_SIN_T
             f"the ngspice trajectory reached a pole (sin(theta) < {min_sin_theta:g}) at t = {t[bad[0]]:.6g} s; "
             "the charge-flux circuit is singular there (Louis Sec. III)"
         )
-    columns_si = {}
+    columns_si: dict[str, npt.NDArray[np.float64]] = {}
     if circuit.fixed_layers:
         columns_si = {"source_voltage": columns["source_voltage"], "v_mtj": columns["v_mtj"],
                       "i_mtj": -columns["source_current"]}

@@ -27,6 +27,7 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 
 from .. import validation as v
 from ..constants import E_CHARGE, GAMMA_E, HBAR
@@ -66,10 +67,10 @@ class EasyPlaneFreeLayer:
     alpha: float
     hard_axis_field: float
     easy_axis_field: float = 0.0
-    applied_field: tuple = (0.0, 0.0, 0.0)
+    applied_field: tuple[float, float, float] = (0.0, 0.0, 0.0)
     gamma: float = GAMMA_E
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         owner = "free layer"
         object.__setattr__(self, "ms", _positive(self.ms, "ms", owner))
         object.__setattr__(self, "volume", _positive(self.volume, "volume", owner))
@@ -88,27 +89,27 @@ class EasyPlaneFreeLayer:
         object.__setattr__(self, "gamma", _positive(self.gamma, "gamma", owner))
 
     @property
-    def spin(self):
+    def spin(self) -> float:
         """Total spin angular momentum ``S_s = Ms V / gamma`` (J s), Louis Eq. 26."""
         return self.ms * self.volume / self.gamma
 
     @property
-    def z_s(self):
+    def z_s(self) -> float:
         """Spin impedance ``Z_s = (hbar/e)^2 / S_s`` (Ohm), Louis Eq. 33."""
         return (HBAR / E_CHARGE) ** 2 / self.spin
 
     @property
-    def charge_unit(self):
+    def charge_unit(self) -> float:
         """``Q_0 = (e/hbar) S_s`` (C): ``Q = -Q_0 cos(theta)`` (Louis Eq. 29)."""
         return E_CHARGE / HBAR * self.spin
 
     @property
-    def flux_unit(self):
+    def flux_unit(self) -> float:
         """``Phi_0 = hbar/e`` (Wb): ``Phi = Phi_0 phi`` (Louis Eq. 29)."""
         return HBAR / E_CHARGE
 
     @property
-    def time_unit(self):
+    def time_unit(self) -> float:
         """``t_0 = 1/(gamma B_d)`` (s), the hard-axis precession time used to scale the netlist."""
         return 1.0 / (self.gamma * self.hard_axis_field)
 
@@ -124,11 +125,11 @@ class FixedLayer:
 
     resistance_parallel: float
     resistance_antiparallel: float
-    direction: tuple = (1.0, 0.0, 0.0)
+    direction: tuple[float, float, float] = (1.0, 0.0, 0.0)
     name: str = "fixed layer"
     junction: MTJ = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         owner = self.name
         r_p = _positive(self.resistance_parallel, "resistance_parallel", owner)
         r_ap = _positive(self.resistance_antiparallel, "resistance_antiparallel", owner)
@@ -143,12 +144,12 @@ class FixedLayer:
         object.__setattr__(self, "junction", MTJ(r_p, r_ap))
 
     @property
-    def r_perp(self):
+    def r_perp(self) -> float:
         """``R_perp = 2 R_AP R_P / (R_AP + R_P)`` (Ohm), Louis Eq. 67."""
         return self.junction.r_perp
 
     @property
-    def eta(self):
+    def eta(self) -> float:
         """``eta = sqrt((R_AP - R_P)/(R_AP + R_P))``, Louis Eq. 68."""
         return self.junction.eta
 
@@ -170,7 +171,7 @@ class VoltageDrive:
     width: float = math.inf
     fall_time: float = 0.0
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         owner = "voltage drive"
         object.__setattr__(self, "voltage", _finite(self.voltage, "voltage", owner))
         for name in ("series_resistance", "delay", "rise_time", "fall_time"):
@@ -188,11 +189,11 @@ class VoltageDrive:
             raise ValueError(f"{owner}: fall_time must be > 0 when width is finite")
 
     @property
-    def is_dc(self):
+    def is_dc(self) -> bool:
         """True for a constant source (no delay, no ramp, infinite width)."""
         return self.delay == 0.0 and self.rise_time == 0.0 and math.isinf(self.width)
 
-    def breakpoints(self):
+    def breakpoints(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         """``(times, values)`` of the piecewise-linear waveform (finite times only)."""
         v = self.voltage
         times = [0.0]
@@ -226,10 +227,10 @@ class MTJCircuit:
     """
 
     free_layer: EasyPlaneFreeLayer
-    fixed_layers: tuple = field(default_factory=tuple)
+    fixed_layers: tuple[FixedLayer, ...] = field(default_factory=tuple)
     drive: VoltageDrive | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if not isinstance(self.free_layer, EasyPlaneFreeLayer):
             raise ValueError("MTJ circuit: free_layer must be an EasyPlaneFreeLayer")
         fixed = tuple(self.fixed_layers)

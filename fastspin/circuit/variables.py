@@ -13,10 +13,16 @@ circuit elements): every function here refuses a magnetization with ``sin(theta)
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+import numpy.typing as npt
 
 from .. import validation as v
 from ..numeric import unit_rows
+
+if TYPE_CHECKING:
+    from .parameters import EasyPlaneFreeLayer
 
 #: Default smallest ``sin(theta)`` accepted by the charge-flux model (theta within ~0.06 deg of a pole
 #: is refused); the easy-plane regime the model is built for keeps ``sin(theta)`` near 1.
@@ -37,7 +43,7 @@ def _unit_vectors(m, name):
     return unit
 
 
-def check_min_sin_theta(min_sin_theta):
+def check_min_sin_theta(min_sin_theta: float) -> float:
     """``min_sin_theta`` as a float in (0, 1), else a ValueError naming it."""
     value = v.number(min_sin_theta, "min_sin_theta", low=0.0, high=1.0, low_open=True)
     if value == 1.0:
@@ -45,7 +51,7 @@ def check_min_sin_theta(min_sin_theta):
     return value
 
 
-def check_away_from_poles(sin_theta, name, min_sin_theta=MIN_SIN_THETA):
+def check_away_from_poles(sin_theta: npt.ArrayLike, name: str, min_sin_theta: float = MIN_SIN_THETA) -> None:
     """Raise ``ValueError`` naming ``name`` if any ``sin(theta)`` is below ``min_sin_theta``."""
     sin_theta = np.asarray(sin_theta, dtype=float)
     bad = ~(np.abs(sin_theta) >= min_sin_theta)
@@ -58,7 +64,8 @@ def check_away_from_poles(sin_theta, name, min_sin_theta=MIN_SIN_THETA):
         )
 
 
-def charge_flux_from_m(free_layer, m, *, min_sin_theta=MIN_SIN_THETA, name="m"):
+def charge_flux_from_m(free_layer: EasyPlaneFreeLayer, m: npt.ArrayLike, *, min_sin_theta: float = MIN_SIN_THETA,
+                       name: str = "m") -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """``(Q, Phi)`` in C and Wb from magnetization directions ``m`` (..., 3) (Louis Eq. 29).
 
     ``m`` is normalised first; ``Phi`` is returned in ``(-pi Phi_0, pi Phi_0]``.  Errors name the
@@ -72,7 +79,8 @@ def charge_flux_from_m(free_layer, m, *, min_sin_theta=MIN_SIN_THETA, name="m"):
     return charge, flux
 
 
-def angles_from_charge_flux(free_layer, charge, flux):
+def angles_from_charge_flux(free_layer: EasyPlaneFreeLayer, charge: npt.ArrayLike, flux: npt.ArrayLike
+                            ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """``(cos(theta), sin(theta), phi)`` from ``Q``, ``Phi`` (inverse of Louis Eq. 29).
 
     Raises ``ValueError`` if ``|Q| >= Q_0`` (beyond a pole) or a value is not finite.
@@ -88,13 +96,14 @@ def angles_from_charge_flux(free_layer, charge, flux):
     return cos_theta, sin_theta, flux / free_layer.flux_unit
 
 
-def m_from_charge_flux(free_layer, charge, flux):
+def m_from_charge_flux(free_layer: EasyPlaneFreeLayer, charge: npt.ArrayLike, flux: npt.ArrayLike
+                       ) -> npt.NDArray[np.float64]:
     """Magnetization direction (..., 3) from ``Q`` (C) and ``Phi`` (Wb) (Louis Eqs. 28-29)."""
     cos_theta, sin_theta, phi = angles_from_charge_flux(free_layer, charge, flux)
     return np.stack([sin_theta * np.cos(phi), sin_theta * np.sin(phi), cos_theta], axis=-1)
 
 
-def dm_dcharge(free_layer, charge, flux):
+def dm_dcharge(free_layer: EasyPlaneFreeLayer, charge: npt.ArrayLike, flux: npt.ArrayLike) -> npt.NDArray[np.float64]:
     """``m_Q = dm/dQ = hbar/(e S_s) [cot(theta)(cos(phi), sin(phi), 0) - e_z]`` (1/C), Louis Eq. 30."""
     cos_theta, sin_theta, phi = angles_from_charge_flux(free_layer, charge, flux)
     scale = 1.0 / free_layer.charge_unit
@@ -102,7 +111,7 @@ def dm_dcharge(free_layer, charge, flux):
     return scale * np.stack([cot * np.cos(phi), cot * np.sin(phi), -np.ones_like(cot)], axis=-1)
 
 
-def dm_dflux(free_layer, charge, flux):
+def dm_dflux(free_layer: EasyPlaneFreeLayer, charge: npt.ArrayLike, flux: npt.ArrayLike) -> npt.NDArray[np.float64]:
     """``m_Phi = dm/dPhi = (e/hbar) sin(theta) (-sin(phi), cos(phi), 0)`` (1/Wb), Louis Eq. 31."""
     cos_theta, sin_theta, phi = angles_from_charge_flux(free_layer, charge, flux)
     scale = sin_theta / free_layer.flux_unit

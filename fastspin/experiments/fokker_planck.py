@@ -143,7 +143,10 @@ the Neel-Brown relaxation time, with a relative correction ``1/delta + O(1/delta
 probability, so the rate of switching out of the well is ``1 / (2 tau)``: at zero current and
 ``w << tau``, ``p_switch ~ w / (2 tau)``.
 """
+from __future__ import annotations
+
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from ..constants import GAMMA_E, K_B, MU0
@@ -260,15 +263,15 @@ class _Device:
         h_0 = self.s * self.b_z / self.b_eff
         self.delta = self.delta_0 * (1.0 + h_0) ** 2 if abs(h_0) < 1.0 else 0.0
 
-    def a_j(self, current_density):
+    def a_j(self, current_density: float) -> float:
         return stt_field_tesla(current_density, self.ms, self.thickness, self.efficiency)
 
-    def h_1(self, current_density):
+    def h_1(self, current_density: float) -> float:
         """``H_1`` of Eq. (6) (T)."""
         a_j = self.a_j(current_density)
         return self.s * self.b_z + self.s * self.p_z * (self.ratio * a_j - a_j / self.alpha)
 
-    def critical_current_density(self):
+    def critical_current_density(self) -> float:
         """``J_c0`` of Eq. (8) (A/m^2), where ``B_eff + H_1(J) = 0``; ``inf`` if ``alpha r = 1``."""
         slope = self.s * self.p_z * (self.ratio - 1.0 / self.alpha) * self.a_j(1.0)  # dH_1/dJ, T m^2/A
         return -(self.b_eff + self.s * self.b_z) / slope if slope != 0.0 else np.inf
@@ -305,8 +308,9 @@ class AxialFokkerPlanck:
     ``loss`` (n, the total rate out of each cell, ``-K_ii``), ``start_cells`` (the start hemisphere, x > 0).
     """
 
-    def __init__(self, layer, *, temperature, current_density=0.0, field=0.0, polarization=(0, 0, 1),
-                 efficiency=1.0, field_like_ratio=0.0, start="parallel", grid=DEFAULT_GRID):
+    def __init__(self, layer: FreeLayer, *, temperature: float, current_density: float = 0.0,
+                 field: npt.ArrayLike = 0.0, polarization: npt.ArrayLike = (0, 0, 1), efficiency: float = 1.0,
+                 field_like_ratio: float = 0.0, start: str = "parallel", grid: int = DEFAULT_GRID) -> None:
         self._init(_Device(layer, temperature=temperature, field=field, polarization=polarization,
                            efficiency=efficiency, field_like_ratio=field_like_ratio, start=start),
                    current_density, grid)
@@ -349,12 +353,12 @@ class AxialFokkerPlanck:
         self.loss[1:] += self.down
 
     # -- the operator
-    def field(self, x):
+    def field(self, x: npt.ArrayLike) -> npt.NDArray[np.float64]:
         """``H(x) = B_eff x + H_1`` (T), Eq. (3) in the start coordinate: the drift of (6) is
         ``D beta (1 - x^2) H(x)``."""
         return self.device.b_eff * np.asarray(x, dtype=float) + self.h_1
 
-    def matrix(self):
+    def matrix(self) -> npt.NDArray[np.float64]:
         """``K`` as a dense (n, n) array: ``dP/dt = K P``."""
         n = len(self.x)
         k = np.diag(-self.loss)
@@ -362,7 +366,7 @@ class AxialFokkerPlanck:
         k[np.arange(n - 1), np.arange(1, n)] = self.down
         return k
 
-    def apply(self, probabilities):
+    def apply(self, probabilities: npt.ArrayLike) -> npt.NDArray[np.float64]:
         """``K P`` for ``P`` of shape (n,) or (n, m)."""
         p = np.asarray(probabilities, dtype=float)
         up, down = (self.up, self.down) if p.ndim == 1 else (self.up[:, None], self.down[:, None])
@@ -386,20 +390,20 @@ class AxialFokkerPlanck:
             weight = np.where(mask, weight, 0.0)
         return weight / weight.sum()
 
-    def equilibrium(self):
+    def equilibrium(self) -> npt.NDArray[np.float64]:
         """Cell probabilities of the stationary state ``V_i exp(phi_i)`` of this operator (normalised)."""
         return self._boltzmann(self.phi)
 
-    def boltzmann(self):
+    def boltzmann(self) -> npt.NDArray[np.float64]:
         """Cell probabilities of the zero-current Boltzmann distribution ``exp(-E / k_B T)`` (normalised)."""
         return self._boltzmann(self.phi_0)
 
-    def initial(self):
+    def initial(self) -> npt.NDArray[np.float64]:
         """The start distribution of Eq. (9): Boltzmann restricted to the start hemisphere, normalised."""
         return self._boltzmann(self.phi_0, self.start_cells)
 
     # -- time evolution
-    def evolve(self, probabilities, times):
+    def evolve(self, probabilities: npt.ArrayLike, times: npt.ArrayLike) -> npt.NDArray[np.float64]:
         """``expm(K t) P`` for every ``t`` in ``times`` (s, >= 0): shape ``times.shape + P.shape``, by
         Eq. (11) and repeated squaring (non-negative arithmetic only)."""
         p0 = np.asarray(probabilities, dtype=float)
@@ -450,7 +454,7 @@ class AxialFokkerPlanck:
         return total * np.where(sums > 0, p.sum(axis=0) / np.where(sums > 0, sums, 1.0), 1.0)
 
     # -- first passage
-    def mean_first_passage(self, target=None):
+    def mean_first_passage(self, target: float | None = None) -> float:
         """Eq. (13) on the discrete operator: mean time (s) for the start distribution to reach ``x =
         target`` (default: the barrier top ``-kappa`` when ``|kappa| < 1``, else the equator)."""
         if target is None:
@@ -487,9 +491,10 @@ def _one_d(value, name, non_negative=False):
     return np.atleast_1d(arr)
 
 
-def write_error_rate(layer, *, current_density, width, temperature, method="fokker_planck", field=0.0,
-                     polarization=(0, 0, 1), efficiency=1.0, field_like_ratio=0.0, start="parallel",
-                     grid=DEFAULT_GRID, relax=0.0):
+def write_error_rate(layer: FreeLayer, *, current_density: npt.ArrayLike, width: npt.ArrayLike, temperature: float,
+                     method: str = "fokker_planck", field: npt.ArrayLike = 0.0, polarization: npt.ArrayLike = (0, 0, 1),
+                     efficiency: float = 1.0, field_like_ratio: float = 0.0, start: str = "parallel",
+                     grid: int = DEFAULT_GRID, relax: float = 0.0) -> pd.DataFrame:
     """Write error rate of a rectangular current pulse, Eq. (9), from the Fokker-Planck equation (6).
 
     ``layer``: an axially symmetric :class:`~fastspin.dynamics.FreeLayer` (easy axis along z when
@@ -512,9 +517,9 @@ def write_error_rate(layer, *, current_density, width, temperature, method="fokk
                      field_like_ratio=field_like_ratio, start=start)
     currents = _one_d(current_density, "current_density")
     widths = _one_d(width, "width", non_negative=True)
-    relax = np.asarray(relax, dtype=float)
-    if relax.ndim != 0 or not np.isfinite(relax) or relax < 0:
-        raise ValueError(f"relax must be one value >= 0 (s), got {relax!r}")
+    relax_time = np.asarray(relax, dtype=float)
+    if relax_time.ndim != 0 or not np.isfinite(relax_time) or relax_time < 0:
+        raise ValueError(f"relax must be one value >= 0 (s), got {relax_time!r}")
     _grid(grid)
     rest = AxialFokkerPlanck._of(device, 0.0, grid)
     wer = np.empty((len(currents), len(widths)))
@@ -539,8 +544,10 @@ def write_error_rate(layer, *, current_density, width, temperature, method="fokk
     })
 
 
-def escape_time(layer, *, temperature, current_density=0.0, field=0.0, polarization=(0, 0, 1), efficiency=1.0,
-                field_like_ratio=0.0, start="parallel", grid=DEFAULT_GRID):
+def escape_time(layer: FreeLayer, *, temperature: float, current_density: npt.ArrayLike = 0.0,
+                field: npt.ArrayLike = 0.0, polarization: npt.ArrayLike = (0, 0, 1), efficiency: float = 1.0,
+                field_like_ratio: float = 0.0, start: str = "parallel",
+                grid: int = DEFAULT_GRID) -> float | npt.NDArray[np.float64]:
     """Mean first-passage time (s) out of the start well, Eq. (13), from the operator of write_error_rate.
 
     Start: the Boltzmann distribution of the start well (as :func:`write_error_rate`); target: the barrier
@@ -559,8 +566,8 @@ def escape_time(layer, *, temperature, current_density=0.0, field=0.0, polarizat
     return float(times[0]) if currents.ndim == 0 else times
 
 
-def critical_current_density(layer, *, field=0.0, polarization=(0, 0, 1), efficiency=1.0, field_like_ratio=0.0,
-                             start="parallel"):
+def critical_current_density(layer: FreeLayer, *, field: npt.ArrayLike = 0.0, polarization: npt.ArrayLike = (0, 0, 1),
+                             efficiency: float = 1.0, field_like_ratio: float = 0.0, start: str = "parallel") -> float:
     """Deterministic threshold ``J_c0`` (A/m^2) of Eq. (8): the start pole turns unstable (the drift (3)
     at the pole changes sign).  Positive when positive currents switch this start."""
     return _Device(layer, temperature=None, field=field, polarization=polarization, efficiency=efficiency,

@@ -11,7 +11,13 @@ evaluated at every recorded state.
 :func:`loop_switching` reads off, per loop and branch, the level at which the magnet's projection on its axis
 first changes sign, as the midpoint between that level and the one before (an uncertainty of half a step).
 """
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from ..dynamics import FreeLayer, Staircase, System, trajectories
@@ -30,9 +36,14 @@ def _amplitudes(values, name):
     return np.atleast_1d(amplitude)
 
 
-def hysteresis_loop(system_or_layer, *, field=None, current_density=None, voltage=None, direction=(1.0, 0.0, 0.0),
-                    points=200, dwell=1e-9, temperature=0.0, dt=1e-12, m0=None, bias_field=(0.0, 0.0, 0.0),
-                    sweep=None, axis=None, magnet=None, seed=None, backend="cpu", **simulate_options):
+def hysteresis_loop(system_or_layer: FreeLayer | System, *, field: npt.ArrayLike | None = None,
+                    current_density: npt.ArrayLike | None = None, voltage: npt.ArrayLike | None = None,
+                    direction: npt.ArrayLike = (1.0, 0.0, 0.0), points: int = 200, dwell: float = 1e-9,
+                    temperature: npt.ArrayLike = 0.0, dt: float = 1e-12,
+                    m0: npt.ArrayLike | Mapping[str, npt.ArrayLike] | None = None,
+                    bias_field: npt.ArrayLike = (0.0, 0.0, 0.0), sweep: str | None = None,
+                    axis: npt.ArrayLike | None = None, magnet: str | None = None, seed: int | None = None,
+                    backend: str = "cpu", **simulate_options: Any) -> pd.DataFrame:
     """Quasi-static loops of a layer or system; one row per loop and level.
 
     Give the sweep amplitude ``A`` of one of ``field`` (T, along ``direction``: a unit 3-vector or one per
@@ -76,7 +87,7 @@ def hysteresis_loop(system_or_layer, *, field=None, current_density=None, voltag
         raise ValueError("a constant field is bias_field=; field= is the amplitude of a field sweep")
     delay = 0.25 * dt  # level edges a quarter step after the sampling points
     held = per_level * dt  # the dwell as the kernels step it
-    drives = {"field": bias, **given}
+    drives: dict[str, Any] = {"field": bias, **given}  # keyword arguments of trajectories: arrays and waveforms
     if swept == "field":
         drives["field"] = Staircase(amplitude[:, None] * directions, points, held, delay) + bias
     else:
@@ -152,7 +163,7 @@ def _counted(device, single, magnet):
     return device.names.index(name), device.magnets[device.names.index(name)]
 
 
-def loop_switching(frame):
+def loop_switching(frame: pd.DataFrame) -> pd.DataFrame:
     """Switching values of every loop and branch of a :func:`hysteresis_loop` frame: the midpoint between the
     level at which ``m_axis`` first has the other sign than at the branch's first level and the level before
     (NaN when it never does: also when a switch is still under way at the end of a branch, so that the next

@@ -8,13 +8,20 @@
   have one (else the result is the resistance-area product, Ohm m^2);
 * several such terms are in series: their resistances add.
 """
-import numpy as np
+from __future__ import annotations
 
-from ..dynamics import FreeLayer, MTJDrive, System, TransportTorque
+from collections.abc import Callable
+
+import numpy as np
+import numpy.typing as npt
+
+from ..dynamics import MTJ, FreeLayer, MTJDrive, System, TransportTorque
 from .. import validation as v
 
 
-def resistance_model(system_or_layer, mtj=None, polarization=(1.0, 0.0, 0.0)):
+def resistance_model(system_or_layer: FreeLayer | System, mtj: MTJ | None = None,
+                     polarization: npt.ArrayLike = (1.0, 0.0, 0.0)
+                     ) -> tuple[str, Callable[[npt.ArrayLike], npt.NDArray[np.float64]]]:
     """``(unit, function)``: ``function(m)`` gives the resistance for directions ``m`` of shape ``(..., 3)``
     (a layer) or ``(..., n_magnets, 3)`` (a system, its magnets in order, as ``trajectories`` returns);
     ``unit`` is ``"Ohm"`` or ``"Ohm m^2"``.  ValueError when the device has no resistance model."""
@@ -24,7 +31,7 @@ def resistance_model(system_or_layer, mtj=None, polarization=(1.0, 0.0, 0.0)):
                              "MTJDrive or a TransportTorque term)")
         p = v.vectors(polarization, "polarization", unit=True)  # (3,) or one per trajectory (n, 3)
 
-        def layer_resistance(m):
+        def layer_resistance(m: npt.ArrayLike) -> npt.NDArray[np.float64]:
             m = np.asarray(m, dtype=float)
             along = p if p.ndim == 1 else p.reshape(p.shape[:1] + (1,) * (m.ndim - 2) + (3,))
             return mtj.resistance(np.sum(m * along, axis=-1))
@@ -73,7 +80,7 @@ def _valve_part(system, term):
         area = areas[0]
     index = {layer: system.names.index(name) for layer, name in term.magnets.items()}
 
-    def part(m):
+    def part(m: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         shape = m.shape[:-2]
         flat = m.reshape(-1, *m.shape[-2:])
         params = {f"{layer}.direction": -flat[:, k] for layer, k in index.items()}  # net spin = -m

@@ -45,10 +45,15 @@ along its easy axis, ``H1 = B + B_k``, ``H2 = B + B_k + mu0 Ms``: Kittel's
 The power spectrum of ``exp(-t/tau) cos(2 pi f t)`` is a Lorentzian of FWHM ``1 / (pi tau)`` (Hz); the
 field-swept FMR linewidth is ``2 alpha omega / gamma`` (T).
 """
+from __future__ import annotations
+
 import dataclasses
 import math
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from scipy import signal as sps
 from scipy.optimize import curve_fit
@@ -69,7 +74,8 @@ _LAYER_INPUTS = ("ms", "thickness", "alpha", "anisotropy_field", "area")
 # spectra of recorded signals
 
 
-def power_spectrum(t, signal, *, window="hann", segments=8, oversample=8):
+def power_spectrum(t: npt.ArrayLike, signal: npt.ArrayLike, *, window: str | tuple[Any, ...] = "hann",
+                   segments: int = 8, oversample: int = 8) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """One-sided power spectral density (P) of real signals sampled at the uniform times ``t`` (s).
 
     ``signal``: shape (n_t,) or a batch (..., n_t) (the last axis is time).  ``segments``: the record is cut
@@ -102,7 +108,7 @@ def power_spectrum(t, signal, *, window="hann", segments=8, oversample=8):
     return frequency, psd
 
 
-def spectral_line(frequency, psd, *, band=None):
+def spectral_line(frequency: npt.ArrayLike, psd: npt.ArrayLike, *, band: npt.ArrayLike | None = None) -> pd.DataFrame:
     """Peak frequency, FWHM linewidth and integrated power of every spectrum of a batch (see the module
     docstring).
 
@@ -237,8 +243,11 @@ def _voltage(layer, m, options):
     return current[:, None] * mtj.resistance(np.einsum("ntk,nk->nt", m, p))
 
 
-def spectrum(system_or_layer, *, duration, dt, transient=0.0, record_every=1, signal="m", component="x",
-             magnet=None, window="hann", segments=8, oversample=8, band=None, psd=False, **simulate_options):
+def spectrum(system_or_layer: FreeLayer | System, *, duration: float, dt: float, transient: float = 0.0,
+             record_every: int = 1, signal: str = "m", component: str | npt.ArrayLike = "x", magnet: str | None = None,
+             window: str | tuple[Any, ...] = "hann", segments: int = 8, oversample: int = 8,
+             band: npt.ArrayLike | None = None, psd: bool = False,
+             **simulate_options: Any) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
     """Power spectral density, peak frequency, linewidth and power of a trajectory batch (spin-torque
     oscillators, thermal precession, driven response).
 
@@ -325,11 +334,11 @@ def _ringdown(t, s, f_guess):
         return np.full(5, np.nan), np.full(5, np.nan), np.nan
     u = t * f_guess  # time in periods of the guess: parameters of order one
 
-    def model(u, a, b, f, r, c):
+    def model(u: npt.NDArray[np.float64], a: float, b: float, f: float, r: float, c: float) -> npt.NDArray[np.float64]:
         e = np.exp(-r * u)
         return e * (a * np.cos(2 * np.pi * f * u) + b * np.sin(2 * np.pi * f * u)) + c
 
-    def linear(r):
+    def linear(r: float) -> tuple[npt.NDArray[np.float64], float]:
         e = np.exp(-r * u)
         basis = np.stack([e * np.cos(2 * np.pi * u), e * np.sin(2 * np.pi * u), np.ones_like(u)], axis=1)
         coef = np.linalg.lstsq(basis, s, rcond=None)[0]
@@ -348,9 +357,11 @@ def _ringdown(t, s, f_guess):
     return popt * scale, errors * scale, rms
 
 
-def pimm(system_or_layer, *, field, duration, dt, field_step=None, field_pulse=None, transient=0.0, m0=None,
-         relax=10e-9, relax_damping=1.0, record_every=1, component=None, magnet=None, oversample=16,
-         **simulate_options):
+def pimm(system_or_layer: FreeLayer | System, *, field: npt.ArrayLike, duration: float, dt: float,
+         field_step: npt.ArrayLike | None = None, field_pulse: Pulse | None = None, transient: float = 0.0,
+         m0: npt.ArrayLike | Mapping[str, npt.ArrayLike] | None = None, relax: float = 10e-9,
+         relax_damping: float = 1.0, record_every: int = 1, component: str | npt.ArrayLike | None = None,
+         magnet: str | None = None, oversample: int = 16, **simulate_options: Any) -> pd.DataFrame:
     """Pulsed-inductive microwave magnetometry: the free ring-down after a field step or a short field pulse,
     fitted to a damped sinusoid for the frequency (K) and the decay rate (G), and its FFT.
 
@@ -380,7 +391,6 @@ def pimm(system_or_layer, *, field, duration, dt, field_step=None, field_pulse=N
     ``frame.attrs["seed"]`` holds the seed.
     """
     index = _device(system_or_layer, magnet)
-    single = index is None
     bias = v.vectors(field, "field")
     excitation, excitation_end, excitation_columns = _excitation(field_step, field_pulse)
     n_steps, dt, start_time = _steps(duration, dt, transient, excitation_end)
@@ -389,7 +399,7 @@ def pimm(system_or_layer, *, field, duration, dt, field_step=None, field_pulse=N
     alpha = v.positive_scalar(relax_damping, "relax_damping")
     axis = None if component is None else _axis(component)
     if m0 is None:
-        if not single:
+        if not isinstance(system_or_layer, FreeLayer):
             raise ValueError("m0 must give every magnet of the system its start direction ({name: vector})")
         norm = np.linalg.norm(bias, axis=-1, keepdims=True)
         m0 = np.where(norm > 0, bias / np.where(norm > 0, norm, 1.0), system_or_layer.easy_axis)
@@ -398,7 +408,8 @@ def pimm(system_or_layer, *, field, duration, dt, field_step=None, field_pulse=N
     _, settle = trajectories(_with_damping(system_or_layer, alpha), field=bias, m0=m0, duration=relax_steps * dt,
                              dt=dt, record_every=relax_steps // 2, method="rk4", **still)
     relax_residual = np.max(np.abs(settle[:, -1] - settle[:, -2]).reshape(settle.shape[0], -1), axis=1)
-    if single:
+    start: npt.NDArray[np.float64] | dict[str, npt.NDArray[np.float64]]
+    if isinstance(system_or_layer, FreeLayer):
         start = settle[:, -1]
     else:
         start = {name: settle[:, -1, k] for k, name in enumerate(system_or_layer.names)}
@@ -426,7 +437,7 @@ def pimm(system_or_layer, *, field, duration, dt, field_step=None, field_pulse=N
     errors = np.array([f[1] for f in fits])
     amplitude = np.hypot(popt[:, 0], popt[:, 1])
 
-    cols = {"trajectory": np.arange(n)}
+    cols: dict[str, npt.NDArray[Any]] = {"trajectory": np.arange(n)}
     cols.update({f"field_{a}": np.broadcast_to(bias, (n, 3))[:, c].copy() for c, a in enumerate("xyz")})
     for key, value in excitation_columns.items():
         if key in ("step", "pulse"):

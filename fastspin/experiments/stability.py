@@ -23,9 +23,14 @@ Two ways to get it (:func:`thermal_stability`):
   the escape rate per temperature by the maximum-likelihood estimate for exponential waiting times with
   censoring, and an Arrhenius fit ``tau(T) = tau_0 (T / T_ref)^nu exp(E_b / (k_B T))`` for ``E_b``.
 """
+from __future__ import annotations
+
 import math
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from ..constants import GAMMA_E, K_B, MU0
@@ -50,7 +55,7 @@ class Landscape:
     eigenvalues of ``A``; it sets the step sizes and tolerances of the searches.
     """
 
-    def __init__(self, layer, field):
+    def __init__(self, layer: FreeLayer, field: npt.ArrayLike) -> None:
         self.layer = layer
         self.ms = float(layer.ms)
         self.alpha = float(layer.alpha)
@@ -64,20 +69,20 @@ class Landscape:
         self.eigenvalues, self.eigenvectors = np.linalg.eigh(self.A)
         self.scale = float(self.eigenvalues[-1] - self.eigenvalues[0] + np.linalg.norm(self.field))
 
-    def energy(self, m):
+    def energy(self, m: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         """``e(m)`` in tesla for unit vectors of shape (..., 3)."""
         return -m @ self.field + 0.5 * np.einsum("...i,ij,...j->...", m, self.A, m)
 
-    def joules(self, m):
+    def joules(self, m: npt.NDArray[np.float64]) -> float:
         """``E(m) = Ms V e(m)`` in joules, from the layer's own energy (fastspin.dynamics.layer)."""
         return self.moment * float(self.layer.energy_per_ms_volume(m, self.field))
 
-    def gradient(self, m):
+    def gradient(self, m: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         """Tangential gradient ``P (A m - B)`` (T) for unit vectors of shape (..., 3)."""
         g = m @ self.A - self.field
         return g - np.sum(g * m, axis=-1, keepdims=True) * m
 
-    def hessian(self, m):
+    def hessian(self, m: npt.NDArray[np.float64]) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         """Eigenvalues (ascending, T) and eigenvectors (columns, 3-vectors) of the Hessian on the tangent plane."""
         basis = _tangent_basis(m)
         lam = m @ (self.A @ m - self.field)
@@ -85,7 +90,7 @@ class Landscape:
         values, vectors = np.linalg.eigh(h)
         return values, basis @ vectors
 
-    def axial_symmetry(self):
+    def axial_symmetry(self) -> npt.NDArray[np.float64] | None:
         """The axis about which the energy is rotationally symmetric, or ``None``.
 
         Symmetric when the two largest eigenvalues of ``A`` coincide (a uniaxial easy direction ``e1``) and the
@@ -164,7 +169,7 @@ def _minimum(land, start):
                      "degenerate valley): the thermal stability factor is not defined")
 
 
-def minima(land):
+def minima(land: Landscape) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """The start minimum (from the easy direction oriented along the layer's easy axis) and the other minimum.
 
     The easy direction is the eigenvector of ``A`` of the lowest eigenvalue (the layer's easy axis for a
@@ -241,7 +246,9 @@ def _tangents(path, energy):
     return _normalize(tau)
 
 
-def nudged_elastic_band(land, ma, mb, images=33, iterations=5_000):
+def nudged_elastic_band(land: Landscape, ma: npt.NDArray[np.float64], mb: npt.NDArray[np.float64], images: int = 33,
+                        iterations: int = 5_000
+                        ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
     """Minimum-energy paths from ``ma`` to ``mb`` by a climbing-image geodesic nudged elastic band.
 
     ``images`` points per path (endpoints fixed), several initial great-circle paths relaxed together
@@ -293,7 +300,8 @@ def nudged_elastic_band(land, ma, mb, images=33, iterations=5_000):
     return path, land.energy(path), converged
 
 
-def saddle(land, ma, mb, images=33):
+def saddle(land: Landscape, ma: npt.NDArray[np.float64], mb: npt.NDArray[np.float64], images: int = 33
+           ) -> npt.NDArray[np.float64]:
     """The lowest first-order saddle on the minimum-energy paths between the minima ``ma`` and ``mb``.
 
     The climbing image of each relaxed path is refined by Newton's method; points that are not first-order
@@ -311,7 +319,7 @@ def saddle(land, ma, mb, images=33):
         values, _ = land.hessian(m)
         if not (values[0] < -tol and values[1] > -tol):
             continue
-        e = land.energy(m)
+        e = float(land.energy(m))
         if e < best_energy - 1e-14 * land.scale:
             best, best_energy = m, e
     if best is None:
@@ -433,7 +441,9 @@ def _dwell_options(options, layer):
     nu = None if nu is None else float(v.real_array(nu, "prefactor_exponent"))
     seed = options.get("seed")
     if seed is None:
-        seed = int(np.random.SeedSequence().entropy % (2**62))
+        entropy = np.random.SeedSequence().entropy
+        assert isinstance(entropy, int)  # drawn from the OS: an int (a sequence only when one is given)
+        seed = int(entropy % (2**62))
     elif isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer or None, got {seed!r}")
     return dict(n=int(n), temperatures=temps, dt=dt, settle=settle, duration=duration, fraction=fraction, nu=nu,
@@ -468,7 +478,8 @@ def _steps(duration, dt):
     return max(1, math.floor(duration / dt + 1e-9))
 
 
-def dwell_times(layer, field, points, settings):
+def dwell_times(layer: FreeLayer, field: npt.ArrayLike, points: Mapping[str, Any], settings: Mapping[str, Any]
+                ) -> pd.DataFrame:
     """Escape data per temperature: the first time to reach the dividing plane through the saddle.
 
     The plane is ``m . p = m_s . p`` with ``p = (m_A - m_B) / |m_A - m_B|`` (start minimum ``m_A``, other
@@ -495,7 +506,8 @@ def dwell_times(layer, field, points, settings):
     seed = np.random.SeedSequence(settings["seed"])
     seeds = iter(int(s) for s in seed.generate_state(1000, dtype=np.uint64) % (2**62))
 
-    def run(m0, temps_now, duration):
+    def run(m0: npt.NDArray[np.float64], temps_now: npt.NDArray[np.float64], duration: float
+            ) -> tuple[float, npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         steps = _steps(duration, dt)
         frame = simulate(layer, field=field, m0=m0, polarization=p, temperature=temps_now, method="heun",
                          seed=next(seeds), duration=steps * dt, dt=dt, switch_threshold=threshold)
@@ -542,7 +554,7 @@ def dwell_times(layer, field, points, settings):
     return frame
 
 
-def arrhenius_fit(data, nu):
+def arrhenius_fit(data: pd.DataFrame, nu: float) -> dict[str, Any]:
     """Weighted least-squares fit of ``ln tau_k - nu ln(T_k / T_ref) = ln tau_0 + E_b / (k_B T_k)``.
 
     Weights ``n_escaped`` (``sigma(ln tau_k) = 1 / sqrt(n_k)``), ``T_ref`` the geometric mean of the fitted
@@ -611,7 +623,8 @@ def _dwell_frame(temperature, layer, field, land, points, checked):
 # ----------------------------------------------------------------------------------------------------------
 
 
-def thermal_stability(layer, temperature, *, method="barrier", field=(0.0, 0.0, 0.0), **options):
+def thermal_stability(layer: FreeLayer, temperature: npt.ArrayLike, *, method: str = "barrier",
+                      field: npt.ArrayLike = (0.0, 0.0, 0.0), **options: Any) -> pd.DataFrame:
     """Thermal stability factor ``Delta = E_b / (k_B T)`` of a macrospin free layer; one row per temperature.
 
     ``layer``: a :class:`~fastspin.dynamics.FreeLayer` with single-valued parameters and an ``area`` (volume

@@ -55,14 +55,19 @@ the damping-like torque gives the symmetric Lorentzian and the field-like torque
 fitted amplitudes measures the torque ratio.  When the field is not along the magnetization (a field at an
 angle to the easy axis) the stiffnesses change at different rates and (L), (R) hold to first order in ``dB/B``.
 """
+from __future__ import annotations
+
 import math
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from scipy.optimize import curve_fit
 
 from ..constants import GAMMA_E
-from ..dynamics import FreeLayer, Sine, System, simulate, trajectories
+from ..dynamics import MTJ, FreeLayer, Sine, System, simulate, trajectories
 from .. import validation as v
 from .resistance import resistance_model
 
@@ -74,11 +79,12 @@ EQUILIBRIUM_ITERATIONS = 10_000  #: cap on the steps of the equilibrium search
 EQUILIBRIUM_STEP = 0.3  #: longest Newton step (rad) of the equilibrium search
 FIT_COLUMNS = ("resonance_field", "linewidth", "symmetric", "antisymmetric", "offset", "ratio", "resonance_field_err",
                "linewidth_err", "symmetric_err", "antisymmetric_err", "offset_err", "ratio_err", "rms_residual")
-_SINGLE_DEFAULTS = dict(polarization=(1.0, 0.0, 0.0), efficiency=None, field_like_ratio=0.0, torque="constant",
-                        mtj=None)
+_SINGLE_DEFAULTS: dict[str, Any] = dict(polarization=(1.0, 0.0, 0.0), efficiency=None, field_like_ratio=0.0,
+                                         torque="constant", mtj=None)
 
 
-def lineshape(field, resonance_field, half_width, symmetric, antisymmetric, offset=0.0):
+def lineshape(field: npt.ArrayLike, resonance_field: float, half_width: float, symmetric: float, antisymmetric: float,
+              offset: float = 0.0) -> npt.NDArray[np.float64]:
     """The ST-FMR lineshape (L): ``offset + symmetric L_s + antisymmetric L_a`` with ``L_s = dB^2 / ((B - B0)^2 +
     dB^2)``, ``L_a = dB (B - B0) / ((B - B0)^2 + dB^2)`` (``dB = half_width``, the half width at half maximum of
     ``L_s``; ``L_a`` peaks at ``+-1/2`` at ``B0 +- dB``)."""
@@ -87,11 +93,15 @@ def lineshape(field, resonance_field, half_width, symmetric, antisymmetric, offs
     return offset + (symmetric * half_width + antisymmetric * u) * half_width / denominator
 
 
-def st_fmr(device, *, frequency, field, rf_current_density=None, rf_voltage=None, field_direction=None,
-           polarization=_SINGLE_DEFAULTS["polarization"], efficiency=_SINGLE_DEFAULTS["efficiency"],
-           field_like_ratio=_SINGLE_DEFAULTS["field_like_ratio"], torque=_SINGLE_DEFAULTS["torque"],
-           mtj=_SINGLE_DEFAULTS["mtj"], m0=None, settle=None, window=None, dt=None, samples_per_period=16,
-           backend="cpu"):
+def st_fmr(device: FreeLayer | System, *, frequency: npt.ArrayLike, field: npt.ArrayLike,
+           rf_current_density: float | None = None, rf_voltage: float | None = None,
+           field_direction: npt.ArrayLike | None = None, polarization: npt.ArrayLike = _SINGLE_DEFAULTS["polarization"],
+           efficiency: npt.ArrayLike | None = _SINGLE_DEFAULTS["efficiency"],
+           field_like_ratio: npt.ArrayLike = _SINGLE_DEFAULTS["field_like_ratio"],
+           torque: Any = _SINGLE_DEFAULTS["torque"], mtj: MTJ | None = _SINGLE_DEFAULTS["mtj"],
+           m0: npt.ArrayLike | Mapping[str, npt.ArrayLike] | None = None, settle: float | None = None,
+           window: float | None = None, dt: float | None = None, samples_per_period: int = 16,
+           backend: str = "cpu") -> pd.DataFrame:
     """The mixing voltage of an ST-FMR field sweep at every ``frequency``: one row per (frequency, field).
 
     Device: a :class:`~fastspin.dynamics.FreeLayer` against the fixed polarizer ``polarization`` with the
@@ -156,7 +166,7 @@ def st_fmr(device, *, frequency, field, rf_current_density=None, rf_voltage=None
     vectors = b_grid[:, None] * direction
     unit, resistance = resistance_model(device, mtj=mtj, polarization=polarization) if single \
         else resistance_model(device)
-    free = [device] if single else [device.layers[name] for name in device.free]
+    free: list[FreeLayer] = [device] if isinstance(device, FreeLayer) else [device.layers[name] for name in device.free]
     scale = amplitude if drive == "rf_voltage" else amplitude * _area(free, unit)
     if single:
         start = _equilibrium(device, vectors, _search_start(m0, direction, b_grid))
@@ -175,11 +185,12 @@ def st_fmr(device, *, frequency, field, rf_current_density=None, rf_voltage=None
 
     drive_key = "voltage" if drive == "rf_voltage" else "current_density"
     common = dict(field=vectors, dt=dt, method="rk4", backend=backend, **keywords)
-    transient = simulate(device, **{drive_key: Sine(amplitude, f_grid)}, m0=start, duration=settle_steps * dt,
-                         **common)
+    sine: dict[str, Any] = {drive_key: Sine(amplitude, f_grid)}  # a keyword named at run time
+    transient = simulate(device, **sine, m0=start, duration=settle_steps * dt, **common)
     phase = np.mod(2 * math.pi * f_grid * (settle_steps * dt), 2 * math.pi)
-    t, m = trajectories(device, **{drive_key: Sine(amplitude, f_grid, phase)}, m0=_end_state(device, transient, start),
-                        duration=span, record_every=record_every, **common)
+    sine = {drive_key: Sine(amplitude, f_grid, phase)}
+    t, m = trajectories(device, **sine, m0=_end_state(device, transient, start), duration=span,
+                        record_every=record_every, **common)
     r = resistance(m).reshape(n_f, n_b, t.size)
     average = _lock_in(t, frequency)
     reference = np.sin(2 * math.pi * f_grid.reshape(n_f, n_b, 1) * t + phase.reshape(n_f, n_b, 1))
@@ -196,7 +207,7 @@ def st_fmr(device, *, frequency, field, rf_current_density=None, rf_voltage=None
     return frame
 
 
-def fit_lineshape(frame, by="frequency", x="field", y="v_mix"):
+def fit_lineshape(frame: pd.DataFrame, by: str = "frequency", x: str = "field", y: str = "v_mix") -> pd.DataFrame:
     """Least-squares fit of (L) to ``y`` versus ``x`` for every value of ``by`` (scipy.optimize.curve_fit, started
     from the best of a grid of resonance fields and widths, where (L) is linear in ``S, A, V0``).
 

@@ -11,9 +11,14 @@ confidence level,
 
 which keeps its coverage near ``p = 0`` and ``1``, where the normal interval collapses.
 """
+from __future__ import annotations
+
 import math
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from scipy.stats import norm
 
@@ -25,7 +30,8 @@ from ..dynamics.backends import resolve
 CHUNK_TRAJECTORIES = 1 << 20  #: trajectories per kernel call (the frames of larger grids are never held at once)
 
 
-def wilson_interval(switched, n, confidence=0.95):
+def wilson_interval(switched: npt.ArrayLike, n: npt.ArrayLike, confidence: float = 0.95
+                    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """``(low, high)`` of the Wilson score interval (W) for ``switched`` successes out of ``n`` trials."""
     switched = np.asarray(switched, dtype=float)
     n = np.asarray(n, dtype=float)
@@ -37,7 +43,9 @@ def wilson_interval(switched, n, confidence=0.95):
     return np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
 
 
-def boltzmann_directions(layer, start, temperature, n, seed, field=(0.0, 0.0, 0.0), n_theta=2048, n_phi=256):
+def boltzmann_directions(layer: FreeLayer, start: npt.ArrayLike, temperature: float, n: int, seed: int | None,
+                         field: npt.ArrayLike = (0.0, 0.0, 0.0), n_theta: int = 2048,
+                         n_phi: int = 256) -> npt.NDArray[np.float64]:
     """``n`` unit vectors drawn from the Boltzmann distribution ``exp(-E(m) / k_B T)`` of ``layer`` (energy
     ``Ms V E/(Ms V)`` of fastspin.dynamics.layer in ``field``) restricted to the hemisphere around ``start``.
 
@@ -45,17 +53,17 @@ def boltzmann_directions(layer, start, temperature, n, seed, field=(0.0, 0.0, 0.
     a cell is drawn with the probability of its integrated density (``sin(theta) dtheta dphi``, midpoint
     rule), then a point uniformly in ``cos(theta)`` and ``phi`` inside it.
     """
-    start = np.asarray(start, dtype=float) / np.linalg.norm(start)
-    helper = np.eye(3)[np.argmin(np.abs(start))]
-    e1 = np.cross(start, helper)
+    pole = np.asarray(start, dtype=float) / np.linalg.norm(start)
+    helper = np.eye(3)[np.argmin(np.abs(pole))]
+    e1 = np.cross(pole, helper)
     e1 /= np.linalg.norm(e1)
-    e2 = np.cross(start, e1)
+    e2 = np.cross(pole, e1)
     edges = np.linspace(0.0, 0.5 * np.pi, n_theta + 1)
     theta = 0.5 * (edges[1:] + edges[:-1])
     phi = (np.arange(n_phi) + 0.5) * 2.0 * np.pi / n_phi
 
-    def directions(t, f):
-        return (np.cos(t)[..., None] * start + (np.sin(t) * np.cos(f))[..., None] * e1
+    def directions(t: npt.NDArray[np.float64], f: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        return (np.cos(t)[..., None] * pole + (np.sin(t) * np.cos(f))[..., None] * e1
                 + (np.sin(t) * np.sin(f))[..., None] * e2)
 
     m = directions(theta[:, None], phi[None, :])
@@ -82,9 +90,14 @@ def _grid_pulse(pulse, name):
     return amplitude, width
 
 
-def switching_probability(system_or_layer, *, current_density=None, voltage=None, temperature, n_trajectories,
-                          seed=None, backend="cpu", equilibrate="boltzmann", relax=2e-9, dt=1e-12, magnet=None,
-                          confidence=0.95, m0=None, field=(0.0, 0.0, 0.0), duration=None, **simulate_options):
+def switching_probability(system_or_layer: FreeLayer | System, *, current_density: Pulse | None = None,
+                          voltage: Pulse | None = None, temperature: float, n_trajectories: int,
+                          seed: int | None = None,
+                          backend: str = "cpu", equilibrate: str | float = "boltzmann", relax: float = 2e-9,
+                          dt: float = 1e-12, magnet: str | None = None, confidence: float = 0.95,
+                          m0: npt.ArrayLike | Mapping[str, npt.ArrayLike] | None = None,
+                          field: npt.ArrayLike = (0.0, 0.0, 0.0), duration: float | None = None,
+                          **simulate_options: Any) -> pd.DataFrame:
     """Switching probability of every pulse of an amplitude x width grid at ``temperature`` (K, > 0).
 
     ``current_density=Pulse(amplitude, width, rise, fall)`` or ``voltage=Pulse(...)`` (one of them): its
@@ -107,10 +120,10 @@ def switching_probability(system_or_layer, *, current_density=None, voltage=None
     both, so the counts agree).
     """
     backend = resolve(backend)
-    if (current_density is None) == (voltage is None):
+    pulse = current_density if current_density is not None else voltage
+    if pulse is None or (current_density is not None and voltage is not None):
         raise ValueError("give the pulse as current_density=Pulse(...) or voltage=Pulse(...) (one of them)")
     drive_name = "current_density" if current_density is not None else "voltage"
-    pulse = current_density if current_density is not None else voltage
     amplitude, width = _grid_pulse(pulse, drive_name)
     temperature = v.positive_scalar(temperature, "temperature")
     if isinstance(n_trajectories, bool) or not isinstance(n_trajectories, (int, np.integer)) or n_trajectories < 1:
@@ -135,10 +148,13 @@ def switching_probability(system_or_layer, *, current_density=None, voltage=None
     if pulse_end > total:
         raise ValueError(f"the pulse (ending at {pulse_end:.3g} s) is longer than the run (duration {total:.3g} s)")
     n_steps = max(1, math.ceil(total / dt - 1e-9))
-    seed = int(np.random.SeedSequence().entropy % (2**63)) if seed is None else seed
+    if seed is None:
+        entropy = np.random.SeedSequence().entropy
+        assert isinstance(entropy, int)  # drawn from the OS: an int (a sequence only when one is given)
+        seed = int(entropy % (2**63))
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer or None, got {seed!r}")
-    if single:
+    if isinstance(system_or_layer, FreeLayer):
         column = "switched"
     else:
         magnet = system_or_layer.free[0] if magnet is None else magnet
@@ -158,7 +174,8 @@ def switching_probability(system_or_layer, *, current_density=None, voltage=None
         drive = Pulse(amp, wid, rise=pulse.rise, fall=pulse.fall, delay=delay + float(pulse.delay))
         start = _start_states(system_or_layer, single, equilibrate, m0, temperature, amp.size,
                               seed + lo * int(n_trajectories), field, simulate_options)
-        frame = simulate(system_or_layer, **{drive_name: drive}, m0=start, field=field, duration=n_steps * dt, dt=dt,
+        pulse_keyword: dict[str, Any] = {drive_name: drive}  # a keyword named at run time
+        frame = simulate(system_or_layer, **pulse_keyword, m0=start, field=field, duration=n_steps * dt, dt=dt,
                          method="heun", temperature=temperature, seed=seed + lo * int(n_trajectories),
                          backend=backend, **simulate_options)
         counts[rows] = frame[column].to_numpy().reshape(len(rows), n_trajectories).sum(axis=1)

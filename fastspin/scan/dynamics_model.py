@@ -21,9 +21,14 @@ run again for twice as long, up to ``max_duration``; ``duration`` says how long 
 positive) and the run is labelled as the start state.  ``state`` is the one label of a run: the phase
 diagrams, ``fastspin plot`` and the critical currents all read it.
 """
+from __future__ import annotations
+
 import math
+from collections.abc import Mapping
+from typing import Any, Self
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from ..analysis import stiffness_fields
@@ -49,7 +54,7 @@ AXES = {
     "temperature": AxisInfo("temperature", check="nonnegative", description="temperature (stochastic Heun)"),
 }
 
-SCHEMA = dict(
+SCHEMA: dict[str, tuple[str, str | None, Any]] = dict(
     STACK_SCHEMA,
     torque=("string", None, "transport"),
     efficiency=("number", "dimensionless", 1.0),
@@ -95,7 +100,7 @@ class DynamicsModel(Model):
     default_chunk_size = 2048
     uses_backend = True
 
-    def __init__(self, **parameters):
+    def __init__(self, **parameters: Any) -> None:
         values = read_parameters(parameters, SCHEMA)
         if values["torque"] not in TORQUES:
             raise SpecError("model.torque", f"must be one of {', '.join(TORQUES)}, got {values['torque']!r}")
@@ -119,7 +124,7 @@ class DynamicsModel(Model):
         self.parameters = values
         self.stack = stack
         self.free_thickness_axis = f"{stack.magnet_names[-1]}.thickness"
-        self.torque = self._torque_table({}) if values["torque"] == "transport" else "constant"
+        self.torque: TabulatedTorque | str = self._torque_table({}) if values["torque"] == "transport" else "constant"
 
     def _torque_table(self, transport_parameters):
         """``a_n(theta), b_n(theta)`` of the stack (with scalar ``transport_parameters``) as a table."""
@@ -129,10 +134,10 @@ class DynamicsModel(Model):
         return TabulatedTorque(angles, frame["a"].to_numpy(), frame["b"].to_numpy())
 
     @classmethod
-    def from_dict(cls, description):
+    def from_dict(cls, description: dict[str, Any]) -> Self:
         return cls(**{k: v for k, v in description.items() if k != "kind"})
 
-    def axis_info(self, name):
+    def axis_info(self, name: str) -> AxisInfo:
         """The LLGS axes of :data:`AXES`, or a transport parameter of the stack (``torque = "transport"``:
         each point then integrates with the torque table of its own stack; the thickness of the thin
         magnet is also the macrospin thickness)."""
@@ -147,13 +152,13 @@ class DynamicsModel(Model):
         except ValueError as err:
             raise ValueError(f"{err}; LLGS axes: {', '.join(AXES)}") from None
 
-    def to_dict(self):
-        out = {"kind": self.kind}
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind}
         for key, value in self.parameters.items():
             out[key] = list(value) if isinstance(value, tuple) else value
         return out
 
-    def layer(self, points=None):
+    def layer(self, points: Mapping[str, Any] | None = None) -> FreeLayer:
         """The :class:`~fastspin.dynamics.FreeLayer` (per-point values where ``points`` has them)."""
         points = points or {}
         p = self.parameters
@@ -168,12 +173,12 @@ class DynamicsModel(Model):
         transport = [k for k in points if k not in AXES and k != "point"]
         if not transport:
             return self._simulate(points, self.torque, backend)
-        groups = {}
+        groups: dict[tuple[Any, ...], list[int]] = {}
         for row, key in enumerate(zip(*(points[k].tolist() for k in transport))):
             groups.setdefault(key, []).append(row)
         frames = []
-        for key, rows in groups.items():
-            rows = np.asarray(rows)
+        for key, members in groups.items():
+            rows = np.asarray(members)
             torque = self._torque_table(dict(zip(transport, key)))
             frame = self._simulate({k: v[rows] for k, v in points.items()}, torque, backend)
             frames.append(frame.set_index(rows))
@@ -196,7 +201,7 @@ class DynamicsModel(Model):
         temperature = np.broadcast_to(points.get("temperature", p["temperature"]), (n,))
         seed = p["seed"] + int(points["point"][0])
 
-        def run(rows, duration):
+        def run(rows: npt.NDArray[np.int64], duration: float) -> pd.DataFrame:
             sub = self.layer({k: (v[rows] if np.ndim(v) else v) for k, v in points.items()})
             return simulate(sub, current_density=current[rows], field=field[rows], polarization=(1.0, 0.0, 0.0),
                             torque=torque, efficiency=p["efficiency"] if torque == "constant" else 1.0, m0=m0[rows],

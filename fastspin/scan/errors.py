@@ -1,4 +1,5 @@
 """The one error type of scan specifications."""
+from __future__ import annotations
 
 
 class SpecError(ValueError):
@@ -8,7 +9,7 @@ class SpecError(ValueError):
     (``where``) when the spec came from a TOML file.
     """
 
-    def __init__(self, key, message, where=None):
+    def __init__(self, key: str | None, message: str, where: str | None = None) -> None:
         self.key = key
         self.reason = message
         self.where = where

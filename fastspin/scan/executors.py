@@ -17,7 +17,19 @@ run: pending work is cancelled and its exception is raised, after the results al
   such as ``"tcp://10.0.0.1:8786"``).  Chunks run on the workers; results come back to the caller.
   A scheduler that does not answer within :data:`CONNECT_TIMEOUT` is a ``ConnectionError`` naming it.
 """
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+_Item = TypeVar("_Item")
+_Result = TypeVar("_Result")
+#: ``executor(task, items, *, on_result, sizes=None, progress=True, desc="scan", **options)`` (module docstring)
+Executor: TypeAlias = Callable[..., None]
 
 #: how long ``dask_map`` waits for the scheduler given by ``scheduler=`` to answer (a Dask time string)
 CONNECT_TIMEOUT = "5s"
@@ -34,14 +46,16 @@ def _progress_bar(total, progress, desc):
         bar.close()
 
 
-def _sizes(items, sizes):
+def _sizes(items: list[Any], sizes: Iterable[int] | None) -> list[int]:
     sizes = [1] * len(items) if sizes is None else list(sizes)
     if len(sizes) != len(items):
         raise ValueError("sizes: one size per item is needed")
     return sizes
 
 
-def local_map(task, items, *, on_result, sizes=None, progress=True, desc="scan"):
+def local_map(task: Callable[[_Item], _Result], items: Iterable[_Item], *,
+              on_result: Callable[[_Item, _Result], object], sizes: Iterable[int] | None = None, progress: bool = True,
+              desc: str = "scan") -> None:
     """Run ``task`` on every item in this process (each call parallel in Numba threads)."""
     items = list(items)
     sizes = _sizes(items, sizes)
@@ -51,7 +65,9 @@ def local_map(task, items, *, on_result, sizes=None, progress=True, desc="scan")
             bar.update(size)
 
 
-def dask_map(task, items, *, on_result, sizes=None, progress=True, desc="scan", client=None, scheduler=None):
+def dask_map(task: Callable[[_Item], _Result], items: Iterable[_Item], *,
+             on_result: Callable[[_Item, _Result], object], sizes: Iterable[int] | None = None, progress: bool = True,
+             desc: str = "scan", client: Client | None = None, scheduler: str | None = None) -> None:
     """Run ``task`` on every item on a ``dask.distributed`` cluster (``client`` or ``scheduler``)."""
     from distributed import Client, as_completed
 
@@ -87,10 +103,10 @@ def dask_map(task, items, *, on_result, sizes=None, progress=True, desc="scan", 
             own_client.close()
 
 
-EXECUTORS = {"local": local_map, "dask": dask_map}
+EXECUTORS: dict[str, Executor] = {"local": local_map, "dask": dask_map}
 
 
-def get_executor(name):
+def get_executor(name: str | Executor) -> Executor:
     """The executor function called ``name`` (``"local"`` or ``"dask"``)."""
     if callable(name):
         return name

@@ -11,14 +11,23 @@ Model kinds register themselves: a subclass that sets its own :attr:`Model.kind`
 :meth:`Model.from_dict` is recorded in :data:`MODEL_KINDS` when its class is created, so a new kind is one new
 module (imported by :mod:`fastspin.scan`, which imports every model module).
 """
+from __future__ import annotations
+
 import hashlib
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, Self, TypeAlias
 
 import numpy as np
+import numpy.typing as npt
+import pandas as pd
 
 from .. import validation
 from .errors import SpecError
 from .units import si_unit
+
+#: one chunk of a scan: axis name -> 1-D array of its values (``(n, 3)`` for a vector axis), plus ``"point"``
+Points: TypeAlias = "dict[str, npt.NDArray[Any]]"
 
 #: Axis-value checks a model may ask for, and the phrase used in error messages.
 CHECKS = {
@@ -45,11 +54,11 @@ class AxisInfo:
     dimension: str = "dimensionless"
     kind: str = "real"
     check: str = "finite"
-    categories: tuple = ()
+    categories: tuple[str, ...] = ()
     description: str = ""
-    bounds: tuple | None = None
+    bounds: tuple[float, float] | None = None
 
-    def validate(self, values):
+    def validate(self, values: Sequence[Any] | npt.NDArray[Any]) -> npt.NDArray[Any]:
         """Return ``values`` as an array of the declared kind (1-D; (n, 3) for vectors); ``ValueError`` (one
         line) if not."""
         if self.kind == "category":
@@ -111,7 +120,7 @@ def _violations(array, check):
 
 
 #: model kind -> the :class:`Model` subclass that builds it from a ``[model]`` table (filled by subclassing)
-MODEL_KINDS = {}
+MODEL_KINDS: dict[str, type[Model]] = {}
 
 
 class Model:
@@ -133,23 +142,23 @@ class Model:
             MODEL_KINDS[cls.kind] = cls
 
     @classmethod
-    def from_dict(cls, description):
+    def from_dict(cls, description: dict[str, Any]) -> Self:
         """The model a ``[model]`` table (``kind = cls.kind``) or a manifest entry describes."""
         raise NotImplementedError
 
-    def axis_info(self, name):
+    def axis_info(self, name: str) -> AxisInfo:
         """The :class:`AxisInfo` of axis ``name``; ``ValueError`` naming the accepted axes if unknown."""
         raise NotImplementedError
 
-    def check_axes(self, names):
+    def check_axes(self, names: Sequence[str]) -> None:
         """Checks on the axes ``names`` taken together (each one accepted); :class:`SpecError` naming
         ``axes.<name>`` if they conflict."""
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         """JSON-able description (``{"kind": ..., parameters...}``) recorded in the manifest."""
         raise NotImplementedError
 
-    def check_run(self, n_points):
+    def check_run(self, n_points: int) -> None:
         """Refuse, as a :class:`SpecError` naming ``model.<key>``, the options that the model accepts but its runs
         over ``n_points`` points would refuse (checked when the spec is built, not in the middle of a scan):
 
@@ -201,7 +210,8 @@ class FunctionModel(Model):
 
     kind = "function"
 
-    def __init__(self, func, axes=None, chunk_size=None):
+    def __init__(self, func: Callable[[Points], pd.DataFrame], axes: Mapping[str, AxisInfo] | None = None,
+                 chunk_size: int | None = None) -> None:
         if not callable(func):
             raise ValueError("model: a batched evaluator must be callable")
         self.func = func
@@ -209,14 +219,14 @@ class FunctionModel(Model):
         if chunk_size is not None:
             self.default_chunk_size = chunk_size
 
-    def axis_info(self, name):
+    def axis_info(self, name: str) -> AxisInfo:
         if self.axes is None:
             return AxisInfo()
         if name not in self.axes:
             raise ValueError(f"unknown axis {name!r} (this model accepts: {', '.join(sorted(self.axes))})")
         return self.axes[name]
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "function": f"{self.func.__module__}:{self.func.__qualname__}",
                 "code": _code_identity(self.func)}
 
@@ -224,7 +234,7 @@ class FunctionModel(Model):
         return self.func(points)
 
 
-def model_from_dict(description):
+def model_from_dict(description: object) -> Model:
     """Build the model a ``[model]`` table (or a manifest entry) describes.
 
     The table's ``kind`` selects the model among the registered kinds (:data:`MODEL_KINDS`): ``"transport"``,

@@ -7,12 +7,18 @@
 * ``"dynamics"`` (:class:`~fastspin.scan.dynamics_model.DynamicsModel`): the macrospin LLGS driven
   by the tabulated transport torque of a preset, over current, field and layer parameters.
 """
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Self, TypeAlias
+
 import numpy as np
+import pandas as pd
 
 from ..analysis import find_phi_c
 from ..transport import evaluate
 from .errors import SpecError
-from .model import Model
+from .model import AxisInfo, Model, Points
 from .stacks import build_stack, preset_name, transport_axis_info
 from .units import to_si_factor
 
@@ -21,8 +27,11 @@ MAX_COUNT = 2**27
 #: bracketing intervals of ``phi_c`` (``n_coarse``) at most: a resolution of pi / 65536
 MAX_N_COARSE = 2**16
 
+#: the rule of one model parameter: ``(kind, dimension, default)`` (see :func:`read_parameters`)
+Schema: TypeAlias = "Mapping[str, tuple[str, str | None, Any]]"
 
-def read_parameters(description, schema):
+
+def read_parameters(description: Mapping[str, Any], schema: Schema) -> dict[str, Any]:
     """Checked model parameters from a ``[model]`` table.
 
     ``schema`` maps each accepted key to ``(kind, dimension, default)`` with kind ``"number"``,
@@ -78,7 +87,7 @@ def _checked(key, raw, kind, dimension):
     return value
 
 
-STACK_SCHEMA = {
+STACK_SCHEMA: dict[str, tuple[str, str | None, Any]] = {
     "preset": ("string", None, "barnas2005:fig5"),
     "overrides": ("table", None, {}),
 }
@@ -94,22 +103,22 @@ class TransportModel(Model):
     kind = "transport"
     default_chunk_size = 65536
 
-    def __init__(self, preset="barnas2005:fig5", overrides=None):
+    def __init__(self, preset: str = "barnas2005:fig5", overrides: Mapping[str, float] | None = None) -> None:
         self.preset = preset_name(preset)
         self.overrides = dict(overrides or {})
         self.stack = build_stack(self.preset, self.overrides)
 
     @classmethod
-    def from_dict(cls, description):
+    def from_dict(cls, description: dict[str, Any]) -> Self:
         return cls(**read_parameters(description, STACK_SCHEMA))
 
-    def axis_info(self, name):
+    def axis_info(self, name: str) -> AxisInfo:
         return transport_axis_info(self.stack, name)
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "preset": self.preset, "overrides": self.overrides}
 
-    def __call__(self, points):
+    def __call__(self, points: Points) -> pd.DataFrame:
         params = {k: v for k, v in points.items() if k != "point"}
         frame = evaluate(self.stack, params)
         inputs = {c for k in params for c in (k, f"{k}_real", f"{k}_imag")}
@@ -126,7 +135,8 @@ class PhiCModel(TransportModel):
     kind = "phi_c"
     default_chunk_size = 2048
 
-    def __init__(self, preset="barnas2005:fig5", overrides=None, n_coarse=64, xtol=1e-10):
+    def __init__(self, preset: str = "barnas2005:fig5", overrides: Mapping[str, float] | None = None,
+                 n_coarse: int = 64, xtol: float = 1e-10) -> None:
         super().__init__(preset, overrides)
         if isinstance(n_coarse, bool) or not isinstance(n_coarse, int) or not 2 <= n_coarse <= MAX_N_COARSE:
             raise SpecError("model.n_coarse", f"must be an integer in [2, 2**16 = {MAX_N_COARSE}] (intervals of the "
@@ -135,16 +145,16 @@ class PhiCModel(TransportModel):
         self.xtol = xtol
 
     @classmethod
-    def from_dict(cls, description):
+    def from_dict(cls, description: dict[str, Any]) -> Self:
         schema = dict(STACK_SCHEMA, n_coarse=("count", None, 64), xtol=("positive", "angle", 1e-10))
         return cls(**read_parameters(description, schema))
 
-    def axis_info(self, name):
+    def axis_info(self, name: str) -> AxisInfo:
         return transport_axis_info(self.stack, name, allow_phi=False, allow_vector=False)
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         return dict(super().to_dict(), kind=self.kind, n_coarse=self.n_coarse, xtol=self.xtol)
 
-    def __call__(self, points):
+    def __call__(self, points: Points) -> pd.DataFrame:
         params = {k: v for k, v in points.items() if k != "point"}
         return find_phi_c(self.stack, params, n_coarse=self.n_coarse, xtol=self.xtol)

@@ -6,12 +6,21 @@
 * :func:`phi_c_map`: the zero phi_c of the torque (:func:`fastspin.analysis.find_phi_c`) over transport
   parameters.
 """
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
+import pandas as pd
 
 # moved to fastspin.analysis; re-exported (see __all__) for the old import path fastspin.scan.phase
 from ..analysis import collinear_prefactors, critical_currents_dynamic, critical_currents_linear, find_phi_c
 from ..dynamics.backends import resolve
 from .dynamics_model import DynamicsModel
+from .executors import Executor
 from .models import PhiCModel
 from .run import run_scan
 from .spec import Axis, ScanSpec
@@ -22,9 +31,11 @@ __all__ = ["GPU_CHUNK_POINTS", "collinear_prefactors", "critical_currents_dynami
 GPU_CHUNK_POINTS = 1 << 20  #: points per chunk of a state map on a GPU when not given
 
 
-def dynamic_state_map(current_density, field, *, preset="barnas2005:fig5", starts=("P", "AP"), out=None,
-                      executor="local", progress=True, chunk_size=None, executor_options=None, backend="cpu",
-                      **model_parameters):
+def dynamic_state_map(current_density: npt.ArrayLike, field: npt.ArrayLike, *, preset: str = "barnas2005:fig5",
+                      starts: Sequence[str] = ("P", "AP"), out: str | os.PathLike[str] | None = None,
+                      executor: str | Executor = "local", progress: bool = True, chunk_size: int | None = None,
+                      executor_options: Mapping[str, Any] | None = None, backend: str = "cpu",
+                      **model_parameters: Any) -> pd.DataFrame:
     """Macrospin states over current density x applied field from both P and AP starts.
 
     ``current_density`` (A/m^2) and ``field`` (T, along the easy axis and p) are 1-D grids; the free
@@ -44,8 +55,10 @@ def dynamic_state_map(current_density, field, *, preset="barnas2005:fig5", start
     return run_scan(spec, out, executor=executor, progress=progress, backend=backend, **(executor_options or {}))
 
 
-def phi_c_map(axes, *, preset="barnas2005:fig5", overrides=None, out=None, executor="local", progress=True,
-              chunk_size=None, executor_options=None):
+def phi_c_map(axes: Mapping[str, Sequence[float] | npt.NDArray[np.float64]], *, preset: str = "barnas2005:fig5",
+              overrides: Mapping[str, float] | None = None, out: str | os.PathLike[str] | None = None,
+              executor: str | Executor = "local", progress: bool = True, chunk_size: int | None = None,
+              executor_options: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """phi_c over a grid of transport parameters (``axes``: dict name -> 1-D values, SI).
 
     ``{"F1.beta": ..., "F1|N.gamma": ...}`` gives the inset of Barnas et al. 2005, Fig. 5;

@@ -6,15 +6,19 @@ or with the free space of the disk of ``out``: a scan that cannot fit is refused
 saying how much it needs.  Before the first chunk only the point index and the axes are known (8 bytes a
 value); the first chunk computed gives the real size of a row, and the check is made again with it.
 """
+from __future__ import annotations
+
 import errno
 import os
 import shutil
 from pathlib import Path
+from typing import Any, Literal, cast, overload
 
 import pandas as pd
 
 from ..dynamics.backends import BACKENDS
-from .executors import get_executor
+from .executors import Executor, get_executor
+from .spec import ScanSpec
 from .store import MANIFEST, ScanStore, chunk_name, frame_roundtrip
 
 
@@ -26,14 +30,15 @@ class ChunkTask:
     outputs, one row per point in point order, with the dtypes it has when read back from Parquet.
     """
 
-    def __init__(self, spec, backend="cpu"):
+    def __init__(self, spec: ScanSpec, backend: str = "cpu") -> None:
         self.spec = spec
         self.backend = backend
 
-    def __call__(self, index):
+    def __call__(self, index: int) -> pd.DataFrame:
         points = self.spec.points(index)
         model = self.spec.model
-        outputs = model(points, backend=self.backend) if model.uses_backend else model(points)
+        # the models that integrate dynamics (uses_backend) take backend= as well
+        outputs = cast(Any, model)(points, backend=self.backend) if model.uses_backend else model(points)
         n = len(points["point"])
         if not isinstance(outputs, pd.DataFrame) or len(outputs) != n:
             raise RuntimeError(
@@ -53,8 +58,21 @@ class ChunkTask:
         return frame_roundtrip(frame)
 
 
-def run_scan(spec, out=None, *, executor="local", progress=True, desc=None, backend="cpu", load=True,
-             **executor_options):
+@overload
+def run_scan(spec: ScanSpec, out: str | os.PathLike[str] | None = None, *, executor: str | Executor = "local",
+             progress: bool = True, desc: str | None = None, backend: str = "cpu", load: Literal[True] = True,
+             **executor_options: Any) -> pd.DataFrame: ...
+
+
+@overload
+def run_scan(spec: ScanSpec, out: str | os.PathLike[str] | None = None, *, executor: str | Executor = "local",
+             progress: bool = True, desc: str | None = None, backend: str = "cpu", load: bool,
+             **executor_options: Any) -> pd.DataFrame | None: ...
+
+
+def run_scan(spec: ScanSpec, out: str | os.PathLike[str] | None = None, *, executor: str | Executor = "local",
+             progress: bool = True, desc: str | None = None, backend: str = "cpu", load: bool = True,
+             **executor_options: Any) -> pd.DataFrame | None:
     """Evaluate every point of ``spec`` and return the tidy DataFrame (one row per point).
 
     Parameters
@@ -103,10 +121,10 @@ def run_scan(spec, out=None, *, executor="local", progress=True, desc=None, back
     if out is None and not load:
         raise ValueError("load=False keeps the result on disk: it needs out=DIRECTORY")
     _check_room(spec, rows_left, 8 * (1 + len(spec.axes)), out, load)
-    in_memory = {}
+    in_memory: dict[int, pd.DataFrame] = {}
     checked = False
 
-    def on_result(index, frame):
+    def on_result(index: int, frame: pd.DataFrame) -> None:
         nonlocal checked, rows_left
         if store is None:
             in_memory[index] = frame
@@ -140,7 +158,7 @@ def run_scan(spec, out=None, *, executor="local", progress=True, desc=None, back
     return pd.concat([in_memory[i] for i in sorted(in_memory)], ignore_index=True)
 
 
-def available_memory():
+def available_memory() -> int | None:
     """Bytes of memory available to this process: ``MemAvailable`` of ``/proc/meminfo`` (Linux), else the
     physical memory (``os.sysconf``), else ``None`` (unknown: memory is not checked)."""
     try:
@@ -156,7 +174,7 @@ def available_memory():
         return None
 
 
-def free_disk(path):
+def free_disk(path: str | os.PathLike[str]) -> int:
     """Free bytes on the disk that holds ``path`` (or would hold it: its nearest existing ancestor)."""
     return shutil.disk_usage(_existing_ancestor(path)).free
 

@@ -10,15 +10,21 @@ memory; :data:`MAX_POINTS` points a scan) and model options that the run would r
 fastest) for a product; chunk ``i`` holds points ``[i * chunk_size, (i + 1) * chunk_size)`` and is
 evaluated by one batched call of the model.
 """
+from __future__ import annotations
+
 import hashlib
 import json
 import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from numbers import Integral
+from typing import Any, Self
 
 import numpy as np
+import numpy.typing as npt
+import pandas as pd
 
 from .errors import SpecError
-from .model import FunctionModel, Model
+from .model import AxisInfo, FunctionModel, Model, Points
 from .units import to_si_factor
 
 COMBINES = ("product", "zip")
@@ -36,7 +42,8 @@ class Axis:
     the three numbers instead of every value).
     """
 
-    def __init__(self, name, values, unit=None, *, _grid=None):
+    def __init__(self, name: str, values: Sequence[Any] | npt.NDArray[Any] | None, unit: str | None = None, *,
+                 _grid: tuple[str, Any, Any, int] | None = None) -> None:
         if not isinstance(name, str) or not name:
             raise SpecError("axes", f"axis name must be a non-empty string, got {name!r}")
         self.name = name
@@ -45,19 +52,21 @@ class Axis:
         self._grid = _grid
 
     @classmethod
-    def linspace(cls, name, start, stop, num, unit=None):
+    def linspace(cls, name: str, start: float | complex, stop: float | complex, num: int,
+                 unit: str | None = None) -> Self:
         """``num`` evenly spaced values from ``start`` to ``stop`` inclusive (NumPy ``linspace``)."""
         return cls._grid_axis(name, "linear", start, stop, num, unit)
 
     @classmethod
-    def logspace(cls, name, start, stop, num, unit=None):
+    def logspace(cls, name: str, start: float | complex, stop: float | complex, num: int,
+                 unit: str | None = None) -> Self:
         """``num`` geometrically spaced values from ``start`` to ``stop`` (NumPy ``geomspace``)."""
         return cls._grid_axis(name, "log", start, stop, num, unit)
 
     @classmethod
     def _grid_axis(cls, name, spacing, start, stop, num, unit):
         key = f"axes.{name}"
-        if isinstance(num, bool) or not isinstance(num, Integral):
+        if isinstance(num, bool) or not isinstance(num, (int, np.integer)):
             raise SpecError(f"{key}.num", f"must be an integer, got {num!r}")
         if num < 1:
             raise SpecError(f"{key}.num", f"empty axis: num = {num} (need at least 1 point)")
@@ -71,13 +80,14 @@ class Axis:
             raise SpecError(key, "logarithmic spacing needs start > 0 and stop > 0")
         return cls(name, None, unit, _grid=(spacing, start, stop, int(num)))
 
-    def resolved(self, info):
+    def resolved(self, info: AxisInfo) -> Axis:
         """This axis in SI with values checked against ``info`` (an :class:`AxisInfo`)."""
         key = f"axes.{self.name}"
         try:
             factor = to_si_factor(self.unit, info.dimension)
         except ValueError as err:
             raise SpecError(f"{key}.unit", str(err)) from None
+        raw: Sequence[Any] | npt.NDArray[Any]
         if self._grid is not None:
             spacing, start, stop, num = self._grid
             if info.kind in ("category", "vector"):
@@ -87,13 +97,13 @@ class Axis:
             raw = (np.linspace if spacing == "linear" else np.geomspace)(start, stop, num)
             grid = (spacing, start, stop, num)
         else:
-            raw = self.values
-            if isinstance(raw, (str, bytes)) or np.ndim(raw) != (2 if info.kind == "vector" else 1):
+            if (self.values is None or isinstance(self.values, (str, bytes))
+                    or np.ndim(self.values) != (2 if info.kind == "vector" else 1)):
                 raise SpecError(key, "values must be a list of 3-vectors" if info.kind == "vector" else
                                 "values must be a 1-D list of numbers")
-            if len(raw) == 0:
+            if len(self.values) == 0:
                 raise SpecError(key, "empty axis: no values")
-            raw = list(raw)
+            raw = list(self.values)
             if factor != 1.0:
                 if info.kind == "category":
                     raise SpecError(f"{key}.unit", "a category axis has no unit")
@@ -106,14 +116,18 @@ class Axis:
             raise SpecError(key, str(err)) from None
         return Axis(self.name, values, None, _grid=grid)
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         """JSON-able record of the (resolved, SI) axis."""
         if self._grid is not None:
             spacing, start, stop, num = self._grid
             return {"name": self.name, spacing: [_json_number(start), _json_number(stop), num]}
+        if self.values is None:
+            raise TypeError(f"axis {self.name!r} has neither values nor a grid")
         return {"name": self.name, "values": [_json_number(v) for v in self.values]}
 
     def __len__(self):
+        if self.values is None:
+            raise TypeError(f"axis {self.name!r}: a grid has a length once it is resolved (ScanSpec)")
         return len(self.values)
 
     def __repr__(self):
@@ -151,14 +165,16 @@ class ScanSpec:
         Points per chunk (one batched model call each); default: the model's.
     """
 
-    def __init__(self, model, axes, combine="product", chunk_size=None):
+    def __init__(self, model: Model | Callable[[Points], pd.DataFrame],
+                 axes: Iterable[Axis] | Mapping[str, Axis | Sequence[Any] | npt.NDArray[Any]], combine: str = "product",
+                 chunk_size: int | None = None) -> None:
         if not isinstance(model, Model):
             model = FunctionModel(model)
         self.model = model
         if combine not in COMBINES:
             raise SpecError("scan.combine", f"must be one of {', '.join(COMBINES)}, got {combine!r}")
         self.combine = combine
-        if isinstance(axes, dict):
+        if isinstance(axes, Mapping):
             axes = [a if isinstance(a, Axis) else Axis(n, a) for n, a in axes.items()]
         axes = list(axes)
         if not axes:
@@ -188,7 +204,7 @@ class ScanSpec:
         model.check_run(self.n_points)
         if chunk_size is None:
             chunk_size = model.default_chunk_size
-        if (isinstance(chunk_size, bool) or not isinstance(chunk_size, Integral)
+        if (isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer))
                 or not 1 <= chunk_size <= MAX_AXIS_POINTS):
             raise SpecError("scan.chunk_size", f"must be a positive integer <= 2**27 = {MAX_AXIS_POINTS}, "
                                                f"got {chunk_size!r}")
@@ -196,17 +212,17 @@ class ScanSpec:
         self.n_chunks = -(-self.n_points // self.chunk_size)
 
     @property
-    def axis_names(self):
+    def axis_names(self) -> tuple[str, ...]:
         return tuple(a.name for a in self.axes)
 
-    def chunk_slice(self, index):
+    def chunk_slice(self, index: int) -> tuple[int, int]:
         """Global point indices ``(start, stop)`` of chunk ``index``."""
         if not 0 <= index < self.n_chunks:
             raise IndexError(f"chunk {index} out of range (the scan has {self.n_chunks})")
         start = index * self.chunk_size
         return start, min(start + self.chunk_size, self.n_points)
 
-    def points(self, index):
+    def points(self, index: int) -> Points:
         """The axis values of chunk ``index``: dict name -> 1-D array, plus ``"point"`` indices."""
         start, stop = self.chunk_slice(index)
         flat = np.arange(start, stop, dtype=np.int64)
@@ -216,10 +232,11 @@ class ScanSpec:
             positions = (flat,) * len(self.axes)
         chunk = {"point": flat}
         for axis, position in zip(self.axes, positions):
+            assert isinstance(axis.values, np.ndarray)  # a resolved axis holds an array
             chunk[axis.name] = axis.values[position]
         return chunk
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         """JSON-able record of the whole spec (recorded in the manifest; compared on resume)."""
         return {
             "model": self.model.to_dict(),
@@ -228,7 +245,7 @@ class ScanSpec:
             "axes": [a.to_dict() for a in self.axes],
         }
 
-    def fingerprint(self):
+    def fingerprint(self) -> str:
         """SHA-256 of the canonical JSON of :meth:`to_dict`: equal iff the specs are equal."""
         text = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()

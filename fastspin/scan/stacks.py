@@ -5,8 +5,13 @@ A preset is named ``"<family>:<case>"`` as listed by :func:`fastspin.presets.ava
 the parameter names of :func:`fastspin.transport.evaluate`: ``"phi"``, ``"<layer>.<field>"`` and
 ``"<left>|<right>.<field>"`` (see :mod:`fastspin.stack`).
 """
+from __future__ import annotations
+
+from collections.abc import Mapping
+
 from .. import presets
 from ..parameters import INTERFACE_PARAMETERS, KIND_NAMES, LAYER_PARAMETERS, REGISTRY
+from ..stack import Stack
 from .errors import SpecError
 from .model import AxisInfo
 
@@ -23,14 +28,14 @@ _INTERFACE_AXES = {name: _axis_info(REGISTRY[name]) for name in INTERFACE_PARAME
 PHI_AXIS = AxisInfo("angle", description="angle between the net spins of the first and last magnet")
 
 
-def preset_name(name):
+def preset_name(name: str) -> str:
     """Canonical ``"<family>:<case>"`` form of a preset name."""
     if not isinstance(name, str) or not name:
         raise SpecError("model.preset", f"expected a preset name such as 'barnas2005:fig5', got {name!r}")
     return name if ":" in name else f"{DEFAULT_FAMILY}:{name}"
 
 
-def build_stack(name, overrides=None):
+def build_stack(name: str, overrides: Mapping[str, float] | None = None) -> Stack:
     """The :class:`~fastspin.stack.Stack` of preset ``name`` with keyword ``overrides`` (SI)."""
     name = preset_name(name)
     if name not in presets.available():
@@ -43,7 +48,7 @@ def build_stack(name, overrides=None):
         raise SpecError("model.overrides", str(err)) from None
 
 
-def transport_axis_info(stack, name, allow_phi=True, allow_vector=True):
+def transport_axis_info(stack: Stack, name: str, allow_phi: bool = True, allow_vector: bool = True) -> AxisInfo:
     """:class:`AxisInfo` of the transport parameter ``name`` of ``stack`` (``ValueError`` if none); every
     parameter :func:`fastspin.transport.evaluate` accepts is one.  ``allow_vector=False``: a model whose points
     need scalar values (a direction is a 3-vector) refuses ``<layer>.direction``."""

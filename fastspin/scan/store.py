@@ -17,17 +17,24 @@ counts are checked against its spec (a hand-edited count is refused, naming it).
 Complex columns (Parquet has none) are stored as ``<name>.real`` / ``<name>.imag`` and rebuilt
 on reading.
 """
+from __future__ import annotations
+
 import hashlib
 import json
 import os
 import re
 import warnings
+from collections.abc import KeysView
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
 import pandas as pd
 
 import fastspin
+
+if TYPE_CHECKING:
+    from .spec import ScanSpec
 
 MANIFEST = "manifest.json"
 CHECKSUMS = "checksums.jsonl"
@@ -40,7 +47,7 @@ class ScanMismatchError(ValueError):
     """A scan directory holds the results of another spec (or fastspin version)."""
 
 
-def chunk_name(index):
+def chunk_name(index: int) -> str:
     return f"chunk-{index:06d}.parquet"
 
 
@@ -80,7 +87,7 @@ def _process_alive(pid):
     return True
 
 
-def code_fingerprint():
+def code_fingerprint() -> str:
     """Hash of the package's Python sources: results of different code are never mixed on resume."""
     root = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
@@ -90,7 +97,7 @@ def code_fingerprint():
     return digest.hexdigest()[:16]
 
 
-def read_manifest(directory):
+def read_manifest(directory: str | os.PathLike[str]) -> dict[str, Any]:
     """The manifest of the scan directory ``directory`` (a dict, its counts checked against its spec);
     ``FileNotFoundError`` if none, ``ValueError`` naming the field if damaged or edited."""
     path = Path(directory) / MANIFEST
@@ -131,11 +138,12 @@ def _sha256(path):
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def verified_chunks(directory, n_chunks):
+def verified_chunks(directory: str | os.PathLike[str], n_chunks: int) -> tuple[dict[int, Path], dict[int, Path]]:
     """``(good, damaged)``: ``{index: path}`` of the chunk files below ``n_chunks`` whose SHA-256 is the recorded
     one, and ``{index: path}`` of the others."""
     recorded = _recorded_checksums(directory)
-    good, damaged = {}, {}
+    good: dict[int, Path] = {}
+    damaged: dict[int, Path] = {}
     for index, path in _chunk_files(directory).items():
         if index < n_chunks:
             (good if recorded.get(index) == _sha256(path) else damaged)[index] = path
@@ -170,12 +178,12 @@ def _first_difference(old, new, path="spec"):
 class ScanStore:
     """A scan directory bound to one spec; build it with :meth:`open`."""
 
-    def __init__(self, directory, manifest):
+    def __init__(self, directory: str | os.PathLike[str], manifest: dict[str, Any]) -> None:
         self.directory = Path(directory)
         self.manifest = manifest
 
     @classmethod
-    def open(cls, directory, spec):
+    def open(cls, directory: str | os.PathLike[str], spec: ScanSpec) -> Self:
         """Create the directory for ``spec`` or reopen it to resume; refuse another spec's results."""
         version = fastspin.__version__
         directory = Path(directory)
@@ -240,11 +248,11 @@ class ScanStore:
                           "it is computed again", RuntimeWarning, stacklevel=3)
             path.unlink()
 
-    def finished_chunks(self):
+    def finished_chunks(self) -> KeysView[int]:
         """Indices of the chunks on disk whose checksum is the recorded one."""
         return verified_chunks(self.directory, self.manifest["n_chunks"])[0].keys()
 
-    def write_chunk(self, index, frame):
+    def write_chunk(self, index: int, frame: pd.DataFrame) -> None:
         """Write chunk ``index`` atomically, then append its SHA-256 to the checksum file (flushed to disk)."""
         import pyarrow.parquet as pq
 
@@ -256,7 +264,7 @@ class ScanStore:
             handle.flush()
             os.fsync(handle.fileno())
 
-    def read(self, allow_partial=False):
+    def read(self, allow_partial: bool = False) -> pd.DataFrame:
         """All rows written so far, ordered by point (``ValueError`` if incomplete, unless allowed)."""
         return load_scan(self.directory, allow_partial=allow_partial)
 
@@ -302,12 +310,12 @@ def _from_table(table):
     return frame
 
 
-def frame_roundtrip(frame):
+def frame_roundtrip(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` exactly as it reads back from Parquet (so results in memory match those on disk)."""
     return _from_table(_to_table(frame))
 
 
-def load_scan(directory, allow_partial=False):
+def load_scan(directory: str | os.PathLike[str], allow_partial: bool = False) -> pd.DataFrame:
     """Read a scan directory into one DataFrame, rows ordered by ``point``.
 
     Raises ``ValueError`` if chunks are missing (an interrupted scan: rerun it to resume), unless

@@ -79,9 +79,13 @@ for the default chunk size, ``min(2048, 2^20 // trajectories)`` points); each ca
 ``seed`` plus the index of its first point, so a scan is reproducible for a given spec (chunk size
 included) and identical on every executor.
 """
+from __future__ import annotations
+
 import copy
 import itertools
 import re
+from collections.abc import Sequence
+from typing import Any, Self, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -89,6 +93,7 @@ import pandas as pd
 from .. import dynamics
 from ..dynamics import AsymmetricTorque, FreeLayer, PiecewiseLinear, Pulse, Sine, SlonczewskiTorque, System, simulate
 from ..experiments.switching import wilson_interval
+from ..stack import Stack
 from .errors import SpecError
 from .model import AxisInfo, Model
 from .models import _checked
@@ -107,13 +112,17 @@ WAVEFORMS = ("pulse", "sine", "piecewise_linear")
 COMPONENTS = "xyz"
 RK45_COLUMNS = ("accepted_steps", "rejected_steps", "integration_failed")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+#: one keyword of a magnet, term or waveform: ``(check, dimension, default)``
+_Keyword: TypeAlias = "tuple[str, str | None, Any]"
+#: a number of a description, or the table ``{value = ..., unit = "..."}``
+Quantity: TypeAlias = "float | dict[str, Any]"
 _RESERVED = {*DRIVES, "field_x", "field_y", "field_z", "temperature", *WAVEFORMS, "n", "point"}
 
 _TOP_LEVEL = ("kind", "magnets", "fixed", "terms", "drives", "m0", "reference", "duration", "dt", "method",
               "temperature", "seed", "window", "switch_threshold", "trajectories", "confidence", "rtol", "atol")
 
 #: FreeLayer keywords: (check, dimension, default); ``...`` marks a required keyword.
-MAGNET_KEYS = {
+MAGNET_KEYS: dict[str, _Keyword] = {
     "ms": ("positive", "magnetization", ...),
     "thickness": ("positive", "length", ...),
     "alpha": ("nonnegative", "dimensionless", ...),
@@ -134,7 +143,7 @@ MAGNET_AXES = {
 #: Terms: default name, keywords ``(check, dimension, default)`` and per-trajectory scalar axes.
 #: Checks beyond the numbers: "magnet", "magnet_or_vector", "vector", "unit_vector", "matrix",
 #: "coefficients", "string", "table", "magnet_map", "torque_model", "integer", "count".
-TERMS = {
+TERMS: dict[str, tuple[str, dict[str, _Keyword], dict[str, AxisInfo]]] = {
     "Exchange": ("exchange", {
         "a": ("magnet", None, ...), "b": ("magnet", None, ...),
         "bilinear": ("number", "dimensionless", ...), "biquadratic": ("number", "dimensionless", 0.0),
@@ -186,7 +195,7 @@ TERMS = {
 }
 
 #: Waveforms: keywords ``(check, dimension, default)``; "amplitude" takes the drive's dimension.
-WAVE_KEYS = {
+WAVE_KEYS: dict[str, dict[str, _Keyword]] = {
     "pulse": {"amplitude": ("amplitude", None, ...), "width": ("nonnegative", "time", ...),
               "rise": ("nonnegative", "time", 0.0), "fall": ("nonnegative", "time", None),
               "delay": ("nonnegative", "time", 0.0)},
@@ -194,7 +203,7 @@ WAVE_KEYS = {
              "phase": ("number", "angle", 0.0)},
     "piecewise_linear": {"times": ("knots", "time", ...), "values": ("knot_values", None, ...)},
 }
-WAVE_AXES = {
+WAVE_AXES: dict[str, dict[str, AxisInfo]] = {
     "pulse": {"width": AxisInfo("time", check="nonnegative", description="pulse plateau width"),
               "rise": AxisInfo("time", check="nonnegative", description="pulse rise time"),
               "fall": AxisInfo("time", check="nonnegative", description="pulse fall time"),
@@ -275,13 +284,17 @@ class SystemModel(Model):
     kind = "system"
     uses_backend = True
 
-    def __init__(self, magnets, terms=(), fixed=(), drives=None, m0=None, reference=None, duration=None,
-                 dt=1e-12, method=None, temperature=0.0, seed=1, window=0.5, switch_threshold=0.0,
-                 trajectories=1, confidence=0.95, rtol=None, atol=None):
-        self._description = {}
-        self._values = {"magnets": {}, "terms": {}, "drives": {}}
-        self._axes = {}
-        self._stacks = {}
+    def __init__(self, magnets: list[dict[str, Any]], terms: Sequence[dict[str, Any]] = (),
+                 fixed: str | Sequence[str] = (), drives: dict[str, Any] | None = None,
+                 m0: dict[str, Any] | None = None, reference: dict[str, Any] | None = None,
+                 duration: Quantity | None = None, dt: Quantity = 1e-12, method: str | None = None,
+                 temperature: Quantity = 0.0, seed: int = 1, window: Quantity = 0.5, switch_threshold: Quantity = 0.0,
+                 trajectories: int | dict[str, Any] = 1, confidence: Quantity = 0.95, rtol: Quantity | None = None,
+                 atol: Quantity | None = None) -> None:
+        self._description: dict[str, Any] = {}
+        self._values: dict[str, Any] = {"magnets": {}, "terms": {}, "drives": {}}
+        self._axes: dict[str, tuple[AxisInfo, tuple[str, ...], tuple[int, ...], tuple[int, ...]]] = {}
+        self._stacks: dict[str, Stack] = {}
         self._read_magnets(magnets, fixed)
         self._read_terms(terms)
         self._read_drives(drives)
@@ -293,7 +306,7 @@ class SystemModel(Model):
 
     # ------------------------------------------------------------------ reading the description
     @classmethod
-    def from_dict(cls, description):
+    def from_dict(cls, description: dict[str, Any]) -> Self:
         """The model of a ``[model]`` table (``kind = "system"``) or of a manifest entry."""
         description = _table("model", description)
         _unknown_keys("model", description, _TOP_LEVEL)
@@ -358,7 +371,8 @@ class SystemModel(Model):
 
     def _read_terms(self, terms):
         terms = _list("model.terms", list(terms) if isinstance(terms, tuple) else terms)
-        out, seen = [], {}
+        out: list[dict[str, Any]] = []
+        seen: dict[str, int] = {}
         for i, raw in enumerate(terms):
             where = _key("model.terms", i)
             raw = _table(where, raw)
@@ -588,7 +602,7 @@ class SystemModel(Model):
                     axes[f"{name}.{param}"] = (info, ("terms", name, "params", "tensor"), index, (3, 3))
                 else:
                     axes[f"{name}.{param}"] = (info, ("terms", name, "params", param), (), ())
-        by_wave = {wave: [] for wave in WAVEFORMS}
+        by_wave: dict[str, list[str]] = {wave: [] for wave in WAVEFORMS}
         for drive, (dimension, components) in DRIVES.items():
             value = self._values["drives"].get(drive)
             info = AxisInfo(dimension, description=drive.replace("_", " "))
@@ -630,11 +644,11 @@ class SystemModel(Model):
         axes["temperature"] = (AxisInfo("temperature", check="nonnegative", description="temperature"),
                                ("temperature",), (), ())
 
-    def axis_names(self):
+    def axis_names(self) -> tuple[str, ...]:
         """The names of every axis this model accepts."""
         return tuple(self._axes)
 
-    def axis_info(self, name):
+    def axis_info(self, name: str) -> AxisInfo:
         """The :class:`AxisInfo` of axis ``name`` (see the module docstring for the names)."""
         if name not in self._axes:
             raise ValueError(f"unknown axis {name!r} (this model accepts: {', '.join(self._axes)})")
@@ -652,16 +666,16 @@ class SystemModel(Model):
                                      "its thickness is the stack's")
         return self._axes[name][0]
 
-    def check_axes(self, names):
+    def check_axes(self, names: Sequence[str]) -> None:
         """Refuse two axes that set the same parameter (``pulse.width`` and ``current_density.pulse.width``)."""
-        seen = {}
+        seen: dict[tuple[tuple[str, ...], tuple[int, ...]], str] = {}
         for name in names:
             _, path, index, _ = self._axes[name]
             if (path, index) in seen:
                 raise SpecError(f"axes.{name}", f"axes {seen[(path, index)]!r} and {name!r} set the same parameter")
             seen[(path, index)] = name
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, **copy.deepcopy(self._description)}
 
     # ------------------------------------------------------------------ evaluation

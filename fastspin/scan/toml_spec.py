@@ -23,6 +23,9 @@ its index from 0 (``model.terms[1].target``).
 A model parameter may also be written ``{value = 50, unit = "mT"}``.  Complex values (``g_mix``)
 are written as ``[real, imag]`` pairs.
 """
+from __future__ import annotations
+
+import os
 import re
 import tomllib
 
@@ -39,7 +42,7 @@ _BARE_OR_QUOTED = r'(?:[A-Za-z0-9_\-]+|"[^"]*"|\'[^\']*\')'
 _DOTTED = rf"{_BARE_OR_QUOTED}(?:\s*\.\s*{_BARE_OR_QUOTED})*"
 
 
-def load_spec(path):
+def load_spec(path: str | os.PathLike[str]) -> ScanSpec:
     """Read the TOML file ``path`` and return the checked :class:`ScanSpec`.
 
     Raises :class:`SpecError` with a one-line message ``"<path>:<line>: <key>: <problem>"`` (also for a
@@ -59,7 +62,7 @@ def load_spec(path):
     return spec_from_toml(text, source=str(path))
 
 
-def spec_from_toml(text, source="<spec>"):
+def spec_from_toml(text: str, source: str = "<spec>") -> ScanSpec:
     """Parse TOML ``text`` into a :class:`ScanSpec` (``source`` labels error messages)."""
     try:
         document = tomllib.loads(text)
@@ -156,9 +159,9 @@ def _key_lines(text):
     The tables of an array of tables (``[[model.magnets]]``) are numbered from 0 as the spec errors
     name them: ``model.magnets[1].ms``; tables inside one (``[model.terms.model]``) get its number.
     """
-    lines = {}
+    lines: dict[str, int] = {}
     table = ""
-    arrays = {}  # path of an array of tables -> index of its current table
+    arrays: dict[str, int] = {}  # path of an array of tables -> index of its current table
     for number, raw in enumerate(text.splitlines(), start=1):
         stripped = raw.strip()
         header = re.match(rf"^(\[\[?)\s*({_DOTTED})\s*\]\]?", stripped)

@@ -4,6 +4,8 @@ Every scan axis has a *dimension* (declared by the model that evaluates it).  A 
 axis in any unit of that dimension listed here; the values are multiplied by the factor and stored
 in SI.  A unit of another dimension, or an unknown unit, is an error that names the axis.
 """
+from __future__ import annotations
+
 import math
 
 from ..constants import MU0
@@ -25,12 +27,12 @@ UNITS = {
 }
 
 
-def si_unit(dimension):
+def si_unit(dimension: str) -> str:
     """The SI unit (first spelling) of ``dimension``, as used in axis labels."""
     return next(iter(UNITS[dimension]))
 
 
-def to_si_factor(unit, dimension):
+def to_si_factor(unit: str | None, dimension: str) -> float:
     """Factor converting values given in ``unit`` to SI for an axis of ``dimension``.
 
     ``unit=None`` means the values are already SI.  Raises ``ValueError`` (one line) for an unknown

@@ -8,7 +8,10 @@ currents (along +x) per particle current ``|j0|``.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from .. import validation as v
@@ -17,7 +20,9 @@ from ..stack import Stack
 from .spinvalve import sharvin_conductance, solve
 
 
-def two_end_solution(q, d, xi, left, right):
+def two_end_solution(q: complex, d: float, xi: npt.NDArray[np.float64], left: npt.NDArray[np.inexact[Any]],
+                     right: npt.NDArray[np.inexact[Any]]
+                     ) -> tuple[npt.NDArray[np.inexact[Any]], npt.NDArray[np.inexact[Any]]]:
     """Solution of ``g'' = q^2 g`` on [0, d] with g(0) = left, g(d) = right (q may be complex), and its slope;
     decaying exponentials only."""
     e_d = np.exp(-q * d)
@@ -31,7 +36,7 @@ def two_end_solution(q, d, xi, left, right):
     return g, dg
 
 
-def transverse_basis(s):
+def transverse_basis(s: npt.NDArray[np.float64]) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """Two unit vectors completing the unit vector ``s`` to a right-handed frame ``(e1, e2, s)``."""
     t = np.array([1.0, 0.0, 0.0]) if abs(s[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
     e1 = t - (t @ s) * s
@@ -63,6 +68,7 @@ def profile(stack: Stack, params: dict | None = None, *, points_per_layer: int =
         if key.count(".") == 1 and "|" not in key and not key.endswith("direction"):
             name, field = key.split(".")
             lay[LAYER_FIELDS[field], stack.layer_index(name)] = float(np.ravel(value)[0])
+    assert res.g_nodes is not None and res.f_nodes is not None  # solve(..., nodes=True) returns them
     g_nodes = -res.g_nodes[0]  # I0 > 0: g = -|e| J g_nodes
     f_nodes = -res.f_nodes[0]
     norm = 4.0 * sharvin_conductance(stack.fermi_energy)
@@ -90,15 +96,18 @@ def profile(stack: Stack, params: dict | None = None, *, points_per_layer: int =
             left, right = (None if f_left is None else f_left * s), (None if f_right is None else f_right * s)
         if lead:
             end = right if k == 0 else left
+            assert end is not None  # a lead has one contact, on its inner side
             decay = np.exp(-xi / lsf)[:, None]
             g = end * decay
             slope = (1.0 if k == 0 else -1.0) * g / lsf
             if k == 0:
                 g, slope = g[::-1], slope[::-1]
         else:
+            assert left is not None and right is not None  # an inner layer has contacts on both sides
             g, slope = two_end_solution(1.0 / lsf, d, xi, left, right)
         if kind == KIND_FD and not lead:  # transverse part with the complex length of the s frame
             e1, e2 = transverse_basis(s)
+            assert left is not None and right is not None
             q = np.sqrt(complex(1.0 / lay[5, k] ** 2, 1.0 / lay[4, k] ** 2) + 1.0 / lsf**2)
             cl = complex(left @ e1, left @ e2)
             cr = complex(right @ e1, right @ e2)

@@ -17,14 +17,20 @@ then a dense ``numpy.linalg.solve``.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
+import numpy.typing as npt
 
 from ..parameters import KIND_F
 from ..stack import CompiledStack
 from .profiles import transverse_basis
 
 
-def solve_reference(c: CompiledStack, layer_params=None, iface_params=None, directions=None, current=1.0):
+def solve_reference(c: CompiledStack, layer_params: Sequence[npt.NDArray[np.float64]] | None = None,
+                    iface_params: Sequence[npt.NDArray[np.float64]] | None = None,
+                    directions: npt.NDArray[np.float64] | None = None,
+                    current: float = 1.0) -> dict[str, npt.NDArray[np.float64] | float]:
     """Solve one configuration driven by ``e^2 j0 = current``.
 
     Returns a dict with ``torque`` (nF, 3; per hbar I0/|e| when ``current = 1``, scaling with it),
@@ -53,7 +59,7 @@ def solve_reference(c: CompiledStack, layer_params=None, iface_params=None, dire
 
     rows, rhs = [], []
 
-    def add(row, value=0.0):
+    def add(row: npt.NDArray[np.float64], value: float = 0.0) -> None:
         rows.append(row)
         rhs.append(value)
 
@@ -115,7 +121,7 @@ def solve_reference(c: CompiledStack, layer_params=None, iface_params=None, dire
         g_nodes.append(vec[1][0] if c.kind[k] == KIND_F else vec[0][0])
         j_left.append(vec[0][1])
         j_right.append(vec[1][1])
-    for k in np.flatnonzero(c.kind == KIND_F):
+    for k in np.flatnonzero(c.kind == KIND_F).tolist():
         s = dirs[k]
         tau = np.zeros(3)
         if k > 0:  # N-side transverse current arriving from the left (Eq. 37)

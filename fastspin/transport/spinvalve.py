@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from .. import validation as v
@@ -152,7 +153,7 @@ def _broadcast_inputs(params: dict, grid: bool) -> tuple[dict, int]:
     return out, n
 
 
-def check_stack(stack) -> Stack:
+def check_stack(stack: object) -> Stack:
     """``stack`` itself if it is a :class:`~fastspin.stack.Stack`, else a TypeError naming the argument."""
     if not isinstance(stack, Stack):
         raise TypeError(f"stack must be a fastspin.Stack (see fastspin.presets), got {type(stack).__name__}")
@@ -307,7 +308,8 @@ def _rotation_plane(result: TransportResult, i_free: int, i_ref: int):
     return axis, sin_phi
 
 
-def decompose(result: TransportResult, free: str | None = None, reference: str | None = None) -> dict:
+def decompose(result: TransportResult, free: str | None = None,
+              reference: str | None = None) -> dict[str, npt.NDArray[np.float64]]:
     """In-plane / out-of-plane decomposition of the torque on ``free`` relative to ``reference``.
 
     Returns arrays ``tau_phi, tau_x, a, b, sin_phi`` with ``tau_parallel = a s x (s x S)`` (Eq. 38),
@@ -331,6 +333,7 @@ def decompose(result: TransportResult, free: str | None = None, reference: str |
     if np.any(collinear) and "_rotation_axis" in result.inputs:
         sub = solve(stack, {k: v[collinear] for k, v in result.inputs.items() if not k.startswith("_")},
                     free=stack.names[i_free], reference=stack.names[i_ref], derivative=True)
+        assert sub.dtorque is not None  # solve(..., derivative=True) returns it
         dtau = sub.dtorque[:, m_free]
         cos_phi = np.cos(result.inputs["phi"][collinear])
         s_c = s[collinear]
@@ -340,13 +343,16 @@ def decompose(result: TransportResult, free: str | None = None, reference: str |
     return {"tau_phi": tau_phi, "tau_x": tau_x, "a": a, "b": b, "sin_phi": sin_phi, "axis": axis}
 
 
-def accumulation_at_free_layer(result: TransportResult, free: str | None = None, reference: str | None = None):
+def accumulation_at_free_layer(result: TransportResult, free: str | None = None, reference: str | None = None
+                               ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """Spin accumulation in N at the contact on the left of ``free`` (on its right for a left lead):
     returns ``(g_amplitude, phi_g)`` with ``g_amplitude = |g| v_F rho(E_F) / |I0/e|`` (Fig. 6(a)) and
     ``phi_g`` the angle of g from the reference spin, for ``I0 > 0`` (Eq. 56, Fig. 6(b))."""
     stack = result.stack
     i_free, i_ref = _magnet_pair(stack, free, reference)
     node = i_free - 1 if i_free > 0 else i_free
+    if result.g_nodes is None:
+        raise ValueError("accumulation_at_free_layer needs a result of solve(..., accumulation=True) or nodes=True")
     g = -result.g_nodes[:, node]  # I0 > 0: g = -|e| J g_nodes with J > 0
     big_s = result.direction(i_ref)
     axis, _ = _rotation_plane(result, i_free, i_ref)
@@ -383,7 +389,7 @@ def _dataframe(cols: dict) -> pd.DataFrame:
 
 
 def evaluate(stack: Stack, params: dict | None = None, *, grid: bool = False, free: str | None = None,
-             reference: str | None = None, current_density=None) -> pd.DataFrame:
+             reference: str | None = None, current_density: npt.ArrayLike | None = None) -> pd.DataFrame:
     """Tidy table of a batch solve: one row per point, one column per input and output.
 
     Columns: the inputs (``phi`` in rad, ``<layer>.thickness`` in m, ...; complex ``g_mix`` split into
@@ -420,7 +426,7 @@ def evaluate(stack: Stack, params: dict | None = None, *, grid: bool = False, fr
     return frame
 
 
-def torque_vs_angle(stack: Stack, phi) -> pd.DataFrame:
+def torque_vs_angle(stack: Stack, phi: npt.ArrayLike) -> pd.DataFrame:
     """Torque on the last magnet versus the angle ``phi`` between the net spins of the first and last magnets.
 
     ``phi``: 1-D array (rad).  Columns ``phi, tau_phi, tau_x, a, b, g_amplitude, phi_g, resistance_change``
