@@ -4,7 +4,8 @@ The graph is built statically from every ``import`` and ``from ... import`` stat
 ``fastspin/``, at any nesting level (an import inside a function closes a cycle as surely as one at the top,
 only later).  ``from pkg import name`` is an edge to the submodule ``pkg.name`` when that is a module, else to
 the submodule of ``pkg`` whose name ``pkg/__init__.py`` re-exports (``from .sub import name``), else to ``pkg``.
-A package's ``__init__`` importing its own submodules is not an edge: that alone is no cycle.
+A package's ``__init__`` importing its own submodules is not an edge: that alone is no cycle.  Nor are the
+imports under ``if TYPE_CHECKING:``, which never run (annotations only).
 
 Also checked here: the layering fastspin.analysis -> fastspin.scan (never the reverse), the old import paths of
 the names moved to fastspin.analysis, and the registry that scan model kinds fill by subclassing.
@@ -37,6 +38,9 @@ def imported_names(module, path, is_package):
     """``(base, names)`` of every import statement of ``module`` (absolute base; ``names`` empty for ``import``)."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     package = module if is_package else module.rpartition(".")[0]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            node.body = [ast.Pass()]  # type-only imports never run: not edges
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
