@@ -1,10 +1,11 @@
 """Numerics shared by the engines."""
 import numpy as np
+import numpy.typing as npt
 
 _SAFE_NORM = (1e-150, 1e150)  #: norms in this range are taken directly (no overflow or underflow of the squares)
 
 
-def unit_rows(vectors):
+def unit_rows(vectors: npt.ArrayLike) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
     """``vectors / |vectors|`` along the last axis; where the norm would overflow or underflow (beyond
     ``_SAFE_NORM``) it is taken after scaling by the largest component, so that neither ``(1e200, 1e200, 0)``
     overflows nor ``(1e-200, 1e-200, 0)`` underflows (vectors of ordinary size are divided by their norm as

@@ -11,8 +11,11 @@ outside it a value is refused rather than computed into an overflow.
 """
 import math
 import numbers
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from .numeric import unit_rows
 
@@ -20,7 +23,7 @@ from .numeric import unit_rows
 #: g_mix's real part is >= 0 (checked separately).  Lengths span a femtometre to a kilometre, resistivities
 #: and interface resistances 30 orders of magnitude around the metals' values: wide enough for any device,
 #: narrow enough that products of three of them neither overflow nor underflow.
-TRANSPORT_RANGES = {
+TRANSPORT_RANGES: dict[str, tuple[float, float, str]] = {
     "thickness": (1e-15, 1e3, "m"),
     "l_sf": (1e-15, 1e3, "m"),
     "lambda_j": (1e-15, 1e3, "m"),
@@ -71,7 +74,7 @@ def _not_a_number(value):
     return None
 
 
-def real_array(value, name, owner=None, finite=True):
+def real_array(value: object, name: str, owner: str | None = None, finite: bool = True) -> npt.NDArray[np.float64]:
     """``value`` as a float64 array (any shape; finite unless ``finite=False``); ``ValueError`` naming ``name``
     otherwise."""
     reason = _not_a_number(value)
@@ -86,7 +89,8 @@ def real_array(value, name, owner=None, finite=True):
     return arr
 
 
-def per_trajectory(value, name, owner=None, positive=False, non_negative=False):
+def per_trajectory(value: object, name: str, owner: str | None = None, positive: bool = False,
+                   non_negative: bool = False) -> npt.NDArray[np.float64]:
     """A scalar or 1-D array of finite values (one per trajectory)."""
     arr = real_array(value, name, owner)
     if arr.ndim > 1:
@@ -98,7 +102,7 @@ def per_trajectory(value, name, owner=None, positive=False, non_negative=False):
     return arr
 
 
-def integer(value, name, minimum=1, maximum=None, owner=None):
+def integer(value: object, name: str, minimum: int = 1, maximum: int | None = None, owner: str | None = None) -> int:
     """An integer (a Python or NumPy integer; bool refused) in ``[minimum, maximum]``, as an int."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum or (
             maximum is not None and value > maximum):
@@ -107,16 +111,18 @@ def integer(value, name, minimum=1, maximum=None, owner=None):
     return int(value)
 
 
-def seed(value):
+def seed(value: object) -> int:
     """A seed of the random streams: an integer in [0, 2^64), or a fresh one drawn from the OS when None."""
     if value is None:
-        return int(np.random.SeedSequence().entropy % (2**63))
+        entropy = np.random.SeedSequence().entropy
+        assert isinstance(entropy, int)  # drawn from the OS: an int (a sequence only when one is given)
+        return int(entropy % (2**63))
     if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or not 0 <= value < 2**64:
         raise ValueError(f"seed must be an integer in [0, 2^64) or None, got {value!r}")
     return int(value)
 
 
-def vectors(value, name, owner=None, unit=False):
+def vectors(value: object, name: str, owner: str | None = None, unit: bool = False) -> npt.NDArray[np.float64]:
     """Shape (3,) or (n, 3) real vectors; with ``unit=True`` normalised (zero length is an error)."""
     arr = real_array(value, name, owner)
     if arr.ndim not in (1, 2) or arr.shape[-1] != 3:
@@ -128,14 +134,14 @@ def vectors(value, name, owner=None, unit=False):
     return arr
 
 
-def positive_scalar(value, name, owner=None):
+def positive_scalar(value: object, name: str, owner: str | None = None) -> float:
     arr = real_array(value, name, owner)
     if arr.ndim != 0 or arr <= 0:
         raise ValueError(f"{_where(owner)}{name} must be a positive scalar, got {value!r}")
     return float(arr)
 
 
-def batch_size(named_arrays):
+def batch_size(named_arrays: Mapping[str, tuple[npt.NDArray[Any], int]]) -> int:
     """Common trajectory count of per-trajectory inputs ``{name: (array, ndim_of_one_item)}``."""
     n = 1
     owner = None
@@ -151,7 +157,7 @@ def batch_size(named_arrays):
     return n
 
 
-def broadcast_rows(arr, n, item_ndim):
+def broadcast_rows(arr: npt.NDArray[np.float64], n: int, item_ndim: int) -> npt.NDArray[np.float64]:
     """Broadcast a per-trajectory input to ``n`` trajectories (scalars / single vectors repeat)."""
     if arr.ndim == item_ndim:
         arr = arr[np.newaxis]
@@ -159,7 +165,8 @@ def broadcast_rows(arr, n, item_ndim):
     return np.array(np.broadcast_to(arr, (n,) + arr.shape[1:]), dtype=np.float64, order="C")
 
 
-def number(value, name, owner=None, low=-math.inf, high=math.inf, unit="", low_open=False):
+def number(value: object, name: str, owner: str | None = None, low: float = -math.inf, high: float = math.inf,
+           unit: str = "", low_open: bool = False) -> float:
     """One finite real number in ``[low, high]`` (``(low, high]`` with ``low_open``), as a float."""
     arr = real_array(value, name, owner)
     if arr.ndim != 0:
@@ -168,7 +175,8 @@ def number(value, name, owner=None, low=-math.inf, high=math.inf, unit="", low_o
     return float(arr)
 
 
-def in_range(arr, name, low, high, unit="", owner=None, low_open=False):
+def in_range(arr: npt.ArrayLike, name: str, low: float, high: float, unit: str = "", owner: str | None = None,
+             low_open: bool = False) -> None:
     """``ValueError`` naming ``name``, the first offending value and the range unless every value of ``arr``
     lies in ``[low, high]`` (``(low, high]`` with ``low_open``)."""
     arr = np.asarray(arr)
@@ -179,13 +187,13 @@ def in_range(arr, name, low, high, unit="", owner=None, low_open=False):
                          f"{' ' + unit if unit else ''}, got {shown!r}")
 
 
-def transport_value(value, field, owner=None):
+def transport_value(value: object, field: str, owner: str | None = None) -> float:
     """A transport parameter (see :data:`TRANSPORT_RANGES`) as a float, refused outside its supported range."""
     low, high, unit = TRANSPORT_RANGES[field]
     return number(value, field, owner, low, high, unit)
 
 
-def time_steps(duration, dt):
+def time_steps(duration: object, dt: object) -> tuple[float, float, int]:
     """``(duration, dt, n_steps)`` of a fixed-step integration; ValueError naming ``duration`` or ``dt`` unless
     both are positive numbers, ``duration`` a whole number of steps and ``n_steps <= MAX_STEPS``."""
     duration = number(duration, "duration", low=0.0, low_open=True, unit="s")

@@ -7,9 +7,14 @@ system on the same engine.  Inputs are validated here, once, before any kernel r
 per-trajectory input (drives, waveform parameters, magnet and term parameters, ``m0``, ``temperature``)
 may be a scalar / single vector or one value per trajectory, and they broadcast together.
 """
+from __future__ import annotations
+
 import warnings
+from collections.abc import Mapping
+from typing import TypeAlias
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from .. import validation as v
@@ -18,8 +23,14 @@ from .layer import FreeLayer
 from .mtj import MTJ
 from .outcomes import N_OUT_MAGNET, O_ACCEPTED, O_FAILED, O_REJECTED, STATES, magnet_columns
 from .system import System
-from .terms import MTJDrive, SpinTransfer
+from .terms import MTJDrive, SpinTransfer, Term
+from .torques import TorqueModel
 from .waveforms import Sine, Waveform
+
+#: a drive: a constant, one value (vector for the field) per trajectory, or a waveform
+_Drive: TypeAlias = Waveform | npt.ArrayLike
+#: ``stiffness``: ``(h1, h2)`` (T, for a single layer) or ``{magnet: (h1, h2)}``
+_Stiffness: TypeAlias = tuple[npt.ArrayLike, npt.ArrayLike] | Mapping[str, tuple[npt.ArrayLike, npt.ArrayLike]]
 
 METHODS = ("rk4", "rk45", "heun")
 #: largest gamma*B_max*dt without a StabilityWarning: RK4 is stable up to 2*sqrt(2) on the imaginary axis (undamped
@@ -89,7 +100,7 @@ def _single_layer(layer, current_density, voltage, field, polarization, torque, 
         if model != "constant" or efficiency is not None:
             raise ValueError("with voltage drive the torque is set by the MTJ (Louis Eq. 69 or its bias "
                              "polynomials): leave torque='constant' and efficiency=None")
-        term = MTJDrive(layer.name, polarization, mtj, field_like_ratio=field_like_ratio)
+        term: Term = MTJDrive(layer.name, polarization, mtj, field_like_ratio=field_like_ratio)
         drives = {"voltage": _drive(voltage, "voltage")}
     else:
         if mtj is not None and not isinstance(mtj, MTJ):
@@ -264,12 +275,19 @@ def _single_keywords(system, **given):
     return None
 
 
-def simulate(system, *, current_density=0.0, field=(0.0, 0.0, 0.0), polarization=_POLARIZATION, torque="constant",
-             efficiency=None, field_like_ratio=0.0, m0=(1.0, 0.0, 0.0), duration, dt, method="rk4",
-             temperature=0.0, seed=None, ac_field=(0.0, 0.0, 0.0), ac_frequency=0.0, voltage=None, mtj=None,
-             rtol=1e-8, atol=1e-10, max_step=None, switch_threshold=0.0, window=0.5, static_tolerance=1e-3,
-             collinear_tolerance=0.02, frequency_axis=None, sot_current_density=0.0, reference=None,
-             settle_tolerance=1e-3, stiffness=None, backend="cpu", precision="float64"):
+def simulate(system: FreeLayer | System, *, current_density: _Drive = 0.0, field: _Drive = (0.0, 0.0, 0.0),
+             polarization: npt.ArrayLike = _POLARIZATION, torque: str | TorqueModel | pd.DataFrame = "constant",
+             efficiency: npt.ArrayLike | None = None, field_like_ratio: npt.ArrayLike = 0.0,
+             m0: npt.ArrayLike | Mapping[str, npt.ArrayLike] = (1.0, 0.0, 0.0), duration: float, dt: float,
+             method: str = "rk4", temperature: npt.ArrayLike = 0.0, seed: int | None = None,
+             ac_field: npt.ArrayLike = (0.0, 0.0, 0.0), ac_frequency: npt.ArrayLike = 0.0,
+             voltage: _Drive | None = None, mtj: MTJ | None = None, rtol: float = 1e-8, atol: float = 1e-10,
+             max_step: float | None = None, switch_threshold: float = 0.0, window: float = 0.5,
+             static_tolerance: float = 1e-3, collinear_tolerance: float = 0.02,
+             frequency_axis: npt.ArrayLike | Mapping[str, npt.ArrayLike] | None = None,
+             sot_current_density: _Drive = 0.0, reference: Mapping[str, npt.ArrayLike] | None = None,
+             settle_tolerance: float = 1e-3, stiffness: _Stiffness | None = None, backend: str = "cpu",
+             precision: str = "float64") -> pd.DataFrame:
     """Integrate the LLGS equations of a batch of macrospins; one DataFrame row per trajectory.
 
     ``system``: a :class:`~fastspin.dynamics.System` (coupled magnets and terms) or a single
@@ -367,7 +385,7 @@ class _Rows:
     def __init__(self, n):
         self.n, self.filled, self.block, self.others = n, 0, None, {}
 
-    def add(self, part):
+    def add(self, part: pd.DataFrame) -> None:
         if self.block is None:
             self.columns, self.attrs = list(part.columns), dict(part.attrs)
             self.floats = [c for c in part.columns if part[c].dtype == np.float64]
@@ -378,7 +396,7 @@ class _Rows:
             if column not in self.floats:
                 self.others.setdefault(column, []).append(part[column])
 
-    def frame(self):
+    def frame(self) -> pd.DataFrame:
         frame = pd.DataFrame(self.block, columns=self.floats, copy=False)
         for loc, column in enumerate(self.columns):
             if column in self.others:
@@ -405,11 +423,19 @@ def _simulate_part(system, single, inputs, lo, hi, n, warn, *, method, seed, sta
     return frame
 
 
-def trajectories(system, *, record_every=1, current_density=0.0, field=(0.0, 0.0, 0.0), polarization=_POLARIZATION,
-                 torque="constant", efficiency=None, field_like_ratio=0.0, m0=(1.0, 0.0, 0.0), duration, dt,
-                 method="rk4", temperature=0.0, seed=None, ac_field=(0.0, 0.0, 0.0), ac_frequency=0.0,
-                 voltage=None, mtj=None, rtol=1e-8, atol=1e-10, max_step=None, switch_threshold=0.0, window=0.5,
-                 frequency_axis=None, sot_current_density=0.0, reference=None, backend="cpu", precision="float64"):
+def trajectories(system: FreeLayer | System, *, record_every: int = 1, current_density: _Drive = 0.0,
+                 field: _Drive = (0.0, 0.0, 0.0), polarization: npt.ArrayLike = _POLARIZATION,
+                 torque: str | TorqueModel | pd.DataFrame = "constant", efficiency: npt.ArrayLike | None = None,
+                 field_like_ratio: npt.ArrayLike = 0.0,
+                 m0: npt.ArrayLike | Mapping[str, npt.ArrayLike] = (1.0, 0.0, 0.0), duration: float, dt: float,
+                 method: str = "rk4", temperature: npt.ArrayLike = 0.0, seed: int | None = None,
+                 ac_field: npt.ArrayLike = (0.0, 0.0, 0.0), ac_frequency: npt.ArrayLike = 0.0,
+                 voltage: _Drive | None = None, mtj: MTJ | None = None, rtol: float = 1e-8, atol: float = 1e-10,
+                 max_step: float | None = None, switch_threshold: float = 0.0, window: float = 0.5,
+                 frequency_axis: npt.ArrayLike | Mapping[str, npt.ArrayLike] | None = None,
+                 sot_current_density: _Drive = 0.0, reference: Mapping[str, npt.ArrayLike] | None = None,
+                 backend: str = "cpu",
+                 precision: str = "float64") -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """Decimated traces ``(t, m)`` every ``record_every`` steps (sampling points for rk45) from t = 0.
 
     ``t`` (n_rec,) in s; ``m`` (n_traj, n_rec, 3) for a single :class:`FreeLayer`, (n_traj, n_rec,

@@ -13,71 +13,84 @@ The generated code composes the leaf functions of fastspin.dynamics.core (the ph
 in the generated source itself): the structure (which terms act on which magnets) is the source, the
 numbers are rows of ``P``; one compiled kernel serves every call with the same structure.
 """
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
+import numpy.typing as npt
 
 from .. import validation as v
 from .waveforms import PiecewiseLinear, Pulse, Sine, Staircase, Waveform
 
-DRIVES = {"current_density": "J", "sot_current_density": "J_sot", "voltage": "V"}
+if TYPE_CHECKING:
+    from .system import _BroadcastLayer
+
+DRIVES: dict[str, str] = {"current_density": "J", "sot_current_density": "J_sot", "voltage": "V"}
 
 
 class Assembly:
     """Rows, tables and generated lines of one compiled call (see the module docstring)."""
 
-    def __init__(self, n, magnets, free):
+    def __init__(self, n: int, magnets: Mapping[str, _BroadcastLayer], free: list[str]) -> None:
         self.n = n
         self.magnets = magnets  # name -> FreeLayer (broadcast arrays)
         self.free = free  # names of the free magnets, in state order
-        self.row_names, self.row_values = [], []
-        self.tables = []
+        self.row_names: list[str] = []
+        self.row_values: list[npt.NDArray[np.float64]] = []
+        self.tables: list[npt.NDArray[np.float64]] = []
         self.table_size = 0
-        self.pre, self.field, self.torque = [], [], []
-        self.drives = {}  # drive name -> (value as given, variable name once emitted)
-        self.fixed_vectors = {}  # fixed magnet name -> row expressions
-        self.uses = set()  # drive names the terms read
-        self.extra_imports = []  # import lines the generated module needs for the terms' helpers
-        self.extra = ()  # constant arrays of the terms, passed to the kernels as a tuple ``E``
-        self.extra_setup = []  # lines run once per block (or trajectory) before the time loop, making ``X``
-        self.units = {}  # free magnet -> variable names of m / |m| at the stage (emitted once, in ``torque``)
-        self.cosines = {}  # pair of vectors -> variable of their dot product at the stage
-        self.resistance = {}  # free magnet -> (expression of R / R_perp, R_perp in Ohm) of its MTJ
+        self.pre: list[str] = []
+        self.field: list[str] = []
+        self.torque: list[str] = []
+        self.drives: dict[str, Any] = {}  # drive name -> (value as given, variable name once emitted)
+        self.fixed_vectors: dict[str, tuple[str, ...]] = {}  # fixed magnet name -> row expressions
+        self.uses: set[str] = set()  # drive names the terms read
+        self.extra_imports: list[str] = []  # import lines the generated module needs for the terms' helpers
+        self.extra: tuple[Any, ...] = ()  # constant arrays of the terms, passed to the kernels as a tuple ``E``
+        self.extra_setup: list[str] = []  # lines run once per block (or trajectory) before the time loop, making ``X``
+        # free magnet -> variable names of m / |m| at the stage (emitted once, in ``torque``)
+        self.units: dict[str, tuple[str, ...]] = {}
+        self.cosines: dict[frozenset[tuple[str, ...]], str] = {}  # pair of vectors -> variable of their dot product
+        self.resistance: dict[str, tuple[str, float]] = {}  # free magnet -> (expression of R / R_perp, R_perp in Ohm)
         self._fresh = 0
 
     # ---------------------------------------------------------------- rows and tables
-    def row(self, name, value):
+    def row(self, name: str, value: npt.ArrayLike) -> str:
         """Add one row (``value`` a scalar or (n,) array) and return the expression reading it."""
         arr = np.broadcast_to(np.asarray(value, dtype=np.float64), (self.n,))
         self.row_names.append(name)
         self.row_values.append(arr)
         return f"P[{len(self.row_values) - 1}, j]"
 
-    def vector_rows(self, name, value):
+    def vector_rows(self, name: str, value: npt.ArrayLike) -> tuple[str, ...]:
         """Three rows from a (3,) or (n, 3) vector; returns their expressions."""
         arr = np.broadcast_to(np.asarray(value, dtype=np.float64), (self.n, 3))
         return tuple(self.row(f"{name}_{c}", arr[:, i]) for i, c in enumerate("xyz"))
 
-    def table(self, values):
+    def table(self, values: npt.ArrayLike) -> int:
         """Append a kernel table; returns its offset in ``TB``."""
         offset = self.table_size
         self.tables.append(np.asarray(values, dtype=np.float64))
         self.table_size += self.tables[-1].size
         return offset
 
-    def parameters(self):
+    def parameters(self) -> npt.NDArray[np.float64]:
         """``P`` (n_rows, n), C-contiguous."""
         if not self.row_values:
             return np.zeros((1, self.n))
         return np.ascontiguousarray(np.stack(self.row_values))
 
-    def table_array(self):
+    def table_array(self) -> npt.NDArray[np.float64]:
         return np.concatenate(self.tables) if self.tables else np.zeros(8)
 
-    def fresh(self, stem):
+    def fresh(self, stem: str) -> str:
         self._fresh += 1
         return f"_{stem}{self._fresh}"
 
     # ---------------------------------------------------------------- magnets
-    def state(self, name):
+    def state(self, name: str) -> tuple[str, ...]:
         """Variable names of the direction of magnet ``name`` (a free magnet's state, or the rows of a
         fixed magnet loaded once in ``pre``)."""
         if name in self.free:
@@ -85,10 +98,10 @@ class Assembly:
             return f"x{k}", f"y{k}", f"z{k}"
         return self.fixed_vectors[name]
 
-    def index(self, name):
+    def index(self, name: str) -> int:
         return self.free.index(name)
 
-    def unit_state(self, name):
+    def unit_state(self, name: str) -> tuple[str, ...]:
         """Variable names of ``m / |m|`` of magnet ``name`` at the stage (a fixed magnet's rows are unit
         already); the normalization is emitted once per stage, in the torque phase."""
         if name not in self.free:
@@ -99,7 +112,7 @@ class Assembly:
             self.torque.append(f"ux{k}, uy{k}, uz{k} = unit({', '.join(self.state(name))})")
         return self.units[name]
 
-    def cosine(self, m, p):
+    def cosine(self, m: Sequence[str], p: Sequence[str]) -> str:
         """Variable holding ``m . p`` at the stage (emitted once per pair of vectors, in the torque phase)."""
         key = frozenset((tuple(m), tuple(p)))
         if key not in self.cosines:
@@ -107,11 +120,11 @@ class Assembly:
             self.torque.append(f"{self.cosines[key]} = dot({', '.join(m)}, {', '.join(p)})")
         return self.cosines[key]
 
-    def add_field(self, target, call):
+    def add_field(self, target: str, call: str) -> None:
         """Lines adding the field (T) returned by ``call`` to the effective field of ``target``."""
         self._accumulate(self.field, "b", target, call)
 
-    def add_torque(self, target, call):
+    def add_torque(self, target: str, call: str) -> None:
         """Lines adding the torque (T) returned by ``call`` to the torque of ``target``."""
         self._accumulate(self.torque, "t", target, call)
 
@@ -122,15 +135,16 @@ class Assembly:
         lines.extend(f"{stem}{c}{k} += {p}" for c, p in zip("xyz", parts))
 
     # ---------------------------------------------------------------- drives
-    def drive(self, name):
+    def drive(self, name: str) -> str:
         """Variable holding the value of the scalar drive ``name`` at the stage time ``t``."""
         self.uses.add(name)
         return DRIVES[name]
 
-    def emit_drive(self, name, value, components=1, var=None):
+    def emit_drive(self, name: str, value: Waveform | npt.ArrayLike, components: int = 1,
+                   var: str | None = None) -> list[str | None]:
         """Lines computing the drive ``value`` (constant, per trajectory or a :class:`Waveform`) into the
         variable(s) ``var`` (one, or ``var + 'x'/'y'/'z'`` for a vector)."""
-        names = [var] if components == 1 else [f"{var}{c}" for c in "xyz"]
+        names: list[str | None] = [var] if components == 1 else [f"{var}{c}" for c in "xyz"]
         waves = value.terms() if isinstance(value, Waveform) else ()
         offset = value.offset if isinstance(value, Waveform) else value
         offset = _component_values(offset, f"{name}", components, self.n)
@@ -141,6 +155,7 @@ class Assembly:
             if isinstance(wave, PiecewiseLinear):
                 self._emit_piecewise(wave, label, names, components)
                 continue
+            params: Iterable[tuple[str, npt.ArrayLike]]
             if isinstance(wave, Pulse):
                 kind, params = "pulse", zip(("delay", "inv_rise", "plateau_end", "inv_fall"), wave.kernel_parameters())
                 call = "trapezoid"
@@ -203,7 +218,8 @@ def _component_values(value, name, components, n):
     return [arr[:, c] for c in range(3)]
 
 
-def drive_lengths(name, value, components):
+def drive_lengths(name: str, value: Waveform | npt.ArrayLike,
+                  components: int) -> dict[str, tuple[npt.NDArray[Any], int]]:
     """``{label: (array, item ndim)}`` of a drive's per-trajectory inputs, for the batch size."""
     out = {}
     item = 0 if components == 1 else 1

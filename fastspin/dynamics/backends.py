@@ -5,13 +5,15 @@
 ``"float64"`` (default) or ``"float32"`` (CUDA only).  ``import fastspin`` never imports CUDA: it is
 imported here, on first use (fastspin.dynamics.core.targets.import_cuda).
 """
+from typing import Literal
+
 from .core.jit import PRECISIONS
 
 BACKENDS = ("cpu", "cuda", "auto")
 INSTALL = "pip install 'fastspin[cuda]'"
 
 
-def cuda_available():
+def cuda_available() -> tuple[bool, str]:
     """``(usable, reason)``: whether numba.cuda imports and finds a GPU (or runs on its simulator)."""
     try:
         from .core.targets import import_cuda
@@ -27,12 +29,13 @@ def cuda_available():
     return False, "no CUDA driver or no NVIDIA GPU (numba.cuda.is_available() is False)"
 
 
-def resolve(backend, precision="float64"):
+def resolve(backend: str, precision: str = "float64") -> Literal["cpu", "cuda"]:
     """``"cpu"`` or ``"cuda"`` for the user's ``backend`` and ``precision`` (ValueError when not possible)."""
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
     if precision not in PRECISIONS:
         raise ValueError(f"precision must be one of {PRECISIONS}, got {precision!r}")
+    chosen: Literal["cpu", "cuda"]
     if backend == "cpu":
         chosen = "cpu"
     else:

@@ -9,6 +9,7 @@ mistaken for a per-trajectory one.
 """
 import copy
 import dataclasses
+from typing import Any
 
 import numpy as np
 
@@ -33,7 +34,7 @@ def _children(value):
     return []
 
 
-def batch_length(*values):
+def batch_length(*values: object) -> int:
     """The largest first-axis length of the arrays (and lists of numbers) held by ``values``: the trajectory
     count of the call (1 when no input is per trajectory)."""
     longest = 1
@@ -50,7 +51,7 @@ def batch_length(*values):
     return longest
 
 
-def take(value, lo, hi, n):
+def take(value: Any, lo: int, hi: int, n: int) -> Any:
     """``value`` restricted to trajectories ``lo .. hi - 1`` of ``n``: arrays (and sequences) whose first axis
     has length ``n`` are sliced; layers, systems, terms and waveforms are copied with their per-trajectory
     arrays sliced; anything else is returned as it is."""

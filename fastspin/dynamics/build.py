@@ -10,19 +10,20 @@ import importlib.util
 import os
 import pathlib
 import sys
+from types import ModuleType
 
 _PACKAGE = pathlib.Path(__file__).resolve().parents[1]
-_FINGERPRINT = []
+_FINGERPRINT: list[str] = []
 
 
-def cache_folder():
+def cache_folder() -> pathlib.Path:
     folder = os.environ.get("FASTSPIN_KERNEL_CACHE")
     path = pathlib.Path(folder) if folder else pathlib.Path.home() / ".cache" / "fastspin" / "kernels"
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
-def _fingerprint():
+def _fingerprint() -> str:
     """Hash of the sources the generated kernels inline (fastspin.dynamics and the transport kernels)."""
     if not _FINGERPRINT:
         digest = hashlib.sha256()
@@ -34,7 +35,7 @@ def _fingerprint():
     return _FINGERPRINT[0]
 
 
-def load(source, stem):
+def load(source: str, stem: str) -> ModuleType:
     """Import the module of generated ``source`` (building its file if needed)."""
     key = hashlib.sha256((_fingerprint() + source).encode()).hexdigest()[:20]
     name = f"fastspin_{stem}_{key}"
@@ -46,6 +47,8 @@ def load(source, stem):
         tmp.write_text(source)
         os.replace(tmp, path)
     spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot import the generated module {path}")
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     spec.loader.exec_module(module)

@@ -19,11 +19,19 @@ fastspin.dynamics.system) one module is generated (fastspin.dynamics.build) hold
 Nothing is stored per step unless ``record_every > 0``.  Kernels never raise: inputs are validated in
 Python first (fastspin.dynamics.api).
 """
+from __future__ import annotations
+
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 
 from . import build
 from .outcomes import N_OUT_MAGNET, N_TRACK, output_columns
+
+if TYPE_CHECKING:
+    from .system import CompiledSystem
 
 BLOCK = 64  #: trajectories per block (SIMD lanes x unrolling), small enough for L1
 
@@ -51,7 +59,7 @@ STATE_SIZE = (NS + N_TRACK * {n_free}) * BLOCK
 class KernelSource:
     """Generated source of the kernels of one compiled system (see the module docstring)."""
 
-    def __init__(self, compiled):
+    def __init__(self, compiled: CompiledSystem) -> None:
         self.c = compiled
         self.nf = compiled.n_free
         self.state = [f"{a}{k}" for k in range(self.nf) for a in "xyz"]
@@ -59,7 +67,7 @@ class KernelSource:
         self.derivs = [f"d{a}{k}" for k in range(self.nf) for a in "xyz"]
 
     # ---------------------------------------------------------------- pieces
-    def rhs(self, decorator="@njit(**LEAF)"):
+    def rhs(self, decorator: str = "@njit(**LEAF)") -> str:
         """Source of ``rhs`` (compiled by ``decorator``: a CPU leaf here; a GPU driver passes its own)."""
         body = "\n".join("    " + line for line in self.c.rhs_lines)
         return (f"{decorator}\ndef rhs(t, P, j, TB, X, {', '.join(self.state)}, {', '.join(self.noise)}):\n"
@@ -113,7 +121,7 @@ class KernelSource:
         return " + ".join(f"{m[c]} * {ref[c]}" for c in range(3))
 
     # ---------------------------------------------------------------- functions
-    def block_helpers(self):
+    def block_helpers(self) -> str:
         ns = len(self.state)
         init = ["j = lo + i"] + [f"S[{c} * BLOCK + i] = m0[j, {c}]" for c in range(ns)]
         for k in range(self.nf):
@@ -131,7 +139,7 @@ class KernelSource:
                 + _lane_fn("_record_block", "lo, nb, S, record, r", record)
                 + _lane_fn("_finish_block", "lo, nb, P, TB, X, S, t, h, part, threshold, out", finish))
 
-    def rk4_step(self):
+    def rk4_step(self) -> str:
         ns = len(self.state)
         body = ["j = np.uint64(lo + i)  # unsigned: no negative-index wraparound, contiguous loads"] + self._load()
         body.append(self._call("t", 1, noise=False))
@@ -144,7 +152,7 @@ class KernelSource:
         pre = ["half = 0.5 * dt", "sixth = dt / 6.0", "t_half = t + half", "t_end = t + dt"]
         return _lane_fn("_rk4_step", "lo, nb, P, TB, X, S, t, dt, h_prev, part, threshold", body, pre)
 
-    def heun_step(self):
+    def heun_step(self) -> str:
         ns = len(self.state)
         body = ["j = np.uint64(lo + i)  # unsigned: no negative-index wraparound, contiguous loads"]
         body += self._noise() + self._load()
@@ -156,7 +164,7 @@ class KernelSource:
         pre = ["half = 0.5 * dt", "t_end = t + dt"]
         return _lane_fn("_heun_step", "lo, nb, P, TB, X, L, S, t, dt, h_prev, part, threshold", body, pre)
 
-    def batch(self, name, step, extra_args, step_args):
+    def batch(self, name: str, step: str, extra_args: str, step_args: str) -> str:
         setup = "\n".join("        " + line for line in self.c.extra_setup) or "        X = ()"
         if extra_args:  # the random states of the block live on the stack while it runs (fastspin.dynamics.rng)
             setup += "\n        L = stack_states(BLOCK)\n        load_states(rng, lo, nb, L)"
@@ -187,7 +195,7 @@ def {name}(P, TB, E, m0, {extra_args}dt, n_steps, window_start, window_mid, thre
             1 if n_steps - 1 < window_mid else 2), threshold, out)
 {store}'''
 
-    def rk45(self):
+    def rk45(self) -> str:
         ns = len(self.state)
         unpack = ", ".join(f"y[{i}]" for i in range(ns))
         store = "\n".join(f"    out[{i}] = k_{i}" for i in range(ns))
@@ -209,7 +217,7 @@ def {name}(P, TB, E, m0, {extra_args}dt, n_steps, window_start, window_mid, thre
             track=("\n" + " " * 20).join(track), track0=ind.join(t.replace("h_track", "0.0").replace(
                 "part", "0") for t in track), nf=self.nf)
 
-    def module(self):
+    def module(self) -> str:
         heun = ""
         if self.c.sigma_rows:
             heun = self.heun_step() + self.batch("heun_batch", "_heun_step", "rng, ", "L, ")
@@ -360,12 +368,12 @@ def _combine(y, h, k, stages, weights, out):
 '''
 
 
-def kernels(compiled):
+def kernels(compiled: CompiledSystem) -> ModuleType:
     """The generated module of ``compiled``'s structure (built and imported once)."""
     return build.load(KernelSource(compiled).module(), "cpu")
 
 
-def rate_bound(compiled, duration, samples=1024, times=9):
+def rate_bound(compiled: CompiledSystem, duration: float, samples: int = 1024, times: int = 9) -> tuple[float, int]:
     """Estimate of the largest rate ``gamma B_max`` (1/s) of the right-hand side of ``compiled``: the norm of
     its Jacobian along tangents of probe states (every magnet along +-x, +-y, +-z; with several magnets also
     alternating), at ``times`` instants over ``[0, duration]``, for at most ``samples`` trajectories evenly
@@ -386,8 +394,10 @@ def rate_bound(compiled, duration, samples=1024, times=9):
     return float(out[worst]), int(rows[worst])
 
 
-def run(compiled, method, dt, n_steps, window_start, window_mid, threshold, record_every, seed=None, rtol=None,
-        atol=None, max_step=None, first_index=0):
+def run(compiled: CompiledSystem, method: str, dt: float, n_steps: int, window_start: int, window_mid: int,
+        threshold: float, record_every: int, seed: int | None = None, rtol: float | None = None,
+        atol: float | None = None, max_step: float | None = None,
+        first_index: int = 0) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """Integrate every trajectory of ``compiled``; returns ``(out, record)``: the outcome array
     (n, output_columns) and, with ``record_every > 0``, ``m`` of the free magnets (n, n_rec, n_free, 3).
     ``first_index``: the index of the first trajectory in its whole batch (its random stream)."""
@@ -404,6 +414,8 @@ def run(compiled, method, dt, n_steps, window_start, window_mid, threshold, reco
         if method == "rk4":
             module.rk4_batch(*args, dt, n_steps, *tail, record_every, record, out)
         elif method == "heun":
+            if seed is None:
+                raise ValueError("method='heun' needs a seed (fastspin.validation.seed)")
             module.heun_batch(*args, seed_states(seed, n, first_index), dt, n_steps, *tail, record_every, record, out)
         else:
             module.rk45_batch(*args, dt, n_steps, *tail, rtol, atol, max_step, record_every, record, out)

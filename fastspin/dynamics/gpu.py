@@ -30,13 +30,22 @@ Batches larger than the card's free memory (half of it is used) or than ``chunk_
 the torque tables are copied to the card once per call.  RK45 and the transport solve inside the
 integrator (``TransportTorque(method="solve")``) run on the CPU only.
 """
+from __future__ import annotations
+
+from types import ModuleType
+from typing import TYPE_CHECKING
+
 import numpy as np
+import numpy.typing as npt
 
 from . import build
 from .core.targets import import_cuda, single_source
 from .cpu import KernelSource
 from .outcomes import N_OUT_MAGNET, N_TRACK, output_columns
 from .rng import seed_states
+
+if TYPE_CHECKING:
+    from .system import CompiledSystem
 
 THREADS = 128  #: threads per block
 FLOAT32_LIMIT = 1e30  #: magnitude to which parameters are clamped in single precision
@@ -72,7 +81,7 @@ class GpuSource(KernelSource):
     def _tracks(self, stage, time, h, part):
         return self._track(stage, time, h, part, buffer="T", base="{k} * N_TRACK", stride="1")
 
-    def step(self, method):
+    def step(self, method: str) -> str:
         """Device function advancing one trajectory by one step from ``t`` (tracking the point at ``t``)."""
         state = ", ".join(self.state)
         ns = len(self.state)
@@ -98,7 +107,7 @@ class GpuSource(KernelSource):
     def _record(self, row, indent):
         return [indent + f"record[j, {row}, {c // 3}, {c % 3}] = {s}" for c, s in enumerate(self.state)]
 
-    def kernel(self, method):
+    def kernel(self, method: str) -> str:
         """The ``__global__`` kernel of ``method``: one thread per trajectory, the whole run."""
         state = ", ".join(self.state)
         heun = method == "heun"
@@ -133,7 +142,7 @@ class GpuSource(KernelSource):
             lines += ["    rng[0, j] = L[0, 0]", "    rng[1, j] = L[1, 0]"]
         return "\n".join(lines) + "\n"
 
-    def module(self, precision):
+    def module(self, precision: str = "float64") -> str:
         """The whole generated module: header, right-hand side, and the step and kernel of each method."""
         methods = ("rk4", "heun") if self.c.sigma_rows else ("rk4",)
         source = (_HEADER.format(precision=precision, n_track=N_TRACK) + "\n\n"
@@ -144,7 +153,7 @@ class GpuSource(KernelSource):
         return source
 
 
-def unsupported(compiled, method, n_steps=1, precision="float64"):
+def unsupported(compiled: CompiledSystem, method: str, n_steps: int = 1, precision: str = "float64") -> str | None:
     """Why the CUDA driver does not run this call (a sentence), or None."""
     if method not in METHODS:
         return f"method={method!r} runs on backend='cpu' only; backend='cuda' runs {METHODS}"
@@ -157,14 +166,14 @@ def unsupported(compiled, method, n_steps=1, precision="float64"):
     return None
 
 
-def check(compiled, method, n_steps=1, precision="float64"):
+def check(compiled: CompiledSystem, method: str, n_steps: int = 1, precision: str = "float64") -> None:
     """Refuse, with a ValueError, what the CUDA driver does not run."""
     reason = unsupported(compiled, method, n_steps, precision)
     if reason:
         raise ValueError(reason)
 
 
-def kernels(compiled, precision):
+def kernels(compiled: CompiledSystem, precision: str) -> ModuleType:
     """The generated CUDA module of ``compiled``'s structure in ``precision`` (built and imported once)."""
     return build.load(GpuSource(compiled).module(precision), f"cuda_{precision}")
 
@@ -175,7 +184,7 @@ def _device_parameters(P, real):
     return P.astype(real)
 
 
-def default_chunk(cuda, bytes_per_trajectory):
+def default_chunk(cuda: ModuleType, bytes_per_trajectory: int) -> int:
     """Trajectories per chunk: ``MEMORY_FRACTION`` of the card's free memory, whole blocks of threads, at most
     ``MAX_CHUNK``."""
     free, _ = cuda.current_context().get_memory_info()
@@ -183,8 +192,9 @@ def default_chunk(cuda, bytes_per_trajectory):
     return max(THREADS, int(fit) // THREADS * THREADS)
 
 
-def run(compiled, method, dt, n_steps, window_start, window_mid, threshold, record_every, seed=None,
-        precision="float64", chunk_size=None):
+def run(compiled: CompiledSystem, method: str, dt: float, n_steps: int, window_start: int, window_mid: int,
+        threshold: float, record_every: int, seed: int | None = None, precision: str = "float64",
+        chunk_size: int | None = None) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """As fastspin.dynamics.cpu.run, on the GPU: ``(out, record)`` (float64 on the host)."""
     check(compiled, method, n_steps, precision)
     cuda = import_cuda()
@@ -212,6 +222,8 @@ def run(compiled, method, dt, n_steps, window_start, window_mid, threshold, reco
         args = [cuda.to_device(np.ascontiguousarray(P[:, lo:hi])), d_tables,
                 cuda.to_device(np.ascontiguousarray(compiled.m0[lo:hi], dtype=real))]
         if method == "heun":
+            if seed is None:
+                raise ValueError("method='heun' needs a seed (fastspin.validation.seed)")
             args.append(cuda.to_device(seed_states(seed, hi - lo, first_index=lo)))
         blocks = (hi - lo + THREADS - 1) // THREADS
         kernel[blocks, THREADS](*args, *scalars, d_record, d_out)

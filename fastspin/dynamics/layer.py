@@ -10,9 +10,10 @@ the diagonal demagnetizing tensor ``N`` (thin film normal to z by default).  The
 (effective demagnetizing factor), so only finiteness is required of it.
 """
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
+import numpy.typing as npt
 
 from .. import validation as v
 from ..constants import MU0
@@ -59,8 +60,9 @@ class FreeLayer:
             object.__setattr__(self, key, value)
 
     @classmethod
-    def easy_plane(cls, ms, thickness, alpha, hard_axis_field, easy_axis_field=0.0, area=None,
-                   name="free layer"):
+    def easy_plane(cls, ms: npt.ArrayLike, thickness: npt.ArrayLike, alpha: npt.ArrayLike,
+                   hard_axis_field: npt.ArrayLike, easy_axis_field: npt.ArrayLike = 0.0,
+                   area: npt.ArrayLike | None = None, name: str = "free layer") -> Self:
         """The easy-plane free layer of Louis et al. 2025, Eq. 53 (hard axis z, easy axis x).
 
         ``E/(Ms V) = -B.m + (1/2) B_d m_z^2 - (1/2) B_a m_x^2``: ``hard_axis_field`` is ``B_d`` (T,
@@ -76,20 +78,20 @@ class FreeLayer:
                    demag=demag, area=area, name=name)
 
     @property
-    def owner(self):
+    def owner(self) -> str:
         return f"FreeLayer {self.name!r}"
 
-    def volume(self):
+    def volume(self) -> npt.NDArray[np.float64]:
         """Volume ``thickness * area`` in m^3; ``ValueError`` if the layer has no area."""
         if self.area is None:
             raise ValueError(f"{self.owner}: area is needed (volume for the thermal field / MTJ drive)")
         return self.thickness * self.area
 
-    def demag_field_factors(self):
+    def demag_field_factors(self) -> npt.NDArray[np.float64]:
         """``mu0 Ms N_i`` (T), the demagnetizing field is ``-mu0 Ms N_i m_i``; shape (3,) or (n, 3)."""
         return MU0 * np.asarray(self.ms)[..., np.newaxis] * self.demag
 
-    def effective_field(self, m, field=(0.0, 0.0, 0.0)):
+    def effective_field(self, m: npt.ArrayLike, field: npt.ArrayLike = (0.0, 0.0, 0.0)) -> npt.NDArray[np.float64]:
         """``B_eff = -d(E/(Ms V))/dm`` (T) for unit vectors ``m`` of shape (..., 3) (Louis Eq. 25)."""
         m = np.asarray(m, dtype=np.float64)
         proj = np.sum(m * self.easy_axis, axis=-1, keepdims=True)
@@ -97,7 +99,7 @@ class FreeLayer:
                 + np.asarray(self.anisotropy_field)[..., np.newaxis] * proj * self.easy_axis
                 - self.demag_field_factors() * m)
 
-    def energy_per_ms_volume(self, m, field=(0.0, 0.0, 0.0)):
+    def energy_per_ms_volume(self, m: npt.ArrayLike, field: npt.ArrayLike = (0.0, 0.0, 0.0)) -> npt.NDArray[np.float64]:
         """``E / (Ms V)`` in tesla (Louis Eq. 53 generalised) for unit vectors ``m`` of shape (..., 3)."""
         m = np.asarray(m, dtype=np.float64)
         proj = np.sum(m * self.easy_axis, axis=-1)

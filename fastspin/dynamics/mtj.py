@@ -18,7 +18,10 @@ Barnas et al. 2005 Eqs 38 and 42 as torques per unit area in J/m^2 (torque magni
 ``a_J = a(V) / (Ms d)``, ``b_J = b(V) / (Ms d)`` (T) and ``dm/dt|_STT = gamma a_J m x (m x p) - gamma
 b_J m x p``.
 """
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
 
 from .. import validation as v
 from ..constants import E_CHARGE, HBAR
@@ -33,7 +36,8 @@ class MTJ:
     field-like torque is zero (or ``field_like_ratio`` times the damping-like one in ``simulate``).
     """
 
-    def __init__(self, r_p, r_ap, damping_like_coefficients=None, field_like_coefficients=None):
+    def __init__(self, r_p: float, r_ap: float, damping_like_coefficients: npt.ArrayLike | None = None,
+                 field_like_coefficients: npt.ArrayLike | None = None) -> None:
         self.r_p = v.positive_scalar(r_p, "r_p", "MTJ")
         self.r_ap = v.positive_scalar(r_ap, "r_ap", "MTJ")
         if self.r_ap < self.r_p:
@@ -42,7 +46,7 @@ class MTJ:
         self.field_like_coefficients = self._coefficients(field_like_coefficients, "field_like_coefficients")
 
     @staticmethod
-    def _coefficients(value, name):
+    def _coefficients(value: object, name: str) -> npt.NDArray[np.float64] | None:
         if value is None:
             return None
         arr = v.real_array(value, name, "MTJ")
@@ -51,20 +55,22 @@ class MTJ:
         return arr
 
     @property
-    def r_perp(self):
+    def r_perp(self) -> float:
         """R_perp = 2 R_AP R_P / (R_AP + R_P) (Louis Eq. 67), Ohm."""
         return 2.0 * self.r_ap * self.r_p / (self.r_ap + self.r_p)
 
     @property
-    def eta(self):
+    def eta(self) -> float:
         """eta = sqrt((R_AP - R_P) / (R_AP + R_P)) (Louis Eq. 68)."""
         return float(np.sqrt((self.r_ap - self.r_p) / (self.r_ap + self.r_p)))
 
-    def resistance(self, cos_theta):
+    def resistance(self, cos_theta: npt.ArrayLike) -> npt.NDArray[np.float64]:
         """R(theta) = R_perp / (1 + eta^2 cos theta) (Louis Eq. 65), Ohm."""
         return self.r_perp / (1.0 + self.eta**2 * np.asarray(cos_theta))
 
-    def torque_fields(self, voltage, ms, thickness, area):
+    def torque_fields(self, voltage: float | npt.NDArray[np.float64], ms: float | npt.NDArray[np.float64],
+                      thickness: float | npt.NDArray[np.float64], area: float | npt.NDArray[np.float64]
+                      ) -> tuple[float | npt.NDArray[np.floating[Any]], float | npt.NDArray[np.floating[Any]] | None]:
         """Per-trajectory (a_J, b_J or None) in tesla at bias ``voltage`` (V); see the module docstring."""
         volume = thickness * area
         if self.damping_like_coefficients is None:

@@ -24,7 +24,10 @@ right-handed):
 No per-step storage: a few dozen numbers per trajectory and free magnet, written with selects rather than
 branches so that the loop over the lanes of a block vectorizes.
 """
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
 
 from .core.jit import leaf
 
@@ -55,13 +58,13 @@ STATES = ("parallel", "antiparallel", "canted", "static_out_of_plane", "in_plane
           "out_of_plane_precession")
 
 
-def output_columns(n_free):
+def output_columns(n_free: int) -> int:
     """Width of the kernels' output array for ``n_free`` free magnets."""
     return n_free * N_OUT_MAGNET + N_OUT_RUN
 
 
 @leaf
-def track_init(S, base, stride, c_shift):
+def track_init(S: npt.NDArray[np.float64], base: int, stride: int, c_shift: float) -> None:
     """Reset a lane before its first point; ``c_shift = m0 . p - threshold``.
 
     A lane's tracking row ``r`` lives at ``S[base + r * stride]`` (a flat buffer with a compile-time
@@ -81,8 +84,9 @@ def track_init(S, base, stride, c_shift):
 
 
 @leaf
-def track_point(S, base, stride, t, h, part, c_shift, c, d_e, d_f, e_val, f_val, n_val, a_val, b_val, mx, my, mz,
-                rfac, h1, h2):
+def track_point(S: npt.NDArray[np.float64], base: int, stride: int, t: float, h: float, part: int, c_shift: float,
+                c: float, d_e: float, d_f: float, e_val: float, f_val: float, n_val: float, a_val: float, b_val: float,
+                mx: float, my: float, mz: float, rfac: float, h1: float, h2: float) -> None:
     """Account for the point at time ``t`` reached by a step of length ``h``.
 
     ``part``: 0 before the analysis window, 1 and 2 its first and second halves (the same for every lane
@@ -160,8 +164,11 @@ def _track_window(S, base, stride, t, h, part, c, d_e, d_f, e_val, f_val, n_val,
 
 
 @leaf
-def track_magnet(S, base, stride, t, h, part, threshold, x, y, z, kx, ky, kz, px, py, pz, ex, ey, ez, fx, fy, fz,
-                 nx, ny, nz, ax, ay, az, bx, by, bz, h1, h2, rfac):
+def track_magnet(S: npt.NDArray[np.float64], base: int, stride: int, t: float, h: float, part: int, threshold: float,
+                 x: float, y: float, z: float, kx: float, ky: float, kz: float, px: float, py: float, pz: float,
+                 ex: float, ey: float, ez: float, fx: float, fy: float, fz: float, nx: float, ny: float, nz: float,
+                 ax: float, ay: float, az: float, bx: float, by: float, bz: float, h1: float, h2: float,
+                 rfac: float) -> None:
     """:func:`track_point` of a magnet at ``m`` with ``dm/dt = k``, reference ``p``, frequency axis ``e``,
     ``f = p x e``, normal ``n``, in-plane axes ``a`` and ``b = n x a``."""
     c = x * px + y * py + z * pz
@@ -172,7 +179,8 @@ def track_magnet(S, base, stride, t, h, part, threshold, x, y, z, kx, ky, kz, px
 
 
 @leaf
-def track_finish(S, base, stride, out, j, col, mx, my, mz):
+def track_finish(S: npt.NDArray[np.float64], base: int, stride: int, out: npt.NDArray[np.float64], j: int | np.uint64,
+                 col: int, mx: float, my: float, mz: float) -> None:
     """Write a lane's outcomes to row ``j`` of ``out``, from column ``col`` on."""
     out[j, col + O_MX] = mx
     out[j, col + O_MY] = my
@@ -204,8 +212,10 @@ def _label_static(direction, polarization, normal, collinear_tolerance):
                      ["parallel", "antiparallel", "static_out_of_plane"], default="canted")
 
 
-def classify(out, halves, polarization, normal, thermal, static_tolerance, collinear_tolerance, settle_tolerance,
-             energy_weights=False):
+def classify(out: npt.NDArray[np.float64], halves: tuple[float, float], polarization: npt.NDArray[np.float64],
+             normal: npt.NDArray[np.float64], thermal: bool, static_tolerance: float, collinear_tolerance: float,
+             settle_tolerance: float,
+             energy_weights: bool = False) -> tuple[npt.NDArray[np.str_], npt.NDArray[np.bool_]]:
     """``(state, settled)`` per trajectory from one magnet's block ``out`` (vectorised NumPy).
 
     At T = 0: ``range_k`` is the larger of the ranges of ``m . e`` and ``m . p`` in half ``k`` of the
@@ -258,7 +268,7 @@ def classify(out, halves, polarization, normal, thermal, static_tolerance, colli
 MIN_EXTREMA_F = 5  #: extrema of m . f (two periods) before its frequency counts: a drift is no oscillation
 
 
-def fundamental_frequency(out):
+def fundamental_frequency(out: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     """The precession frequency from the extrema of ``m . e`` and of ``m . f`` in the analysis window: each
     projection of a periodic orbit has at least two extrema per period, so ``(n - 1) / (2 span)`` is the
     fundamental or a multiple of it (a large in-plane orbit that crosses the equator gives ``m . e`` three
@@ -274,8 +284,10 @@ def fundamental_frequency(out):
     return np.where(np.isfinite(lowest), lowest, np.nan)
 
 
-def magnet_columns(out, halves, polarization, normal, thermal, static_tolerance, collinear_tolerance,
-                   settle_tolerance, r_perp, energy_weights=False):
+def magnet_columns(out: npt.NDArray[np.float64], halves: tuple[float, float], polarization: npt.NDArray[np.float64],
+                   normal: npt.NDArray[np.float64], thermal: bool, static_tolerance: float, collinear_tolerance: float,
+                   settle_tolerance: float, r_perp: float | None,
+                   energy_weights: bool = False) -> dict[str, npt.NDArray[Any]]:
     """Outcome columns of one free magnet from its block ``out`` (n, N_OUT_MAGNET): final m, state, settled,
     switching, frequency, amplitude, averages (``r_perp`` in Ohm or None without an MTJ).  ``halves``: the
     durations (s) of the two halves of the analysis window, which divide the tracked time integrals."""

@@ -18,6 +18,7 @@ overlap check (as the block buffers of fastspin.dynamics.core.stack_buffer).  Th
 import math
 
 import numpy as np
+import numpy.typing as npt
 from numba import njit
 
 from .core.jit import LANE_LOOP, leaf
@@ -36,7 +37,7 @@ def _splitmix64(z):
     return z, x ^ (x >> np.uint64(31))
 
 
-def seed_states(seed, n, first_index=0):
+def seed_states(seed: int, n: int, first_index: int = 0) -> npt.NDArray[np.uint64]:
     """xoroshiro128+ states, a ``(2, n)`` uint64 array, of trajectories ``first_index .. first_index + n - 1``
     (column ``i`` is trajectory ``first_index + i``; pass column ``j`` of a batch as ``j`` to
     :func:`normal_pair`)."""
@@ -49,14 +50,14 @@ def seed_states(seed, n, first_index=0):
 
 
 @njit(cache=True, inline="always")
-def stack_states(n):
+def stack_states(n: int) -> npt.NDArray[np.uint64]:
     """Uninitialised states of ``n`` trajectories (a compile-time constant), a ``(2, n)`` uint64 array on the
     stack, valid until the enclosing compiled function returns."""
     return stack_rows(2, n)
 
 
 @njit(**LANE_LOOP)
-def load_states(state, lo, nb, block):
+def load_states(state: npt.NDArray[np.uint64], lo: int, nb: int, block: npt.NDArray[np.uint64]) -> None:
     """Copy the states of trajectories ``lo .. lo + nb - 1`` (columns of ``state``) to columns
     ``0 .. nb - 1`` of ``block`` (:func:`stack_states`)."""
     for i in range(nb):
@@ -65,7 +66,7 @@ def load_states(state, lo, nb, block):
 
 
 @njit(**LANE_LOOP)
-def store_states(block, lo, nb, state):
+def store_states(block: npt.NDArray[np.uint64], lo: int, nb: int, state: npt.NDArray[np.uint64]) -> None:
     """Copy columns ``0 .. nb - 1`` of ``block`` back to the states of trajectories ``lo .. lo + nb - 1``."""
     for i in range(nb):
         state[0, lo + i] = block[0, i]
@@ -78,7 +79,7 @@ def _rotl(x, k):
 
 
 @leaf
-def next_uniform(state, j):
+def next_uniform(state: npt.NDArray[np.uint64], j: int | np.uint64) -> float:
     """Uniform deviate ``(m + 1) 2^-53``, ``m`` the top 53 bits of the output, in ``(0, 1]`` from
     trajectory ``j``'s stream (column ``j`` of ``state``; advances it)."""
     s0 = state[0, j]
@@ -91,7 +92,7 @@ def next_uniform(state, j):
 
 
 @leaf
-def normal_pair(state, j):
+def normal_pair(state: npt.NDArray[np.uint64], j: int | np.uint64) -> tuple[float, float]:
     """Two independent standard normal deviates from the stream in column ``j`` of ``state`` (a batch
     from :func:`seed_states` or a block from :func:`load_states`; advances it by two outputs):
     Box-Muller, ``sqrt(-2 log u1) (cos 2 pi u2, sin 2 pi u2)`` with the uniforms of

@@ -11,10 +11,15 @@ per-trajectory rows ``P``, the torque tables ``TB`` and the generated source of 
 (fastspin.dynamics.assembly); the drivers (fastspin.dynamics.cpu) compile that source once per
 structure.
 """
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from .. import validation as v
 from ..constants import K_B, MU0
@@ -22,6 +27,7 @@ from .assembly import Assembly, drive_lengths
 from .core.physics import GAMMA
 from .layer import FreeLayer
 from .terms import Term
+from .waveforms import Waveform
 
 LAYER_INPUTS = {"ms": 0, "thickness": 0, "alpha": 0, "anisotropy_field": 0, "easy_axis": 1, "demag": 1, "area": 0}
 
@@ -29,7 +35,8 @@ LAYER_INPUTS = {"ms": 0, "thickness": 0, "alpha": 0, "anisotropy_field": 0, "eas
 class System:
     """Magnets, terms and fixed magnets (see the module docstring)."""
 
-    def __init__(self, magnets, terms=(), fixed=()):
+    def __init__(self, magnets: FreeLayer | Iterable[FreeLayer], terms: Iterable[Term] = (),
+                 fixed: str | Iterable[str] = ()) -> None:
         magnets = (magnets,) if isinstance(magnets, FreeLayer) else tuple(magnets)
         names = _magnet_names(magnets)
         fixed = _fixed_names((fixed,) if isinstance(fixed, str) else tuple(fixed), names)
@@ -50,7 +57,9 @@ class System:
     def __repr__(self):
         return f"System(magnets={list(self.names)}, terms={[t._owner() for t in self.terms]}, fixed={list(self.fixed)})"
 
-    def energy_per_area(self, m, *, field=(0.0, 0.0, 0.0), voltage=0.0):
+    def energy_per_area(self, m: npt.ArrayLike | Mapping[str, npt.NDArray[np.float64]], *,
+                        field: npt.ArrayLike = (0.0, 0.0, 0.0),
+                        voltage: float | npt.NDArray[np.float64] = 0.0) -> float | npt.NDArray[np.float64]:
         """Energy per unit area (J/m^2) of the magnets at directions ``m`` (array (..., n_magnets, 3) in the
         order of ``magnets``, or a dict name -> (..., 3)): for every magnet ``Ms d E/(Ms V)`` of its layer
         (fastspin.dynamics.layer) in the applied ``field``, plus the energies of the terms (exchange,
@@ -60,7 +69,7 @@ class System:
             if arr.shape[-2:] != (len(self.names), 3):
                 raise ValueError(f"m must have shape (..., {len(self.names)}, 3), got {arr.shape}")
             m = {name: arr[..., k, :] for k, name in enumerate(self.names)}
-        total = 0.0
+        total: float | npt.NDArray[np.float64] = 0.0
         for name, layer in self.layers.items():
             total = total + layer.ms * layer.thickness * layer.energy_per_ms_volume(m[name], field)
         for term in self.terms:
@@ -68,7 +77,7 @@ class System:
         return total
 
     # ---------------------------------------------------------------- compilation
-    def per_trajectory(self):
+    def per_trajectory(self) -> dict[str, tuple[npt.NDArray[Any], int]]:
         """``{label: (array, item ndim)}`` of every per-trajectory input of the magnets and terms."""
         out = {}
         for name, layer in self.layers.items():
@@ -81,8 +90,11 @@ class System:
                 out[f"{term._owner()}.{key}"] = pair
         return out
 
-    def compile(self, drives, m0, temperature, dt, stochastic=False, reference=None, frequency_axis=None,
-                stiffness=None):
+    def compile(self, drives: Mapping[str, Waveform | npt.ArrayLike], m0: Mapping[str, npt.NDArray[np.float64]],
+                temperature: npt.NDArray[np.float64], dt: float, stochastic: bool = False,
+                reference: Mapping[str, npt.ArrayLike] | None = None,
+                frequency_axis: Mapping[str, npt.ArrayLike] | None = None,
+                stiffness: Mapping[str, tuple[npt.ArrayLike, npt.ArrayLike]] | None = None) -> CompiledSystem:
         """The :class:`CompiledSystem` of one call.
 
         ``drives``: ``{"current_density", "sot_current_density", "voltage", "field"}`` (constants, per
@@ -148,7 +160,7 @@ class System:
                              a_rows=asm.vector_rows(f"{name}.in_plane_axis", in_plane),
                              b_rows=asm.vector_rows(f"{name}.in_plane_axis_2", np.cross(normal, in_plane)),
                              h_rows=(asm.row(f"{name}.orbit_h1", h1), asm.row(f"{name}.orbit_h2", h2)),
-                             energy_weights=bool(stiffness) and name in stiffness))
+                             energy_weights=stiffness is not None and name in stiffness))
             if stochastic:
                 if thermal and layer.area is None:
                     raise ValueError(f"{layer.owner}: area is needed for the thermal field (volume)")
@@ -168,7 +180,7 @@ class System:
             extra=asm.extra, extra_setup=asm.extra_setup, extra_imports=asm.extra_imports, row_names=asm.row_names)
 
 
-def _magnet_names(magnets):
+def _magnet_names(magnets: tuple[FreeLayer, ...]) -> list[str]:
     """The unique names of ``magnets`` (FreeLayer objects, at least one); ValueError otherwise."""
     if not magnets:
         raise ValueError("System: magnets must hold at least one FreeLayer")
@@ -182,7 +194,7 @@ def _magnet_names(magnets):
     return names
 
 
-def _fixed_names(fixed, names):
+def _fixed_names(fixed: tuple[str, ...], names: list[str]) -> tuple[str, ...]:
     """``fixed`` checked: names of magnets of the system, each once."""
     for name in fixed:
         if name not in names:
@@ -211,24 +223,25 @@ class CompiledSystem:
 
     system: System
     n: int
-    P: np.ndarray  # (n_rows, n) per-trajectory rows
-    tables: np.ndarray  # concatenated torque tables
-    rhs_lines: list  # body of the generated right-hand side
+    P: npt.NDArray[np.float64]  # (n_rows, n) per-trajectory rows
+    tables: npt.NDArray[np.float64]  # concatenated torque tables
+    rhs_lines: list[str]  # body of the generated right-hand side
     n_free: int
-    axes: list  # per free magnet: reference, normal, frequency_axis arrays (n, 3) and their row expressions
-    sigma_rows: list  # per free magnet: row expression of the thermal field's standard deviation (T)
+    axes: list[dict[str, Any]]  # per free magnet: reference, normal, frequency_axis arrays (n, 3), row expressions
+    sigma_rows: list[str]  # per free magnet: row expression of the thermal field's standard deviation (T)
     thermal: bool
-    resistance: dict  # free index -> (expression of R / R_perp, R_perp)
-    m0: np.ndarray  # (n, 3 n_free) initial state of the free magnets
-    fixed_m: list  # (n, 3) directions of the fixed magnets
-    extra: tuple = ()  # constant arrays of the terms (transport stacks), passed to the kernels
-    extra_setup: list = dataclass_field(default_factory=list)  # per-block scratch set-up lines
-    extra_imports: list = dataclass_field(default_factory=list)  # imports of the generated module
-    row_names: list = dataclass_field(default_factory=list)
+    resistance: dict[int, tuple[str, float]]  # free index -> (expression of R / R_perp, R_perp)
+    m0: npt.NDArray[np.float64]  # (n, 3 n_free) initial state of the free magnets
+    fixed_m: list[npt.NDArray[np.float64]]  # (n, 3) directions of the fixed magnets
+    extra: tuple[Any, ...] = ()  # constant arrays of the terms (transport stacks), passed to the kernels
+    extra_setup: list[str] = dataclass_field(default_factory=list)  # per-block scratch set-up lines
+    extra_imports: list[str] = dataclass_field(default_factory=list)  # imports of the generated module
+    row_names: list[str] = dataclass_field(default_factory=list)
 
 
 def _broadcast_layer(layer, n):
     """A view of ``layer`` with every per-trajectory parameter broadcast to ``n`` trajectories."""
+    values: dict[str, Any]  # arrays, None for a layer without an area
     values = {key: (None if getattr(layer, key) is None else
                     v.broadcast_rows(np.asarray(getattr(layer, key), dtype=float), n, item))
               for key, item in LAYER_INPUTS.items()}

@@ -23,13 +23,23 @@ and, where it has one, its energy per unit area (J/m^2; the magnets of a system 
 * :class:`fastspin.dynamics.transport_torque.TransportTorque`: the Valet-Fert + mixing-conductance torque of
   a stack on each of its magnets.
 """
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from .. import validation as v
 from ..constants import E_CHARGE, HBAR, MU0
 from .mtj import MTJ
-from .torques import KIND_CONSTANT, KIND_RATIONAL, KIND_TABLE, TABLE_ROW, TabulatedTorque, kernel_inputs
+from .torques import KIND_CONSTANT, KIND_RATIONAL, KIND_TABLE, TABLE_ROW, TabulatedTorque, TorqueModel, kernel_inputs
+
+if TYPE_CHECKING:
+    from .assembly import Assembly
+    from .layer import FreeLayer
 
 
 class Term:
@@ -38,20 +48,25 @@ class Term:
 
     label = "term"
 
-    def targets(self):
+    def targets(self) -> tuple[str, ...]:
         return ()
 
-    def partners(self):
+    def partners(self) -> tuple[str, ...]:
         return ()
 
-    def per_trajectory(self):
+    def per_trajectory(self) -> dict[str, tuple[npt.NDArray[Any], int]]:
         """``{parameter: (array, item ndim)}`` of the term's per-trajectory inputs."""
         return {}
 
-    def check(self, layers, fixed):
+    def check(self, layers: Mapping[str, FreeLayer], fixed: tuple[str, ...]) -> None:
         """Checks against the system's magnets (``layers``: name -> FreeLayer) when the system is built."""
 
-    def energy_per_area(self, m, layers, voltage=0.0):
+    def emit(self, asm: Assembly) -> None:
+        """Add the term's rows and lines of code to ``asm`` (fastspin.dynamics.assembly); every term has its own."""
+        raise NotImplementedError(f"{type(self).__name__} does not emit its code")
+
+    def energy_per_area(self, m: Mapping[str, npt.NDArray[np.float64]], layers: Mapping[str, FreeLayer],
+                        voltage: float | npt.NDArray[np.float64] = 0.0) -> float | npt.NDArray[np.float64]:
         """Energy per unit area (J/m^2) at directions ``m`` (dict name -> (..., 3)) and bias ``voltage``;
         0 for a torque, which has no energy."""
         return 0.0
@@ -59,11 +74,11 @@ class Term:
     def _owner(self):
         return f"{type(self).__name__}({', '.join(repr(n) for n in self.names())})"
 
-    def names(self):
+    def names(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(self.targets() + self.partners()))
 
 
-def _name(value, what, owner):
+def _name(value: object, what: str, owner: str) -> str:
     if not isinstance(value, str) or not value:
         raise ValueError(f"{owner}: {what} must be a magnet name (a non-empty string), got {value!r}")
     return value
@@ -72,7 +87,7 @@ def _name(value, what, owner):
 class Exchange(Term):
     """Interlayer exchange between magnets ``a`` and ``b`` (module docstring), J/m^2."""
 
-    def __init__(self, a, b, bilinear, biquadratic=0.0):
+    def __init__(self, a: str, b: str, bilinear: npt.ArrayLike, biquadratic: npt.ArrayLike = 0.0) -> None:
         owner = "Exchange"
         self.a = _name(a, "a", owner)
         self.b = _name(b, "b", owner)
@@ -82,13 +97,13 @@ class Exchange(Term):
         self.bilinear = v.per_trajectory(bilinear, "bilinear", owner)
         self.biquadratic = v.per_trajectory(biquadratic, "biquadratic", owner)
 
-    def partners(self):
+    def partners(self) -> tuple[str, ...]:
         return (self.a, self.b)
 
-    def per_trajectory(self):
+    def per_trajectory(self) -> dict[str, tuple[npt.NDArray[Any], int]]:
         return {"bilinear": (self.bilinear, 0), "biquadratic": (self.biquadratic, 0)}
 
-    def emit(self, asm):
+    def emit(self, asm: Assembly) -> None:
         ma, mb = asm.state(self.a), asm.state(self.b)
         label = f"exchange[{self.a},{self.b}]"
         j1 = asm.row(f"{label}.bilinear", self.bilinear)
@@ -101,7 +116,8 @@ class Exchange(Term):
                 inv = asm.row(f"{label}.inv_ms_d[{target}]", 1.0 / (layer.ms * layer.thickness))
                 asm.add_field(target, f"exchange_field({', '.join(other)}, {cos_ab}, {j1}, {j2}, {inv})")
 
-    def energy_per_area(self, m, layers, voltage=0.0):
+    def energy_per_area(self, m: Mapping[str, npt.NDArray[np.float64]], layers: Mapping[str, FreeLayer],
+                        voltage: float | npt.NDArray[np.float64] = 0.0) -> float | npt.NDArray[np.float64]:
         c = np.sum(m[self.a] * m[self.b], axis=-1)
         return -self.bilinear * c - self.biquadratic * c * c
 
@@ -109,7 +125,7 @@ class Exchange(Term):
 class Dipolar(Term):
     """Mutual demagnetizing coupling of ``a`` and ``b`` with the 3 x 3 tensor ``N_ab`` (module docstring)."""
 
-    def __init__(self, a, b, tensor):
+    def __init__(self, a: str, b: str, tensor: npt.ArrayLike) -> None:
         owner = "Dipolar"
         self.a = _name(a, "a", owner)
         self.b = _name(b, "b", owner)
@@ -121,10 +137,10 @@ class Dipolar(Term):
         if self.tensor.shape[-2:] != (3, 3) or self.tensor.ndim not in (2, 3):
             raise ValueError(f"{owner}: tensor must have shape (3, 3) or (n, 3, 3), got {self.tensor.shape}")
 
-    def partners(self):
+    def partners(self) -> tuple[str, ...]:
         return (self.a, self.b)
 
-    def per_trajectory(self):
+    def per_trajectory(self) -> dict[str, tuple[npt.NDArray[Any], int]]:
         return {"tensor": (self.tensor, 2)}
 
     def _volume_ratio(self, layers):
@@ -135,7 +151,7 @@ class Dipolar(Term):
             ratio = ratio * la.area / lb.area
         return ratio
 
-    def emit(self, asm):
+    def emit(self, asm: Assembly) -> None:
         label = f"dipolar[{self.a},{self.b}]"
         tensor = np.broadcast_to(self.tensor, (asm.n, 3, 3))
         layers = asm.magnets
@@ -149,14 +165,15 @@ class Dipolar(Term):
             s = asm.row(f"{label}.scale[{target}]", scale)
             asm.add_field(target, f"tensor_field({', '.join(asm.state(other))}, {entries}, {s})")
 
-    def energy_per_area(self, m, layers, voltage=0.0):
+    def energy_per_area(self, m: Mapping[str, npt.NDArray[np.float64]], layers: Mapping[str, FreeLayer],
+                        voltage: float | npt.NDArray[np.float64] = 0.0) -> float | npt.NDArray[np.float64]:
         la, lb = layers[self.a], layers[self.b]
         nm = np.einsum("...ij,...j->...i", self.tensor, m[self.b])
         area_a = 1.0 if la.area is None or lb.area is None else la.area / lb.area
         return MU0 * la.ms * lb.ms * la.thickness * area_a * np.sum(m[self.a] * nm, axis=-1)
 
 
-def _polarizer(value, owner):
+def _polarizer(value: str | npt.ArrayLike, owner: str) -> str | npt.NDArray[np.float64]:
     """A magnet name, or unit vectors of shape (3,) / (n, 3)."""
     if isinstance(value, str):
         return value
@@ -203,7 +220,8 @@ class SpinTransfer(Term):
     ``2 b_n efficiency``; ``field_like_ratio`` must be 0).
     """
 
-    def __init__(self, target, polarizer, efficiency=1.0, field_like_ratio=0.0, model="constant"):
+    def __init__(self, target: str, polarizer: str | npt.ArrayLike, efficiency: npt.ArrayLike = 1.0,
+                 field_like_ratio: npt.ArrayLike = 0.0, model: str | TorqueModel | pd.DataFrame = "constant") -> None:
         self.target = _name(target, "target", "SpinTransfer")
         self.polarizer = _polarizer(polarizer, f"SpinTransfer({self.target!r})")
         owner = self._owner()
@@ -221,19 +239,19 @@ class SpinTransfer(Term):
             raise ValueError(f"{owner}: field_like_ratio must be 0 with a tabulated torque (its b(theta) is the "
                              "field-like part)")
 
-    def targets(self):
+    def targets(self) -> tuple[str, ...]:
         return (self.target,)
 
-    def partners(self):
+    def partners(self) -> tuple[str, ...]:
         return (self.polarizer,) if isinstance(self.polarizer, str) else ()
 
-    def per_trajectory(self):
+    def per_trajectory(self) -> dict[str, tuple[npt.NDArray[Any], int]]:
         out = {"efficiency": (self.efficiency, 0), "field_like_ratio": (self.field_like_ratio, 0)}
         if not isinstance(self.polarizer, str):
             out["polarizer"] = (self.polarizer, 1)
         return out
 
-    def emit(self, asm):
+    def emit(self, asm: Assembly) -> None:
         layer = asm.magnets[self.target]
         coefficient = HBAR * self.efficiency / (2.0 * E_CHARGE * layer.ms * layer.thickness)
         _emit_spin_torque(asm, f"spin_transfer[{self.target}]", self.target, self.polarizer,
@@ -243,21 +261,22 @@ class SpinTransfer(Term):
 class SpinOrbit(Term):
     """Spin-orbit torque on ``target`` (module docstring), driven by ``sot_current_density``."""
 
-    def __init__(self, target, spin_hall_angle, spin_polarization=(0.0, 1.0, 0.0), field_like_ratio=0.0):
+    def __init__(self, target: str, spin_hall_angle: npt.ArrayLike, spin_polarization: npt.ArrayLike = (0.0, 1.0, 0.0),
+                 field_like_ratio: npt.ArrayLike = 0.0) -> None:
         self.target = _name(target, "target", "SpinOrbit")
         owner = self._owner()
         self.spin_hall_angle = v.per_trajectory(spin_hall_angle, "spin_hall_angle", owner)
         self.spin_polarization = v.vectors(spin_polarization, "spin_polarization", owner, unit=True)
         self.field_like_ratio = v.per_trajectory(field_like_ratio, "field_like_ratio", owner)
 
-    def targets(self):
+    def targets(self) -> tuple[str, ...]:
         return (self.target,)
 
-    def per_trajectory(self):
+    def per_trajectory(self) -> dict[str, tuple[npt.NDArray[Any], int]]:
         return {"spin_hall_angle": (self.spin_hall_angle, 0), "spin_polarization": (self.spin_polarization, 1),
                 "field_like_ratio": (self.field_like_ratio, 0)}
 
-    def emit(self, asm):
+    def emit(self, asm: Assembly) -> None:
         layer = asm.magnets[self.target]
         coefficient = HBAR * self.spin_hall_angle / (2.0 * E_CHARGE * layer.ms * layer.thickness)
         _emit_spin_torque(asm, f"spin_orbit[{self.target}]", self.target, self.spin_polarization,
@@ -268,22 +287,23 @@ class SpinOrbit(Term):
 class VoltageControlledAnisotropy(Term):
     """The uniaxial anisotropy field of ``target`` changes by ``coefficient * V`` (T/V), driven by ``voltage``."""
 
-    def __init__(self, target, coefficient):
+    def __init__(self, target: str, coefficient: npt.ArrayLike) -> None:
         self.target = _name(target, "target", "VoltageControlledAnisotropy")
         self.coefficient = v.per_trajectory(coefficient, "coefficient", self._owner())
 
-    def targets(self):
+    def targets(self) -> tuple[str, ...]:
         return (self.target,)
 
-    def per_trajectory(self):
+    def per_trajectory(self) -> dict[str, tuple[npt.NDArray[Any], int]]:
         return {"coefficient": (self.coefficient, 0)}
 
-    def emit(self, asm):
+    def emit(self, asm: Assembly) -> None:
         k = asm.index(self.target)
         coefficient = asm.row(f"vcma[{self.target}].coefficient", self.coefficient)
         asm.pre.append(f"bk{k} += {coefficient} * {asm.drive('voltage')}")
 
-    def energy_per_area(self, m, layers, voltage=0.0):
+    def energy_per_area(self, m: Mapping[str, npt.NDArray[np.float64]], layers: Mapping[str, FreeLayer],
+                        voltage: float | npt.NDArray[np.float64] = 0.0) -> float | npt.NDArray[np.float64]:
         layer = layers[self.target]
         u = np.sum(m[self.target] * layer.easy_axis, axis=-1)
         return -0.5 * layer.ms * layer.thickness * self.coefficient * voltage * u * u
@@ -298,7 +318,8 @@ class MTJDrive(Term):
     polynomial, else ``field_like_ratio * a_J``.
     """
 
-    def __init__(self, target, reference, mtj, field_like_ratio=0.0):
+    def __init__(self, target: str, reference: str | npt.ArrayLike, mtj: MTJ,
+                 field_like_ratio: npt.ArrayLike = 0.0) -> None:
         self.target = _name(target, "target", "MTJDrive")
         self.reference = _polarizer(reference, f"MTJDrive({self.target!r})")
         owner = self._owner()
@@ -309,13 +330,13 @@ class MTJDrive(Term):
         if mtj.field_like_coefficients is not None and np.any(self.field_like_ratio != 0):
             raise ValueError(f"{owner}: field_like_ratio must be 0 when the MTJ has field-like bias coefficients")
 
-    def targets(self):
+    def targets(self) -> tuple[str, ...]:
         return (self.target,)
 
-    def partners(self):
+    def partners(self) -> tuple[str, ...]:
         return (self.reference,) if isinstance(self.reference, str) else ()
 
-    def per_trajectory(self):
+    def per_trajectory(self) -> dict[str, tuple[npt.NDArray[Any], int]]:
         out = {"field_like_ratio": (self.field_like_ratio, 0)}
         if not isinstance(self.reference, str):
             out["reference"] = (self.reference, 1)
@@ -331,7 +352,7 @@ class MTJDrive(Term):
         asm.torque.append(f"{var} = {expr}")
         return var
 
-    def emit(self, asm):
+    def emit(self, asm: Assembly) -> None:
         label = f"mtj[{self.target}]"
         layer = asm.magnets[self.target]
         voltage = asm.drive("voltage")

@@ -33,7 +33,11 @@ vectorizes.  Two forms (``KIND_*``, compile-time constants of the kernels) cover
 ``KIND_CONSTANT`` (``eta = 1``) is the constant model.  The kernels evaluate the forms with
 ``rational_factor`` and ``table_factors`` of fastspin.dynamics.core.physics.
 """
+from typing import Protocol, Self
+
 import numpy as np
+import numpy.typing as npt
+import pandas as pd
 from scipy.interpolate import CubicSpline
 
 from .. import validation as v
@@ -47,21 +51,27 @@ RESAMPLE_RTOL = 1e-10  #: resampling tolerance of a table, relative to max(|a_n|
 MIN_LOG2_INTERVALS, MAX_LOG2_INTERVALS = 8, 14  #: 256 .. 16384 intervals (16 KB .. 1 MB of table)
 
 
+class TorqueModel(Protocol):
+    """What :func:`kernel_inputs` needs of a torque model: ``kernel_spec() -> (kind, q (3,), table)``."""
+
+    def kernel_spec(self) -> tuple[int, npt.ArrayLike, npt.ArrayLike]: ...
+
+
 class SlonczewskiTorque:
     """Slonczewski 1996 angular dependence for a spin polarization ``0 < P <= 1``."""
 
-    def __init__(self, polarization):
+    def __init__(self, polarization: float) -> None:
         p = v.real_array(polarization, "polarization", "SlonczewskiTorque")
         if p.ndim != 0 or not 0.0 < p <= 1.0:
             raise ValueError(f"SlonczewskiTorque: polarization must be a scalar in (0, 1], got {polarization!r}")
         self.polarization = float(p)
 
-    def kernel_spec(self):
+    def kernel_spec(self) -> tuple[int, npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         """(kind, q (3,), table): ``eta = 2 g = 2 / [(3 k - 4) + k cos theta]``, ``k = (1 + P)^3 / (4 P^{3/2})``."""
         k = (1.0 + self.polarization) ** 3 / (4.0 * self.polarization**1.5)
         return KIND_RATIONAL, np.array([2.0, 3.0 * k - 4.0, k]), _NO_TABLE
 
-    def efficiency(self, theta):
+    def efficiency(self, theta: npt.ArrayLike) -> npt.NDArray[np.float64]:
         """Damping-like efficiency ``eta(theta) = 2 g(theta)`` (NumPy, for checks and plots)."""
         p = self.polarization
         return 2.0 / (-4.0 + (1.0 + p) ** 3 * (3.0 + np.cos(theta)) / (4.0 * p**1.5))
@@ -74,7 +84,7 @@ class AsymmetricTorque:
     torque larger near the antiparallel state, ``Lambda = 1`` is the constant ``eta = P``).
     """
 
-    def __init__(self, polarization, asymmetry):
+    def __init__(self, polarization: float, asymmetry: float) -> None:
         p = v.real_array(polarization, "polarization", "AsymmetricTorque")
         lam = v.real_array(asymmetry, "asymmetry", "AsymmetricTorque")
         if p.ndim != 0 or not 0.0 < p <= 1.0:
@@ -84,12 +94,12 @@ class AsymmetricTorque:
         self.polarization = float(p)
         self.asymmetry = float(lam)
 
-    def kernel_spec(self):
+    def kernel_spec(self) -> tuple[int, npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         """(kind, q (3,), table): ``eta = q0 / (q1 + q2 cos theta)``, the formula itself."""
         lam2 = self.asymmetry**2
         return KIND_RATIONAL, np.array([2.0 * self.polarization * lam2, lam2 + 1.0, lam2 - 1.0]), _NO_TABLE
 
-    def efficiency(self, theta):
+    def efficiency(self, theta: npt.ArrayLike) -> npt.NDArray[np.float64]:
         lam2 = self.asymmetry**2
         return 2.0 * self.polarization * lam2 / ((lam2 + 1.0) + (lam2 - 1.0) * np.cos(theta))
 
@@ -118,7 +128,7 @@ class TabulatedTorque:
     interpolation is meant for torque prefactors, which are.
     """
 
-    def __init__(self, angle, a, b):
+    def __init__(self, angle: npt.ArrayLike, a: npt.ArrayLike, b: npt.ArrayLike) -> None:
         owner = "TabulatedTorque"
         angle = v.real_array(angle, "angle", owner)
         a = v.real_array(a, "a", owner)
@@ -143,7 +153,7 @@ class TabulatedTorque:
         self.table, self.intervals, self.resampling_error = _uniform_cos_table(cos_angle, values)
 
     @classmethod
-    def from_frame(cls, frame):
+    def from_frame(cls, frame: pd.DataFrame) -> Self:
         """From the DataFrame of ``fastspin.torque_vs_angle(stack, phi)`` (columns phi, a, b)."""
         missing = [c for c in ("phi", "a", "b") if c not in frame.columns]
         if missing:
@@ -151,7 +161,7 @@ class TabulatedTorque:
         ordered = frame.sort_values("phi")
         return cls(ordered["phi"].to_numpy(), ordered["a"].to_numpy(), ordered["b"].to_numpy())
 
-    def kernel_spec(self):
+    def kernel_spec(self) -> tuple[int, npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         """(kind, q (unused), table (8 n,)): see ``table_factors`` of fastspin.dynamics.core.physics."""
         return KIND_TABLE, np.zeros(3), self.table
 
@@ -166,11 +176,11 @@ class TabulatedTorque:
         return tuple(((rows[..., o] * d + rows[..., o + 1]) * d + rows[..., o + 2]) * d + rows[..., o + 3]
                      for o in (0, 4))
 
-    def efficiency(self, theta):
+    def efficiency(self, theta: npt.ArrayLike) -> npt.NDArray[np.float64]:
         """Damping-like efficiency ``2 a_n(theta)``: the kernel table (what the dynamics integrates)."""
         return self._factors(theta)[0]
 
-    def field_like_efficiency(self, theta):
+    def field_like_efficiency(self, theta: npt.ArrayLike) -> npt.NDArray[np.float64]:
         """Field-like efficiency ``2 b_n(theta)`` from the kernel table."""
         return self._factors(theta)[1]
 
@@ -201,7 +211,7 @@ def _uniform_cos_table(cos_angle, values):
     return np.ascontiguousarray(table.reshape(n * TABLE_ROW)), n, error
 
 
-def kernel_inputs(torque):
+def kernel_inputs(torque: str | TorqueModel) -> tuple[int, npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """(kind, q (3,), table) for the kernels."""
     if isinstance(torque, str):
         if torque != "constant":

@@ -17,7 +17,10 @@ are vectors (T): shape (3,) or (n, 3) (values (k, 3) or (n, k, 3) for :class:`Pi
   ``amplitude`` times the levels ``+1 -> -1`` (``points`` equal steps, the down branch) then ``-1 -> +1`` (the up
   branch), each held for ``dwell``; ``+1`` before ``delay``, the last level after the round trip.
 """
+from __future__ import annotations
+
 import numpy as np
+import numpy.typing as npt
 
 from .. import validation as v
 
@@ -29,24 +32,25 @@ class Waveform:
 
     __array_ufunc__ = None  # ``numpy array + waveform`` is the waveform's sum, not an elementwise object array
 
-    def __add__(self, other):
+    def __add__(self, other: Waveform | npt.ArrayLike) -> Sum:
         return Sum(self, other)
 
     __radd__ = __add__
 
-    def terms(self):
+    def terms(self) -> tuple[Waveform, ...]:
         return (self,)
 
     @property
-    def offset(self):
+    def offset(self) -> float | npt.NDArray[np.float64]:
         return 0.0
 
 
 class Sum(Waveform):
     """``offset + sum of waveforms``."""
 
-    def __init__(self, *parts):
-        waves, offset = [], 0.0
+    def __init__(self, *parts: Waveform | npt.ArrayLike) -> None:
+        waves: list[Waveform] = []
+        offset: float | npt.NDArray[np.float64] = 0.0
         for part in parts:
             if isinstance(part, Waveform):
                 waves.extend(part.terms())
@@ -55,15 +59,15 @@ class Sum(Waveform):
                 offset = offset + v.real_array(part, "waveform offset")
         self._terms, self._offset = tuple(waves), offset
 
-    def terms(self):
+    def terms(self) -> tuple[Waveform, ...]:
         return self._terms
 
     @property
-    def offset(self):
+    def offset(self) -> float | npt.NDArray[np.float64]:
         return self._offset
 
 
-def _param(value, name, owner, non_negative=False):
+def _param(value: object, name: str, owner: str, non_negative: bool = False) -> npt.NDArray[np.float64]:
     arr = v.real_array(value, name, owner)
     if non_negative and np.any(arr < 0):
         raise ValueError(f"{owner}: {name} must be >= 0, got {value!r}")
@@ -73,7 +77,8 @@ def _param(value, name, owner, non_negative=False):
 class Pulse(Waveform):
     """Trapezoidal pulse (see the module docstring); times in s."""
 
-    def __init__(self, amplitude, width, rise=0.0, fall=None, delay=0.0):
+    def __init__(self, amplitude: npt.ArrayLike, width: npt.ArrayLike, rise: npt.ArrayLike = 0.0,
+                 fall: npt.ArrayLike | None = None, delay: npt.ArrayLike = 0.0) -> None:
         owner = "Pulse"
         self.amplitude = _param(amplitude, "amplitude", owner)
         self.width = _param(width, "width", owner, non_negative=True)
@@ -85,11 +90,12 @@ class Pulse(Waveform):
                 raise ValueError(f"{owner}: {name} must be a scalar or one value per trajectory (1-D)")
 
     @property
-    def end(self):
+    def end(self) -> npt.NDArray[np.float64]:
         """Time (s) at which the pulse is over: ``delay + rise + width + fall``."""
         return self.delay + self.rise + self.width + self.fall
 
-    def kernel_parameters(self):
+    def kernel_parameters(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64],
+                                         npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         """``(delay, inverse rise, end of the plateau, inverse fall)`` of the unit trapezoid
         (``fastspin.dynamics.core.physics.trapezoid``); a zero ramp gets the slope ``STEP_SLOPE``."""
         with np.errstate(divide="ignore"):
@@ -101,7 +107,7 @@ class Pulse(Waveform):
 class PiecewiseLinear(Waveform):
     """Linear interpolation between ``(times[i], values[i])`` (strictly increasing times, s)."""
 
-    def __init__(self, times, values):
+    def __init__(self, times: npt.ArrayLike, values: npt.ArrayLike) -> None:
         owner = "PiecewiseLinear"
         self.times = _param(times, "times", owner)
         self.values = _param(values, "values", owner)
@@ -116,14 +122,14 @@ class PiecewiseLinear(Waveform):
                              f"(n, k, 3); got shape {self.values.shape}")
 
     @property
-    def knots(self):
+    def knots(self) -> int:
         return self.times.shape[-1]
 
 
 class Sine(Waveform):
     """``amplitude sin(2 pi frequency t + phase)`` (frequency in Hz, phase in rad)."""
 
-    def __init__(self, amplitude, frequency, phase=0.0):
+    def __init__(self, amplitude: npt.ArrayLike, frequency: npt.ArrayLike, phase: npt.ArrayLike = 0.0) -> None:
         owner = "Sine"
         self.amplitude = _param(amplitude, "amplitude", owner)
         self.frequency = _param(frequency, "frequency", owner, non_negative=True)
@@ -136,16 +142,16 @@ class Staircase(Waveform):
     ``dwell`` a whole number of steps ``dt``, a ``delay`` of ``dt / 4`` keeps every edge off the step times (a
     step then sees one level at its sampling point; fastspin.experiments.hysteresis does so)."""
 
-    def __init__(self, amplitude, points, dwell, delay=0.0):
+    def __init__(self, amplitude: npt.ArrayLike, points: int, dwell: float, delay: float = 0.0) -> None:
         owner = "Staircase"
         self.amplitude = _param(amplitude, "amplitude", owner)
         self.points = v.integer(points, "points", 2, owner=owner)
         self.dwell = v.positive_scalar(dwell, "dwell", owner)
-        self.delay = float(_param(delay, "delay", owner, non_negative=True)) if np.ndim(delay) == 0 else None
-        if self.delay is None:
+        if np.ndim(delay) != 0:
             raise ValueError(f"{owner}: delay must be a scalar (every trajectory steps at the same times)")
+        self.delay = float(_param(delay, "delay", owner, non_negative=True))
 
-    def levels(self):
+    def levels(self) -> npt.NDArray[np.float64]:
         """The ``2 points`` levels of the round trip (without the amplitude): down then up."""
         down = np.linspace(1.0, -1.0, self.points)
         return np.concatenate([down, -down])

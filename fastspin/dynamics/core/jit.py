@@ -23,26 +23,33 @@ Options of the CPU kernels:
 * ``STRICT``: IEEE arithmetic for a kernel that tests for NaN (the adaptive RK45 step control).
 * ``error_model="numpy"``: divisions never raise, so no exception path sits in a loop.
 """
+from __future__ import annotations
+
 import importlib
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from numba import njit
+from numba.core.dispatcher import Dispatcher
 
 FASTMATH = frozenset({"nsz", "arcp", "contract", "afn", "nnan", "ninf"})
-KERNEL = dict(cache=True, fastmath=set(FASTMATH), error_model="numpy")
-LEAF = dict(KERNEL, forceinline=True)
-LANE_LOOP = dict(KERNEL, inline="always")
-STRICT = dict(cache=True, error_model="numpy")
+KERNEL: dict[str, Any] = dict(cache=True, fastmath=set(FASTMATH), error_model="numpy")
+LEAF: dict[str, Any] = dict(KERNEL, forceinline=True)
+LANE_LOOP: dict[str, Any] = dict(KERNEL, inline="always")
+STRICT: dict[str, Any] = dict(cache=True, error_model="numpy")
 
 TARGETS = ("cpu", "cuda")
 PRECISIONS = ("float64", "float32")
 #: the modules whose leaves make up the physics (imported by :func:`namespace`, which registers them)
 LEAF_MODULES = ("fastspin.dynamics.core.physics", "fastspin.dynamics.core.vecmath", "fastspin.dynamics.rng",
                 "fastspin.dynamics.outcomes")
-_SOURCES = {}  # leaf name -> the undecorated Python function
-_COMPILED = {("cpu", "float64"): {}}
+_SOURCES: dict[str, Callable[..., Any]] = {}  # leaf name -> the undecorated Python function
+_COMPILED: dict[tuple[str, str], dict[str, Callable[..., Any]]] = {("cpu", "float64"): {}}
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
-def leaf(func):
+def leaf(func: _F) -> Dispatcher[_F]:
     """Register ``func`` as leaf physics and return its CPU compilation (``njit(**LEAF)``)."""
     name = func.__name__
     if name in _SOURCES and _SOURCES[name].__module__ != func.__module__:
@@ -53,7 +60,7 @@ def leaf(func):
     return compiled
 
 
-def namespace(target, precision="float64"):
+def namespace(target: str, precision: str = "float64") -> dict[str, Callable[..., Any]]:
     """``{name: compiled leaf}`` of every registered leaf for ``target`` (``"cpu"`` or ``"cuda"``) in
     ``precision`` (``"float64"`` or ``"float32"``).
 

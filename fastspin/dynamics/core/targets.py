@@ -11,15 +11,20 @@
 
 :func:`import_cuda` is the one place that imports ``numba.cuda``.
 """
+from __future__ import annotations
+
 import ast
 import inspect
 import math
 import textwrap
+from collections.abc import Callable, Mapping
+from types import ModuleType
+from typing import Any
 
 import numpy as np
 
 
-def import_cuda():
+def import_cuda() -> ModuleType:
     """``numba.cuda``.  Some numba-cuda releases call ``np.row_stack`` at import, which NumPy 2.5 removed:
     it is aliased to ``np.vstack`` only when missing."""
     if not hasattr(np, "row_stack"):
@@ -29,7 +34,7 @@ def import_cuda():
     return cuda
 
 
-def device_jit():
+def device_jit() -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """The decorator of device functions: inlined by NVVM (``forceinline``, LLVM ``alwaysinline``) on a GPU.
     On numba's simulator they stay plain Python functions: they use nothing of ``cuda``, and the simulator's
     wrapper would lock and swap module globals at every call (its threads then queue on those locks)."""
@@ -38,74 +43,74 @@ def device_jit():
     return import_cuda().jit(device=True, forceinline=True)
 
 
-def _plain(func):
+def _plain(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-def on_simulator():
+def on_simulator() -> bool:
     """True when numba runs CUDA kernels on its simulator (``NUMBA_ENABLE_CUDASIM=1``)."""
     from numba.core import config
 
-    return bool(config.ENABLE_CUDASIM)
+    return bool(config.ENABLE_CUDASIM)  # type: ignore[attr-defined]  # set at run time from the environment
 
 
 # single-precision versions of the vecmath leaves (same names, same contracts)
-def log_unit(u):
+def log_unit(u: float) -> float:
     return math.log(u)
 
 
-def sincos_2pi(u):
+def sincos_2pi(u: float) -> tuple[float, float]:
     x = 6.283185307179586 * u
     return math.sin(x), math.cos(x)
 
 
-def sincos(x):
+def sincos(x: float) -> tuple[float, float]:
     return math.sin(x), math.cos(x)
 
 
-def sin_any(x):
+def sin_any(x: float) -> float:
     return math.sin(x)
 
 
-def cos_any(x):
+def cos_any(x: float) -> float:
     return math.cos(x)
 
 
 _SINGLE_LEAVES = {f.__name__: f for f in (log_unit, sincos_2pi, sincos, sin_any, cos_any)}
 
 
-def _view_bits(x):
+def _view_bits(x: float) -> np.int64:
     return np.float64(x).view(np.int64)
 
 
-def _view_float(b):
+def _view_float(b: int) -> np.float64:
     return np.int64(b).view(np.float64)
 
 
 class _Single(ast.NodeTransformer):
     """Float literals to ``np.float32(literal)``, ``np.float64`` to ``np.float32``."""
 
-    def visit_Constant(self, node):
+    def visit_Constant(self, node: ast.Constant) -> ast.expr:
         if type(node.value) is float:
             call = ast.Call(func=ast.Attribute(value=ast.Name(id="np", ctx=ast.Load()), attr="float32",
                                                ctx=ast.Load()), args=[node], keywords=[])
             return ast.copy_location(call, node)
         return node
 
-    def visit_Attribute(self, node):
+    def visit_Attribute(self, node: ast.Attribute) -> ast.Attribute:
         self.generic_visit(node)
         if isinstance(node.value, ast.Name) and node.value.id == "np" and node.attr == "float64":
             node.attr = "float32"
         return node
 
 
-def single_source(source):
+def single_source(source: str) -> str:
     """``source`` (Python text) with float32 literals (see the module docstring)."""
     tree = _Single().visit(ast.parse(source))
     return ast.unparse(ast.fix_missing_locations(tree))
 
 
-def _scope(module_globals, target, precision):
+def _scope(module_globals: Mapping[str, Any], target: str, precision: str) -> dict[str, Any]:
     scope = dict(module_globals)
     scope.update(np=np, math=math)
     if precision == "float32":
@@ -121,18 +126,33 @@ def _scope(module_globals, target, precision):
     return scope
 
 
-def rebuild(sources, target, precision):
+def _bare(definition: ast.FunctionDef) -> None:
+    """Drop the decorators and the annotations of a leaf's definition: its source is executed again in the
+    target's namespace, where the names of its annotations need not exist (and the float32 rewrite must not
+    touch them)."""
+    definition.decorator_list = []
+    definition.returns = None
+    args = definition.args
+    for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
+        if arg is not None:
+            arg.annotation = None
+
+
+def rebuild(sources: Mapping[str, Callable[..., Any]], target: str, precision: str) -> dict[str, Callable[..., Any]]:
     """``{name: Python function}``: each of ``sources`` (``{name: leaf function}``) recompiled from its source
     for ``target`` and ``precision``, leaves of one module sharing one namespace (not yet holding the
     compiled leaves: the caller adds them)."""
-    scopes, functions = {}, {}
+    scopes: dict[str, dict[str, Any]] = {}
+    functions: dict[str, Callable[..., Any]] = {}
     for name, func in sources.items():
         origin = _SINGLE_LEAVES[name] if precision == "float32" and name in _SINGLE_LEAVES else func
         key = func.__module__
         if key not in scopes:
             scopes[key] = _scope(func.__globals__, target, precision)
         tree = ast.parse(textwrap.dedent(inspect.getsource(origin)))
-        tree.body[0].decorator_list = []
+        definition = tree.body[0]
+        assert isinstance(definition, ast.FunctionDef)
+        _bare(definition)
         text = ast.unparse(tree)
         if precision == "float32":
             text = single_source(text)

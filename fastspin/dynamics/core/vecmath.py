@@ -19,6 +19,11 @@ Errors are measured against extended-precision ``np.sin``, ``np.cos``, ``np.log`
 (tests/dynamics/test_vecmath.py).  Results for inputs outside the stated domains are unspecified
 (no exception is raised).
 """
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import numba
 import numpy as np
 from llvmlite import ir
@@ -27,7 +32,11 @@ from numba.extending import intrinsic
 
 from .jit import leaf
 
-if numba.config.DISABLE_JIT:
+if TYPE_CHECKING:
+    from numba.core.base import BaseContext
+    from numba.core.typing.templates import Signature
+
+if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]  # set at run time from the environment
 
     def _bits(x):
         """The IEEE-754 bits of the float64 ``x`` as an int64."""
@@ -43,7 +52,8 @@ else:
     def _bits(typingctx, x):
         """The IEEE-754 bits of the float64 ``x`` as an int64 (an LLVM ``bitcast``: no instruction)."""
 
-        def codegen(context, builder, signature, args):
+        def codegen(context: BaseContext, builder: ir.IRBuilder, signature: Signature,
+                    args: Sequence[ir.Value]) -> ir.Value:
             return builder.bitcast(args[0], ir.IntType(64))
 
         return types.int64(types.float64), codegen
@@ -52,7 +62,8 @@ else:
     def _from_bits(typingctx, b):
         """The float64 whose IEEE-754 bits are the int64 ``b`` (an LLVM ``bitcast``)."""
 
-        def codegen(context, builder, signature, args):
+        def codegen(context: BaseContext, builder: ir.IRBuilder, signature: Signature,
+                    args: Sequence[ir.Value]) -> ir.Value:
             return builder.bitcast(args[0], ir.DoubleType())
 
         return types.float64(types.int64), codegen
@@ -118,7 +129,7 @@ _TWO_OVER_PI = 0.6366197723675814
 
 
 @leaf
-def log_unit(u):
+def log_unit(u: float) -> float:
     """Natural logarithm of a positive finite float64 ``u`` (subnormals included), branch-free.
 
     ``u = 2^k z`` with ``z`` in ``[sqrt(1/2), sqrt(2))`` from the bits of ``u`` (subnormals scaled by
@@ -159,7 +170,7 @@ def _quadrant(q, s, c):
 
 
 @leaf
-def sincos_2pi(u):
+def sincos_2pi(u: float) -> tuple[float, float]:
     """``(sin(2 pi u), cos(2 pi u))`` for a float64 ``u``, ``|u| < 2^50``, branch-free.
 
     ``u = k/4 + r`` with ``k`` the nearest integer to ``4 u`` and ``|r| <= 1/8`` (exact: no rounding in
@@ -182,7 +193,7 @@ def sincos_2pi(u):
 
 
 @leaf
-def sincos(x):
+def sincos(x: float) -> tuple[float, float]:
     """``(sin x, cos x)`` for a finite float64 ``x``, branch-free.
 
     ``x = k pi/2 + a`` with ``k`` the nearest integer to ``2x/pi`` and ``|a| <= pi/4``, by Cody-Waite
@@ -205,12 +216,12 @@ def sincos(x):
 
 
 @leaf
-def sin_any(x):
+def sin_any(x: float) -> float:
     """``sin x`` for a finite float64 ``x`` (:func:`sincos`; same accuracy)."""
     return sincos(x)[0]
 
 
 @leaf
-def cos_any(x):
+def cos_any(x: float) -> float:
     """``cos x`` for a finite float64 ``x`` (:func:`sincos`; same accuracy)."""
     return sincos(x)[1]
