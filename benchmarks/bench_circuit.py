@@ -8,6 +8,7 @@
 
 Run: ``python -m pytest benchmarks/bench_circuit.py --benchmark-only -s``.
 """
+
 import shutil
 
 import numpy as np
@@ -24,8 +25,9 @@ RATES = {}
 
 
 def _circuit():
-    free = EasyPlaneFreeLayer(ms=MS, volume=THICKNESS * AREA, alpha=0.01, hard_axis_field=HARD,
-                              easy_axis_field=EASY, applied_field=FIELD)
+    free = EasyPlaneFreeLayer(
+        ms=MS, volume=THICKNESS * AREA, alpha=0.01, hard_axis_field=HARD, easy_axis_field=EASY, applied_field=FIELD
+    )
     return MTJCircuit(free, (FixedLayer(1000.0, 2000.0, (1, 0, 0)),), VoltageDrive(0.4))
 
 
@@ -49,8 +51,10 @@ def test_cartesian_batch_same_physics(benchmark):
     benchmark.extra_info["rk4_steps_per_s"] = RATES["cartesian"]
     if "charge_flux" in RATES:
         benchmark.extra_info["charge_flux_over_cartesian"] = RATES["charge_flux"] / RATES["cartesian"]
-        print(f"\ncharge-flux {RATES['charge_flux']:.3g} steps/s, Cartesian {RATES['cartesian']:.3g} steps/s, "
-              f"ratio {RATES['charge_flux'] / RATES['cartesian']:.2f}")
+        print(
+            f"\ncharge-flux {RATES['charge_flux']:.3g} steps/s, Cartesian {RATES['cartesian']:.3g} steps/s, "
+            f"ratio {RATES['charge_flux'] / RATES['cartesian']:.2f}"
+        )
 
 
 @pytest.mark.skipif(shutil.which("ngspice") is None, reason="ngspice not installed")
@@ -61,7 +65,10 @@ def test_ngspice_against_fastspin_one_trajectory(benchmark):
     assert np.all(np.isfinite(fast[1]))
     frame = run_ngspice(circuit, m0=M0, duration=20e-9)
     ratio = frame.attrs["wall_time_s"] / benchmark.stats.stats.min
-    benchmark.extra_info.update(ngspice_wall_time_s=frame.attrs["wall_time_s"], ngspice_over_fastspin=ratio,
-                                ngspice_time_points=len(frame))
-    print(f"\n20 ns: fastspin {benchmark.stats.stats.min:.3f} s, ngspice {frame.attrs['wall_time_s']:.3f} s "
-          f"({len(frame)} time points), ratio {ratio:.1f}")
+    benchmark.extra_info.update(
+        ngspice_wall_time_s=frame.attrs["wall_time_s"], ngspice_over_fastspin=ratio, ngspice_time_points=len(frame)
+    )
+    print(
+        f"\n20 ns: fastspin {benchmark.stats.stats.min:.3f} s, ngspice {frame.attrs['wall_time_s']:.3f} s "
+        f"({len(frame)} time points), ratio {ratio:.1f}"
+    )

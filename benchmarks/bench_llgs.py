@@ -15,6 +15,7 @@ Compared side by side, on the same sweep and the same physics:
 Rates are macrospin RK4 steps per second (for solve_ivp: 20,000 1-ps steps' worth of simulated time per
 point).  Run: ``python -m pytest benchmarks/bench_llgs.py --benchmark-only -s``.
 """
+
 import time
 from concurrent.futures import ProcessPoolExecutor
 
@@ -41,8 +42,15 @@ def _layer():
 
 
 def _sweep(currents, duration):
-    return simulate(_layer(), current_density=currents, field=(FIELD_X, 0, 0), efficiency=EFFICIENCY, m0=M0,
-                    duration=duration, dt=DT)
+    return simulate(
+        _layer(),
+        current_density=currents,
+        field=(FIELD_X, 0, 0),
+        efficiency=EFFICIENCY,
+        m0=M0,
+        duration=duration,
+        dt=DT,
+    )
 
 
 def test_fastspin_rk4_sweep(benchmark):
@@ -60,8 +68,18 @@ def test_fastspin_heun_sweep_300K(benchmark):
     layer = FreeLayer(MS, THICKNESS, ALPHA, anisotropy_field=BK, area=2.5e-15)
 
     def sweep(n, duration):
-        return simulate(layer, current_density=CURRENTS[:n], field=(FIELD_X, 0, 0), efficiency=EFFICIENCY, m0=M0,
-                        duration=duration, dt=DT, method="heun", temperature=300.0, seed=1)
+        return simulate(
+            layer,
+            current_density=CURRENTS[:n],
+            field=(FIELD_X, 0, 0),
+            efficiency=EFFICIENCY,
+            m0=M0,
+            duration=duration,
+            dt=DT,
+            method="heun",
+            temperature=300.0,
+            seed=1,
+        )
 
     sweep(8, 10 * DT)  # compile (or load the cache) outside the timing
     benchmark.pedantic(lambda: sweep(N, DURATION), rounds=3, warmup_rounds=0)
@@ -99,8 +117,13 @@ def _numpy_rhs(m, a_j):
     ty = -(mz * bx - mx * bz) + a_j * mcy
     tz = -(mx * by - my * bx) + a_j * mcz
     g = GAMMA_E / (1 + ALPHA**2)
-    return np.array([g * (tx + ALPHA * (my * tz - mz * ty)), g * (ty + ALPHA * (mz * tx - mx * tz)),
-                     g * (tz + ALPHA * (mx * ty - my * tx))])
+    return np.array(
+        [
+            g * (tx + ALPHA * (my * tz - mz * ty)),
+            g * (ty + ALPHA * (mz * tx - mx * tz)),
+            g * (tz + ALPHA * (mx * ty - my * tx)),
+        ]
+    )
 
 
 def _numpy_rk4(steps):
@@ -132,7 +155,7 @@ def test_solve_ivp_per_point(benchmark):
     def run():
         for current in points:
             a_j = stt_field_tesla(current, MS, THICKNESS, EFFICIENCY)
-            solve_ivp(lambda _, m: _numpy_rhs(m, a_j), (0, DURATION), M0, rtol=1e-6, atol=1e-9)
+            solve_ivp(lambda _, m, a_j=a_j: _numpy_rhs(m, a_j), (0, DURATION), M0, rtol=1e-6, atol=1e-9)
 
     benchmark.pedantic(run, rounds=1, warmup_rounds=0)
     RATES["solve_ivp per point (1 core)"] = len(points) * N_STEPS / benchmark.stats.stats.min
@@ -143,13 +166,15 @@ def _cmtj_point(current):
     from cmtj import AxialDriver, CVector, Junction, Layer, constantDriver
 
     demag = [CVector(0, 0, 0), CVector(0, 0, 0), CVector(0, 0, 1)]
-    layer = Layer.createSTTLayer("free", CVector(*M0), CVector(1, 0, 0), MU0 * MS, THICKNESS, 1e-16, demag, ALPHA,
-                                 1.0, 0.0, EFFICIENCY)
+    layer = Layer.createSTTLayer(
+        "free", CVector(*M0), CVector(1, 0, 0), MU0 * MS, THICKNESS, 1e-16, demag, ALPHA, 1.0, 0.0, EFFICIENCY
+    )
     layer.setReferenceLayer(CVector(1, 0, 0))
     junction = Junction([layer])
     junction.setLayerAnisotropyDriver("free", constantDriver(0.5 * MS * BK))  # K = Ms B_k / 2, J/m^3
     junction.setLayerExternalFieldDriver(  # A/m
-        "free", AxialDriver(constantDriver(FIELD_X / MU0), constantDriver(0.0), constantDriver(0.0)))
+        "free", AxialDriver(constantDriver(FIELD_X / MU0), constantDriver(0.0), constantDriver(0.0))
+    )
     junction.setLayerCurrentDriver("free", constantDriver(-current))
     junction.runSimulation(DURATION, DT, DURATION / 10)
     return junction.getLog()["free_mx"][-1]
@@ -160,8 +185,9 @@ def test_cmtj_two_processes(benchmark):
     subset = np.linspace(0, N - 1, N_CMTJ).astype(int)
     with ProcessPoolExecutor(max_workers=2) as pool:
         list(pool.map(_cmtj_point, CURRENTS[subset[:2]]))  # start the workers outside the timing
-        final_mx = benchmark.pedantic(lambda: np.array(list(pool.map(_cmtj_point, CURRENTS[subset]))),
-                                      rounds=1, warmup_rounds=0)
+        final_mx = benchmark.pedantic(
+            lambda: np.array(list(pool.map(_cmtj_point, CURRENTS[subset]))), rounds=1, warmup_rounds=0
+        )
     RATES["cmtj (2 processes)"] = N_CMTJ * N_STEPS / benchmark.stats.stats.min
     benchmark.extra_info["rk4_steps_per_s"] = RATES["cmtj (2 processes)"]
     if "fastspin" in OUTCOMES:

@@ -16,6 +16,7 @@ packed ``vsqrtpd`` / ``vdivpd`` on ``ymm`` or ``zmm`` registers and no call to `
 ``cos``.  Rates are normal deviates per second (both cores).  Run:
 ``python -m pytest benchmarks/bench_rng.py --benchmark-only -s``.
 """
+
 import math
 import re
 
@@ -36,6 +37,7 @@ FRESH = dict(KERNEL, cache=False)  # compiled in each run: the assembly of a cac
 
 
 # --- baseline: states (n, 2), Box-Muller with libm -------------------------------------------------
+
 
 @njit(**LEAF)
 def _rotl(x, k):
@@ -62,6 +64,7 @@ def _libm_normal_pair(state, j):
 
 
 # --- the two kernels: the same lane loop, one per transform ----------------------------------------
+
 
 @njit(**LANE_LOOP)
 def _draw_libm(lo, nb, rng, S):
@@ -153,8 +156,10 @@ def test_vecmath_box_muller(benchmark):
     packed, calls = _vector_ops(vecmath_kernel)
     ops = {op for op, _ in packed}
     registers = sorted({reg for _, reg in packed})
-    print(f"\nvecmath kernel: {len(packed)} packed-double instructions on {registers}, "
-          f"sqrt/div: {sorted(op for op in ops if 'sqrt' in op or 'div' in op)}, libm calls: {calls}")
+    print(
+        f"\nvecmath kernel: {len(packed)} packed-double instructions on {registers}, "
+        f"sqrt/div: {sorted(op for op in ops if 'sqrt' in op or 'div' in op)}, libm calls: {calls}"
+    )
     assert {"vsqrtpd", "vdivpd"} <= ops
     assert not calls
 

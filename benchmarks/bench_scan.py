@@ -3,12 +3,14 @@
 Target on the 2-core machine: the whole map (tabulated transport torque, 20 ns at dt = 1 ps,
 both initial states: 80,000 RK4 runs, 1.6e9 steps) through ``run_scan`` into a Parquet directory
 in under 120 s.  Recorded: wall time, time per point, RK4 steps per second and the share of the
-time spent in the integrator kernels (``fastspin.dynamics.cpu.run``, timed by a wrapper).  Numba compilation is paid once, before timing, by a tiny scan (the kernels are cached).
+time spent in the integrator kernels (``fastspin.dynamics.cpu.run``, timed by a wrapper).  Numba compilation is
+paid once, before timing, by a tiny scan (the kernels are cached).
 Also: the phi_c map throughput (points per second of the batched root finder).
 
 Run: ``python -m pytest benchmarks/bench_scan.py --benchmark-only -s``; ``FASTSPIN_BENCH_SIDE=50``
 runs a smaller map.
 """
+
 import os
 import time
 
@@ -22,8 +24,14 @@ TARGET_S = 120.0 * (SIDE / 200) ** 2
 
 
 def _dynamic_spec(side, model):
-    return ScanSpec(model, [Axis("start", ["P", "AP"]), Axis.linspace("field", -0.1, 0.1, side),
-                            Axis.linspace("current_density", -1.2e13, 1.2e13, side)])
+    return ScanSpec(
+        model,
+        [
+            Axis("start", ["P", "AP"]),
+            Axis.linspace("field", -0.1, 0.1, side),
+            Axis.linspace("current_density", -1.2e13, 1.2e13, side),
+        ],
+    )
 
 
 def test_dynamic_map_fig5(benchmark, tmp_path, monkeypatch):
@@ -65,8 +73,9 @@ def test_dynamic_map_fig5(benchmark, tmp_path, monkeypatch):
 
 def test_phi_c_map_throughput(benchmark):
     side = 100
-    spec = ScanSpec(PhiCModel("fig5"), [Axis.linspace("F1.beta", 0.0, 0.5, side),
-                                        Axis.linspace("F1|N.gamma", -0.8, 0.8, side)])
+    spec = ScanSpec(
+        PhiCModel("fig5"), [Axis.linspace("F1.beta", 0.0, 0.5, side), Axis.linspace("F1|N.gamma", -0.8, 0.8, side)]
+    )
     run_scan(ScanSpec(PhiCModel("fig5"), {"F1.beta": [0.1]}), progress=False)  # compile
     frame = benchmark.pedantic(run_scan, args=(spec,), kwargs={"progress": False}, rounds=3, iterations=1)
     rate = spec.n_points / benchmark.stats.stats.min

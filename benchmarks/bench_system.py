@@ -10,6 +10,7 @@ the cold compile of a single-layer call.
 
 Run: ``python -m pytest benchmarks/bench_system.py --benchmark-only -s``.
 """
+
 import math
 import os
 import subprocess
@@ -84,12 +85,14 @@ def test_cold_compile_single_layer(benchmark, tmp_path):
     env = dict(os.environ, FASTSPIN_KERNEL_CACHE=str(tmp_path / "kernels"), NUMBA_CACHE_DIR=str(tmp_path / "numba"))
 
     def cold():
-        return float(subprocess.run([sys.executable, "-c", _COLD], env=env, check=True, capture_output=True,
-                                    text=True).stdout)
+        return float(
+            subprocess.run([sys.executable, "-c", _COLD], env=env, check=True, capture_output=True, text=True).stdout
+        )
 
     start = time.perf_counter()
     seconds = benchmark.pedantic(cold, rounds=1, warmup_rounds=0)
     benchmark.extra_info["cold_compile_s"] = seconds
-    print(f"\ncold compile + first call of simulate(layer): {seconds:.1f} s "
-          f"(process {time.perf_counter() - start:.1f} s)")
+    print(
+        f"\ncold compile + first call of simulate(layer): {seconds:.1f} s (process {time.perf_counter() - start:.1f} s)"
+    )
     assert seconds < 60

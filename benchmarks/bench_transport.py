@@ -4,6 +4,7 @@ Target on the 2-core machine: >= 1,000,000 torque evaluations per second over a 
 (angle x spacer thickness) grid of the F/N/F/N Co/Cu valve, and >= 100x the per-point NumPy solve,
 both measured in this run.  Run: ``python -m pytest benchmarks/bench_transport.py --benchmark-only``.
 """
+
 import numpy as np
 
 from fastspin import presets

@@ -5,6 +5,7 @@ at twice the critical current; widths 0.5-40 ns take the write error rate from 1
 grid (400 cells in the polar angle).  Target on the 2-core machine: < 5 s for the whole call.
 Run: ``python -m pytest benchmarks/bench_wer.py --benchmark-only -s``.
 """
+
 import numpy as np
 
 from fastspin.constants import K_B, MU0
@@ -17,14 +18,26 @@ WIDTHS = np.linspace(0.5e-9, 40e-9, 100)
 
 def test_write_error_rate_100_widths(benchmark):
     volume = 2 * DELTA * K_B * TEMP / (MS * B_EFF)
-    layer = FreeLayer(MS, THICKNESS, ALPHA, anisotropy_field=B_EFF + MU0 * MS, easy_axis=(0, 0, 1),
-                      demag=(0, 0, 1), area=volume / THICKNESS)
+    layer = FreeLayer(
+        MS,
+        THICKNESS,
+        ALPHA,
+        anisotropy_field=B_EFF + MU0 * MS,
+        easy_axis=(0, 0, 1),
+        demag=(0, 0, 1),
+        area=volume / THICKNESS,
+    )
     current = 2 * critical_current_density(layer)
-    frame = benchmark.pedantic(lambda: write_error_rate(layer, current_density=current, width=WIDTHS,
-                                                        temperature=TEMP), rounds=3, warmup_rounds=1)
+    frame = benchmark.pedantic(
+        lambda: write_error_rate(layer, current_density=current, width=WIDTHS, temperature=TEMP),
+        rounds=3,
+        warmup_rounds=1,
+    )
     seconds = benchmark.stats.stats.min
-    print(f"\nwrite_error_rate, 100 widths, one amplitude, grid 400: {seconds:.3f} s "
-          f"(WER {frame.wer.max():.3g} .. {frame.wer.min():.3g})")
+    print(
+        f"\nwrite_error_rate, 100 widths, one amplitude, grid 400: {seconds:.3f} s "
+        f"(WER {frame.wer.max():.3g} .. {frame.wer.min():.3g})"
+    )
     benchmark.extra_info["seconds"] = seconds
     assert frame.wer.min() < 1e-12 and frame.wer.max() > 0.99
     assert seconds < 5.0

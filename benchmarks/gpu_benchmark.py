@@ -16,6 +16,7 @@ Prints a Markdown table (for benchmarks/RESULTS.md) of:
 Compilation is paid outside the timings (a first small call; reported).  ``--smoke`` shrinks every size (for a
 check of the script on numba's CUDA simulator: ``NUMBA_ENABLE_CUDASIM=1``).  No network is needed.
 """
+
 import argparse
 import json
 import sys
@@ -39,8 +40,18 @@ def _sweep(n, steps, backend, precision="float64", method="rk4", rows=None):
     layer = FreeLayer(MS, THICKNESS, ALPHA, anisotropy_field=BK, area=2.5e-15)
     currents = np.linspace(0.0, 3e11, n) if rows is None else np.linspace(0.0, 3e11, n)[rows]
     thermal = dict(method="heun", temperature=300.0, seed=1) if method == "heun" else {}
-    return simulate(layer, current_density=currents, field=(FIELD_X, 0, 0), efficiency=EFFICIENCY, m0=M0,
-                    duration=steps * DT, dt=DT, backend=backend, precision=precision, **thermal)
+    return simulate(
+        layer,
+        current_density=currents,
+        field=(FIELD_X, 0, 0),
+        efficiency=EFFICIENCY,
+        m0=M0,
+        duration=steps * DT,
+        dt=DT,
+        backend=backend,
+        precision=precision,
+        **thermal,
+    )
 
 
 def _timed(func):
@@ -51,9 +62,15 @@ def _timed(func):
 
 def _map_spec(side, duration):
     model = DynamicsModel(preset="fig5", duration=duration, dt=DT)
-    return ScanSpec(model, [Axis("start", ["P", "AP"]), Axis.linspace("field", -0.1, 0.1, side),
-                            Axis.linspace("current_density", -1.2e13, 1.2e13, side)],
-                    chunk_size=GPU_CHUNK_POINTS)
+    return ScanSpec(
+        model,
+        [
+            Axis("start", ["P", "AP"]),
+            Axis.linspace("field", -0.1, 0.1, side),
+            Axis.linspace("current_density", -1.2e13, 1.2e13, side),
+        ],
+        chunk_size=GPU_CHUNK_POINTS,
+    )
 
 
 def main(argv=None):
@@ -75,7 +92,7 @@ def main(argv=None):
     compile_s = {}
     for method in ("rk4", "heun"):
         for precision in ("float64", "float32"):
-            _, compile_s[f"{method} {precision}"] = _timed(lambda: _sweep(64, 10, "cuda", precision, method))
+            _, compile_s[f"{method} {precision}"] = _timed(lambda p=precision, m=method: _sweep(64, 10, "cuda", p, m))
     _, compile_s["cpu rk4"] = _timed(lambda: _sweep(64, 10, "cpu"))
     figures["first_call_s"] = compile_s
 
@@ -85,21 +102,33 @@ def main(argv=None):
     m64, m32 = f64[["mx", "my", "mz"]].to_numpy(), f32[["mx", "my", "mz"]].to_numpy()
     error = float(np.abs(m64 - m32).max())
     same = float((f64["state"].astype(str) == f32["state"].astype(str)).mean())
-    figures["float32_error"] = dict(max_abs_dm=error, same_state=same,
-                                    same_switched=float((f64["switched"] == f32["switched"]).mean()))
-    row("RK4 float32, constant torque", n, steps, seconds, "", f"max abs dm vs float64 {error:.2g}; same state {same:.4%}")
+    figures["float32_error"] = dict(
+        max_abs_dm=error, same_state=same, same_switched=float((f64["switched"] == f32["switched"]).mean())
+    )
+    row(
+        "RK4 float32, constant torque",
+        n,
+        steps,
+        seconds,
+        "",
+        f"max abs dm vs float64 {error:.2g}; same state {same:.4%}",
+    )
     for precision in ("float64", "float32"):
-        _, seconds = _timed(lambda: _sweep(n, steps, "cuda", precision, "heun"))
+        _, seconds = _timed(lambda p=precision: _sweep(n, steps, "cuda", p, "heun"))
         row(f"Heun 300 K {precision}", n, steps, seconds, ">= 2e10 steps/s" if precision == "float64" else "")
 
     pick = np.linspace(0, n - 1, size["check"]).astype(int)
     cpu, _ = _timed(lambda: _sweep(n, steps, "cpu", rows=pick))
     gpu, _ = _timed(lambda: _sweep(n, steps, "cuda", rows=pick))
     dm = float(np.abs(cpu[["mx", "my", "mz"]].to_numpy() - gpu[["mx", "my", "mz"]].to_numpy()).max())
-    agree = bool((cpu["state"].astype(str) == gpu["state"].astype(str)).all() and (cpu["switched"] == gpu["switched"]).all())
+    agree = bool(
+        (cpu["state"].astype(str) == gpu["state"].astype(str)).all() and (cpu["switched"] == gpu["switched"]).all()
+    )
     figures["cpu_agreement"] = dict(trajectories=len(pick), max_abs_dm=dm, same_states_and_switching=agree)
-    rows.append(f"| CPU vs CUDA float64, {len(pick)} runs of the sweep | | | | | | max abs dm {dm:.2g}; "
-                f"same states and switching: {agree} |")
+    rows.append(
+        f"| CPU vs CUDA float64, {len(pick)} runs of the sweep | | | | | | max abs dm {dm:.2g}; "
+        f"same states and switching: {agree} |"
+    )
     _, seconds = _timed(lambda: _sweep(size["cpu_n"], steps, "cpu"))
     row("RK4 float64 on this machine's CPU", size["cpu_n"], steps, seconds, "", "the ratio's baseline")
 
@@ -107,12 +136,19 @@ def main(argv=None):
     run_scan(_map_spec(2, 10 * DT), progress=False, backend="cuda")  # compile the tabulated kernel
     side = size["map_side"]
     with tempfile.TemporaryDirectory() as folder:
-        frame, seconds = _timed(lambda: run_scan(_map_spec(side, size["map_duration"]), out=f"{folder}/map",
-                                                  progress=False, backend="cuda"))
+        frame, seconds = _timed(
+            lambda: run_scan(_map_spec(side, size["map_duration"]), out=f"{folder}/map", progress=False, backend="cuda")
+        )
     states = frame["state"].astype(str).value_counts().to_dict()
     figures["map_states"] = states
-    row(f"Fig. 5 map {side} x {side} x 2 starts, end to end", len(frame), map_steps, seconds, "<= 10 s",
-        f"{len(states)} states")
+    row(
+        f"Fig. 5 map {side} x {side} x 2 starts, end to end",
+        len(frame),
+        map_steps,
+        seconds,
+        "<= 10 s",
+        f"{len(states)} states",
+    )
     if args.cpu_map:
         side = size["cpu_map_side"]
         run_scan(_map_spec(2, 10 * DT), progress=False)

@@ -6,6 +6,7 @@ Quick start::
     stack = fastspin.presets.barnas2005("i")           # Co/Cu spin valve of Barnas et al. (2005)
     df = fastspin.torque_vs_angle(stack, np.linspace(0, np.pi, 181))
 """
+
 import importlib
 
 from . import presets
@@ -14,11 +15,32 @@ from .stack import Layer, Stack
 from .transport import evaluate, torque_vs_angle
 
 __version__ = "0.1.0"
-__all__ = ["DiffusiveFerromagnet", "Ferromagnet", "Interface", "Layer", "NormalMetal", "Stack", "TunnelBarrier",
-           "evaluate", "presets", "torque_vs_angle"]
+__all__ = [
+    "DiffusiveFerromagnet",
+    "Ferromagnet",
+    "Interface",
+    "Layer",
+    "NormalMetal",
+    "Stack",
+    "TunnelBarrier",
+    "evaluate",
+    "presets",
+    "torque_vs_angle",
+]
 
-_LAZY = ("analysis", "circuit", "constants", "conventions", "dynamics", "materials", "mtj", "plotting", "scan",
-         "stack", "transport")
+_LAZY = (
+    "analysis",
+    "circuit",
+    "constants",
+    "conventions",
+    "dynamics",
+    "materials",
+    "mtj",
+    "plotting",
+    "scan",
+    "stack",
+    "transport",
+)
 
 
 def __getattr__(name):

@@ -13,6 +13,7 @@ Errors are one line on stderr, ``fastspin: error: ...``, with exit status 2 for 
 files, missing files) and 1 for any other failure; an interrupted command exits with 130.  ``fastspin --debug
 COMMAND ...`` (or ``--debug`` after the command) shows the traceback instead.  A finished command exits with 0.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -83,158 +84,264 @@ def _disc_area(diameter_nm):
 
 def _executor_options(parser):
     group = parser.add_argument_group("execution")
-    group.add_argument("--executor", choices=("local", "dask"), default="local",
-                       help="local: this process, Numba threads on all cores (default); "
-                            "dask: a dask.distributed cluster given by --scheduler")
-    group.add_argument("--scheduler", metavar="ADDRESS",
-                       help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --executor dask)")
+    group.add_argument(
+        "--executor",
+        choices=("local", "dask"),
+        default="local",
+        help="local: this process, Numba threads on all cores (default); "
+        "dask: a dask.distributed cluster given by --scheduler",
+    )
+    group.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --executor dask)",
+    )
     group.add_argument("--quiet", action="store_true", help="no progress bar (for scripts and logs)")
     _backend_option(group)
 
 
 def _backend_option(parser):
-    parser.add_argument("--backend", choices=("cpu", "cuda", "auto"), default="cpu",
-                        help="where the dynamics integrate: cpu (default), cuda (an NVIDIA GPU; "
-                             "pip install 'fastspin[cuda]') or auto (cuda when a GPU is usable)")
+    parser.add_argument(
+        "--backend",
+        choices=("cpu", "cuda", "auto"),
+        default="cpu",
+        help="where the dynamics integrate: cpu (default), cuda (an NVIDIA GPU; "
+        "pip install 'fastspin[cuda]') or auto (cuda when a GPU is usable)",
+    )
 
 
 def _build_parser():
     parser = _Parser(
         prog="fastspin",
         description="Spin-transfer torques in magnetic multilayers and the macrospin dynamics they drive: "
-                    "parameter scans, phase diagrams, plots.",
+        "parameter scans, phase diagrams, plots.",
     )
     parser.add_argument("--debug", action="store_true", help="show the traceback of an error (for bug reports)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     scan = commands.add_parser(
-        "scan", help="run the scan of a TOML spec file into a Parquet directory (resumable)",
+        "scan",
+        help="run the scan of a TOML spec file into a Parquet directory (resumable)",
         description="Run every point of a scan spec; results go to DIR as one Parquet file per chunk plus "
-                    "manifest.json.  Rerunning the same command resumes an interrupted scan; a different "
-                    "spec on an existing DIR is refused.",
-        epilog=SPEC_EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter,
+        "manifest.json.  Rerunning the same command resumes an interrupted scan; a different "
+        "spec on an existing DIR is refused.",
+        epilog=SPEC_EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     scan.add_argument("spec", type=Path, help="scan specification (TOML)")
     scan.add_argument("--out", required=True, type=Path, metavar="DIR", help="output directory (Parquet dataset)")
     _executor_options(scan)
 
     phase = commands.add_parser(
-        "phase-diagram", help="compute and draw a phase diagram of a preset stack (Parquet + PNG)",
+        "phase-diagram",
+        help="compute and draw a phase diagram of a preset stack (Parquet + PNG)",
         description="dynamic: macrospin states over current density x applied field, started from P and from "
-                    "AP (bistability), with the critical currents of linear stability; phi-c: the zero of the "
-                    "in-plane torque over (beta1, gamma1) of the thick layer (Barnas et al. 2005, Fig. 5 inset).",
+        "AP (bistability), with the critical currents of linear stability; phi-c: the zero of the "
+        "in-plane torque over (beta1, gamma1) of the thick layer (Barnas et al. 2005, Fig. 5 inset).",
     )
-    phase.add_argument("kind", nargs="?", choices=("dynamic", "phi-c"), default="dynamic",
-                       help="which diagram (default: dynamic)")
-    phase.add_argument("--preset", default="barnas2005:fig5",
-                       help="stack, as listed by `fastspin presets` (default barnas2005:fig5; 'fig5' also works)")
-    phase.add_argument("--out", required=True, type=Path, metavar="DIR",
-                       help="output directory: Parquet dataset, manifest.json and the PNG")
-    phase.add_argument("-o", "--png", type=Path, metavar="FILE",
-                       help="figure file (default DIR/phase_diagram.png)")
+    phase.add_argument(
+        "kind", nargs="?", choices=("dynamic", "phi-c"), default="dynamic", help="which diagram (default: dynamic)"
+    )
+    phase.add_argument(
+        "--preset",
+        default="barnas2005:fig5",
+        help="stack, as listed by `fastspin presets` (default barnas2005:fig5; 'fig5' also works)",
+    )
+    phase.add_argument(
+        "--out",
+        required=True,
+        type=Path,
+        metavar="DIR",
+        help="output directory: Parquet dataset, manifest.json and the PNG",
+    )
+    phase.add_argument("-o", "--png", type=Path, metavar="FILE", help="figure file (default DIR/phase_diagram.png)")
     phase.add_argument("--chunk-size", type=int, metavar="N", help="points per batched kernel call")
     dynamic = phase.add_argument_group("dynamic diagram (free layer = the stack's thin magnet F2)")
-    dynamic.add_argument("--current", nargs=3, type=_number, metavar=("MIN", "MAX", "NUM"),
-                         help="current densities in MA/cm^2 (1 MA/cm^2 = 1e10 A/m^2; default: 61 values over "
-                              "+-1.5 x the larger linear critical current at zero field)")
-    dynamic.add_argument("--field", nargs=3, type=_number, metavar=("MIN", "MAX", "NUM"),
-                         help="applied fields along the easy axis and p, in mT (default: 61 values over "
-                              "+-2 x the anisotropy field)")
-    dynamic.add_argument("--duration", type=_number, default=10.0, metavar="NS",
-                         help="integration time per run, ns (10)")
+    dynamic.add_argument(
+        "--current",
+        nargs=3,
+        type=_number,
+        metavar=("MIN", "MAX", "NUM"),
+        help="current densities in MA/cm^2 (1 MA/cm^2 = 1e10 A/m^2; default: 61 values over "
+        "+-1.5 x the larger linear critical current at zero field)",
+    )
+    dynamic.add_argument(
+        "--field",
+        nargs=3,
+        type=_number,
+        metavar=("MIN", "MAX", "NUM"),
+        help="applied fields along the easy axis and p, in mT (default: 61 values over +-2 x the anisotropy field)",
+    )
+    dynamic.add_argument(
+        "--duration", type=_number, default=10.0, metavar="NS", help="integration time per run, ns (10)"
+    )
     dynamic.add_argument("--dt", type=_number, default=1.0, metavar="PS", help="RK4 time step, ps (1)")
     dynamic.add_argument("--alpha", type=_number, default=0.01, help="Gilbert damping (0.01)")
-    dynamic.add_argument("--ms", type=_number, default=1.44e6, metavar="A_PER_M",
-                         help="saturation magnetization, A/m (1.44e6, Co)")
-    dynamic.add_argument("--anisotropy-field", type=_number, default=50.0, metavar="MT",
-                         help="uniaxial in-plane anisotropy field B_k, mT (50)")
+    dynamic.add_argument(
+        "--ms", type=_number, default=1.44e6, metavar="A_PER_M", help="saturation magnetization, A/m (1.44e6, Co)"
+    )
+    dynamic.add_argument(
+        "--anisotropy-field",
+        type=_number,
+        default=50.0,
+        metavar="MT",
+        help="uniaxial in-plane anisotropy field B_k, mT (50)",
+    )
     phic = phase.add_argument_group("phi-c diagram")
-    phic.add_argument("--beta1", nargs=3, type=_number, metavar=("MIN", "MAX", "NUM"), default=[0.0, 0.5, 26],
-                      help="bulk spin asymmetry of the thick layer F1 (default 0 0.5 26)")
-    phic.add_argument("--gamma1", nargs=3, type=_number, metavar=("MIN", "MAX", "NUM"), default=[-0.8, 0.8, 81],
-                      help="interface spin asymmetry of F1|N (default -0.8 0.8 81)")
+    phic.add_argument(
+        "--beta1",
+        nargs=3,
+        type=_number,
+        metavar=("MIN", "MAX", "NUM"),
+        default=[0.0, 0.5, 26],
+        help="bulk spin asymmetry of the thick layer F1 (default 0 0.5 26)",
+    )
+    phic.add_argument(
+        "--gamma1",
+        nargs=3,
+        type=_number,
+        metavar=("MIN", "MAX", "NUM"),
+        default=[-0.8, 0.8, 81],
+        help="interface spin asymmetry of F1|N (default -0.8 0.8 81)",
+    )
     _executor_options(phase)
 
     plot = commands.add_parser(
-        "plot", help="draw a map from a scan directory",
+        "plot",
+        help="draw a map from a scan directory",
         description="Draw column COLOR of a finished scan over (X, Y): a categorical map with a legend for "
-                    "'state', a colour map with a colour bar otherwise.  Values are shown in readable units "
-                    "(MA/cm^2, mT, nm, degrees).",
+        "'state', a colour map with a colour bar otherwise.  Values are shown in readable units "
+        "(MA/cm^2, mT, nm, degrees).",
     )
     plot.add_argument("directory", type=Path, metavar="DIR", help="scan directory")
     plot.add_argument("--x", required=True, help="column for the horizontal axis, e.g. current_density")
     plot.add_argument("--y", required=True, help="column for the vertical axis, e.g. field")
     plot.add_argument("--color", default="state", help="column for the colour (default: state)")
-    plot.add_argument("--facet", default="start",
-                      help="column with one panel per value (default: start, if the scan has it)")
+    plot.add_argument(
+        "--facet", default="start", help="column with one panel per value (default: start, if the scan has it)"
+    )
     plot.add_argument("-o", "--output", required=True, type=Path, metavar="FILE", help="figure file (.png, .pdf, .svg)")
     plot.add_argument("--partial", action="store_true", help="plot an unfinished scan")
 
     switching = commands.add_parser(
-        "switching", help="switching probability and write error rate of current pulses (CSV + PNG)",
+        "switching",
+        help="switching probability and write error rate of current pulses (CSV + PNG)",
         description="A perpendicular free layer (easy axis z, fixed layer along +z, start parallel): for every "
-                    "pulse of the amplitude x width grid, the write error rate from the Fokker-Planck equation "
-                    "and, with --trajectories > 0, from stochastic-LLGS ensembles with 95 %% Wilson intervals "
-                    "(Boltzmann start states).  Writes DIR/switching.csv and DIR/write_error_rate.png.",
+        "pulse of the amplitude x width grid, the write error rate from the Fokker-Planck equation "
+        "and, with --trajectories > 0, from stochastic-LLGS ensembles with 95 %% Wilson intervals "
+        "(Boltzmann start states).  Writes DIR/switching.csv and DIR/write_error_rate.png.",
     )
     switching.add_argument("--out", required=True, type=Path, metavar="DIR", help="output directory")
-    switching.add_argument("--amplitude", nargs=3, type=_number, metavar=("MIN", "MAX", "NUM"), default=[6, 10, 3],
-                           help="pulse current densities, MA/cm^2 (default 6 10 3)")
-    switching.add_argument("--width", nargs=3, type=_number, metavar=("MIN", "MAX", "NUM"), default=[0.5, 5, 10],
-                           help="pulse widths, ns (default 0.5 5 10)")
+    switching.add_argument(
+        "--amplitude",
+        nargs=3,
+        type=_number,
+        metavar=("MIN", "MAX", "NUM"),
+        default=[6, 10, 3],
+        help="pulse current densities, MA/cm^2 (default 6 10 3)",
+    )
+    switching.add_argument(
+        "--width",
+        nargs=3,
+        type=_number,
+        metavar=("MIN", "MAX", "NUM"),
+        default=[0.5, 5, 10],
+        help="pulse widths, ns (default 0.5 5 10)",
+    )
     switching.add_argument("--temperature", type=_number, default=300.0, metavar="K", help="temperature, K (300)")
-    switching.add_argument("--trajectories", type=int, default=1000, metavar="N",
-                           help="stochastic-LLGS trajectories per pulse; 0: Fokker-Planck only (1000)")
+    switching.add_argument(
+        "--trajectories",
+        type=int,
+        default=1000,
+        metavar="N",
+        help="stochastic-LLGS trajectories per pulse; 0: Fokker-Planck only (1000)",
+    )
     switching.add_argument("--ms", type=_number, default=1e6, metavar="A_PER_M", help="saturation magnetization (1e6)")
     switching.add_argument("--thickness", type=_number, default=1.0, metavar="NM", help="free-layer thickness, nm (1)")
     switching.add_argument("--diameter", type=_number, default=40.0, metavar="NM", help="pillar diameter, nm (40)")
-    switching.add_argument("--anisotropy-field", type=_number, default=300.0, metavar="MT",
-                           help="effective perpendicular anisotropy field, mT (300)")
+    switching.add_argument(
+        "--anisotropy-field",
+        type=_number,
+        default=300.0,
+        metavar="MT",
+        help="effective perpendicular anisotropy field, mT (300)",
+    )
     switching.add_argument("--alpha", type=_number, default=0.05, help="Gilbert damping (0.05)")
     switching.add_argument("--efficiency", type=_number, default=1.0, help="spin-transfer efficiency eta (1)")
     switching.add_argument("--seed", type=int, default=1, help="seed of the ensembles (1)")
     _backend_option(switching)
 
     loops = commands.add_parser(
-        "hysteresis", help="quasi-static R-H loops of an MTJ free layer at several field angles (CSV + PNG)",
+        "hysteresis",
+        help="quasi-static R-H loops of an MTJ free layer at several field angles (CSV + PNG)",
         description="A uniaxial free layer (easy axis x, Stoner-Wohlfarth without shape anisotropy unless --demag) "
-                    "read through an MTJ (fixed layer along +x): for every in-plane field angle, the field is swept "
-                    "+B -> -B -> +B in equal steps held for --dwell each.  Writes DIR/loops.csv (m and R at every "
-                    "level), DIR/switching.csv (switching fields per branch, with the Stoner-Wohlfarth astroid) "
-                    "and DIR/hysteresis.png.",
+        "read through an MTJ (fixed layer along +x): for every in-plane field angle, the field is swept "
+        "+B -> -B -> +B in equal steps held for --dwell each.  Writes DIR/loops.csv (m and R at every "
+        "level), DIR/switching.csv (switching fields per branch, with the Stoner-Wohlfarth astroid) "
+        "and DIR/hysteresis.png.",
     )
     loops.add_argument("--out", required=True, type=Path, metavar="DIR", help="output directory")
-    loops.add_argument("--angles", nargs=3, type=_number, metavar=("MIN", "MAX", "NUM"), default=[10, 80, 8],
-                       help="in-plane angles between field and easy axis, degrees (default 10 80 8)")
+    loops.add_argument(
+        "--angles",
+        nargs=3,
+        type=_number,
+        metavar=("MIN", "MAX", "NUM"),
+        default=[10, 80, 8],
+        help="in-plane angles between field and easy axis, degrees (default 10 80 8)",
+    )
     loops.add_argument("--field", type=_number, default=60.0, metavar="MT", help="sweep amplitude, mT (60)")
     loops.add_argument("--points", type=int, default=200, help="field levels per branch (200)")
     loops.add_argument("--dwell", type=_number, default=5.0, metavar="NS", help="time at each level, ns (5)")
     loops.add_argument("--anisotropy-field", type=_number, default=50.0, metavar="MT", help="B_k, mT (50)")
-    loops.add_argument("--demag", nargs=3, type=_number, default=[0.0, 0.0, 0.0], metavar=("NX", "NY", "NZ"),
-                       help="demagnetizing factors (default 0 0 0)")
+    loops.add_argument(
+        "--demag",
+        nargs=3,
+        type=_number,
+        default=[0.0, 0.0, 0.0],
+        metavar=("NX", "NY", "NZ"),
+        help="demagnetizing factors (default 0 0 0)",
+    )
     loops.add_argument("--alpha", type=_number, default=1.0, help="Gilbert damping (1: the fastest relaxation)")
     loops.add_argument("--ms", type=_number, default=8e5, metavar="A_PER_M", help="saturation magnetization (8e5)")
     loops.add_argument("--thickness", type=_number, default=2.0, metavar="NM", help="free-layer thickness, nm (2)")
     loops.add_argument("--r-p", type=_number, default=1000.0, metavar="OHM", help="MTJ R_P, Ohm (1000)")
     loops.add_argument("--r-ap", type=_number, default=2000.0, metavar="OHM", help="MTJ R_AP, Ohm (2000)")
-    loops.add_argument("--diameter", type=_number, default=50.0, metavar="NM",
-                       help="pillar diameter, nm: the volume of the thermal field (50)")
+    loops.add_argument(
+        "--diameter",
+        type=_number,
+        default=50.0,
+        metavar="NM",
+        help="pillar diameter, nm: the volume of the thermal field (50)",
+    )
     loops.add_argument("--temperature", type=_number, default=0.0, metavar="K", help="temperature, K (0)")
     _backend_option(loops)
 
     sto = commands.add_parser(
-        "spectrum", help="spin-torque oscillator spectra versus current and temperature (CSV + PNG)",
+        "spectrum",
+        help="spin-torque oscillator spectra versus current and temperature (CSV + PNG)",
         description="An in-plane free layer (easy axis x, film normal z, polarizer and field along +x) driven "
-                    "above its threshold precesses; for every current density x temperature, the power spectral "
-                    "density of m_y (Welch, Hann) after a transient gives the peak frequency, the FWHM linewidth "
-                    "and the power.  Writes DIR/spectrum.csv, DIR/psd.csv, DIR/spectrum.png (the densities) and "
-                    "DIR/linewidth.png (frequency and linewidth versus current).",
+        "above its threshold precesses; for every current density x temperature, the power spectral "
+        "density of m_y (Welch, Hann) after a transient gives the peak frequency, the FWHM linewidth "
+        "and the power.  Writes DIR/spectrum.csv, DIR/psd.csv, DIR/spectrum.png (the densities) and "
+        "DIR/linewidth.png (frequency and linewidth versus current).",
     )
     sto.add_argument("--out", required=True, type=Path, metavar="DIR", help="output directory")
-    sto.add_argument("--current", nargs=3, type=_number, metavar=("MIN", "MAX", "NUM"), default=[3.2, 4.4, 4],
-                     help="current densities, MA/cm^2 (default 3.2 4.4 4)")
-    sto.add_argument("--temperature", nargs="+", type=_number, default=[0.0, 300.0], metavar="K",
-                     help="temperatures, K (default 0 300)")
+    sto.add_argument(
+        "--current",
+        nargs=3,
+        type=_number,
+        metavar=("MIN", "MAX", "NUM"),
+        default=[3.2, 4.4, 4],
+        help="current densities, MA/cm^2 (default 3.2 4.4 4)",
+    )
+    sto.add_argument(
+        "--temperature",
+        nargs="+",
+        type=_number,
+        default=[0.0, 300.0],
+        metavar="K",
+        help="temperatures, K (default 0 300)",
+    )
     sto.add_argument("--field", type=_number, default=50.0, metavar="MT", help="field along the easy axis, mT (50)")
     sto.add_argument("--duration", type=_number, default=400.0, metavar="NS", help="recorded time, ns (400)")
     sto.add_argument("--segments", type=int, default=16, help="Welch segments (16)")
@@ -243,32 +350,52 @@ def _build_parser():
     _backend_option(sto)
 
     ring = commands.add_parser(
-        "pimm", help="pulsed-inductive microwave magnetometry of an in-plane film (CSV + PNG)",
+        "pimm",
+        help="pulsed-inductive microwave magnetometry of an in-plane film (CSV + PNG)",
         description="An in-plane film (easy axis x, normal z) in a bias field along x receives a small transverse "
-                    "field step; the ring-down of m_y is fitted to a damped sinusoid at every bias field.  Writes "
-                    "DIR/pimm.csv (frequency, decay rate, linewidth, with Kittel and the Gilbert rate) and "
-                    "DIR/pimm.png.",
+        "field step; the ring-down of m_y is fitted to a damped sinusoid at every bias field.  Writes "
+        "DIR/pimm.csv (frequency, decay rate, linewidth, with Kittel and the Gilbert rate) and "
+        "DIR/pimm.png.",
     )
     ring.add_argument("--out", required=True, type=Path, metavar="DIR", help="output directory")
-    ring.add_argument("--field", nargs=3, type=_number, metavar=("MIN", "MAX", "NUM"), default=[10, 100, 10],
-                      help="bias fields along the easy axis, mT (default 10 100 10)")
+    ring.add_argument(
+        "--field",
+        nargs=3,
+        type=_number,
+        metavar=("MIN", "MAX", "NUM"),
+        default=[10, 100, 10],
+        help="bias fields along the easy axis, mT (default 10 100 10)",
+    )
     ring.add_argument("--step", type=_number, default=0.5, metavar="MT", help="transverse field step, mT (0.5)")
     ring.add_argument("--alpha", type=_number, default=0.01, help="Gilbert damping (0.01)")
     ring.add_argument("--duration", type=_number, default=5.0, metavar="NS", help="recorded ring-down, ns (5)")
     _backend_option(ring)
 
     diode = commands.add_parser(
-        "st-fmr", help="spin-torque FMR of an MTJ: mixing voltage over field x frequency and its fit (CSV + PNG)",
+        "st-fmr",
+        help="spin-torque FMR of an MTJ: mixing voltage over field x frequency and its fit (CSV + PNG)",
         description="An in-plane MTJ free layer (easy axis and reference along x) driven by an RF voltage: the "
-                    "rectified mixing voltage over bias field (45 degrees in the plane) x frequency, fitted per "
-                    "frequency to symmetric + antisymmetric Lorentzians (resonance field, FWHM linewidth, S/A).  "
-                    "Writes DIR/v_mix.csv, DIR/fit.csv and DIR/st_fmr.png.",
+        "rectified mixing voltage over bias field (45 degrees in the plane) x frequency, fitted per "
+        "frequency to symmetric + antisymmetric Lorentzians (resonance field, FWHM linewidth, S/A).  "
+        "Writes DIR/v_mix.csv, DIR/fit.csv and DIR/st_fmr.png.",
     )
     diode.add_argument("--out", required=True, type=Path, metavar="DIR", help="output directory")
-    diode.add_argument("--frequency", nargs=3, type=_number, metavar=("MIN", "MAX", "NUM"), default=[5, 20, 4],
-                       help="frequencies, GHz (default 5 20 4)")
-    diode.add_argument("--field", nargs=3, type=_number, metavar=("MIN", "MAX", "NUM"), default=[10, 400, 100],
-                       help="bias fields, mT (default 10 400 100)")
+    diode.add_argument(
+        "--frequency",
+        nargs=3,
+        type=_number,
+        metavar=("MIN", "MAX", "NUM"),
+        default=[5, 20, 4],
+        help="frequencies, GHz (default 5 20 4)",
+    )
+    diode.add_argument(
+        "--field",
+        nargs=3,
+        type=_number,
+        metavar=("MIN", "MAX", "NUM"),
+        default=[10, 400, 100],
+        help="bias fields, mT (default 10 400 100)",
+    )
     diode.add_argument("--rf-voltage", type=_number, default=1.0, metavar="MV", help="RF amplitude, mV (1)")
     diode.add_argument("--field-like-ratio", type=_number, default=0.3, help="b_J / a_J (0.3)")
     diode.add_argument("--alpha", type=_number, default=0.015, help="Gilbert damping (0.015)")
@@ -276,11 +403,18 @@ def _build_parser():
     diode.add_argument("--r-ap", type=_number, default=1000.0, metavar="OHM", help="MTJ R_AP, Ohm (1000)")
     _backend_option(diode)
 
-    commands.add_parser("presets", help="list the preset stacks and materials",
-                        description="List the preset stacks (for --preset and [model] preset) and materials.")
+    commands.add_parser(
+        "presets",
+        help="list the preset stacks and materials",
+        description="List the preset stacks (for --preset and [model] preset) and materials.",
+    )
     for command in commands.choices.values():  # --debug after the command too (not set there: keeps the global one)
-        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
-                             help="show the traceback of an error (for bug reports)")
+        command.add_argument(
+            "--debug",
+            action="store_true",
+            default=argparse.SUPPRESS,
+            help="show the traceback of an error (for bug reports)",
+        )
     return parser
 
 
@@ -302,9 +436,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command in _WRITES_OUT:
             _check_out(args.out)
-        return {"scan": _scan, "phase-diagram": _phase_diagram, "plot": _plot, "switching": _switching,
-                "hysteresis": _hysteresis, "spectrum": _spectrum, "pimm": _pimm, "st-fmr": _st_fmr,
-                "presets": _presets}[args.command](args)
+        return {
+            "scan": _scan,
+            "phase-diagram": _phase_diagram,
+            "plot": _plot,
+            "switching": _switching,
+            "hysteresis": _hysteresis,
+            "spectrum": _spectrum,
+            "pimm": _pimm,
+            "st-fmr": _st_fmr,
+            "presets": _presets,
+        }[args.command](args)
     except (Exception, KeyboardInterrupt) as err:
         if args.debug:
             raise
@@ -323,8 +465,7 @@ def _check_out(out):
     import os
 
     if out.exists() and not out.is_dir():
-        raise NotADirectoryError(errno.ENOTDIR, "not a directory (the output of this command is a directory)",
-                                 str(out))
+        raise NotADirectoryError(errno.ENOTDIR, "not a directory (the output of this command is a directory)", str(out))
     out.mkdir(parents=True, exist_ok=True)
     if not os.access(out, os.W_OK | os.X_OK):
         raise PermissionError(errno.EACCES, "no permission to write there", str(out))
@@ -383,8 +524,13 @@ def _phase_diagram(args):
     from .scan import DynamicsModel
     from .scan.phase import dynamic_state_map
 
-    parameters = dict(duration=args.duration * 1e-9, dt=args.dt * 1e-12, alpha=args.alpha, ms=args.ms,
-                      anisotropy_field=args.anisotropy_field * 1e-3)
+    parameters = dict(
+        duration=args.duration * 1e-9,
+        dt=args.dt * 1e-12,
+        alpha=args.alpha,
+        ms=args.ms,
+        anisotropy_field=args.anisotropy_field * 1e-3,
+    )
     model = DynamicsModel(preset=args.preset, **parameters)
     torque = model.torque
     assert not isinstance(torque, str)  # torque = "transport" (the default): the stack's torque table
@@ -396,25 +542,38 @@ def _phase_diagram(args):
     if args.field is None:
         args.field = [-2 * args.anisotropy_field, 2 * args.anisotropy_field, 61]
     execution = _execution(args)
-    frame = dynamic_state_map(_grid(args.current, "--current") * 1e10, _grid(args.field, "--field") * 1e-3,
-                              preset=args.preset, out=args.out, executor=execution.pop("executor"),
-                              progress=execution.pop("progress"), backend=execution.pop("backend"),
-                              chunk_size=args.chunk_size,
-                              executor_options=execution, **parameters)
+    frame = dynamic_state_map(
+        _grid(args.current, "--current") * 1e10,
+        _grid(args.field, "--field") * 1e-3,
+        preset=args.preset,
+        out=args.out,
+        executor=execution.pop("executor"),
+        progress=execution.pop("progress"),
+        backend=execution.pop("backend"),
+        chunk_size=args.chunk_size,
+        executor_options=execution,
+        **parameters,
+    )
     fields = np.unique(frame["field"].to_numpy())
     linear = critical_currents_linear(torque, layer, fields)
     dynamic = critical_currents_dynamic(frame)
     table = linear.merge(dynamic, on="field", suffixes=("_linear", "_dynamic"))
     table.to_csv(args.out / "critical_currents.csv", index=False)
     png = args.png or args.out / "phase_diagram.png"
-    figure = plot_state_map(frame, color="state", critical=linear,
-                            title=f"{model.parameters['preset']}: macrospin states after {args.duration:g} ns")
+    figure = plot_state_map(
+        frame,
+        color="state",
+        critical=linear,
+        title=f"{model.parameters['preset']}: macrospin states after {args.duration:g} ns",
+    )
     figure.savefig(png, dpi=150)
     at_zero = table.iloc[int(np.argmin(np.abs(table["field"].to_numpy())))]
     print(f"{len(frame)} runs in {args.out}; figure {png}; critical currents {args.out / 'critical_currents.csv'}")
-    print(f"at B = {at_zero['field']:.4g} T: J_c(P) = {at_zero['j_c_p_linear']:.4g} A/m^2 (linear), "
-          f"{at_zero['j_c_p_dynamic']:.4g} (dynamic); J_c(AP) = {at_zero['j_c_ap_linear']:.4g} (linear), "
-          f"{at_zero['j_c_ap_dynamic']:.4g} (dynamic); grid step {_grid_step(frame['current_density'])}")
+    print(
+        f"at B = {at_zero['field']:.4g} T: J_c(P) = {at_zero['j_c_p_linear']:.4g} A/m^2 (linear), "
+        f"{at_zero['j_c_p_dynamic']:.4g} (dynamic); J_c(AP) = {at_zero['j_c_ap_linear']:.4g} (linear), "
+        f"{at_zero['j_c_ap_dynamic']:.4g} (dynamic); grid step {_grid_step(frame['current_density'])}"
+    )
     return 0
 
 
@@ -423,30 +582,55 @@ def _switching(args):
     from .experiments import switching_probability, write_error_rate
     from .plotting import plot_write_error_rate
 
-    layer = FreeLayer(args.ms, args.thickness * 1e-9, args.alpha, anisotropy_field=args.anisotropy_field * 1e-3,
-                      easy_axis=(0, 0, 1), demag=(0, 0, 0), area=_disc_area(args.diameter))
+    layer = FreeLayer(
+        args.ms,
+        args.thickness * 1e-9,
+        args.alpha,
+        anisotropy_field=args.anisotropy_field * 1e-3,
+        easy_axis=(0, 0, 1),
+        demag=(0, 0, 0),
+        area=_disc_area(args.diameter),
+    )
     amplitude = _grid(args.amplitude, "--amplitude") * 1e10
     width = _grid(args.width, "--width") * 1e-9
     if args.trajectories < 0:
         raise ValueError(f"--trajectories must be >= 0, got {args.trajectories}")
-    fokker_planck = write_error_rate(layer, current_density=amplitude, width=width, temperature=args.temperature,
-                                     efficiency=args.efficiency, relax=2e-9)
-    table = fokker_planck.rename(columns={"current_density": "amplitude", "wer": "wer_fokker_planck",
-                                          "p_switch": "p_switch_fokker_planck"})
+    fokker_planck = write_error_rate(
+        layer,
+        current_density=amplitude,
+        width=width,
+        temperature=args.temperature,
+        efficiency=args.efficiency,
+        relax=2e-9,
+    )
+    table = fokker_planck.rename(
+        columns={"current_density": "amplitude", "wer": "wer_fokker_planck", "p_switch": "p_switch_fokker_planck"}
+    )
     ensemble = None
     if args.trajectories > 0:
-        ensemble = switching_probability(layer, current_density=Pulse(amplitude, width), polarization=(0, 0, 1),
-                                         efficiency=args.efficiency, temperature=args.temperature,
-                                         n_trajectories=args.trajectories, seed=args.seed, backend=args.backend)
-        table = table.merge(ensemble.drop(columns=["equilibrate"]), on=["amplitude", "width"],
-                            suffixes=("_fokker_planck", ""))
+        ensemble = switching_probability(
+            layer,
+            current_density=Pulse(amplitude, width),
+            polarization=(0, 0, 1),
+            efficiency=args.efficiency,
+            temperature=args.temperature,
+            n_trajectories=args.trajectories,
+            seed=args.seed,
+            backend=args.backend,
+        )
+        table = table.merge(
+            ensemble.drop(columns=["equilibrate"]), on=["amplitude", "width"], suffixes=("_fokker_planck", "")
+        )
     args.out.mkdir(parents=True, exist_ok=True)
     table.to_csv(args.out / "switching.csv", index=False)
-    figure = plot_write_error_rate(ensemble, fokker_planck,
-                                   title=f"WER at {args.temperature:g} K, Delta = {table['delta'].iloc[0]:.1f}")
+    figure = plot_write_error_rate(
+        ensemble, fokker_planck, title=f"WER at {args.temperature:g} K, Delta = {table['delta'].iloc[0]:.1f}"
+    )
     figure.savefig(args.out / "write_error_rate.png", dpi=150)
-    print(f"{len(table)} pulses in {args.out / 'switching.csv'}; figure {args.out / 'write_error_rate.png'}; "
-          f"Delta = {table['delta'].iloc[0]:.1f}, J_c0 = {table['critical_current_density'].iloc[0]:.4g} A/m^2")
+    print(
+        f"{len(table)} pulses in {args.out / 'switching.csv'}; figure {args.out / 'write_error_rate.png'}; "
+        f"Delta = {table['delta'].iloc[0]:.1f}, J_c0 = {table['critical_current_density'].iloc[0]:.4g} A/m^2"
+    )
     return 0
 
 
@@ -458,28 +642,55 @@ def _hysteresis(args):
     psi = np.radians(_grid(args.angles, "--angles"))
     direction = np.column_stack([np.cos(psi), np.sin(psi), np.zeros_like(psi)])
     area = _disc_area(args.diameter)  # the volume of the thermal field; R(theta) comes from R_P, R_AP
-    layer = FreeLayer(args.ms, args.thickness * 1e-9, args.alpha, anisotropy_field=args.anisotropy_field * 1e-3,
-                      demag=args.demag, area=area)
-    frame = hysteresis_loop(layer, field=args.field * 1e-3, direction=direction, points=args.points,
-                            dwell=args.dwell * 1e-9, dt=2e-12, temperature=args.temperature, seed=1,
-                            mtj=MTJ(args.r_p, args.r_ap), backend=args.backend)
+    layer = FreeLayer(
+        args.ms,
+        args.thickness * 1e-9,
+        args.alpha,
+        anisotropy_field=args.anisotropy_field * 1e-3,
+        demag=args.demag,
+        area=area,
+    )
+    frame = hysteresis_loop(
+        layer,
+        field=args.field * 1e-3,
+        direction=direction,
+        points=args.points,
+        dwell=args.dwell * 1e-9,
+        dt=2e-12,
+        temperature=args.temperature,
+        seed=1,
+        mtj=MTJ(args.r_p, args.r_ap),
+        backend=args.backend,
+    )
     frame.insert(1, "angle_deg", np.degrees(psi)[frame["loop"].to_numpy()])
     switching = loop_switching(frame)
     switching.insert(1, "angle_deg", np.degrees(psi)[switching["loop"].to_numpy()])
-    switching["astroid_field"] = args.anisotropy_field * 1e-3 * (
-        np.cos(np.radians(switching["angle_deg"])) ** (2 / 3) + np.sin(np.radians(switching["angle_deg"])) ** (2 / 3)
-    ) ** -1.5 * np.where(switching["branch"] == "down", -1.0, 1.0)
+    switching["astroid_field"] = (
+        args.anisotropy_field
+        * 1e-3
+        * (
+            np.cos(np.radians(switching["angle_deg"])) ** (2 / 3)
+            + np.sin(np.radians(switching["angle_deg"])) ** (2 / 3)
+        )
+        ** -1.5
+        * np.where(switching["branch"] == "down", -1.0, 1.0)
+    )
     args.out.mkdir(parents=True, exist_ok=True)
     frame.to_csv(args.out / "loops.csv", index=False)
     switching.to_csv(args.out / "switching.csv", index=False)
-    figure = plot_hysteresis_loop(frame, switching=switching,
-                                  title=f"R-H loops, field at {args.angles[0]:g}-{args.angles[1]:g} deg to the easy axis")
+    figure = plot_hysteresis_loop(
+        frame,
+        switching=switching,
+        title=f"R-H loops, field at {args.angles[0]:g}-{args.angles[1]:g} deg to the easy axis",
+    )
     figure.savefig(args.out / "hysteresis.png", dpi=150)
     up = switching[switching["branch"] == "up"]
-    print(f"{frame['loop'].nunique()} loops of {2 * args.points} levels in {args.out / 'loops.csv'}; switching fields "
-          f"{args.out / 'switching.csv'}; figure {args.out / 'hysteresis.png'}; at {up['angle_deg'].iloc[0]:.3g} deg: "
-          f"B_sw = {up['switching_field'].iloc[0] * 1e3:.4g} mT (astroid, no shape anisotropy: "
-          f"{up['astroid_field'].iloc[0] * 1e3:.4g} mT)")
+    print(
+        f"{frame['loop'].nunique()} loops of {2 * args.points} levels in {args.out / 'loops.csv'}; switching fields "
+        f"{args.out / 'switching.csv'}; figure {args.out / 'hysteresis.png'}; at {up['angle_deg'].iloc[0]:.3g} deg: "
+        f"B_sw = {up['switching_field'].iloc[0] * 1e3:.4g} mT (astroid, no shape anisotropy: "
+        f"{up['astroid_field'].iloc[0] * 1e3:.4g} mT)"
+    )
     return 0
 
 
@@ -489,18 +700,26 @@ def _st_fmr(args):
     from .plotting import plot_st_fmr
 
     layer = FreeLayer(1.0e6, 1.5e-9, args.alpha, anisotropy_field=0.005, area=np.pi * (50e-9) ** 2)
-    frame = st_fmr(layer, frequency=_grid(args.frequency, "--frequency") * 1e9, field=_grid(args.field, "--field") * 1e-3,
-                   rf_voltage=args.rf_voltage * 1e-3, field_like_ratio=args.field_like_ratio,
-                   mtj=MTJ(args.r_p, args.r_ap), backend=args.backend)
+    frame = st_fmr(
+        layer,
+        frequency=_grid(args.frequency, "--frequency") * 1e9,
+        field=_grid(args.field, "--field") * 1e-3,
+        rf_voltage=args.rf_voltage * 1e-3,
+        field_like_ratio=args.field_like_ratio,
+        mtj=MTJ(args.r_p, args.r_ap),
+        backend=args.backend,
+    )
     fit = fit_lineshape(frame)
     args.out.mkdir(parents=True, exist_ok=True)
     frame.to_csv(args.out / "v_mix.csv", index=False)
     fit.to_csv(args.out / "fit.csv", index=False)
     plot_st_fmr(frame, fit).savefig(args.out / "st_fmr.png", dpi=150)
     row = fit.iloc[len(fit) // 2]
-    print(f"{len(frame)} points in {args.out / 'v_mix.csv'}; fits {args.out / 'fit.csv'}; figure "
-          f"{args.out / 'st_fmr.png'}; at {row['frequency'] * 1e-9:.4g} GHz: B_0 = {row['resonance_field'] * 1e3:.4g} "
-          f"mT, FWHM {row['linewidth'] * 1e3:.3g} mT, S/A = {row['ratio']:.3g}")
+    print(
+        f"{len(frame)} points in {args.out / 'v_mix.csv'}; fits {args.out / 'fit.csv'}; figure "
+        f"{args.out / 'st_fmr.png'}; at {row['frequency'] * 1e-9:.4g} GHz: B_0 = {row['resonance_field'] * 1e3:.4g} "
+        f"mT, FWHM {row['linewidth'] * 1e3:.3g} mT, S/A = {row['ratio']:.3g}"
+    )
     return 0
 
 
@@ -523,20 +742,37 @@ def _spectrum(args):
     layer = FreeLayer(alpha=args.alpha, **_FILM)
     current = np.repeat(_grid(args.current, "--current") * 1e10, len(args.temperature))
     temperature = np.tile(np.asarray(args.temperature, dtype=float), len(current) // len(args.temperature))
-    frame, spectra = spectrum(layer, current_density=current, temperature=temperature, field=(args.field * 1e-3, 0, 0),
-                              m0=(np.cos(0.5), np.sin(0.5), 0.0), method="heun", seed=args.seed,
-                              duration=args.duration * 1e-9, transient=30e-9, dt=1e-12, record_every=5,
-                              component="y", segments=args.segments, psd=True, backend=args.backend)
+    frame, spectra = spectrum(
+        layer,
+        current_density=current,
+        temperature=temperature,
+        field=(args.field * 1e-3, 0, 0),
+        m0=(np.cos(0.5), np.sin(0.5), 0.0),
+        method="heun",
+        seed=args.seed,
+        duration=args.duration * 1e-9,
+        transient=30e-9,
+        dt=1e-12,
+        record_every=5,
+        component="y",
+        segments=args.segments,
+        psd=True,
+        backend=args.backend,
+    )
     args.out.mkdir(parents=True, exist_ok=True)
     frame.to_csv(args.out / "spectrum.csv", index=False)
     spectra.to_csv(args.out / "psd.csv", index=False)
-    plot_spectrum((frame, spectra), hue="current_density",
-                  title="Spin-torque oscillator: PSD of $m_y$").savefig(args.out / "spectrum.png", dpi=150)
-    plot_spectrum(frame, x="current_density", hue="temperature",
-                  title="Peak frequency and linewidth").savefig(args.out / "linewidth.png", dpi=150)
-    print(f"{len(frame)} spectra in {args.out / 'spectrum.csv'} (densities {args.out / 'psd.csv'}); figures "
-          f"{args.out / 'spectrum.png'}, {args.out / 'linewidth.png'}; resolution "
-          f"{frame['resolution'].iloc[0] * 1e-6:.3g} MHz")
+    plot_spectrum((frame, spectra), hue="current_density", title="Spin-torque oscillator: PSD of $m_y$").savefig(
+        args.out / "spectrum.png", dpi=150
+    )
+    plot_spectrum(frame, x="current_density", hue="temperature", title="Peak frequency and linewidth").savefig(
+        args.out / "linewidth.png", dpi=150
+    )
+    print(
+        f"{len(frame)} spectra in {args.out / 'spectrum.csv'} (densities {args.out / 'psd.csv'}); figures "
+        f"{args.out / 'spectrum.png'}, {args.out / 'linewidth.png'}; resolution "
+        f"{frame['resolution'].iloc[0] * 1e-6:.3g} MHz"
+    )
     return 0
 
 
@@ -548,20 +784,29 @@ def _pimm(args):
 
     bias = _grid(args.field, "--field") * 1e-3
     layer = FreeLayer(alpha=args.alpha, **_FILM)
-    frame = pimm(layer, field=np.column_stack([bias, 0 * bias, 0 * bias]), field_step=(0.0, args.step * 1e-3, 0.0),
-                 duration=args.duration * 1e-9, dt=1e-12, backend=args.backend)
+    frame = pimm(
+        layer,
+        field=np.column_stack([bias, 0 * bias, 0 * bias]),
+        field_step=(0.0, args.step * 1e-3, 0.0),
+        duration=args.duration * 1e-9,
+        dt=1e-12,
+        backend=args.backend,
+    )
     h1 = bias + _FILM["anisotropy_field"]
     h2 = h1 + MU0 * _FILM["ms"]
     frame["kittel_frequency"] = GAMMA_E / (2 * np.pi) * np.sqrt(h1 * h2)
     frame["gilbert_linewidth"] = args.alpha * GAMMA_E * (h1 + h2) / (2 * np.pi)  # 1/(pi tau), tau from (G)
     reference = frame[["field_x", "kittel_frequency", "gilbert_linewidth"]].rename(
-        columns={"kittel_frequency": "frequency", "gilbert_linewidth": "linewidth"})
+        columns={"kittel_frequency": "frequency", "gilbert_linewidth": "linewidth"}
+    )
     args.out.mkdir(parents=True, exist_ok=True)
     frame.to_csv(args.out / "pimm.csv", index=False)
     plot_pimm(frame, reference=reference).savefig(args.out / "pimm.png", dpi=150)
     worst = np.max(np.abs(frame["frequency"] / frame["kittel_frequency"] - 1))
-    print(f"{len(frame)} ring-downs in {args.out / 'pimm.csv'}; figure {args.out / 'pimm.png'}; frequencies within "
-          f"{worst:.2%} of Kittel")
+    print(
+        f"{len(frame)} ring-downs in {args.out / 'pimm.csv'}; figure {args.out / 'pimm.png'}; frequencies within "
+        f"{worst:.2%} of Kittel"
+    )
     return 0
 
 
@@ -580,8 +825,15 @@ def _phi_c_diagram(args):
     axes = {"F1.beta": _grid(args.beta1, "--beta1"), "F1|N.gamma": _grid(args.gamma1, "--gamma1")}
     if execution.pop("backend") == "cuda":
         raise ValueError("--backend cuda: a phi_c map is transport only and runs on the CPU")
-    frame = phi_c_map(axes, preset=args.preset, out=args.out, executor=execution.pop("executor"),
-                      progress=execution.pop("progress"), chunk_size=args.chunk_size, executor_options=execution)
+    frame = phi_c_map(
+        axes,
+        preset=args.preset,
+        out=args.out,
+        executor=execution.pop("executor"),
+        progress=execution.pop("progress"),
+        chunk_size=args.chunk_size,
+        executor_options=execution,
+    )
     png = args.png or args.out / "phase_diagram.png"
     plot_phi_c_map(frame).savefig(png, dpi=150)
     curves = args.out / "phi_c_curves.png"
@@ -601,14 +853,19 @@ def _plot(args):
     for column in (args.x, args.y, args.color):
         if column not in frame.columns:
             raise ValueError(f"no column {column!r} in {args.directory} (columns: {', '.join(frame.columns)})")
-    real = [name for name, values in frame.items()
-            if is_numeric_dtype(values) and not (is_bool_dtype(values) or is_complex_dtype(values))]
+    real = [
+        name
+        for name, values in frame.items()
+        if is_numeric_dtype(values) and not (is_bool_dtype(values) or is_complex_dtype(values))
+    ]
     for option, column in (("--x", args.x), ("--y", args.y)):
         if column not in real:
             values = frame[column]
             kind = "booleans" if is_bool_dtype(values) else "complex numbers" if is_complex_dtype(values) else "labels"
-            raise ValueError(f"{option} {column!r}: the axes of a map need real numbers, this column holds {kind} "
-                             f"(columns of real numbers in {args.directory}: {', '.join(real)})")
+            raise ValueError(
+                f"{option} {column!r}: the axes of a map need real numbers, this column holds {kind} "
+                f"(columns of real numbers in {args.directory}: {', '.join(real)})"
+            )
     facet = args.facet if args.facet in frame.columns else None
     column = frame[args.color]
     categorical = is_bool_dtype(column) or not is_numeric_dtype(column)
@@ -634,8 +891,10 @@ def _presets(args):
         print(f"  {name:18s} rho* = {material.rho_star * 1e8:g} uOhm cm{beta}, l_sf = {material.l_sf * 1e9:g} nm")
     print("interfaces:")
     for name, interface in INTERFACES.items():
-        print(f"  {name:18s} R* = {interface.r_star * 1e15:g} fOhm m^2, gamma = {interface.gamma:g}, "
-              f"G_mix = ({interface.g_mix.real * 1e-15:g} + {interface.g_mix.imag * 1e-15:g}i) 1e15 S/m^2")
+        print(
+            f"  {name:18s} R* = {interface.r_star * 1e15:g} fOhm m^2, gamma = {interface.gamma:g}, "
+            f"G_mix = ({interface.g_mix.real * 1e-15:g} + {interface.g_mix.imag * 1e-15:g}i) 1e15 S/m^2"
+        )
     return 0
 
 

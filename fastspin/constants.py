@@ -2,6 +2,7 @@
 
 All of fastspin works in SI units internally.
 """
+
 from scipy import constants as _c
 
 HBAR = _c.hbar  #: reduced Planck constant, J s

@@ -44,6 +44,7 @@ Units
 SI everywhere inside: m, s, A/m^2, T, Ohm m, Ohm m^2, S/m^2, J, rad.  Presets may be written in the
 units of the literature and are converted once, where they are defined.
 """
+
 from __future__ import annotations
 
 from typing import overload
@@ -59,14 +60,20 @@ def stt_field_tesla(current_density: float, ms: float, thickness: float, efficie
 
 
 @overload
-def stt_field_tesla(current_density: float | npt.NDArray[np.float64], ms: float | npt.NDArray[np.float64],
-                    thickness: float | npt.NDArray[np.float64],
-                    efficiency: float | npt.NDArray[np.float64] = 1.0) -> float | npt.NDArray[np.float64]: ...
+def stt_field_tesla(
+    current_density: float | npt.NDArray[np.float64],
+    ms: float | npt.NDArray[np.float64],
+    thickness: float | npt.NDArray[np.float64],
+    efficiency: float | npt.NDArray[np.float64] = 1.0,
+) -> float | npt.NDArray[np.float64]: ...
 
 
-def stt_field_tesla(current_density: float | npt.NDArray[np.float64], ms: float | npt.NDArray[np.float64],
-                    thickness: float | npt.NDArray[np.float64],
-                    efficiency: float | npt.NDArray[np.float64] = 1.0) -> float | npt.NDArray[np.float64]:
+def stt_field_tesla(
+    current_density: float | npt.NDArray[np.float64],
+    ms: float | npt.NDArray[np.float64],
+    thickness: float | npt.NDArray[np.float64],
+    efficiency: float | npt.NDArray[np.float64] = 1.0,
+) -> float | npt.NDArray[np.float64]:
     """Spin-torque prefactor ``a_J = hbar * efficiency * J / (2 |e| Ms d)`` in tesla.
 
     ``current_density`` in A/m^2, ``ms`` in A/m, ``thickness`` in m.  Works on scalars and arrays.

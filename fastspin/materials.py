@@ -10,6 +10,7 @@ All values are SI: resistivity in Ohm m, lengths in m, area resistance in Ohm m^
 area in S/m^2 (the paper prints ``Re G_mix = 0.542e-15 Ohm m^2``: the unit is a typo for
 ``0.542e15 S/m^2``, the only reading consistent with its Sharvin estimate ``e^2 k_F^2 / (4 pi h)``).
 """
+
 from __future__ import annotations
 
 import numbers
@@ -135,8 +136,9 @@ class Interface:
         g = complex(g)
         _, high, unit = v.TRANSPORT_RANGES["g_mix"]
         if not (0.0 <= g.real <= high and abs(g.imag) <= high):
-            raise ValueError(f"{where}: g_mix must have 0 <= Re g_mix <= {high:.3g} and |Im g_mix| <= {high:.3g} "
-                             f"{unit}, got {g!r}")
+            raise ValueError(
+                f"{where}: g_mix must have 0 <= Re g_mix <= {high:.3g} and |Im g_mix| <= {high:.3g} {unit}, got {g!r}"
+            )
         object.__setattr__(self, "g_mix", g)
 
 

@@ -1,4 +1,5 @@
 """Numerics shared by the engines."""
+
 import numpy as np
 import numpy.typing as npt
 

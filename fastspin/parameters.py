@@ -8,6 +8,7 @@ specification (:mod:`fastspin.scan.units`), and its label and display unit in pl
 kernels' argument packing, the transport profiles, the scan axes and the plots all read it, so a parameter is
 added in one place.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,8 +17,12 @@ from .validation import TRANSPORT_RANGES
 
 #: layer kinds, as the kernels see them (``CompiledStack.kind``)
 KIND_N, KIND_F, KIND_FD, KIND_BARRIER = 0, 1, 2, 3  # normal metal, ferromagnet, diffusive ferromagnet, barrier
-KIND_NAMES = {KIND_N: "normal metal", KIND_F: "ferromagnet", KIND_FD: "diffusive ferromagnet",
-              KIND_BARRIER: "tunnel barrier"}
+KIND_NAMES = {
+    KIND_N: "normal metal",
+    KIND_F: "ferromagnet",
+    KIND_FD: "diffusive ferromagnet",
+    KIND_BARRIER: "tunnel barrier",
+}
 MAGNET_KINDS = (KIND_F, KIND_FD)
 METALS = (KIND_N, KIND_F, KIND_FD)
 
@@ -51,54 +56,199 @@ class Parameter:
     @property
     def bounds(self) -> tuple[float, float] | None:
         """Supported range (SI) of the magnitudes, or ``None`` when the check alone bounds it."""
-        entry = TRANSPORT_RANGES.get("g_mix" if self.name.startswith("g_mix") else
-                                     "spin_current" if self.name.startswith("spin_current") else self.name)
+        entry = TRANSPORT_RANGES.get(
+            "g_mix"
+            if self.name.startswith("g_mix")
+            else "spin_current"
+            if self.name.startswith("spin_current")
+            else self.name
+        )
         return None if entry is None else entry[:2]
 
 
 def _layer(name, kinds, slot, unit, dimension, check, description, label, display_unit="", factor=1.0, **extra):
-    return Parameter(name, "layer", kinds, slot, unit, dimension, check, description, label, display_unit, factor,
-                     **extra)
+    return Parameter(
+        name, "layer", kinds, slot, unit, dimension, check, description, label, display_unit, factor, **extra
+    )
 
 
 def _interface(name, slot, unit, dimension, check, description, label, display_unit="", factor=1.0, **extra):
-    return Parameter(name, "interface", (), slot, unit, dimension, check, description, label, display_unit, factor,
-                     **extra)
+    return Parameter(
+        name, "interface", (), slot, unit, dimension, check, description, label, display_unit, factor, **extra
+    )
 
 
-REGISTRY = {p.name: p for p in (
-    _layer("rho_star", METALS, 0, "Ohm m", "resistivity", "positive", "bulk resistivity rho*",
-           r"$\rho^*$ of {0}", r"$\mu\Omega$ cm", 1e8),
-    _layer("beta", MAGNET_KINDS, 1, "", "dimensionless", "open_unit", "bulk spin asymmetry beta",
-           r"bulk spin asymmetry $\beta$ of {0}"),
-    _layer("l_sf", METALS, 2, "m", "length", "positive", "spin-diffusion length",
-           "spin-diffusion length of {0}", "nm", 1e9),
-    _layer("thickness", (KIND_N, KIND_F, KIND_FD, KIND_BARRIER), 3, "m", "length", "positive", "layer thickness",
-           "thickness of {0}", "nm", 1e9, lead_fixed=True),
-    _layer("lambda_j", (KIND_FD,), 4, "m", "length", "positive", "precession length lambda_J",
-           r"precession length $\lambda_J$ of {0}", "nm", 1e9),
-    _layer("lambda_phi", (KIND_FD,), 5, "m", "length", "positive", "dephasing length lambda_phi",
-           r"dephasing length $\lambda_\varphi$ of {0}", "nm", 1e9),
-    _layer("spin_current_x", (KIND_BARRIER,), 6, "", "dimensionless", "finite", "injected spin current, x",
-           "injected spin current $J_{0,x}$ of {0}"),
-    _layer("spin_current_y", (KIND_BARRIER,), 7, "", "dimensionless", "finite", "injected spin current, y",
-           "injected spin current $J_{0,y}$ of {0}"),
-    _layer("spin_current_z", (KIND_BARRIER,), 8, "", "dimensionless", "finite", "injected spin current, z",
-           "injected spin current $J_{0,z}$ of {0}"),
-    _layer("direction", MAGNET_KINDS, None, "", "dimensionless", "nonzero_vector", "net-spin direction (3-vector)",
-           "direction of {0}", value="vector"),
-    _interface("r_star", 9, "Ohm m^2", "area_resistance", "positive", "interface resistance R*",
-               "$R^*$ of {0}", r"f$\Omega$ m$^2$", 1e15),
-    _interface("gamma", 10, "", "dimensionless", "open_unit", "interface spin asymmetry gamma",
-               r"interface spin asymmetry $\gamma$ of {0}"),
-    _interface("g_mix_real", 11, "S/m^2", "area_conductance", "nonnegative", "Re G_mix per area",
-               r"Re $G_{mix}$ of {0}", "1e15 S/m$^2$", 1e-15),
-    _interface("g_mix_imag", 12, "S/m^2", "area_conductance", "finite", "Im G_mix per area",
-               r"Im $G_{mix}$ of {0}", "1e15 S/m$^2$", 1e-15),
-    _interface("g_mix", None, "S/m^2", "area_conductance", "real_part_nonnegative",
-               "complex mixing conductance per area", r"$G_{mix}$ of {0}", "1e15 S/m$^2$", 1e-15,
-               value="complex"),
-)}
+REGISTRY = {
+    p.name: p
+    for p in (
+        _layer(
+            "rho_star",
+            METALS,
+            0,
+            "Ohm m",
+            "resistivity",
+            "positive",
+            "bulk resistivity rho*",
+            r"$\rho^*$ of {0}",
+            r"$\mu\Omega$ cm",
+            1e8,
+        ),
+        _layer(
+            "beta",
+            MAGNET_KINDS,
+            1,
+            "",
+            "dimensionless",
+            "open_unit",
+            "bulk spin asymmetry beta",
+            r"bulk spin asymmetry $\beta$ of {0}",
+        ),
+        _layer(
+            "l_sf",
+            METALS,
+            2,
+            "m",
+            "length",
+            "positive",
+            "spin-diffusion length",
+            "spin-diffusion length of {0}",
+            "nm",
+            1e9,
+        ),
+        _layer(
+            "thickness",
+            (KIND_N, KIND_F, KIND_FD, KIND_BARRIER),
+            3,
+            "m",
+            "length",
+            "positive",
+            "layer thickness",
+            "thickness of {0}",
+            "nm",
+            1e9,
+            lead_fixed=True,
+        ),
+        _layer(
+            "lambda_j",
+            (KIND_FD,),
+            4,
+            "m",
+            "length",
+            "positive",
+            "precession length lambda_J",
+            r"precession length $\lambda_J$ of {0}",
+            "nm",
+            1e9,
+        ),
+        _layer(
+            "lambda_phi",
+            (KIND_FD,),
+            5,
+            "m",
+            "length",
+            "positive",
+            "dephasing length lambda_phi",
+            r"dephasing length $\lambda_\varphi$ of {0}",
+            "nm",
+            1e9,
+        ),
+        _layer(
+            "spin_current_x",
+            (KIND_BARRIER,),
+            6,
+            "",
+            "dimensionless",
+            "finite",
+            "injected spin current, x",
+            "injected spin current $J_{0,x}$ of {0}",
+        ),
+        _layer(
+            "spin_current_y",
+            (KIND_BARRIER,),
+            7,
+            "",
+            "dimensionless",
+            "finite",
+            "injected spin current, y",
+            "injected spin current $J_{0,y}$ of {0}",
+        ),
+        _layer(
+            "spin_current_z",
+            (KIND_BARRIER,),
+            8,
+            "",
+            "dimensionless",
+            "finite",
+            "injected spin current, z",
+            "injected spin current $J_{0,z}$ of {0}",
+        ),
+        _layer(
+            "direction",
+            MAGNET_KINDS,
+            None,
+            "",
+            "dimensionless",
+            "nonzero_vector",
+            "net-spin direction (3-vector)",
+            "direction of {0}",
+            value="vector",
+        ),
+        _interface(
+            "r_star",
+            9,
+            "Ohm m^2",
+            "area_resistance",
+            "positive",
+            "interface resistance R*",
+            "$R^*$ of {0}",
+            r"f$\Omega$ m$^2$",
+            1e15,
+        ),
+        _interface(
+            "gamma",
+            10,
+            "",
+            "dimensionless",
+            "open_unit",
+            "interface spin asymmetry gamma",
+            r"interface spin asymmetry $\gamma$ of {0}",
+        ),
+        _interface(
+            "g_mix_real",
+            11,
+            "S/m^2",
+            "area_conductance",
+            "nonnegative",
+            "Re G_mix per area",
+            r"Re $G_{mix}$ of {0}",
+            "1e15 S/m$^2$",
+            1e-15,
+        ),
+        _interface(
+            "g_mix_imag",
+            12,
+            "S/m^2",
+            "area_conductance",
+            "finite",
+            "Im G_mix per area",
+            r"Im $G_{mix}$ of {0}",
+            "1e15 S/m$^2$",
+            1e-15,
+        ),
+        _interface(
+            "g_mix",
+            None,
+            "S/m^2",
+            "area_conductance",
+            "real_part_nonnegative",
+            "complex mixing conductance per area",
+            r"$G_{mix}$ of {0}",
+            "1e15 S/m$^2$",
+            1e-15,
+            value="complex",
+        ),
+    )
+}
 
 #: the rows of the kernels' layer and interface parameter arrays
 LAYER_FIELDS = {p.name: p.slot for p in REGISTRY.values() if p.owner == "layer" and p.slot is not None}

@@ -6,6 +6,7 @@ so they can be saved from scripts and servers; in a notebook they display as the
 Axes are labelled with quantity and unit; values are shown in readable units (nm, mT, MA/cm^2,
 degrees) while the data stay in SI.
 """
+
 from __future__ import annotations
 
 import math
@@ -107,9 +108,15 @@ def _panel_title(facet, value):
     return f"start from {value}" if facet == "start" else f"{facet} = {value}"
 
 
-def plot_state_map(frame: pd.DataFrame, x: str = "current_density", y: str = "field", color: str = "state",
-                   facet: str | None = "start", title: str | None = None,
-                   critical: pd.DataFrame | None = None) -> Figure:
+def plot_state_map(
+    frame: pd.DataFrame,
+    x: str = "current_density",
+    y: str = "field",
+    color: str = "state",
+    facet: str | None = "start",
+    title: str | None = None,
+    critical: pd.DataFrame | None = None,
+) -> Figure:
     """Categorical map of ``color`` (the dynamic state) over (``x``, ``y``), one panel per ``facet``.
 
     With the default ``facet="start"`` the panels show the runs started from P and from AP side
@@ -156,8 +163,16 @@ def _state_order(state):
     return (known.index(state) if state in known else len(known), state)
 
 
-def plot_value_map(frame: pd.DataFrame, x: str, y: str, color: str, facet: str | None = None, title: str | None = None,
-                   cmap: str = "viridis", missing: str = "no value") -> Figure:
+def plot_value_map(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    color: str,
+    facet: str | None = None,
+    title: str | None = None,
+    cmap: str = "viridis",
+    missing: str = "no value",
+) -> Figure:
     """Continuous map of column ``color`` over (``x``, ``y``) with a colour bar (e.g. ``phi_c``).
 
     NaN cells (e.g. no zero of the torque inside (0, pi)) are drawn light grey and named
@@ -177,8 +192,9 @@ def plot_value_map(frame: pd.DataFrame, x: str, y: str, color: str, facet: str |
     for ax, (value, part) in zip(axes, panels):
         xs, ys, z = _grid(part, x, y, part[color].to_numpy(dtype=float) * cf)
         ax.set_facecolor("#dddddd")
-        mesh = ax.pcolormesh(_edges(xs * xf), _edges(ys * yf), np.ma.masked_invalid(z), cmap=cmap,
-                             vmin=vmin, vmax=vmax, shading="flat")
+        mesh = ax.pcolormesh(
+            _edges(xs * xf), _edges(ys * yf), np.ma.masked_invalid(z), cmap=cmap, vmin=vmin, vmax=vmax, shading="flat"
+        )
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
         if value is not None:
@@ -191,15 +207,23 @@ def plot_value_map(frame: pd.DataFrame, x: str, y: str, color: str, facet: str |
     return figure
 
 
-def plot_phi_c_map(frame: pd.DataFrame, x: str = "F1|N.gamma", y: str = "F1.beta",
-                   title: str | None = "Zero $\\varphi_c$ of the in-plane torque") -> Figure:
+def plot_phi_c_map(
+    frame: pd.DataFrame,
+    x: str = "F1|N.gamma",
+    y: str = "F1.beta",
+    title: str | None = "Zero $\\varphi_c$ of the in-plane torque",
+) -> Figure:
     """The phi_c map (Barnas et al. 2005, Fig. 5 inset), NaN cells labelled "no zero in (0, pi)"."""
     return plot_value_map(frame, x, y, "phi_c", title=title, missing="no zero in (0, $\\pi$)")
 
 
-def plot_phi_c_curves(frame: pd.DataFrame, x: str = "F1|N.gamma", curves: str = "F1.beta", max_curves: int = 6,
-                      title: str = "Zero $\\varphi_c$ of the in-plane torque (Barnas et al. 2005, Fig. 5 inset)"
-                      ) -> Figure:
+def plot_phi_c_curves(
+    frame: pd.DataFrame,
+    x: str = "F1|N.gamma",
+    curves: str = "F1.beta",
+    max_curves: int = 6,
+    title: str = "Zero $\\varphi_c$ of the in-plane torque (Barnas et al. 2005, Fig. 5 inset)",
+) -> Figure:
     """phi_c versus ``x`` with one line per value of ``curves`` (the layout of the paper's inset).
 
     At most ``max_curves`` evenly chosen values of ``curves`` are drawn; gaps are where the torque
@@ -237,18 +261,26 @@ def plot_torque_vs_angle(frame: pd.DataFrame, title: str | None = None) -> Figur
     return figure
 
 
-def plot_critical_currents(linear: pd.DataFrame, dynamic: pd.DataFrame | None = None,
-                           title: str = "Critical currents") -> Figure:
+def plot_critical_currents(
+    linear: pd.DataFrame, dynamic: pd.DataFrame | None = None, title: str = "Critical currents"
+) -> Figure:
     """Critical currents of P and AP versus field: linear stability (lines), dynamic map (markers)."""
     figure, (ax,) = _figure(1, width=6.0)
     bf = display("field")[1]
     jlabel, jf = display("j_c_p")
     for state, colour in (("p", STATE_COLORS["parallel"]), ("ap", STATE_COLORS["antiparallel"])):
-        ax.plot(linear["field"] * bf, linear[f"j_c_{state}"] * jf, color=colour,
-                label=f"{state.upper()}: linear stability")
+        ax.plot(
+            linear["field"] * bf, linear[f"j_c_{state}"] * jf, color=colour, label=f"{state.upper()}: linear stability"
+        )
         if dynamic is not None:
-            ax.plot(dynamic["field"] * bf, dynamic[f"j_c_{state}"] * jf, "o", color=colour, markersize=3,
-                    label=f"{state.upper()}: dynamic map")
+            ax.plot(
+                dynamic["field"] * bf,
+                dynamic[f"j_c_{state}"] * jf,
+                "o",
+                color=colour,
+                markersize=3,
+                label=f"{state.upper()}: dynamic map",
+            )
     ax.set_xlabel(display("field")[0])
     ax.set_ylabel(jlabel)
     ax.legend()
@@ -256,8 +288,12 @@ def plot_critical_currents(linear: pd.DataFrame, dynamic: pd.DataFrame | None = 
     return figure
 
 
-def plot_write_error_rate(ensemble: pd.DataFrame | None = None, fokker_planck: pd.DataFrame | None = None,
-                          floor: float = 1e-12, title: str = "Write error rate") -> Figure:
+def plot_write_error_rate(
+    ensemble: pd.DataFrame | None = None,
+    fokker_planck: pd.DataFrame | None = None,
+    floor: float = 1e-12,
+    title: str = "Write error rate",
+) -> Figure:
     """WER versus pulse width, one colour per amplitude: stochastic-LLGS ensembles (markers with their Wilson
     intervals; a WER of 0 is drawn at the upper end of its interval, as a downward triangle) and Fokker-Planck
     curves (lines), on a logarithmic axis down to ``floor``.
@@ -268,23 +304,36 @@ def plot_write_error_rate(ensemble: pd.DataFrame | None = None, fokker_planck: p
     """
     figure, (ax,) = _figure(1, width=6.5, height=4.6)
     jlabel, jf = display("current_density")
-    amplitudes = sorted(set(() if ensemble is None else ensemble["amplitude"])
-                        | set(() if fokker_planck is None else fokker_planck["current_density"]))
+    amplitudes = sorted(
+        set(() if ensemble is None else ensemble["amplitude"])
+        | set(() if fokker_planck is None else fokker_planck["current_density"])
+    )
     colours = dict(zip(amplitudes, _color_cycle(len(amplitudes))))
-    unit = jlabel[jlabel.index("(") + 1:-1] if "(" in jlabel else ""
+    unit = jlabel[jlabel.index("(") + 1 : -1] if "(" in jlabel else ""
     if fokker_planck is not None:
         for amplitude, part in fokker_planck.groupby("current_density"):
             part = part.sort_values("width")
-            ax.plot(part["width"] * 1e9, np.maximum(part["wer"], floor), color=colours[amplitude],
-                    label=f"{amplitude * jf:.4g} {unit}, Fokker-Planck")
+            ax.plot(
+                part["width"] * 1e9,
+                np.maximum(part["wer"], floor),
+                color=colours[amplitude],
+                label=f"{amplitude * jf:.4g} {unit}, Fokker-Planck",
+            )
     if ensemble is not None:
         for amplitude, part in ensemble.groupby("amplitude"):
             part = part.sort_values("width")
             wer, low, high = part["wer"].to_numpy(), 1.0 - part["p_high"].to_numpy(), 1.0 - part["p_low"].to_numpy()
             seen = wer > 0
-            ax.errorbar(part["width"][seen] * 1e9, wer[seen], yerr=[wer[seen] - np.maximum(low[seen], floor),
-                        high[seen] - wer[seen]], fmt="o", color=colours[amplitude], markersize=4, capsize=2,
-                        label=f"{amplitude * jf:.4g} {unit}, stochastic LLGS")
+            ax.errorbar(
+                part["width"][seen] * 1e9,
+                wer[seen],
+                yerr=[wer[seen] - np.maximum(low[seen], floor), high[seen] - wer[seen]],
+                fmt="o",
+                color=colours[amplitude],
+                markersize=4,
+                capsize=2,
+                label=f"{amplitude * jf:.4g} {unit}, stochastic LLGS",
+            )
             ax.plot(part["width"][~seen] * 1e9, high[~seen], "v", color=colours[amplitude], markersize=5)
     ax.set_yscale("log")
     ax.set_ylim(floor, 1.5)
@@ -296,8 +345,13 @@ def plot_write_error_rate(ensemble: pd.DataFrame | None = None, fokker_planck: p
     return figure
 
 
-def plot_hysteresis_loop(frame: pd.DataFrame, y: str | None = None, max_loops: int = 8,
-                         switching: pd.DataFrame | None = None, title: str = "Hysteresis loop") -> Figure:
+def plot_hysteresis_loop(
+    frame: pd.DataFrame,
+    y: str | None = None,
+    max_loops: int = 8,
+    switching: pd.DataFrame | None = None,
+    title: str = "Hysteresis loop",
+) -> Figure:
     """Loops of :func:`fastspin.experiments.hysteresis_loop`: ``y`` (default ``resistance`` when present, else
     ``m_axis``) against the swept value, the down branch solid and the up branch dashed, one colour per loop
     (at most ``max_loops``, evenly picked); ``switching`` (a :func:`~fastspin.experiments.loop_switching`
@@ -316,15 +370,25 @@ def plot_hysteresis_loop(frame: pd.DataFrame, y: str | None = None, max_loops: i
         part = frame[frame["loop"] == loop]
         for branch, style in (("down", "-"), ("up", "--")):
             sub = part[part["branch"] == branch]
-            ax.plot(sub[swept] * xf, sub[y], style, color=colours[loop], label=f"loop {loop}, {branch}"
-                    if len(loops) <= 4 else None)
+            ax.plot(
+                sub[swept] * xf,
+                sub[y],
+                style,
+                color=colours[loop],
+                label=f"loop {loop}, {branch}" if len(loops) <= 4 else None,
+            )
     if switching is not None:  # a dotted vertical line at each switching value, in the loop's colour
         for loop, value in switching[switching["loop"].isin(loops)][["loop", f"switching_{swept}"]].to_numpy():
             if np.isfinite(value):
                 ax.axvline(value * xf, color=colours[loop], linestyle=":", linewidth=1.0)
     ax.set_xlabel(xlabel)
-    ax.set_ylabel({"resistance": "resistance (Ohm)", "resistance_area": "resistance-area (Ohm m$^2$)",
-                   "m_axis": "$m$ along the easy axis"}.get(y, y))
+    ax.set_ylabel(
+        {
+            "resistance": "resistance (Ohm)",
+            "resistance_area": "resistance-area (Ohm m$^2$)",
+            "m_axis": "$m$ along the easy axis",
+        }.get(y, y)
+    )
     ax.grid(True, alpha=0.3)
     if len(loops) <= 4:
         ax.legend(fontsize="small")
@@ -332,8 +396,13 @@ def plot_hysteresis_loop(frame: pd.DataFrame, y: str | None = None, max_loops: i
     return figure
 
 
-def plot_spectrum(frame_or_psd: pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame], x: str | None = None,
-                  hue: str | None = None, log: bool = True, title: str | None = None) -> Figure:
+def plot_spectrum(
+    frame_or_psd: pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame],
+    x: str | None = None,
+    hue: str | None = None,
+    log: bool = True,
+    title: str | None = None,
+) -> Figure:
     """Spectra of :func:`fastspin.experiments.spectrum`, in one of two forms.
 
     * ``spectrum(..., psd=True)``'s ``(frame, spectra)`` (or the long ``spectra`` frame alone): the power
@@ -363,8 +432,13 @@ def plot_spectrum(frame_or_psd: pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]
         ax.plot(part["frequency"] * 1e-9, part["psd"], color=colours[value], linewidth=1.0, label=label)
         if keys is not None and np.isfinite(keys.loc[k, "linewidth"]):
             centre, width = keys.loc[k, "peak_frequency"], keys.loc[k, "linewidth"]
-            ax.plot(np.array([centre - width / 2, centre + width / 2]) * 1e-9, [keys.loc[k, "peak_psd"] / 2] * 2,
-                    color=colours[value], linewidth=2.5, solid_capstyle="butt")
+            ax.plot(
+                np.array([centre - width / 2, centre + width / 2]) * 1e-9,
+                [keys.loc[k, "peak_psd"] / 2] * 2,
+                color=colours[value],
+                linewidth=2.5,
+                solid_capstyle="butt",
+            )
     if log:
         ax.set_yscale("log")
     ax.set_xlabel("frequency (GHz)")
@@ -388,13 +462,26 @@ def _plot_spectral_lines(frame, x, hue, title):
         stats = part.groupby(x)[["peak_frequency", "linewidth"]].agg(["mean", "std"]).fillna(0.0)
         label = None if value is None else f"{value * hue_factor:g}"
         for ax, column, factor in ((axes[0], "peak_frequency", 1e-9), (axes[1], "linewidth", 1e-6)):
-            ax.errorbar(stats.index * xf, stats[(column, "mean")] * factor, yerr=stats[(column, "std")] * factor,
-                        fmt="o-", color=colour, markersize=4, capsize=2, label=label)
+            ax.errorbar(
+                stats.index * xf,
+                stats[(column, "mean")] * factor,
+                yerr=stats[(column, "std")] * factor,
+                fmt="o-",
+                color=colour,
+                markersize=4,
+                capsize=2,
+                label=label,
+            )
     axes[0].set_ylabel("peak frequency (GHz)")
     axes[1].set_ylabel("linewidth FWHM (MHz)")
     if "resolution" in frame.columns:
-        axes[1].axhline(1.44 * frame["resolution"].min() * 1e-6, color="grey", linestyle=":", linewidth=1,
-                        label="Hann window (1.44 bins)")
+        axes[1].axhline(
+            1.44 * frame["resolution"].min() * 1e-6,
+            color="grey",
+            linestyle=":",
+            linewidth=1,
+            label="Hann window (1.44 bins)",
+        )
     for ax in axes:
         ax.set_xlabel(xlabel)
         ax.grid(True, alpha=0.3)
@@ -405,8 +492,9 @@ def _plot_spectral_lines(frame, x, hue, title):
     return figure
 
 
-def plot_pimm(frame: pd.DataFrame, x: str = "field_x", reference: pd.DataFrame | None = None,
-              title: str | None = "PIMM ring-down") -> Figure:
+def plot_pimm(
+    frame: pd.DataFrame, x: str = "field_x", reference: pd.DataFrame | None = None, title: str | None = "PIMM ring-down"
+) -> Figure:
     """Frequency and linewidth of :func:`fastspin.experiments.pimm` against ``x`` (default the bias
     ``field_x``): the damped-sinusoid fit (markers with their standard errors) and the FFT peak and FWHM
     (open markers).  ``reference``: optional frame with columns ``x``, ``frequency`` and ``linewidth`` (Hz),
@@ -415,11 +503,25 @@ def plot_pimm(frame: pd.DataFrame, x: str = "field_x", reference: pd.DataFrame |
     xlabel, xf = display(x)
     part = frame.sort_values(x)
     xs = part[x] * xf
-    axes[0].errorbar(xs, part["frequency"] * 1e-9, yerr=part["frequency_error"] * 1e-9, fmt="o", markersize=4,
-                     capsize=2, label="damped-sinusoid fit")
+    axes[0].errorbar(
+        xs,
+        part["frequency"] * 1e-9,
+        yerr=part["frequency_error"] * 1e-9,
+        fmt="o",
+        markersize=4,
+        capsize=2,
+        label="damped-sinusoid fit",
+    )
     axes[0].plot(xs, part["fft_frequency"] * 1e-9, "s", markerfacecolor="none", label="FFT peak")
-    axes[1].errorbar(xs, part["linewidth"] * 1e-6, yerr=part["decay_rate_error"] / np.pi * 1e-6, fmt="o",
-                     markersize=4, capsize=2, label=r"fit $1/(\pi\tau)$")
+    axes[1].errorbar(
+        xs,
+        part["linewidth"] * 1e-6,
+        yerr=part["decay_rate_error"] / np.pi * 1e-6,
+        fmt="o",
+        markersize=4,
+        capsize=2,
+        label=r"fit $1/(\pi\tau)$",
+    )
     axes[1].plot(xs, part["fft_linewidth"] * 1e-6, "s", markerfacecolor="none", label="FFT FWHM")
     if reference is not None:
         ref = reference.sort_values(x)
@@ -436,14 +538,19 @@ def plot_pimm(frame: pd.DataFrame, x: str = "field_x", reference: pd.DataFrame |
     return figure
 
 
-def plot_st_fmr(frame: pd.DataFrame, fit: pd.DataFrame | None = None, max_curves: int = 8,
-                title: str | None = "ST-FMR mixing voltage") -> Figure:
+def plot_st_fmr(
+    frame: pd.DataFrame,
+    fit: pd.DataFrame | None = None,
+    max_curves: int = 8,
+    title: str | None = "ST-FMR mixing voltage",
+) -> Figure:
     """ST-FMR field sweeps from :func:`fastspin.experiments.stfmr.st_fmr`: ``V_mix`` versus the bias field, one
     colour per frequency (at most ``max_curves`` evenly chosen ones, markers).  With ``fit`` (the frame of
     :func:`fastspin.experiments.stfmr.fit_lineshape`): the fitted symmetric + antisymmetric Lorentzians (Eq. L,
     dashed) and two more panels, the frequency versus the resonance field (the Kittel dispersion) and the
     linewidth (FWHM, with its standard error) versus frequency (for Gilbert damping ``2 alpha omega / gamma``
-    lies on a line through the origin).  Sweeps whose fit failed (NaN) are left out of the fit panels.  Returns the ``Figure``.
+    lies on a line through the origin).  Sweeps whose fit failed (NaN) are left out of the fit panels.  Returns the
+    ``Figure``.
     """
     from .experiments.stfmr import lineshape
 
@@ -461,8 +568,14 @@ def plot_st_fmr(frame: pd.DataFrame, fit: pd.DataFrame | None = None, max_curves
         if fits is not None and frequency in fits.index and np.isfinite(fits.loc[frequency, "resonance_field"]):
             row = fits.loc[frequency]
             fine = np.linspace(b.min(), b.max(), 400)
-            curve = lineshape(fine, row["resonance_field"], 0.5 * row["linewidth"], row["symmetric"],
-                              row["antisymmetric"], row["offset"])
+            curve = lineshape(
+                fine,
+                row["resonance_field"],
+                0.5 * row["linewidth"],
+                row["symmetric"],
+                row["antisymmetric"],
+                row["offset"],
+            )
             ax.plot(fine * bf, curve * 1e6, "--", color=colour, linewidth=1.0)
     ax.axhline(0.0, color="black", linewidth=0.6)
     ax.set_xlabel(field_label)
@@ -471,11 +584,17 @@ def plot_st_fmr(frame: pd.DataFrame, fit: pd.DataFrame | None = None, max_curves
     if fit is not None:
         ok = fit[np.isfinite(fit["resonance_field"])]
         axes[1].plot(ok["resonance_field"] * bf, ok["frequency"] * 1e-9, "o-", markersize=3)
-        axes[1].set_xlabel(f"resonance field $B_0$ ({field_label[field_label.index('(') + 1:-1]})")
+        axes[1].set_xlabel(f"resonance field $B_0$ ({field_label[field_label.index('(') + 1 : -1]})")
         axes[1].set_ylabel("frequency (GHz)")
         axes[1].set_title("dispersion", fontsize="medium")
-        axes[2].errorbar(ok["frequency"] * 1e-9, ok["linewidth"] * bf, yerr=ok["linewidth_err"] * bf, fmt="o",
-                         markersize=3, capsize=2)
+        axes[2].errorbar(
+            ok["frequency"] * 1e-9,
+            ok["linewidth"] * bf,
+            yerr=ok["linewidth_err"] * bf,
+            fmt="o",
+            markersize=3,
+            capsize=2,
+        )
         axes[2].set_xlabel("frequency (GHz)")
         axes[2].set_ylabel(r"linewidth (FWHM) $\Delta B$ (mT)")
         axes[2].set_xlim(left=0.0)

@@ -5,6 +5,7 @@ Barnas, Fert, Gmitra, Weymann and Dugaev, Phys. Rev. B 72, 024426 (2005), Sec. V
 situations (i)-(iv) of its Table I and the Fig. 5 stack.  Layer names: ``"F1"`` (thick, reference),
 ``"N"`` (spacer), ``"F2"`` (thin, free), ``"lead"``; interfaces ``"F1|N"``, ``"N|F2"``, ``"F2|lead"``.
 """
+
 from __future__ import annotations
 
 import math
@@ -73,9 +74,22 @@ def barnas2005(case: str = "i", **overrides: float) -> Stack:
         p = dict(beta1=s1 * COBALT.beta, gamma1=s1 * CO_CU.gamma, beta2=s2 * COBALT.beta, gamma2=s2 * CO_CU.gamma)
     else:
         raise ValueError(f"barnas2005: case must be one of 'i', 'ii', 'iii', 'iv', 'fig5', got {case!r}")
-    p.update(d0=10e-9, d2=10e-9, rho1=COBALT.rho_star, rho2=COBALT.rho_star, rho0=COPPER.rho_star,
-             lsf1=COBALT.l_sf, lsf2=COBALT.l_sf, lsf0=COPPER.l_sf, r_star1=CO_CU.r_star, r_star2=CO_CU.r_star,
-             re_gmix=CO_CU.g_mix.real, im_gmix=CO_CU.g_mix.imag, phi=0.0, fermi_energy=7.0 * EV)
+    p.update(
+        d0=10e-9,
+        d2=10e-9,
+        rho1=COBALT.rho_star,
+        rho2=COBALT.rho_star,
+        rho0=COPPER.rho_star,
+        lsf1=COBALT.l_sf,
+        lsf2=COBALT.l_sf,
+        lsf0=COPPER.l_sf,
+        r_star1=CO_CU.r_star,
+        r_star2=CO_CU.r_star,
+        re_gmix=CO_CU.g_mix.real,
+        im_gmix=CO_CU.g_mix.imag,
+        phi=0.0,
+        fermi_energy=7.0 * EV,
+    )
     p.update(overrides)
     f1 = Ferromagnet("Co(F1)", p["rho1"], p["beta1"], p["lsf1"])
     f2 = Ferromagnet("Co(F2)", p["rho2"], p["beta2"], p["lsf2"])

@@ -14,9 +14,11 @@ Python objects.  Rules (Barnas et al. 2005, Sec. III):
 * a :class:`~fastspin.materials.TunnelBarrier` may only be the first layer (it injects a spin current).
 
 Parameters are addressed by name, for grids and scans: ``"<layer>.<field>"`` with field one of
-``rho_star, beta, l_sf, thickness, lambda_j, lambda_phi, direction`` (``spin_current_x/_y/_z`` of a barrier) and ``"<left>|<right>.<field>"`` with field one of
+``rho_star, beta, l_sf, thickness, lambda_j, lambda_phi, direction`` (``spin_current_x/_y/_z`` of a barrier) and
+``"<left>|<right>.<field>"`` with field one of
 ``r_star, gamma, g_mix, g_mix_real, g_mix_imag`` for the interface between two named layers.
 """
+
 from __future__ import annotations
 
 import math
@@ -28,8 +30,8 @@ import numpy.typing as npt
 from . import validation as v
 from .constants import EV
 from .materials import DiffusiveFerromagnet, Ferromagnet, Interface, NormalMetal, TunnelBarrier
+from .numeric import unit_rows
 from .parameters import (
-    INTERFACE_FIELDS,
     KIND_BARRIER,
     KIND_F,
     KIND_FD,
@@ -38,10 +40,10 @@ from .parameters import (
     MAGNET_KINDS,
     N_LAYER_FIELDS,
 )
-from .numeric import unit_rows
 
 # the parameters, their rows in the kernels' arrays and the layer kinds are declared in fastspin.parameters
 FERMI_ENERGY_RANGE = (1e-22, 1e-15)  # J: 0.6 meV to 6 keV
+
 
 @dataclass(frozen=True)
 class Layer:
@@ -133,8 +135,15 @@ class Stack:
             interface_rows[:, k] = _compile_contact(k, contact, layers[k], layers[k + 1], kind[k], kind[k + 1])
         r_star, gamma, gre, gim = interface_rows
         return CompiledStack(
-            names=tuple(names), kind=kind, layer_params=params, direction=direction, r_star=r_star, gamma=gamma,
-            g_mix_real=gre, g_mix_imag=gim, magnets=np.flatnonzero(np.isin(kind, MAGNET_KINDS)),
+            names=tuple(names),
+            kind=kind,
+            layer_params=params,
+            direction=direction,
+            r_star=r_star,
+            gamma=gamma,
+            g_mix_real=gre,
+            g_mix_imag=gim,
+            magnets=np.flatnonzero(np.isin(kind, MAGNET_KINDS)),
         )
 
     # ------------------------------------------------------------------ access
@@ -179,8 +188,10 @@ def _compile_layer(k, layer, n):
     where = f"layer {k} ({layer.name!r})"
     mat = layer.material
     if not isinstance(mat, (NormalMetal, Ferromagnet, DiffusiveFerromagnet, TunnelBarrier)):
-        raise ValueError(f"{where}: material must be a NormalMetal, Ferromagnet, DiffusiveFerromagnet or "
-                         f"TunnelBarrier, got {type(mat).__name__}")
+        raise ValueError(
+            f"{where}: material must be a NormalMetal, Ferromagnet, DiffusiveFerromagnet or "
+            f"TunnelBarrier, got {type(mat).__name__}"
+        )
     column = np.zeros(N_LAYER_FIELDS)
     column[LAYER_FIELDS["thickness"]] = _thickness(where, layer.thickness, k in (0, n - 1))
     direction = np.zeros(3)
@@ -225,8 +236,10 @@ def _compile_contact(k, contact, left, right, kind_left, kind_right):
         raise ValueError(f"{where}: a barrier must be followed by a normal metal or a DiffusiveFerromagnet")
     if KIND_FD in (kind_left, kind_right) or kind_left == KIND_BARRIER:
         if contact is not None:
-            raise ValueError(f"{where}: a contact of a DiffusiveFerromagnet or a barrier is transparent "
-                             f"and takes None, got {contact!r}")
+            raise ValueError(
+                f"{where}: a contact of a DiffusiveFerromagnet or a barrier is transparent "
+                f"and takes None, got {contact!r}"
+            )
         return 0.0, 0.0, 0.0, 0.0
     if left.is_magnet or right.is_magnet:
         if not isinstance(contact, Interface):

@@ -9,6 +9,7 @@ is not a current density, ``"5e-8"`` not a resistivity).
 kernels return finite values for any combination (tested corner by corner in ``tests/test_bad_input.py``);
 outside it a value is refused rather than computed into an overflow.
 """
+
 import math
 import numbers
 from collections.abc import Mapping
@@ -89,8 +90,9 @@ def real_array(value: object, name: str, owner: str | None = None, finite: bool 
     return arr
 
 
-def per_trajectory(value: object, name: str, owner: str | None = None, positive: bool = False,
-                   non_negative: bool = False) -> npt.NDArray[np.float64]:
+def per_trajectory(
+    value: object, name: str, owner: str | None = None, positive: bool = False, non_negative: bool = False
+) -> npt.NDArray[np.float64]:
     """A scalar or 1-D array of finite values (one per trajectory)."""
     arr = real_array(value, name, owner)
     if arr.ndim > 1:
@@ -104,8 +106,12 @@ def per_trajectory(value: object, name: str, owner: str | None = None, positive:
 
 def integer(value: object, name: str, minimum: int = 1, maximum: int | None = None, owner: str | None = None) -> int:
     """An integer (a Python or NumPy integer; bool refused) in ``[minimum, maximum]``, as an int."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum or (
-            maximum is not None and value > maximum):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, np.integer))
+        or value < minimum
+        or (maximum is not None and value > maximum)
+    ):
         bound = f">= {minimum}" if maximum is None else f"in [{minimum}, {maximum:.3g}]"
         raise ValueError(f"{_where(owner)}{name} must be an integer {bound}, got {value!r}")
     return int(value)
@@ -165,8 +171,15 @@ def broadcast_rows(arr: npt.NDArray[np.float64], n: int, item_ndim: int) -> npt.
     return np.array(np.broadcast_to(arr, (n,) + arr.shape[1:]), dtype=np.float64, order="C")
 
 
-def number(value: object, name: str, owner: str | None = None, low: float = -math.inf, high: float = math.inf,
-           unit: str = "", low_open: bool = False) -> float:
+def number(
+    value: object,
+    name: str,
+    owner: str | None = None,
+    low: float = -math.inf,
+    high: float = math.inf,
+    unit: str = "",
+    low_open: bool = False,
+) -> float:
     """One finite real number in ``[low, high]`` (``(low, high]`` with ``low_open``), as a float."""
     arr = real_array(value, name, owner)
     if arr.ndim != 0:
@@ -175,16 +188,25 @@ def number(value: object, name: str, owner: str | None = None, low: float = -mat
     return float(arr)
 
 
-def in_range(arr: npt.ArrayLike, name: str, low: float, high: float, unit: str = "", owner: str | None = None,
-             low_open: bool = False) -> None:
+def in_range(
+    arr: npt.ArrayLike,
+    name: str,
+    low: float,
+    high: float,
+    unit: str = "",
+    owner: str | None = None,
+    low_open: bool = False,
+) -> None:
     """``ValueError`` naming ``name``, the first offending value and the range unless every value of ``arr``
     lies in ``[low, high]`` (``(low, high]`` with ``low_open``)."""
     arr = np.asarray(arr)
     bad = ~((arr > low) if low_open else (arr >= low)) | ~(arr <= high)
     if np.any(bad):
         shown = np.ravel(arr)[np.flatnonzero(np.ravel(bad))[0]].item()
-        raise ValueError(f"{_where(owner)}{name} must be in {'(' if low_open else '['}{low:.3g}, {high:.3g}]"
-                         f"{' ' + unit if unit else ''}, got {shown!r}")
+        raise ValueError(
+            f"{_where(owner)}{name} must be in {'(' if low_open else '['}{low:.3g}, {high:.3g}]"
+            f"{' ' + unit if unit else ''}, got {shown!r}"
+        )
 
 
 def transport_value(value: object, field: str, owner: str | None = None) -> float:
@@ -200,8 +222,10 @@ def time_steps(duration: object, dt: object) -> tuple[float, float, int]:
     dt = number(dt, "dt", low=0.0, low_open=True, unit="s")
     ratio = duration / dt
     if not ratio <= MAX_STEPS:  # also catches an overflow to inf
-        raise ValueError(f"duration / dt = {ratio:.3g} steps: more than MAX_STEPS = {MAX_STEPS:.0e} steps a trajectory "
-                         "(fastspin.validation); take a larger dt or a shorter duration")
+        raise ValueError(
+            f"duration / dt = {ratio:.3g} steps: more than MAX_STEPS = {MAX_STEPS:.0e} steps a trajectory "
+            "(fastspin.validation); take a larger dt or a shorter duration"
+        )
     n_steps = int(round(ratio))
     if n_steps < 1 or abs(n_steps * dt - duration) > 1e-9 * duration:
         raise ValueError(f"duration ({duration}) must be a whole number of steps dt ({dt}), at least one")

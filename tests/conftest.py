@@ -1,4 +1,5 @@
 """Shared test settings: hypothesis profiles sized for the 2-core CI machine."""
+
 import os
 
 from hypothesis import HealthCheck, settings
@@ -14,8 +15,16 @@ settings.register_profile("dev", max_examples=100, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 #: optional dependencies (pyproject extras) whose absence skips a test instead of failing it
-OPTIONAL_MODULES = {"pyarrow": "io", "matplotlib": "plot", "distributed": "dask", "dask": "dask",
-                    "numba_cuda": "cuda", "cmtj": "compare", "nbformat": "test", "nbclient": "test"}
+OPTIONAL_MODULES = {
+    "pyarrow": "io",
+    "matplotlib": "plot",
+    "distributed": "dask",
+    "dask": "dask",
+    "numba_cuda": "cuda",
+    "cmtj": "compare",
+    "nbformat": "test",
+    "nbclient": "test",
+}
 
 
 def pytest_runtest_makereport(item, call):
@@ -28,4 +37,5 @@ def pytest_runtest_makereport(item, call):
         if name in OPTIONAL_MODULES:
             reason = f"needs {name} (pip install 'fastspin[{OPTIONAL_MODULES[name]}]')"
             call.excinfo = pytest.ExceptionInfo.from_exc_info(
-                (pytest.skip.Exception, pytest.skip.Exception(reason), call.excinfo.tb))
+                (pytest.skip.Exception, pytest.skip.Exception(reason), call.excinfo.tb)
+            )

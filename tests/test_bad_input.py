@@ -7,6 +7,7 @@ not end (each call is timed).  Two refusals name the remedy rather than the valu
 names the step ``dt`` (any field large enough makes a given step unstable), and a charge-flux trajectory that
 reaches a pole is the circuit's documented :class:`~fastspin.circuit.PoleError`.
 """
+
 import math
 import time
 import warnings
@@ -55,7 +56,8 @@ def check_call(call, name, value, nan_allowed=(), also=()):
             return
         words = [name.split(".")[-1].split("[")[0], *also]
         assert any(word.lower() in text.lower() for word in words), (
-            f"{name}={value!r}: {type(err).__name__} names none of {words}: {err}")
+            f"{name}={value!r}: {type(err).__name__} names none of {words}: {err}"
+        )
         return
     finally:
         assert time.perf_counter() - start < TIME_BOUND_S, f"{name}={value!r} took over {TIME_BOUND_S} s"
@@ -73,9 +75,20 @@ def check_call(call, name, value, nan_allowed=(), also=()):
 
 # ---------------------------------------------------------------------------- transport
 STACK = fastspin.presets.barnas2005("i")
-TRANSPORT = {"N.thickness": 1e-8, "N.l_sf": 1e-6, "N.rho_star": 5e-9, "F2.thickness": 1e-8, "F2.l_sf": 6e-8,
-             "F2.rho_star": 5.1e-8, "F2.beta": 0.51, "N|F2.r_star": 5.2e-16, "N|F2.gamma": 0.76,
-             "N|F2.g_mix_real": 5.4e14, "N|F2.g_mix_imag": 1.6e13, "phi": 1.0}
+TRANSPORT = {
+    "N.thickness": 1e-8,
+    "N.l_sf": 1e-6,
+    "N.rho_star": 5e-9,
+    "F2.thickness": 1e-8,
+    "F2.l_sf": 6e-8,
+    "F2.rho_star": 5.1e-8,
+    "F2.beta": 0.51,
+    "N|F2.r_star": 5.2e-16,
+    "N|F2.gamma": 0.76,
+    "N|F2.g_mix_real": 5.4e14,
+    "N|F2.g_mix_imag": 1.6e13,
+    "phi": 1.0,
+}
 COLLINEAR_NAN = ("a", "b")  # a = tau_phi / sin(phi) is undefined at phi = 0 without a phi sweep
 
 
@@ -93,11 +106,19 @@ def test_transport_evaluate(data):
 @given(st.data())
 def test_transport_current_and_angles(data):
     value = data.draw(values(1e11))
-    check_call(lambda: fastspin.evaluate(STACK, {"phi": [0.5, 1.0]}, current_density=value), "current_density",
-               value, COLLINEAR_NAN)
+    check_call(
+        lambda: fastspin.evaluate(STACK, {"phi": [0.5, 1.0]}, current_density=value),
+        "current_density",
+        value,
+        COLLINEAR_NAN,
+    )
     angles = data.draw(values(1.0))
-    check_call(lambda: fastspin.torque_vs_angle(STACK, angles if isinstance(angles, list) else [angles]), "phi",
-               angles, COLLINEAR_NAN)
+    check_call(
+        lambda: fastspin.torque_vs_angle(STACK, angles if isinstance(angles, list) else [angles]),
+        "phi",
+        angles,
+        COLLINEAR_NAN,
+    )
 
 
 MATERIALS = {
@@ -120,8 +141,9 @@ def test_materials(data):
 
 
 # ---------------------------------------------------------------------------- MTJ electrode (Manchon 2012)
-ELECTRODE = dict(thickness=2e-9, lambda_j=1e-9, lambda_phi=1e-9, lambda_sf_f=15e-9, lambda_sf_n=2e-9,
-                 diffusion_ratio=1.0, j0=1.0)
+ELECTRODE = dict(
+    thickness=2e-9, lambda_j=1e-9, lambda_phi=1e-9, lambda_sf_f=15e-9, lambda_sf_n=2e-9, diffusion_ratio=1.0, j0=1.0
+)
 
 
 @settings(max_examples=80, deadline=None)
@@ -173,11 +195,17 @@ def test_simulate_system(data):
 
     def call():
         free, other = FreeLayer(**LAYER, name="a"), FreeLayer(**LAYER, name="b")
-        system = System([free, other], [Exchange("a", "b", given_["bilinear"]),
-                                        SpinOrbit("a", given_["spin_hall_angle"])])
+        system = System(
+            [free, other], [Exchange("a", "b", given_["bilinear"]), SpinOrbit("a", given_["spin_hall_angle"])]
+        )
         pulse = Pulse(given_["amplitude"], given_["width"])
-        return simulate(system, sot_current_density=pulse, m0={"a": (0.9, 0.1, 0.3), "b": (-0.9, 0.1, 0.3)},
-                        duration=1e-11, dt=1e-12)
+        return simulate(
+            system,
+            sot_current_density=pulse,
+            m0={"a": (0.9, 0.1, 0.3), "b": (-0.9, 0.1, 0.3)},
+            duration=1e-11,
+            dt=1e-12,
+        )
 
     check_call(call, name, value, NOT_HAPPENED)
 
@@ -223,8 +251,9 @@ SPEC_VALUES = dict(chunk_size=64, start=2, stop=20, num=3)
 @given(st.data())
 def test_scan_spec(data):
     name = data.draw(st.sampled_from(sorted(SPEC_VALUES)))
-    value = data.draw(st.one_of(st.sampled_from([0, -1, 1.5, 1e11, 10**15, "nan", "inf", "true", '"x"', "[]"]),
-                                st.integers(1, 50)))
+    value = data.draw(
+        st.one_of(st.sampled_from([0, -1, 1.5, 1e11, 10**15, "nan", "inf", "true", '"x"', "[]"]), st.integers(1, 50))
+    )
     text = SPEC.format(**{**SPEC_VALUES, name: value})
 
     def call():
@@ -238,10 +267,15 @@ def test_scan_spec(data):
 #: options of ``fastspin switching --trajectories 0`` (the Fokker-Planck path: seconds, no integration) and
 #: the words an error may name them by (the option, or the library parameter it becomes)
 CLI_OPTIONS = {
-    "--amplitude": (3, ["amplitude", "current_density"]), "--width": (3, ["width"]),
-    "--temperature": (1, ["temperature"]), "--ms": (1, ["ms"]), "--thickness": (1, ["thickness"]),
-    "--diameter": (1, ["diameter", "area"]), "--anisotropy-field": (1, ["anisotropy_field", "anisotropy-field"]),
-    "--alpha": (1, ["alpha"]), "--efficiency": (1, ["efficiency"]),
+    "--amplitude": (3, ["amplitude", "current_density"]),
+    "--width": (3, ["width"]),
+    "--temperature": (1, ["temperature"]),
+    "--ms": (1, ["ms"]),
+    "--thickness": (1, ["thickness"]),
+    "--diameter": (1, ["diameter", "area"]),
+    "--anisotropy-field": (1, ["anisotropy_field", "anisotropy-field"]),
+    "--alpha": (1, ["alpha"]),
+    "--efficiency": (1, ["efficiency"]),
 }
 CLI_DEFAULTS = {"--amplitude": ["6", "10", "2"], "--width": ["0.5", "5", "3"]}
 CLI_VALUES = ["nan", "inf", "-1", "0", "1e300", "1e-300", "abc", "", "2.5", "1e30", "-1e30", "3"]
@@ -263,8 +297,12 @@ def test_command_line(data):
     values[position] = data.draw(st.sampled_from(CLI_VALUES))
     stderr = io.StringIO()
     start = time.perf_counter()
-    with tempfile.TemporaryDirectory() as out, contextlib.redirect_stderr(stderr), \
-            contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+    with (
+        tempfile.TemporaryDirectory() as out,
+        contextlib.redirect_stderr(stderr),
+        contextlib.redirect_stdout(io.StringIO()),
+        warnings.catch_warnings(),
+    ):
         warnings.simplefilter("ignore", RuntimeWarning)
         try:
             code = main(["switching", "--out", out, "--trajectories", "0", option, *values])

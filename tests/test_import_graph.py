@@ -10,6 +10,7 @@ imports under ``if TYPE_CHECKING:``, which never run (annotations only).
 Also checked here: the layering fastspin.analysis -> fastspin.scan (never the reverse), the old import paths of
 the names moved to fastspin.analysis, and the registry that scan model kinds fill by subclassing.
 """
+
 import ast
 from pathlib import Path
 
@@ -49,7 +50,7 @@ def imported_names(module, path, is_package):
             base = node.module or ""
             if node.level:
                 anchor = package.split(".")
-                anchor = anchor[:len(anchor) - (node.level - 1)]
+                anchor = anchor[: len(anchor) - (node.level - 1)]
                 base = ".".join(anchor + ([base] if base else []))
             yield base, tuple(alias.name for alias in node.names)
 
@@ -96,7 +97,7 @@ def find_cycles(graph):
         path.append(node)
         for child in sorted(graph.get(node, ())):
             if child in on_path:
-                cycles.append(path[on_path[child]:] + [child])
+                cycles.append(path[on_path[child] :] + [child])
             elif child not in done:
                 visit(child)
         path.pop()
@@ -124,8 +125,13 @@ def test_no_import_cycles_in_fastspin():
 
 def test_analysis_does_not_use_the_scan_machinery():
     graph = import_graph()
-    uses = {(module, edge) for module, edges in graph.items() if module.startswith("fastspin.analysis")
-            for edge in edges if edge == "fastspin.scan" or edge.startswith("fastspin.scan.")}
+    uses = {
+        (module, edge)
+        for module, edges in graph.items()
+        if module.startswith("fastspin.analysis")
+        for edge in edges
+        if edge == "fastspin.scan" or edge.startswith("fastspin.scan.")
+    }
     assert not uses
 
 
@@ -135,8 +141,12 @@ def test_moved_names_keep_their_old_import_path():
 
 
 def test_model_kinds_register_themselves():
-    assert MODEL_KINDS == {"transport": TransportModel, "phi_c": PhiCModel, "dynamics": DynamicsModel,
-                           "system": SystemModel}
+    assert MODEL_KINDS == {
+        "transport": TransportModel,
+        "phi_c": PhiCModel,
+        "dynamics": DynamicsModel,
+        "system": SystemModel,
+    }
 
     class Constant(Model):
         kind = "constant_for_test"

@@ -1,4 +1,5 @@
 """Every notebook in notebooks/ runs top to bottom (code cells executed in order, figures to a temp dir)."""
+
 import json
 import os
 from pathlib import Path
@@ -21,4 +22,5 @@ def test_notebook_runs(path, tmp_path, monkeypatch):
             exec(compile("".join(cell["source"]), f"{path.name}", "exec"), namespace)
     assert any(name.endswith(".png") for name in os.listdir(tmp_path))
     import matplotlib.pyplot as plt
+
     plt.close("all")

@@ -1,4 +1,5 @@
 """The public entry points are reachable from a plain ``import fastspin``."""
+
 import subprocess
 import sys
 

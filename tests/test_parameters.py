@@ -1,5 +1,6 @@
 """The parameter registry is the one list of a stack's parameters: whatever ``evaluate`` accepts by name is a
 scan axis with the same unit and bounds, and has a plot label."""
+
 import numpy as np
 import pytest
 
@@ -59,8 +60,10 @@ def test_every_accepted_parameter_is_a_scan_axis_with_a_plot_label(stack_name):
         assert info.dimension == declared.dimension and si_unit(info.dimension) == (declared.unit or "1")
         assert info.bounds == declared.bounds
         label, factor = display(name)
-        assert label.startswith(declared.label.replace("{0}", name.rsplit(".", 1)[0])) and factor == \
-            declared.display_factor
+        assert (
+            label.startswith(declared.label.replace("{0}", name.rsplit(".", 1)[0]))
+            and factor == declared.display_factor
+        )
 
 
 def test_registry_rows_are_the_kernels_rows():
@@ -80,8 +83,9 @@ def test_a_direction_is_a_scan_axis_of_three_columns(tmp_path):
     spec = ScanSpec(TransportModel("i"), [Axis("F2.direction", directions), Axis("N.thickness", [5e-9, 1e-8])])
     frame = run_scan(spec, out=tmp_path / "scan", progress=False)
     assert list(frame.columns[1:4]) == ["F2.direction_x", "F2.direction_y", "F2.direction_z"]
-    direct = fastspin.evaluate(fastspin.presets.barnas2005("i"), {"F2.direction": directions, "N.thickness": [5e-9, 1e-8]},
-                               grid=True)
+    direct = fastspin.evaluate(
+        fastspin.presets.barnas2005("i"), {"F2.direction": directions, "N.thickness": [5e-9, 1e-8]}, grid=True
+    )
     np.testing.assert_array_equal(frame["tau_phi"], direct["tau_phi"])
     pd_equal = load_scan(tmp_path / "scan").equals(run_scan(spec, out=tmp_path / "scan", progress=False))
     assert pd_equal  # the manifest keeps the vectors: the same spec resumes

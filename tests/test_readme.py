@@ -1,4 +1,5 @@
 """The README stays true: its two set-up commands, the CI script, and every Python example (with its output)."""
+
 import contextlib
 import io
 import re

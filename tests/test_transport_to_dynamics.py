@@ -5,6 +5,7 @@ The transport solver gives the torque on the spin of the thin layer per area, ta
 m = -s and the spin per area (Ms d / gamma) s, the magnetization must move as dm/dt = -gamma tau/(Ms d).
 The LLGS integrator, fed with the tabulated a(phi), b(phi) of the same stack, must start with that slope.
 """
+
 import numpy as np
 import pytest
 
@@ -16,8 +17,9 @@ from fastspin.transport import evaluate
 MS, THICKNESS = 1.2e6, 3e-9
 
 
-@pytest.mark.parametrize("case, phi, current", [("i", 1.0, 2e11), ("i", 2.4, -1e11), ("fig5", 0.5, 3e11),
-                                                ("iv", 1.7, 1e11)])
+@pytest.mark.parametrize(
+    "case, phi, current", [("i", 1.0, 2e11), ("i", 2.4, -1e11), ("fig5", 0.5, 3e11), ("iv", 1.7, 1e11)]
+)
 def test_initial_slope_equals_transport_torque(case, phi, current):
     stack = fastspin.presets.barnas2005(case)
     table = TabulatedTorque.from_frame(fastspin.torque_vs_angle(stack, np.linspace(0, np.pi, 4001)))
@@ -29,8 +31,9 @@ def test_initial_slope_equals_transport_torque(case, phi, current):
     expected = -GAMMA_E * tau / (MS * THICKNESS)
     layer = FreeLayer(MS, THICKNESS, alpha=0.0, demag=(0.0, 0.0, 0.0))
     dt = 1e-16
-    t, m = trajectories(layer, current_density=current, polarization=-s_ref, torque=table, m0=-s_free,
-                        duration=2 * dt, dt=dt)
+    t, m = trajectories(
+        layer, current_density=current, polarization=-s_ref, torque=table, m0=-s_free, duration=2 * dt, dt=dt
+    )
     slope = (m[0, 1] - m[0, 0]) / dt
     assert np.allclose(slope, expected, rtol=2e-5, atol=2e-5 * np.linalg.norm(expected))
 
@@ -41,8 +44,15 @@ def test_positive_current_destabilises_the_parallel_state_of_case_i():
     table = TabulatedTorque.from_frame(fastspin.torque_vs_angle(stack, np.linspace(0, np.pi, 181)))
     layer = FreeLayer(MS, THICKNESS, alpha=0.01, anisotropy_field=0.05, easy_axis=(0, 0, 1), demag=(1, 0, 0))
     m0 = (0.0, np.sin(0.05), -np.cos(0.05))  # near p = -z (P state: m parallel to p)
-    frame = simulate(layer, current_density=np.array([-2e12, 2e12]), polarization=(0, 0, -1), torque=table, m0=m0,
-                     duration=5e-9, dt=1e-12)
+    frame = simulate(
+        layer,
+        current_density=np.array([-2e12, 2e12]),
+        polarization=(0, 0, -1),
+        torque=table,
+        m0=m0,
+        duration=5e-9,
+        dt=1e-12,
+    )
     assert frame["state"].iloc[0] == "parallel"
     assert frame["mz"].iloc[1] > 0.9 and frame["state"].iloc[1] == "antiparallel"
 
@@ -67,9 +77,15 @@ def test_mtj_electrode_torques_drive_the_macrospin():
     p = np.array([1.0, 0.0, 0.0])
     m0 = np.array([np.cos(0.8), np.sin(0.8), 0.0])
     dt = 1e-16
-    _, m = trajectories(layer, voltage=voltage, mtj=MTJ(1e3, 2e3, damping_like_coefficients=dl,
-                                                          field_like_coefficients=fl),
-                        polarization=p, m0=m0, duration=2 * dt, dt=dt)
+    _, m = trajectories(
+        layer,
+        voltage=voltage,
+        mtj=MTJ(1e3, 2e3, damping_like_coefficients=dl, field_like_coefficients=fl),
+        polarization=p,
+        m0=m0,
+        duration=2 * dt,
+        dt=dt,
+    )
     a, b = d * t["t_par"].iloc[0], d * t["t_perp"].iloc[0]
     expected = GAMMA_E / (MS * d) * (a * np.cross(m0, np.cross(m0, p)) - b * np.cross(m0, p))
     assert np.allclose((m[0, 1] - m[0, 0]) / dt, expected, rtol=1e-5, atol=1e-5 * np.linalg.norm(expected))

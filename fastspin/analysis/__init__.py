@@ -11,9 +11,15 @@ parallel (P) and antiparallel (AP) states and their critical currents.
 Scans of these quantities (maps over grids, stored as Parquet) are in :mod:`fastspin.scan`, which builds on this
 package; this package does not use the scan machinery.
 """
+
 from .critical_currents import critical_currents_dynamic, critical_currents_linear
 from .phi_c import find_phi_c
 from .stability import collinear_prefactors, stiffness_fields
 
-__all__ = ["collinear_prefactors", "critical_currents_dynamic", "critical_currents_linear", "find_phi_c",
-           "stiffness_fields"]
+__all__ = [
+    "collinear_prefactors",
+    "critical_currents_dynamic",
+    "critical_currents_linear",
+    "find_phi_c",
+    "stiffness_fields",
+]

@@ -6,6 +6,7 @@
 * :func:`critical_currents_dynamic`: the same thresholds read off a dynamic state map (rows of
   :func:`fastspin.dynamics.simulate` runs over current and field from both starts).
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -88,8 +89,9 @@ def critical_currents_linear(torque: Stack | TabulatedTorque, layer: FreeLayer, 
 _START_STATE = {"P": "parallel", "AP": "antiparallel"}
 
 
-def critical_currents_dynamic(frame: pd.DataFrame, current: str = "current_density", field: str = "field",
-                              criterion: str = "start_stable") -> pd.DataFrame:
+def critical_currents_dynamic(
+    frame: pd.DataFrame, current: str = "current_density", field: str = "field", criterion: str = "start_stable"
+) -> pd.DataFrame:
     """Critical currents of P and AP read off a dynamic map (rows from both starts).
 
     For each field and start, the runs are ordered by current; the stable run containing the

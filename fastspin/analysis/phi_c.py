@@ -5,6 +5,7 @@
 on a coarse grid of angles in one batched solve, sign changes bracket the zeros, and a batched Illinois
 (modified regula falsi) iteration refines the first one.
 """
+
 from __future__ import annotations
 
 import math
@@ -26,8 +27,14 @@ def _prefactor_a(stack, params):
     return decompose(solve(stack, params))["a"]
 
 
-def find_phi_c(stack: Stack, params: Mapping[str, npt.ArrayLike] | None = None, *, n_coarse: int = 64,
-               xtol: float = 1e-10, max_iter: int = 60) -> pd.DataFrame:
+def find_phi_c(
+    stack: Stack,
+    params: Mapping[str, npt.ArrayLike] | None = None,
+    *,
+    n_coarse: int = 64,
+    xtol: float = 1e-10,
+    max_iter: int = 60,
+) -> pd.DataFrame:
     """Zero ``phi_c`` of ``tau_phi`` inside (0, pi) for each point of ``params``.
 
     Parameters
@@ -81,10 +88,16 @@ def find_phi_c(stack: Stack, params: Mapping[str, npt.ArrayLike] | None = None, 
         k = first[bracketed]
         phi_c[bracketed] = _illinois(
             lambda idx, phi: _prefactor_a(stack, {**{q: v[idx] for q, v in sub.items()}, "phi": phi}),
-            angles[k], a[bracketed, k], angles[k + 1], a[bracketed, k + 1], xtol, max_iter,
+            angles[k],
+            a[bracketed, k],
+            angles[k + 1],
+            a[bracketed, k + 1],
+            xtol,
+            max_iter,
         )
-    return pd.DataFrame({"phi_c": phi_c, "n_zeros": n_zeros, "a_0": a[:, 0], "a_pi": a[:, -1],
-                         "b_0": b[:, 0], "b_pi": b[:, -1]})
+    return pd.DataFrame(
+        {"phi_c": phi_c, "n_zeros": n_zeros, "a_0": a[:, 0], "a_pi": a[:, -1], "b_0": b[:, 0], "b_pi": b[:, -1]}
+    )
 
 
 def _illinois(f, lo, f_lo, hi, f_hi, xtol, max_iter):
@@ -105,13 +118,13 @@ def _illinois(f, lo, f_lo, hi, f_hi, xtol, max_iter):
             return root
         if step == max_iter:
             break
-        l, h, fl, fh = lo[active], hi[active], f_lo[active], f_hi[active]
-        x = 0.5 * (l + h) if step % 4 == 3 else (l * fh - h * fl) / (fh - fl)
-        x = np.clip(x, l, h)
+        low, high, f_low, f_high = lo[active], hi[active], f_lo[active], f_hi[active]
+        x = 0.5 * (low + high) if step % 4 == 3 else (low * f_high - high * f_low) / (f_high - f_low)
+        x = np.clip(x, low, high)
         fx = f(active, x)
         zero = fx == 0
         root[active[zero]] = x[zero]
-        towards_hi = (fx * fh > 0) & ~zero  # x replaces hi
+        towards_hi = (fx * f_high > 0) & ~zero  # x replaces hi
         towards_lo = ~towards_hi & ~zero  # x replaces lo
         i_hi, i_lo = active[towards_hi], active[towards_lo]
         hi[i_hi], f_hi[i_hi] = x[towards_hi], fx[towards_hi]

@@ -7,6 +7,7 @@
   loses stability where ``s a_J = alpha (H_1 + H_2) / 2`` (Sun, Phys. Rev. B 62, 570 (2000), Eq. 11; see
   :func:`fastspin.analysis.critical_currents.critical_currents_linear`).
 """
+
 from __future__ import annotations
 
 import math
@@ -37,9 +38,12 @@ def collinear_prefactors(torque: Stack | TabulatedTorque) -> dict[str, float]:
     return {"a_0": float(a[0]), "a_pi": float(a[1]), "b_0": float(b[0]), "b_pi": float(b[1])}
 
 
-def stiffness_fields(sign: float, field: float | npt.NDArray[np.float64],
-                     anisotropy_field: float | npt.NDArray[np.float64],
-                     demag_fields: npt.NDArray[np.float64]) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+def stiffness_fields(
+    sign: float,
+    field: float | npt.NDArray[np.float64],
+    anisotropy_field: float | npt.NDArray[np.float64],
+    demag_fields: npt.NDArray[np.float64],
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """Stiffness fields (T) of the state ``m = s x`` (``sign`` s = +1 for P, -1 for AP), easy axis along x:
 
         H_1 = s B + B_k + mu0 Ms (N_y - N_x)   (in plane),

@@ -6,6 +6,7 @@
 * :mod:`.dynamics`: batched RK4 of the circuit equations (Eqs. 44-49);
 * :mod:`.netlist` / :mod:`.ngspice`: SPICE netlist export and an ngspice batch runner.
 """
+
 from .dynamics import circuit_frame, simulate, trajectories
 from .netlist import SpiceSettings, write_netlist
 from .ngspice import NgspiceError, run_ngspice
@@ -13,8 +14,18 @@ from .parameters import EasyPlaneFreeLayer, FixedLayer, MTJCircuit, VoltageDrive
 from .variables import PoleError, charge_flux_from_m, m_from_charge_flux
 
 __all__ = [
-    "EasyPlaneFreeLayer", "FixedLayer", "MTJCircuit", "VoltageDrive",
-    "charge_flux_from_m", "m_from_charge_flux", "PoleError",
-    "trajectories", "simulate", "circuit_frame",
-    "SpiceSettings", "write_netlist", "run_ngspice", "NgspiceError",
+    "EasyPlaneFreeLayer",
+    "FixedLayer",
+    "MTJCircuit",
+    "VoltageDrive",
+    "charge_flux_from_m",
+    "m_from_charge_flux",
+    "PoleError",
+    "trajectories",
+    "simulate",
+    "circuit_frame",
+    "SpiceSettings",
+    "write_netlist",
+    "run_ngspice",
+    "NgspiceError",
 ]

@@ -11,6 +11,7 @@ trajectory, fills the rest of its record with NaN, and :func:`trajectories` rais
 :class:`~fastspin.circuit.variables.PoleError` (or returns the NaN-padded record with
 ``on_pole="nan"``).
 """
+
 from __future__ import annotations
 
 import math
@@ -50,7 +51,15 @@ def _junction_resistance(fixed, k, cos_t, sin_t, cos_p, sin_p):
 def _rates(q, phi, v_source, free, fixed, n_fixed, series):
     """``(dq/dt, dphi/dt)`` of one state; ``free = (gamma, alpha, B_d, B_a, B_x, B_y, B_z, Q_0)``."""
     gamma, alpha, hard, easy, bx, by, bz, charge_unit = (
-        free[0], free[1], free[2], free[3], free[4], free[5], free[6], free[7])
+        free[0],
+        free[1],
+        free[2],
+        free[3],
+        free[4],
+        free[5],
+        free[6],
+        free[7],
+    )
     cos_t = -q
     sin2 = (1.0 - q) * (1.0 + q)
     sin_t = math.sqrt(sin2)
@@ -72,8 +81,9 @@ def _rates(q, phi, v_source, free, fixed, n_fixed, series):
 
 
 @njit(cache=True, parallel=True, error_model="numpy")
-def _charge_flux_rk4(q0, phi0, amplitude, free, fixed, n_fixed, drive, dt, n_steps, record_every, min_sin2,
-                     out_q, out_phi, pole_step):
+def _charge_flux_rk4(
+    q0, phi0, amplitude, free, fixed, n_fixed, drive, dt, n_steps, record_every, min_sin2, out_q, out_phi, pole_step
+):
     """RK4 over a batch of (q, phi) trajectories; records every ``record_every`` steps."""
     series, delay, rise, width, fall = drive[0], drive[1], drive[2], drive[3], drive[4]
     half = 0.5 * dt
@@ -118,8 +128,9 @@ def _time_grid(duration, dt, record_every):
 def _kernel_parameters(circuit):
     free = circuit.free_layer
     bx, by, bz = free.applied_field
-    free_par = np.array([free.gamma, free.alpha, free.hard_axis_field, free.easy_axis_field, bx, by, bz,
-                         free.charge_unit])
+    free_par = np.array(
+        [free.gamma, free.alpha, free.hard_axis_field, free.easy_axis_field, bx, by, bz, free.charge_unit]
+    )
     fixed_par = np.zeros((2, 5))  # per layer: px, py, pz, r_perp, eta
     for k, layer in enumerate(circuit.fixed_layers):
         fixed_par[k] = (*layer.direction, layer.r_perp, layer.eta)
@@ -138,8 +149,7 @@ def _batch_inputs(circuit, m0, voltage, min_sin_theta):
     m0 = v.real_array(m0, "m0")
     if m0.ndim not in (1, 2) or m0.shape[-1] != 3:
         raise ValueError(f"m0 must have shape (3,) or (n, 3), got {m0.shape}")
-    charge, flux = charge_flux_from_m(circuit.free_layer, np.atleast_2d(m0), min_sin_theta=min_sin_theta,
-                                      name="m0")
+    charge, flux = charge_flux_from_m(circuit.free_layer, np.atleast_2d(m0), min_sin_theta=min_sin_theta, name="m0")
     if voltage is None:
         voltage = 0.0 if circuit.drive is None else circuit.drive.voltage
     elif circuit.drive is None:
@@ -157,10 +167,17 @@ def _batch_inputs(circuit, m0, voltage, min_sin_theta):
     return np.array(charge / free.charge_unit), np.array(flux / free.flux_unit), np.array(voltage)
 
 
-def trajectories(circuit: MTJCircuit, *, m0: npt.ArrayLike, duration: float, dt: float, record_every: int = 1,
-                 voltage: npt.ArrayLike | None = None, min_sin_theta: float = MIN_SIN_THETA,
-                 on_pole: str = "raise"
-                 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+def trajectories(
+    circuit: MTJCircuit,
+    *,
+    m0: npt.ArrayLike,
+    duration: float,
+    dt: float,
+    record_every: int = 1,
+    voltage: npt.ArrayLike | None = None,
+    min_sin_theta: float = MIN_SIN_THETA,
+    on_pole: str = "raise",
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """Integrate the charge-flux equations for a batch of initial states (and drive voltages).
 
     ``m0`` is ``(3,)`` or ``(n, 3)``; ``voltage`` (V) overrides ``circuit.drive.voltage`` and broadcasts
@@ -177,8 +194,22 @@ def trajectories(circuit: MTJCircuit, *, m0: npt.ArrayLike, duration: float, dt:
     out_q = np.empty((q0.shape[0], n_rec))
     out_phi = np.empty((q0.shape[0], n_rec))
     pole_step = np.empty(q0.shape[0], dtype=np.int64)
-    _charge_flux_rk4(q0, phi0, amplitude, free_par, fixed_par, len(circuit.fixed_layers), drive_par, float(dt),
-                     n_steps, record_every, min_sin_theta**2, out_q, out_phi, pole_step)
+    _charge_flux_rk4(
+        q0,
+        phi0,
+        amplitude,
+        free_par,
+        fixed_par,
+        len(circuit.fixed_layers),
+        drive_par,
+        float(dt),
+        n_steps,
+        record_every,
+        min_sin_theta**2,
+        out_q,
+        out_phi,
+        pole_step,
+    )
     hit = np.flatnonzero(pole_step >= 0)
     if hit.size and on_pole == "raise":
         i = int(hit[0])
@@ -191,9 +222,16 @@ def trajectories(circuit: MTJCircuit, *, m0: npt.ArrayLike, duration: float, dt:
     return t, out_q * free.charge_unit, out_phi * free.flux_unit
 
 
-def circuit_frame(circuit: MTJCircuit, t: npt.ArrayLike, charge: npt.ArrayLike, flux: npt.ArrayLike, *,
-                  source_voltage: npt.ArrayLike | None = None, v_mtj: npt.ArrayLike | None = None,
-                  i_mtj: npt.ArrayLike | None = None) -> pd.DataFrame:
+def circuit_frame(
+    circuit: MTJCircuit,
+    t: npt.ArrayLike,
+    charge: npt.ArrayLike,
+    flux: npt.ArrayLike,
+    *,
+    source_voltage: npt.ArrayLike | None = None,
+    v_mtj: npt.ArrayLike | None = None,
+    i_mtj: npt.ArrayLike | None = None,
+) -> pd.DataFrame:
     """Label one trajectory as a DataFrame, one row per time.
 
     Columns: time, charge, flux, mx, my, mz and, with fixed layers, source_voltage, v_mtj, i_mtj,
@@ -204,8 +242,14 @@ def circuit_frame(circuit: MTJCircuit, t: npt.ArrayLike, charge: npt.ArrayLike, 
     t = np.asarray(t, dtype=float)
     free = circuit.free_layer
     m = m_from_charge_flux(free, charge, flux)
-    frame: dict[str, Real] = {"time": t, "charge": np.asarray(charge, dtype=float),
-                              "flux": np.asarray(flux, dtype=float), "mx": m[:, 0], "my": m[:, 1], "mz": m[:, 2]}
+    frame: dict[str, Real] = {
+        "time": t,
+        "charge": np.asarray(charge, dtype=float),
+        "flux": np.asarray(flux, dtype=float),
+        "mx": m[:, 0],
+        "my": m[:, 1],
+        "mz": m[:, 2],
+    }
     if circuit.fixed_layers:
         if source_voltage is None:
             drive = circuit.drive
@@ -223,8 +267,15 @@ def circuit_frame(circuit: MTJCircuit, t: npt.ArrayLike, charge: npt.ArrayLike, 
     return pd.DataFrame(frame)
 
 
-def simulate(circuit: MTJCircuit, *, m0: npt.ArrayLike, duration: float, dt: float, record_every: int = 1,
-             min_sin_theta: float = MIN_SIN_THETA) -> pd.DataFrame:
+def simulate(
+    circuit: MTJCircuit,
+    *,
+    m0: npt.ArrayLike,
+    duration: float,
+    dt: float,
+    record_every: int = 1,
+    min_sin_theta: float = MIN_SIN_THETA,
+) -> pd.DataFrame:
     """One charge-flux trajectory as a DataFrame (see :func:`circuit_frame` for the columns).
 
     Raises :class:`PoleError` if the trajectory reaches a pole.
@@ -232,9 +283,7 @@ def simulate(circuit: MTJCircuit, *, m0: npt.ArrayLike, duration: float, dt: flo
     m0 = np.asarray(m0, dtype=float)
     if m0.shape != (3,):
         raise ValueError(f"m0 must be a 3-vector for simulate, got shape {m0.shape}; use trajectories for a batch")
-    t, charge, flux = trajectories(circuit, m0=m0, duration=duration, dt=dt, record_every=record_every,
-                                   min_sin_theta=min_sin_theta)
+    t, charge, flux = trajectories(
+        circuit, m0=m0, duration=duration, dt=dt, record_every=record_every, min_sin_theta=min_sin_theta
+    )
     return circuit_frame(circuit, t, charge[0], flux[0])
-
-
-

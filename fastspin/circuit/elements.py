@@ -6,6 +6,7 @@ and takes the parameter objects of :mod:`.parameters`.  The constitutive laws ``
 ``L`` and ``Omega`` (Eqs. 60-62) describe the small-signal circuit (``L`` changes sign where the
 in-plane energy has a maximum, so no simulator element should be built from it).
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -59,8 +60,7 @@ def inductor_current(free_layer: EasyPlaneFreeLayer, charge: npt.ArrayLike, flux
     return free_layer.charge_unit * rate
 
 
-def differential_capacitance(free_layer: EasyPlaneFreeLayer, charge: npt.ArrayLike, flux: npt.ArrayLike
-                             ) -> Real:
+def differential_capacitance(free_layer: EasyPlaneFreeLayer, charge: npt.ArrayLike, flux: npt.ArrayLike) -> Real:
     """``C = (d^2E/dQ^2)^-1`` (F), Louis Eq. 60:
     ``1/(gamma Z_s [B_d + B_a cos^2(phi) + (B_x cos(phi) + B_y sin(phi))/sin^3(theta)])``."""
     _, sin_t, phi = angles_from_charge_flux(free_layer, charge, flux)
@@ -70,8 +70,7 @@ def differential_capacitance(free_layer: EasyPlaneFreeLayer, charge: npt.ArrayLi
     return 1.0 / (gamma * free_layer.z_s * stiffness)
 
 
-def differential_inductance(free_layer: EasyPlaneFreeLayer, charge: npt.ArrayLike, flux: npt.ArrayLike
-                            ) -> Real:
+def differential_inductance(free_layer: EasyPlaneFreeLayer, charge: npt.ArrayLike, flux: npt.ArrayLike) -> Real:
     """``L = (d^2E/dPhi^2)^-1`` (H), Louis Eq. 61:
     ``(Z_s/gamma) / [(B_x cos(phi) + B_y sin(phi)) sin(theta) + B_a cos(2 phi) sin^2(theta)]``."""
     _, sin_t, phi = angles_from_charge_flux(free_layer, charge, flux)
@@ -119,8 +118,9 @@ def mtj_resistance(fixed_layer: FixedLayer, cos_beta: npt.ArrayLike) -> Real:
     return fixed_layer.junction.resistance(np.asarray(cos_beta, dtype=float))
 
 
-def junction_cos_beta(free_layer: EasyPlaneFreeLayer, fixed_layer: FixedLayer, charge: npt.ArrayLike,
-                      flux: npt.ArrayLike) -> Real:
+def junction_cos_beta(
+    free_layer: EasyPlaneFreeLayer, fixed_layer: FixedLayer, charge: npt.ArrayLike, flux: npt.ArrayLike
+) -> Real:
     """``cos(beta) = p . m`` between a fixed layer and the free layer, Louis Eq. 66."""
     cos_t, sin_t, phi = angles_from_charge_flux(free_layer, charge, flux)
     return reduced.cos_beta(cos_t, sin_t, np.cos(phi), np.sin(phi), *fixed_layer.direction)
@@ -132,15 +132,25 @@ def _torque_rate(free_layer, fixed_layer, junction_voltage):
     return 0.5 * fixed_layer.eta * volts / fixed_layer.r_perp / free_layer.charge_unit
 
 
-def spin_potential(free_layer: EasyPlaneFreeLayer, fixed_layer: FixedLayer, charge: npt.ArrayLike,
-                   flux: npt.ArrayLike, junction_voltage: npt.ArrayLike) -> Real:
+def spin_potential(
+    free_layer: EasyPlaneFreeLayer,
+    fixed_layer: FixedLayer,
+    charge: npt.ArrayLike,
+    flux: npt.ArrayLike,
+    junction_voltage: npt.ArrayLike,
+) -> Real:
     """Spin-current potential ``P_s = (hbar/e)(eta/2)(V/R_perp) p . m`` (J), Louis Eq. 70."""
     sigma = _torque_rate(free_layer, fixed_layer, junction_voltage)
     return free_layer.spin * sigma * junction_cos_beta(free_layer, fixed_layer, charge, flux)
 
 
-def spin_current_source(free_layer: EasyPlaneFreeLayer, fixed_layer: FixedLayer, charge: npt.ArrayLike,
-                        flux: npt.ArrayLike, junction_voltage: npt.ArrayLike) -> Real:
+def spin_current_source(
+    free_layer: EasyPlaneFreeLayer,
+    fixed_layer: FixedLayer,
+    charge: npt.ArrayLike,
+    flux: npt.ArrayLike,
+    junction_voltage: npt.ArrayLike,
+) -> Real:
     """``I_s`` (A), Louis Eq. 71; ``junction_voltage`` is ``V(fixed side) - V(free side)`` (V)."""
     cos_t, sin_t, phi = angles_from_charge_flux(free_layer, charge, flux)
     sigma = _torque_rate(free_layer, fixed_layer, junction_voltage)
@@ -149,8 +159,13 @@ def spin_current_source(free_layer: EasyPlaneFreeLayer, fixed_layer: FixedLayer,
     return free_layer.charge_unit * rate
 
 
-def spin_voltage_source(free_layer: EasyPlaneFreeLayer, fixed_layer: FixedLayer, charge: npt.ArrayLike,
-                        flux: npt.ArrayLike, junction_voltage: npt.ArrayLike) -> Real:
+def spin_voltage_source(
+    free_layer: EasyPlaneFreeLayer,
+    fixed_layer: FixedLayer,
+    charge: npt.ArrayLike,
+    flux: npt.ArrayLike,
+    junction_voltage: npt.ArrayLike,
+) -> Real:
     """``V_s`` (V), Louis Eq. 72; ``junction_voltage`` is ``V(fixed side) - V(free side)`` (V)."""
     _, sin_t, phi = angles_from_charge_flux(free_layer, charge, flux)
     sigma = _torque_rate(free_layer, fixed_layer, junction_voltage)
@@ -158,8 +173,9 @@ def spin_voltage_source(free_layer: EasyPlaneFreeLayer, fixed_layer: FixedLayer,
     return free_layer.flux_unit * reduced.spin_voltage_source_rate(sin_t, np.cos(phi), np.sin(phi), sigma, px, py)
 
 
-def junction_voltages(circuit: MTJCircuit, charge: npt.ArrayLike, flux: npt.ArrayLike, source_voltage: npt.ArrayLike
-                      ) -> tuple[Real, Real, npt.NDArray[np.float64]]:
+def junction_voltages(
+    circuit: MTJCircuit, charge: npt.ArrayLike, flux: npt.ArrayLike, source_voltage: npt.ArrayLike
+) -> tuple[Real, Real, npt.NDArray[np.float64]]:
     """Voltages and current of the drive circuit for a source voltage (V) and state ``(Q, Phi)``.
 
     Returns ``(v_mtj, current, v_junctions)``: ``V_MTJ = V(plus) - V(minus)`` (V), the current from

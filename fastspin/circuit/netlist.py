@@ -32,6 +32,7 @@ differential ``C`` or ``L`` element (Eqs. 60-61: ``L`` changes sign) appears.  `
 clamped at ``min_sin_theta^2`` so that a trajectory reaching a pole cannot divide by zero; the runner
 (:mod:`.ngspice`) raises :class:`~fastspin.circuit.variables.PoleError` if the result enters that zone.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -98,8 +99,7 @@ def _macrospin_lines(circuit, q0, phi0, min_sin_theta):
     ba = free.easy_axis_field / hard
     alpha = free.alpha
     t0 = free.time_unit
-    v_c = (f"-({_num(bx)}*{cp}+{_num(by)}*{sp})*{ct}/{st}+{_num(bz)}"
-           f"-(1+{_num(ba)}*{cp}*{cp})*{ct}")
+    v_c = f"-({_num(bx)}*{cp}+{_num(by)}*{sp})*{ct}/{st}+{_num(bz)}-(1+{_num(ba)}*{cp}*{cp})*{ct}"
     i_l = f"({_num(bx)}*{sp}-{_num(by)}*{cp})*{st}+{_num(ba)}*{sp}*{cp}*{s2}"
     lines = [
         "* state: V(q) = Q/Q0 = -cos(theta), V(phi) = Phi/Phi0 = phi; C = t0 so I = dV/d(t/t0)",
@@ -114,8 +114,9 @@ def _macrospin_lines(circuit, q0, phi0, min_sin_theta):
     node = "c2"
     for k, layer in enumerate(circuit.fixed_layers, start=1):
         px, py, _ = layer.direction
-        lines.append(f"BVS{k} {node} c{k + 2} V={_num(_kappa(circuit, layer))}*V(vj{k})*"
-                     f"({_num(px)}*{sp}-{_num(py)}*{cp})/{st}")
+        lines.append(
+            f"BVS{k} {node} c{k + 2} V={_num(_kappa(circuit, layer))}*V(vj{k})*({_num(px)}*{sp}-{_num(py)}*{cp})/{st}"
+        )
         node = f"c{k + 2}"
     lines += [
         f"BVC {node} 0 V={v_c}",
@@ -124,8 +125,10 @@ def _macrospin_lines(circuit, q0, phi0, min_sin_theta):
     ]
     for k, layer in enumerate(circuit.fixed_layers, start=1):
         px, py, pz = layer.direction
-        lines.append(f"BIS{k} 0 vl I={_num(_kappa(circuit, layer))}*V(vj{k})*"
-                     f"({_num(pz)}*{st}-({_num(px)}*{cp}+{_num(py)}*{sp})*{ct})*{st}")
+        lines.append(
+            f"BIS{k} 0 vl I={_num(_kappa(circuit, layer))}*V(vj{k})*"
+            f"({_num(pz)}*{st}-({_num(px)}*{cp}+{_num(py)}*{sp})*{ct})*{st}"
+        )
     return lines
 
 
@@ -170,9 +173,16 @@ def initial_state(circuit: MTJCircuit, m0: npt.ArrayLike, min_sin_theta: float =
     return float(charge) / circuit.free_layer.charge_unit, float(flux) / circuit.free_layer.flux_unit
 
 
-def write_netlist(circuit: MTJCircuit, *, m0: npt.ArrayLike, duration: float, settings: SpiceSettings | None = None,
-                  dialect: str = "ngspice", output_file: str = "fastspin_out.txt",
-                  min_sin_theta: float = MIN_SIN_THETA) -> str:
+def write_netlist(
+    circuit: MTJCircuit,
+    *,
+    m0: npt.ArrayLike,
+    duration: float,
+    settings: SpiceSettings | None = None,
+    dialect: str = "ngspice",
+    output_file: str = "fastspin_out.txt",
+    min_sin_theta: float = MIN_SIN_THETA,
+) -> str:
     """Netlist text for a transient of ``duration`` (s) from ``m0``.
 
     ``dialect="ngspice"`` adds a ``.control`` block writing the waveforms to ``output_file`` (read by
@@ -203,17 +213,31 @@ def write_netlist(circuit: MTJCircuit, *, m0: npt.ArrayLike, duration: float, se
     ]
     macro = _macrospin_lines(circuit, q0, phi0, min_sin_theta)
     if circuit.fixed_layers:
-        body = [".subckt fastspin_mtj plus minus", *macro, *_junction_lines(circuit, min_sin_theta),
-                ".ends fastspin_mtj", *_drive_lines(circuit)]
+        body = [
+            ".subckt fastspin_mtj plus minus",
+            *macro,
+            *_junction_lines(circuit, min_sin_theta),
+            ".ends fastspin_mtj",
+            *_drive_lines(circuit),
+        ]
     else:
         body = macro
-    options = (f".options reltol={_num(settings.reltol)} abstol={_num(settings.abstol)} "
-               f"vntol={_num(settings.vntol)} chgtol={_num(settings.chgtol)} method={settings.method}")
+    options = (
+        f".options reltol={_num(settings.reltol)} abstol={_num(settings.abstol)} "
+        f"vntol={_num(settings.vntol)} chgtol={_num(settings.chgtol)} method={settings.method}"
+    )
     lines = [*header, *body, options, f".tran {_num(step)} {_num(duration)} 0 {_num(step)} uic"]
     if dialect == "ngspice":
         vectors = " ".join(probe_vectors(circuit).values())
-        lines += [".control", "set wr_singlescale", "set wr_vecnames", "run", f"wrdata {output_file} {vectors}",
-                  "quit 0", ".endc"]
+        lines += [
+            ".control",
+            "set wr_singlescale",
+            "set wr_vecnames",
+            "run",
+            f"wrdata {output_file} {vectors}",
+            "quit 0",
+            ".endc",
+        ]
     lines.append(".end")
     return "\n".join(lines) + "\n"
 
@@ -233,5 +257,10 @@ def probe_vectors(circuit: MTJCircuit) -> dict[str, str]:
     if not circuit.fixed_layers:
         return {"q": "v(q)", "phi": "v(phi)"}
     series = circuit.drive is not None and circuit.drive.series_resistance > 0.0
-    return {"q": "v(xmtj.q)", "phi": "v(xmtj.phi)", "source_voltage": "v(src)",
-            "v_mtj": "v(plus)" if series else "v(src)", "source_current": "i(vsrc)"}
+    return {
+        "q": "v(xmtj.q)",
+        "phi": "v(xmtj.phi)",
+        "source_voltage": "v(src)",
+        "v_mtj": "v(plus)" if series else "v(src)",
+        "source_current": "i(vsrc)",
+    }

@@ -7,6 +7,7 @@ cos_beta_k), so the two models compare column by column.  ``v_mtj`` and ``i_mtj`
 node voltage and source current.  ngspice does not store the ``uic`` state at ``t = 0``: the first
 row is its first time point.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -49,9 +50,16 @@ def _read_wrdata(path, names):
     return data[:, 0], {name: data[:, k + 1] for k, name in enumerate(names)}
 
 
-def run_ngspice(circuit: MTJCircuit, *, m0: npt.ArrayLike, duration: float, settings: SpiceSettings | None = None,
-                min_sin_theta: float = MIN_SIN_THETA, executable: str = "ngspice",
-                timeout: float = 600.0) -> pd.DataFrame:
+def run_ngspice(
+    circuit: MTJCircuit,
+    *,
+    m0: npt.ArrayLike,
+    duration: float,
+    settings: SpiceSettings | None = None,
+    min_sin_theta: float = MIN_SIN_THETA,
+    executable: str = "ngspice",
+    timeout: float = 600.0,
+) -> pd.DataFrame:
     """Simulate ``circuit`` from ``m0`` for ``duration`` (s) in ngspice; returns a DataFrame.
 
     ``df.attrs`` holds ``wall_time_s`` (the ngspice process only), ``netlist`` and ``settings``.
@@ -60,19 +68,29 @@ def run_ngspice(circuit: MTJCircuit, *, m0: npt.ArrayLike, duration: float, sett
     """
     timeout = v.number(timeout, "timeout", low=0.0, low_open=True, unit="s")
     settings = SpiceSettings() if settings is None else settings
-    netlist = write_netlist(circuit, m0=m0, duration=duration, settings=settings, dialect="ngspice",
-                            output_file="fastspin_out.txt", min_sin_theta=min_sin_theta)
+    netlist = write_netlist(
+        circuit,
+        m0=m0,
+        duration=duration,
+        settings=settings,
+        dialect="ngspice",
+        output_file="fastspin_out.txt",
+        min_sin_theta=min_sin_theta,
+    )
     binary = ngspice_executable(executable)
     vectors = probe_vectors(circuit)
     with tempfile.TemporaryDirectory(prefix="fastspin_ngspice_") as tmp:
         Path(tmp, "circuit.cir").write_text(netlist)
         start = time.perf_counter()
         try:
-            proc = subprocess.run([binary, "-b", "circuit.cir"], cwd=tmp, capture_output=True, text=True,
-                                  timeout=timeout)
+            proc = subprocess.run(
+                [binary, "-b", "circuit.cir"], cwd=tmp, capture_output=True, text=True, timeout=timeout
+            )
         except subprocess.TimeoutExpired:
-            raise NgspiceError(f"ngspice did not finish within timeout = {timeout:g} s; raise timeout or shorten "
-                               f"duration ({duration:g} s)") from None
+            raise NgspiceError(
+                f"ngspice did not finish within timeout = {timeout:g} s; raise timeout or shorten "
+                f"duration ({duration:g} s)"
+            ) from None
         wall = time.perf_counter() - start
         log = proc.stdout + proc.stderr
         out = Path(tmp, "fastspin_out.txt")
@@ -92,8 +110,11 @@ def run_ngspice(circuit: MTJCircuit, *, m0: npt.ArrayLike, duration: float, sett
         )
     columns_si: dict[str, npt.NDArray[np.float64]] = {}
     if circuit.fixed_layers:
-        columns_si = {"source_voltage": columns["source_voltage"], "v_mtj": columns["v_mtj"],
-                      "i_mtj": -columns["source_current"]}
+        columns_si = {
+            "source_voltage": columns["source_voltage"],
+            "v_mtj": columns["v_mtj"],
+            "i_mtj": -columns["source_current"],
+        }
     df = circuit_frame(circuit, t, q * free.charge_unit, phi * free.flux_unit, **columns_si)
     df.attrs.update(wall_time_s=wall, netlist=netlist, settings=settings)
     return df

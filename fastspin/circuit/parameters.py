@@ -21,6 +21,7 @@ destabilises the parallel state, exactly as a positive ``a_n`` with ``J > 0`` do
 Equivalently, Eq. 69 is the constant-efficiency torque of the conventions with
 ``J = V_k / (R_perp * area)`` and efficiency ``eta``.
 """
+
 from __future__ import annotations
 
 import math

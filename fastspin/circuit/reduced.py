@@ -7,6 +7,7 @@ voltages into ``rad/s``, and the spin impedance ``Z_s = Phi_0/Q_0`` (Eq. 33) int
 below are Louis's with ``Z_s = 1``.  Angles enter as ``cos_t = cos(theta)``, ``sin_t = sin(theta) > 0``,
 ``cos_p = cos(phi)``, ``sin_p = sin(phi)`` (computed once per state by the caller).
 """
+
 from __future__ import annotations
 
 from typing import TypeAlias
@@ -18,15 +19,26 @@ import numpy.typing as npt
 Real: TypeAlias = "float | npt.NDArray[np.float64]"
 
 
-def capacitor_voltage_rate(cos_t: Real, sin_t: Real, cos_p: Real, sin_p: Real, gamma: float, hard: float,
-                           easy: float, bx: float, by: float, bz: float) -> Real:
+def capacitor_voltage_rate(
+    cos_t: Real,
+    sin_t: Real,
+    cos_p: Real,
+    sin_p: Real,
+    gamma: float,
+    hard: float,
+    easy: float,
+    bx: float,
+    by: float,
+    bz: float,
+) -> Real:
     """``V_C / Phi_0`` (rad/s): ``gamma[-(B_x cos(phi) + B_y sin(phi)) cot(theta) + B_z
     - (B_d + B_a cos^2(phi)) cos(theta)]``, Louis Eq. 58."""
     return gamma * (-(bx * cos_p + by * sin_p) * cos_t / sin_t + bz - (hard + easy * cos_p * cos_p) * cos_t)
 
 
-def inductor_current_rate(sin_t: Real, cos_p: Real, sin_p: Real, gamma: float, easy: float, bx: float,
-                          by: float) -> Real:
+def inductor_current_rate(
+    sin_t: Real, cos_p: Real, sin_p: Real, gamma: float, easy: float, bx: float, by: float
+) -> Real:
     """``I_L / Q_0`` (1/s): ``gamma[(B_x sin(phi) - B_y cos(phi)) sin(theta)
     + (B_a/2) sin(2 phi) sin^2(theta)]``, Louis Eq. 59."""
     return gamma * ((bx * sin_p - by * cos_p) * sin_t + easy * sin_p * cos_p * sin_t * sin_t)
@@ -37,15 +49,15 @@ def cos_beta(cos_t: Real, sin_t: Real, cos_p: Real, sin_p: Real, px: float, py: 
     return (px * cos_p + py * sin_p) * sin_t + pz * cos_t
 
 
-def spin_current_source_rate(cos_t: Real, sin_t: Real, cos_p: Real, sin_p: Real, torque_rate: Real, px: float,
-                             py: float, pz: float) -> Real:
+def spin_current_source_rate(
+    cos_t: Real, sin_t: Real, cos_p: Real, sin_p: Real, torque_rate: Real, px: float, py: float, pz: float
+) -> Real:
     """``I_s / Q_0`` (1/s): ``sigma [p_z sin(theta) - (p_x cos(phi) + p_y sin(phi)) cos(theta)] sin(theta)``,
     Louis Eq. 71, with ``torque_rate`` ``sigma = (eta/2)(V/R_perp)/Q_0`` (rad/s)."""
     return torque_rate * (pz * sin_t - (px * cos_p + py * sin_p) * cos_t) * sin_t
 
 
-def spin_voltage_source_rate(sin_t: Real, cos_p: Real, sin_p: Real, torque_rate: Real, px: float,
-                             py: float) -> Real:
+def spin_voltage_source_rate(sin_t: Real, cos_p: Real, sin_p: Real, torque_rate: Real, px: float, py: float) -> Real:
     """``V_s / Phi_0`` (rad/s): ``sigma (p_x sin(phi) - p_y cos(phi)) / sin(theta)``, Louis Eq. 72."""
     return torque_rate * (px * sin_p - py * cos_p) / sin_t
 
@@ -64,8 +76,7 @@ def kirchhoff_rates(current_rate: Real, voltage_rate: Real, alpha: float, sin2_t
     return dq, dphi
 
 
-def source_voltage(t: float, amplitude: float, delay: float, rise_time: float, width: float,
-                   fall_time: float) -> float:
+def source_voltage(t: float, amplitude: float, delay: float, rise_time: float, width: float, fall_time: float) -> float:
     """Piecewise-linear drive of :class:`~fastspin.circuit.parameters.VoltageDrive` at time ``t`` (V)."""
     if t < delay:
         return 0.0

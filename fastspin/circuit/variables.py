@@ -11,6 +11,7 @@ Hamilton's ``dQ/dt = -dE/dPhi``, ``dPhi/dt = dE/dQ`` (Eqs. 9-10); tests/circuit 
 The poles ``theta = 0, pi`` are coordinate singularities (``phi`` undefined, ``1/sin(theta)`` in the
 circuit elements): every function here refuses a magnetization with ``sin(theta) < min_sin_theta``.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -64,8 +65,9 @@ def check_away_from_poles(sin_theta: npt.ArrayLike, name: str, min_sin_theta: fl
         )
 
 
-def charge_flux_from_m(free_layer: EasyPlaneFreeLayer, m: npt.ArrayLike, *, min_sin_theta: float = MIN_SIN_THETA,
-                       name: str = "m") -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+def charge_flux_from_m(
+    free_layer: EasyPlaneFreeLayer, m: npt.ArrayLike, *, min_sin_theta: float = MIN_SIN_THETA, name: str = "m"
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """``(Q, Phi)`` in C and Wb from magnetization directions ``m`` (..., 3) (Louis Eq. 29).
 
     ``m`` is normalised first; ``Phi`` is returned in ``(-pi Phi_0, pi Phi_0]``.  Errors name the
@@ -79,8 +81,9 @@ def charge_flux_from_m(free_layer: EasyPlaneFreeLayer, m: npt.ArrayLike, *, min_
     return charge, flux
 
 
-def angles_from_charge_flux(free_layer: EasyPlaneFreeLayer, charge: npt.ArrayLike, flux: npt.ArrayLike
-                            ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+def angles_from_charge_flux(
+    free_layer: EasyPlaneFreeLayer, charge: npt.ArrayLike, flux: npt.ArrayLike
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """``(cos(theta), sin(theta), phi)`` from ``Q``, ``Phi`` (inverse of Louis Eq. 29).
 
     Raises ``ValueError`` if ``|Q| >= Q_0`` (beyond a pole) or a value is not finite.
@@ -96,8 +99,9 @@ def angles_from_charge_flux(free_layer: EasyPlaneFreeLayer, charge: npt.ArrayLik
     return cos_theta, sin_theta, flux / free_layer.flux_unit
 
 
-def m_from_charge_flux(free_layer: EasyPlaneFreeLayer, charge: npt.ArrayLike, flux: npt.ArrayLike
-                       ) -> npt.NDArray[np.float64]:
+def m_from_charge_flux(
+    free_layer: EasyPlaneFreeLayer, charge: npt.ArrayLike, flux: npt.ArrayLike
+) -> npt.NDArray[np.float64]:
     """Magnetization direction (..., 3) from ``Q`` (C) and ``Phi`` (Wb) (Louis Eqs. 28-29)."""
     cos_theta, sin_theta, phi = angles_from_charge_flux(free_layer, charge, flux)
     return np.stack([sin_theta * np.cos(phi), sin_theta * np.sin(phi), cos_theta], axis=-1)

@@ -8,6 +8,7 @@ Public API: :class:`FreeLayer`, :class:`System` and its terms (:class:`Exchange`
 Signs and units: fastspin/conventions.py.  ``backend="cuda"`` runs the same kernels on a GPU
 (fastspin.dynamics.gpu, fastspin.dynamics.backends).
 """
+
 from ..validation import StabilityWarning
 from .api import simulate, trajectories
 from .layer import FreeLayer
@@ -18,6 +19,25 @@ from .torques import AsymmetricTorque, SlonczewskiTorque, TabulatedTorque
 from .transport_torque import TransportTorque
 from .waveforms import PiecewiseLinear, Pulse, Sine, Staircase
 
-__all__ = ["FreeLayer", "System", "StabilityWarning", "Exchange", "Dipolar", "SpinTransfer", "SpinOrbit", "VoltageControlledAnisotropy",
-           "MTJDrive", "TransportTorque", "Pulse", "PiecewiseLinear", "Sine", "Staircase", "simulate", "trajectories", "MTJ",
-           "SlonczewskiTorque", "AsymmetricTorque", "TabulatedTorque"]
+__all__ = [
+    "FreeLayer",
+    "System",
+    "StabilityWarning",
+    "Exchange",
+    "Dipolar",
+    "SpinTransfer",
+    "SpinOrbit",
+    "VoltageControlledAnisotropy",
+    "MTJDrive",
+    "TransportTorque",
+    "Pulse",
+    "PiecewiseLinear",
+    "Sine",
+    "Staircase",
+    "simulate",
+    "trajectories",
+    "MTJ",
+    "SlonczewskiTorque",
+    "AsymmetricTorque",
+    "TabulatedTorque",
+]

@@ -7,6 +7,7 @@ system on the same engine.  Inputs are validated here, once, before any kernel r
 per-trajectory input (drives, waveform parameters, magnet and term parameters, ``m0``, ``temperature``)
 may be a scalar / single vector or one value per trajectory, and they broadcast together.
 """
+
 from __future__ import annotations
 
 import warnings
@@ -76,13 +77,16 @@ def _options(method, seed, switch_threshold, window, rtol, atol, max_step, durat
     atol = v.positive_scalar(atol, "atol")
     max_step = v.positive_scalar(duration if max_step is None else max_step, "max_step")
     if method == "rk45" and not duration / max_step <= MAX_STEPS:
-        raise ValueError(f"max_step = {max_step:.3g} s needs at least {duration / max_step:.3g} steps for duration "
-                         f"{duration:.3g} s: more than MAX_STEPS = {MAX_STEPS:.0e} (fastspin.dynamics.api)")
+        raise ValueError(
+            f"max_step = {max_step:.3g} s needs at least {duration / max_step:.3g} steps for duration "
+            f"{duration:.3g} s: more than MAX_STEPS = {MAX_STEPS:.0e} (fastspin.dynamics.api)"
+        )
     return dict(threshold=threshold, window=window, seed=seed, rtol=rtol, atol=atol, max_step=max_step)
 
 
-def _single_layer(layer, current_density, voltage, field, polarization, torque, efficiency, field_like_ratio, mtj,
-                  m0, frequency_axis):
+def _single_layer(
+    layer, current_density, voltage, field, polarization, torque, efficiency, field_like_ratio, mtj, m0, frequency_axis
+):
     """The one-magnet system of the single-layer keywords, its drives, m0, outcome axes and input columns."""
     polarization = v.vectors(polarization, "polarization", unit=True)
     field_like_ratio = v.per_trajectory(field_like_ratio, "field_like_ratio")
@@ -98,16 +102,19 @@ def _single_layer(layer, current_density, voltage, field, polarization, torque, 
         if isinstance(current_density, Waveform) or np.any(v.per_trajectory(current_density, "current_density") != 0):
             raise ValueError("give either current_density or voltage, not both")
         if model != "constant" or efficiency is not None:
-            raise ValueError("with voltage drive the torque is set by the MTJ (Louis Eq. 69 or its bias "
-                             "polynomials): leave torque='constant' and efficiency=None")
+            raise ValueError(
+                "with voltage drive the torque is set by the MTJ (Louis Eq. 69 or its bias "
+                "polynomials): leave torque='constant' and efficiency=None"
+            )
         term: Term = MTJDrive(layer.name, polarization, mtj, field_like_ratio=field_like_ratio)
         drives = {"voltage": _drive(voltage, "voltage")}
     else:
         if mtj is not None and not isinstance(mtj, MTJ):
             raise ValueError(f"mtj must be a fastspin.dynamics.MTJ, got {type(mtj)!r}")
         efficiency = v.per_trajectory(1.0 if efficiency is None else efficiency, "efficiency")
-        term = SpinTransfer(layer.name, polarization, efficiency=efficiency, field_like_ratio=field_like_ratio,
-                            model=model)
+        term = SpinTransfer(
+            layer.name, polarization, efficiency=efficiency, field_like_ratio=field_like_ratio, model=model
+        )
         drives = {"current_density": _drive(current_density, "current_density")}
     drives["field"] = field
     system = System([layer], [term])
@@ -116,37 +123,66 @@ def _single_layer(layer, current_density, voltage, field, polarization, torque, 
     return system, drives, m0, {layer.name: polarization}, axes
 
 
-def _prepare(system, current_density, sot_current_density, voltage, field, m0, temperature, dt, method, reference,
-             frequency_axis, single, stiffness=None):
+def _prepare(
+    system,
+    current_density,
+    sot_current_density,
+    voltage,
+    field,
+    m0,
+    temperature,
+    dt,
+    method,
+    reference,
+    frequency_axis,
+    single,
+    stiffness=None,
+):
     """Validated drives and the :class:`~fastspin.dynamics.system.CompiledSystem` of one call (``temperature``
     and ``field`` validated already)."""
     if single is not None:
-        system, drives, m0, reference, frequency_axis = _single_layer(system, current_density, voltage, field,
-                                                                      m0=m0, frequency_axis=frequency_axis, **single)
+        system, drives, m0, reference, frequency_axis = _single_layer(
+            system, current_density, voltage, field, m0=m0, frequency_axis=frequency_axis, **single
+        )
     else:
-        drives = {"current_density": _drive(current_density, "current_density"),
-                  "sot_current_density": _drive(sot_current_density, "sot_current_density"), "field": field}
+        drives = {
+            "current_density": _drive(current_density, "current_density"),
+            "sot_current_density": _drive(sot_current_density, "sot_current_density"),
+            "field": field,
+        }
         if voltage is not None:
             drives["voltage"] = _drive(voltage, "voltage")
         m0 = _initial_state(system, m0)
         reference = {k: v.vectors(x, f"reference[{k!r}]", unit=True) for k, x in (reference or {}).items()}
         for name in list(reference) + list(frequency_axis or {}):
             if name not in system.free:
-                raise ValueError(f"reference/frequency_axis: {name!r} is not a free magnet of the system {list(system.free)}")
+                raise ValueError(
+                    f"reference/frequency_axis: {name!r} is not a free magnet of the system {list(system.free)}"
+                )
     if stiffness is not None:
         names = system.free
         if single is not None:
             stiffness = {names[0]: stiffness}
         stiffness = {k: tuple(v.per_trajectory(x, f"stiffness[{k!r}]") for x in pair) for k, pair in stiffness.items()}
-    compiled = system.compile(drives, m0, temperature, dt, stochastic=method == "heun", reference=reference,
-                              frequency_axis=frequency_axis, stiffness=stiffness)
+    compiled = system.compile(
+        drives,
+        m0,
+        temperature,
+        dt,
+        stochastic=method == "heun",
+        reference=reference,
+        frequency_axis=frequency_axis,
+        stiffness=stiffness,
+    )
     return system, drives, compiled
 
 
 def _initial_state(system, m0):
     if not isinstance(m0, dict):
-        raise ValueError(f"m0 must map every magnet name to its initial direction, e.g. {{{system.names[0]!r}: "
-                         f"(1, 0, 0)}}; got {type(m0).__name__}")
+        raise ValueError(
+            f"m0 must map every magnet name to its initial direction, e.g. {{{system.names[0]!r}: "
+            f"(1, 0, 0)}}; got {type(m0).__name__}"
+        )
     missing = [name for name in system.names if name not in m0]
     if missing:
         raise ValueError(f"m0 is missing the magnet(s) {missing} (every magnet, fixed ones too, needs a direction)")
@@ -169,7 +205,7 @@ def _input_columns(drives, n):
             parts = {"": value.offset}
             kinds = [type(w).__name__.lower() for w in value.terms()]
             for k, wave in enumerate(value.terms()):
-                label = kinds[k] if kinds.count(kinds[k]) == 1 else f"{kinds[k]}{kinds[:k + 1].count(kinds[k])}"
+                label = kinds[k] if kinds.count(kinds[k]) == 1 else f"{kinds[k]}{kinds[: k + 1].count(kinds[k])}"
                 for param in _WAVE_COLUMNS.get(kinds[k], ()):
                     parts[f".{label}.{param}"] = getattr(wave, param)
         else:
@@ -185,8 +221,11 @@ def _input_columns(drives, n):
     return cols
 
 
-_WAVE_COLUMNS = {"pulse": ("amplitude", "width", "rise", "fall", "delay"), "sine": ("amplitude", "frequency", "phase"),
-                 "staircase": ("amplitude", "dwell", "delay")}
+_WAVE_COLUMNS = {
+    "pulse": ("amplitude", "width", "rise", "fall", "delay"),
+    "sine": ("amplitude", "frequency", "phase"),
+    "staircase": ("amplitude", "dwell", "delay"),
+}
 
 
 def _frame(compiled, out, halves, drives, thermal, static_tolerance, collinear_tolerance, settle_tolerance, single):
@@ -195,9 +234,19 @@ def _frame(compiled, out, halves, drives, thermal, static_tolerance, collinear_t
     for k, name in enumerate(names):
         axes = compiled.axes[k]
         r_perp = compiled.resistance.get(k, (None, None))[1]
-        block = out[:, k * N_OUT_MAGNET:(k + 1) * N_OUT_MAGNET]
-        magnet = magnet_columns(block, halves, axes["reference"], axes["normal"], thermal, static_tolerance,
-                                collinear_tolerance, settle_tolerance, r_perp, axes["energy_weights"])
+        block = out[:, k * N_OUT_MAGNET : (k + 1) * N_OUT_MAGNET]
+        magnet = magnet_columns(
+            block,
+            halves,
+            axes["reference"],
+            axes["normal"],
+            thermal,
+            static_tolerance,
+            collinear_tolerance,
+            settle_tolerance,
+            r_perp,
+            axes["energy_weights"],
+        )
         prefix = "" if single else f"{name}."
         magnet["state"] = pd.Categorical(magnet["state"], categories=STATES)
         cols.update({prefix + key: value for key, value in magnet.items()})
@@ -205,18 +254,59 @@ def _frame(compiled, out, halves, drives, thermal, static_tolerance, collinear_t
     return frame
 
 
-def _run(system, *, current_density, sot_current_density, voltage, field, m0, duration, dt, method, temperature,
-         seed, ac_field, ac_frequency, rtol, atol, max_step, switch_threshold, window, reference, frequency_axis,
-         record_every, single, stiffness=None, backend="cpu", precision="float64", first_index=0, warn=True):
+def _run(
+    system,
+    *,
+    current_density,
+    sot_current_density,
+    voltage,
+    field,
+    m0,
+    duration,
+    dt,
+    method,
+    temperature,
+    seed,
+    ac_field,
+    ac_frequency,
+    rtol,
+    atol,
+    max_step,
+    switch_threshold,
+    window,
+    reference,
+    frequency_axis,
+    record_every,
+    single,
+    stiffness=None,
+    backend="cpu",
+    precision="float64",
+    first_index=0,
+    warn=True,
+):
     target = backends.resolve(backend, precision)
     duration, dt, n_steps = v.time_steps(duration, dt)
     temperature_arr = v.per_trajectory(temperature, "temperature", non_negative=True)
     opts = _options(method, seed, switch_threshold, window, rtol, atol, max_step, duration, temperature_arr)
     field = _with_ac(field if isinstance(field, Waveform) else _drive(field, "field", 3), ac_field, ac_frequency)
-    system, drives, compiled = _prepare(system, current_density, sot_current_density, voltage, field, m0,
-                                        temperature_arr, dt, method, reference, frequency_axis, single, stiffness)
-    opts["rate"] = _warn_if_unstable(compiled, method, duration, dt, first_index, warn) \
-        if method in STABLE_RATE_DT else None
+    system, drives, compiled = _prepare(
+        system,
+        current_density,
+        sot_current_density,
+        voltage,
+        field,
+        m0,
+        temperature_arr,
+        dt,
+        method,
+        reference,
+        frequency_axis,
+        single,
+        stiffness,
+    )
+    opts["rate"] = (
+        _warn_if_unstable(compiled, method, duration, dt, first_index, warn) if method in STABLE_RATE_DT else None
+    )
     window_start = max(0, n_steps - max(2, int(round(opts["window"] * n_steps))))
     window_mid = window_start + (n_steps - window_start) // 2
     if target == "cuda" and backend == "auto" and gpu.unsupported(compiled, method, n_steps, precision):
@@ -224,12 +314,34 @@ def _run(system, *, current_density, sot_current_density, voltage, field, m0, du
         if precision != "float64":
             raise ValueError(f"precision={precision!r}: {gpu.unsupported(compiled, method, n_steps, precision)}")
     if target == "cuda":
-        out, record = gpu.run(compiled, method, dt, n_steps, window_start, window_mid, opts["threshold"],
-                              record_every, seed=opts["seed"], precision=precision)
+        out, record = gpu.run(
+            compiled,
+            method,
+            dt,
+            n_steps,
+            window_start,
+            window_mid,
+            opts["threshold"],
+            record_every,
+            seed=opts["seed"],
+            precision=precision,
+        )
     else:
-        out, record = cpu.run(compiled, method, dt, n_steps, window_start, window_mid, opts["threshold"],
-                              record_every, seed=opts["seed"], rtol=opts["rtol"], atol=opts["atol"],
-                              max_step=opts["max_step"], first_index=first_index)
+        out, record = cpu.run(
+            compiled,
+            method,
+            dt,
+            n_steps,
+            window_start,
+            window_mid,
+            opts["threshold"],
+            record_every,
+            seed=opts["seed"],
+            rtol=opts["rtol"],
+            atol=opts["atol"],
+            max_step=opts["max_step"],
+            first_index=first_index,
+        )
     opts["halves"] = ((window_mid - window_start) * dt, (n_steps - window_mid) * dt)
     opts["dt"] = dt
     return compiled, drives, out, record, opts
@@ -242,10 +354,15 @@ def _warn_if_unstable(compiled, method, duration, dt, first_index=0, warn=True):
     rate, trajectory = cpu.rate_bound(compiled, duration)
     limit = STABLE_RATE_DT[method]
     if warn and not rate * dt <= limit:
-        warnings.warn(v.StabilityWarning(
-            f"method={method!r}, dt = {dt:.3g} s: gamma*B_max*dt = {rate * dt:.3g} exceeds its stable range "
-            f"({limit}) (gamma*B_max = {rate:.3g} 1/s, trajectory {first_index + trajectory}): the results can be far from "
-            f"the converged ones; take dt <= {limit / rate:.3g} s"), stacklevel=4)
+        warnings.warn(
+            v.StabilityWarning(
+                f"method={method!r}, dt = {dt:.3g} s: gamma*B_max*dt = {rate * dt:.3g} exceeds its stable range "
+                f"({limit}) (gamma*B_max = {rate:.3g} 1/s, trajectory {first_index + trajectory}): "
+                "the results can be far from "
+                f"the converged ones; take dt <= {limit / rate:.3g} s"
+            ),
+            stacklevel=4,
+        )
     return rate
 
 
@@ -255,10 +372,13 @@ def _check_finite(m, method, dt, rate, first_index=0):
     bad = ~np.isfinite(m.reshape(len(m), -1)).all(axis=1)
     if np.any(bad):
         i = first_index + int(np.flatnonzero(bad)[0])
-        advice = (f" (gamma*B_max*dt = {rate * dt:.3g}; take dt <= {STABLE_RATE_DT[method] / rate:.3g} s)"
-                  if rate else "")
-        raise ValueError(f"trajectory {i} ({int(bad.sum())} of {len(bad)} in its batch) diverged: m is not finite; dt = {dt:.3g} "
-                         f"s is beyond the stable step of method={method!r} for these parameters{advice}")
+        advice = (
+            f" (gamma*B_max*dt = {rate * dt:.3g}; take dt <= {STABLE_RATE_DT[method] / rate:.3g} s)" if rate else ""
+        )
+        raise ValueError(
+            f"trajectory {i} ({int(bad.sum())} of {len(bad)} in its batch) diverged: m is not finite; dt = {dt:.3g} "
+            f"s is beyond the stable step of method={method!r} for these parameters{advice}"
+        )
 
 
 def _single_keywords(system, **given):
@@ -270,24 +390,46 @@ def _single_keywords(system, **given):
         raise ValueError(f"the first argument must be a fastspin.dynamics.FreeLayer or System, got {type(system)!r}")
     changed = [name for name, value in given.items() if value is not _SINGLE_DEFAULTS[name]]
     if changed:
-        raise ValueError(f"{changed} are single-layer keywords; with a System give them as terms "
-                         "(SpinTransfer, MTJDrive, ...)")
+        raise ValueError(
+            f"{changed} are single-layer keywords; with a System give them as terms (SpinTransfer, MTJDrive, ...)"
+        )
     return None
 
 
-def simulate(system: FreeLayer | System, *, current_density: _Drive = 0.0, field: _Drive = (0.0, 0.0, 0.0),
-             polarization: npt.ArrayLike = _POLARIZATION, torque: str | TorqueModel | pd.DataFrame = "constant",
-             efficiency: npt.ArrayLike | None = None, field_like_ratio: npt.ArrayLike = 0.0,
-             m0: npt.ArrayLike | Mapping[str, npt.ArrayLike] = (1.0, 0.0, 0.0), duration: float, dt: float,
-             method: str = "rk4", temperature: npt.ArrayLike = 0.0, seed: int | None = None,
-             ac_field: npt.ArrayLike = (0.0, 0.0, 0.0), ac_frequency: npt.ArrayLike = 0.0,
-             voltage: _Drive | None = None, mtj: MTJ | None = None, rtol: float = 1e-8, atol: float = 1e-10,
-             max_step: float | None = None, switch_threshold: float = 0.0, window: float = 0.5,
-             static_tolerance: float = 1e-3, collinear_tolerance: float = 0.02,
-             frequency_axis: npt.ArrayLike | Mapping[str, npt.ArrayLike] | None = None,
-             sot_current_density: _Drive = 0.0, reference: Mapping[str, npt.ArrayLike] | None = None,
-             settle_tolerance: float = 1e-3, stiffness: _Stiffness | None = None, backend: str = "cpu",
-             precision: str = "float64") -> pd.DataFrame:
+def simulate(
+    system: FreeLayer | System,
+    *,
+    current_density: _Drive = 0.0,
+    field: _Drive = (0.0, 0.0, 0.0),
+    polarization: npt.ArrayLike = _POLARIZATION,
+    torque: str | TorqueModel | pd.DataFrame = "constant",
+    efficiency: npt.ArrayLike | None = None,
+    field_like_ratio: npt.ArrayLike = 0.0,
+    m0: npt.ArrayLike | Mapping[str, npt.ArrayLike] = (1.0, 0.0, 0.0),
+    duration: float,
+    dt: float,
+    method: str = "rk4",
+    temperature: npt.ArrayLike = 0.0,
+    seed: int | None = None,
+    ac_field: npt.ArrayLike = (0.0, 0.0, 0.0),
+    ac_frequency: npt.ArrayLike = 0.0,
+    voltage: _Drive | None = None,
+    mtj: MTJ | None = None,
+    rtol: float = 1e-8,
+    atol: float = 1e-10,
+    max_step: float | None = None,
+    switch_threshold: float = 0.0,
+    window: float = 0.5,
+    static_tolerance: float = 1e-3,
+    collinear_tolerance: float = 0.02,
+    frequency_axis: npt.ArrayLike | Mapping[str, npt.ArrayLike] | None = None,
+    sot_current_density: _Drive = 0.0,
+    reference: Mapping[str, npt.ArrayLike] | None = None,
+    settle_tolerance: float = 1e-3,
+    stiffness: _Stiffness | None = None,
+    backend: str = "cpu",
+    precision: str = "float64",
+) -> pd.DataFrame:
     """Integrate the LLGS equations of a batch of macrospins; one DataFrame row per trajectory.
 
     ``system``: a :class:`~fastspin.dynamics.System` (coupled magnets and terms) or a single
@@ -346,20 +488,48 @@ def simulate(system: FreeLayer | System, *, current_density: _Drive = 0.0, field
     :data:`SIMULATE_CHUNK` run in chunks (the same numbers, random streams included) so that the call peaks
     at less than twice the memory of its frame.
     """
-    single = _single_keywords(system, polarization=polarization, torque=torque, efficiency=efficiency,
-                              field_like_ratio=field_like_ratio, mtj=mtj)
+    single = _single_keywords(
+        system,
+        polarization=polarization,
+        torque=torque,
+        efficiency=efficiency,
+        field_like_ratio=field_like_ratio,
+        mtj=mtj,
+    )
     if single is None and isinstance(frequency_axis, (tuple, list, np.ndarray)):
         raise ValueError("frequency_axis must map free magnet names to vectors for a System")
     static_tolerance = v.positive_scalar(static_tolerance, "static_tolerance")
     collinear_tolerance = v.positive_scalar(collinear_tolerance, "collinear_tolerance")
     settle_tolerance = v.positive_scalar(settle_tolerance, "settle_tolerance")
-    inputs = dict(current_density=current_density, sot_current_density=sot_current_density, voltage=voltage,
-                  field=field, m0=m0, temperature=temperature, ac_field=ac_field, ac_frequency=ac_frequency,
-                  reference=reference, frequency_axis=frequency_axis)
-    options = dict(method=method, seed=seed, static_tolerance=static_tolerance,
-                   collinear_tolerance=collinear_tolerance, settle_tolerance=settle_tolerance, duration=duration,
-                   dt=dt, rtol=rtol, atol=atol, max_step=max_step, switch_threshold=switch_threshold, window=window,
-                   stiffness=stiffness, backend=backend, precision=precision)
+    inputs = dict(
+        current_density=current_density,
+        sot_current_density=sot_current_density,
+        voltage=voltage,
+        field=field,
+        m0=m0,
+        temperature=temperature,
+        ac_field=ac_field,
+        ac_frequency=ac_frequency,
+        reference=reference,
+        frequency_axis=frequency_axis,
+    )
+    options = dict(
+        method=method,
+        seed=seed,
+        static_tolerance=static_tolerance,
+        collinear_tolerance=collinear_tolerance,
+        settle_tolerance=settle_tolerance,
+        duration=duration,
+        dt=dt,
+        rtol=rtol,
+        atol=atol,
+        max_step=max_step,
+        switch_threshold=switch_threshold,
+        window=window,
+        stiffness=stiffness,
+        backend=backend,
+        precision=precision,
+    )
     n = batches.batch_length(system, single, inputs)
     chunk = SIMULATE_CHUNK if backend == "cpu" else n
     if n <= chunk:
@@ -370,8 +540,18 @@ def simulate(system: FreeLayer | System, *, current_density: _Drive = 0.0, field
         hi = min(n, lo + chunk)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", v.StabilityWarning)
-            rows.add(_simulate_part(batches.take(system, lo, hi, n), batches.take(single, lo, hi, n),
-                                    batches.take(inputs, lo, hi, n), lo, hi, n, not warned, **options))
+            rows.add(
+                _simulate_part(
+                    batches.take(system, lo, hi, n),
+                    batches.take(single, lo, hi, n),
+                    batches.take(inputs, lo, hi, n),
+                    lo,
+                    hi,
+                    n,
+                    not warned,
+                    **options,
+                )
+            )
         for warning in caught:  # once per call: the first chunk that is beyond the stable range says it
             warned = True
             warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
@@ -390,7 +570,7 @@ class _Rows:
             self.columns, self.attrs = list(part.columns), dict(part.attrs)
             self.floats = [c for c in part.columns if part[c].dtype == np.float64]
             self.block = np.empty((self.n, len(self.floats)))
-        self.block[self.filled:self.filled + len(part)] = part[self.floats].to_numpy()
+        self.block[self.filled : self.filled + len(part)] = part[self.floats].to_numpy()
         self.filled += len(part)
         for column in self.columns:
             if column not in self.floats:
@@ -405,16 +585,52 @@ class _Rows:
         return frame
 
 
-def _simulate_part(system, single, inputs, lo, hi, n, warn, *, method, seed, static_tolerance, collinear_tolerance,
-                   settle_tolerance, **run_options):
+def _simulate_part(
+    system,
+    single,
+    inputs,
+    lo,
+    hi,
+    n,
+    warn,
+    *,
+    method,
+    seed,
+    static_tolerance,
+    collinear_tolerance,
+    settle_tolerance,
+    **run_options,
+):
     """:func:`simulate` on trajectories ``lo .. hi - 1`` of a batch of ``n`` (inputs already restricted)."""
     compiled, drives, out, _, opts = _run(
-        system, **inputs, method=method, seed=seed, record_every=0, single=single, first_index=lo, warn=warn,
-        **run_options)
-    frame = _frame(compiled, out, opts["halves"], drives, compiled.thermal, static_tolerance, collinear_tolerance,
-                   settle_tolerance, single)
-    _check_finite(frame[[c for c in frame.columns if c.split(".")[-1] in ("mx", "my", "mz")]].to_numpy(), method,
-                  opts["dt"], opts["rate"], lo)
+        system,
+        **inputs,
+        method=method,
+        seed=seed,
+        record_every=0,
+        single=single,
+        first_index=lo,
+        warn=warn,
+        **run_options,
+    )
+    frame = _frame(
+        compiled,
+        out,
+        opts["halves"],
+        drives,
+        compiled.thermal,
+        static_tolerance,
+        collinear_tolerance,
+        settle_tolerance,
+        single,
+    )
+    _check_finite(
+        frame[[c for c in frame.columns if c.split(".")[-1] in ("mx", "my", "mz")]].to_numpy(),
+        method,
+        opts["dt"],
+        opts["rate"],
+        lo,
+    )
     if method == "rk45":
         frame["accepted_steps"] = out[:, O_ACCEPTED].astype(np.int64)
         frame["rejected_steps"] = out[:, O_REJECTED].astype(np.int64)
@@ -423,19 +639,37 @@ def _simulate_part(system, single, inputs, lo, hi, n, warn, *, method, seed, sta
     return frame
 
 
-def trajectories(system: FreeLayer | System, *, record_every: int = 1, current_density: _Drive = 0.0,
-                 field: _Drive = (0.0, 0.0, 0.0), polarization: npt.ArrayLike = _POLARIZATION,
-                 torque: str | TorqueModel | pd.DataFrame = "constant", efficiency: npt.ArrayLike | None = None,
-                 field_like_ratio: npt.ArrayLike = 0.0,
-                 m0: npt.ArrayLike | Mapping[str, npt.ArrayLike] = (1.0, 0.0, 0.0), duration: float, dt: float,
-                 method: str = "rk4", temperature: npt.ArrayLike = 0.0, seed: int | None = None,
-                 ac_field: npt.ArrayLike = (0.0, 0.0, 0.0), ac_frequency: npt.ArrayLike = 0.0,
-                 voltage: _Drive | None = None, mtj: MTJ | None = None, rtol: float = 1e-8, atol: float = 1e-10,
-                 max_step: float | None = None, switch_threshold: float = 0.0, window: float = 0.5,
-                 frequency_axis: npt.ArrayLike | Mapping[str, npt.ArrayLike] | None = None,
-                 sot_current_density: _Drive = 0.0, reference: Mapping[str, npt.ArrayLike] | None = None,
-                 backend: str = "cpu",
-                 precision: str = "float64") -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+def trajectories(
+    system: FreeLayer | System,
+    *,
+    record_every: int = 1,
+    current_density: _Drive = 0.0,
+    field: _Drive = (0.0, 0.0, 0.0),
+    polarization: npt.ArrayLike = _POLARIZATION,
+    torque: str | TorqueModel | pd.DataFrame = "constant",
+    efficiency: npt.ArrayLike | None = None,
+    field_like_ratio: npt.ArrayLike = 0.0,
+    m0: npt.ArrayLike | Mapping[str, npt.ArrayLike] = (1.0, 0.0, 0.0),
+    duration: float,
+    dt: float,
+    method: str = "rk4",
+    temperature: npt.ArrayLike = 0.0,
+    seed: int | None = None,
+    ac_field: npt.ArrayLike = (0.0, 0.0, 0.0),
+    ac_frequency: npt.ArrayLike = 0.0,
+    voltage: _Drive | None = None,
+    mtj: MTJ | None = None,
+    rtol: float = 1e-8,
+    atol: float = 1e-10,
+    max_step: float | None = None,
+    switch_threshold: float = 0.0,
+    window: float = 0.5,
+    frequency_axis: npt.ArrayLike | Mapping[str, npt.ArrayLike] | None = None,
+    sot_current_density: _Drive = 0.0,
+    reference: Mapping[str, npt.ArrayLike] | None = None,
+    backend: str = "cpu",
+    precision: str = "float64",
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """Decimated traces ``(t, m)`` every ``record_every`` steps (sampling points for rk45) from t = 0.
 
     ``t`` (n_rec,) in s; ``m`` (n_traj, n_rec, 3) for a single :class:`FreeLayer`, (n_traj, n_rec,
@@ -444,14 +678,40 @@ def trajectories(system: FreeLayer | System, *, record_every: int = 1, current_d
     streams) as :func:`simulate`.
     """
     record_every = v.integer(record_every, "record_every", 1, MAX_STEPS)
-    single = _single_keywords(system, polarization=polarization, torque=torque, efficiency=efficiency,
-                              field_like_ratio=field_like_ratio, mtj=mtj)
+    single = _single_keywords(
+        system,
+        polarization=polarization,
+        torque=torque,
+        efficiency=efficiency,
+        field_like_ratio=field_like_ratio,
+        mtj=mtj,
+    )
     compiled, _, _, record, opts = _run(
-        system, current_density=current_density, sot_current_density=sot_current_density, voltage=voltage,
-        field=field, m0=m0, duration=duration, dt=dt, method=method, temperature=temperature, seed=seed,
-        ac_field=ac_field, ac_frequency=ac_frequency, rtol=rtol, atol=atol, max_step=max_step,
-        switch_threshold=switch_threshold, window=window, reference=reference, frequency_axis=frequency_axis,
-        record_every=int(record_every), single=single, backend=backend, precision=precision)
+        system,
+        current_density=current_density,
+        sot_current_density=sot_current_density,
+        voltage=voltage,
+        field=field,
+        m0=m0,
+        duration=duration,
+        dt=dt,
+        method=method,
+        temperature=temperature,
+        seed=seed,
+        ac_field=ac_field,
+        ac_frequency=ac_frequency,
+        rtol=rtol,
+        atol=atol,
+        max_step=max_step,
+        switch_threshold=switch_threshold,
+        window=window,
+        reference=reference,
+        frequency_axis=frequency_axis,
+        record_every=int(record_every),
+        single=single,
+        backend=backend,
+        precision=precision,
+    )
     _check_finite(record, method, dt, opts["rate"])
     t = np.arange(record.shape[1]) * record_every * dt
     if single is not None:

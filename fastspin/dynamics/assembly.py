@@ -13,6 +13,7 @@ The generated code composes the leaf functions of fastspin.dynamics.core (the ph
 in the generated source itself): the structure (which terms act on which magnets) is the source, the
 numbers are rows of ``P``; one compiled kernel serves every call with the same structure.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -140,8 +141,9 @@ class Assembly:
         self.uses.add(name)
         return DRIVES[name]
 
-    def emit_drive(self, name: str, value: Waveform | npt.ArrayLike, components: int = 1,
-                   var: str | None = None) -> list[str | None]:
+    def emit_drive(
+        self, name: str, value: Waveform | npt.ArrayLike, components: int = 1, var: str | None = None
+    ) -> list[str | None]:
         """Lines computing the drive ``value`` (constant, per trajectory or a :class:`Waveform`) into the
         variable(s) ``var`` (one, or ``var + 'x'/'y'/'z'`` for a vector)."""
         names: list[str | None] = [var] if components == 1 else [f"{var}{c}" for c in "xyz"]
@@ -160,7 +162,11 @@ class Assembly:
                 kind, params = "pulse", zip(("delay", "inv_rise", "plateau_end", "inv_fall"), wave.kernel_parameters())
                 call = "trapezoid"
             elif isinstance(wave, Sine):
-                kind, params, call = "sine", (("omega", 2.0 * np.pi * wave.frequency), ("phase", wave.phase)), "sine_wave"
+                kind, params, call = (
+                    "sine",
+                    (("omega", 2.0 * np.pi * wave.frequency), ("phase", wave.phase)),
+                    "sine_wave",
+                )
             elif isinstance(wave, Staircase):
                 kind, call = "staircase", "staircase"
                 params = (("delay", wave.delay), ("inv_dwell", 1.0 / wave.dwell), ("points", wave.points))
@@ -170,8 +176,9 @@ class Assembly:
             self.pre.append(f"{shape} = {call}(t, {', '.join(self.row(f'{label}.{p}', x) for p, x in params)})")
             amplitude = _component_values(wave.amplitude, f"{label}.amplitude", components, self.n)
             for c, target in enumerate(names):
-                self.pre.append(f"{target} += {self.row(f'{label}.amplitude{_suffix(components, c)}', amplitude[c])} "
-                                f"* {shape}")
+                self.pre.append(
+                    f"{target} += {self.row(f'{label}.amplitude{_suffix(components, c)}', amplitude[c])} * {shape}"
+                )
         return names
 
     def _emit_piecewise(self, wave, label, names, components):
@@ -196,7 +203,9 @@ class Assembly:
         for c, target in enumerate(names):
             self.pre.append(f"{target} += {self.row(f'{label}.value0{_suffix(components, c)}', values[:, 0, c])}")
             for i, seg in enumerate(segments):
-                self.pre.append(f"{target} += {self.row(f'{label}.slope{i}{_suffix(components, c)}', slopes[:, i, c])} * {seg}")
+                self.pre.append(
+                    f"{target} += {self.row(f'{label}.slope{i}{_suffix(components, c)}', slopes[:, i, c])} * {seg}"
+                )
 
 
 def _suffix(components, c):
@@ -218,8 +227,9 @@ def _component_values(value, name, components, n):
     return [arr[:, c] for c in range(3)]
 
 
-def drive_lengths(name: str, value: Waveform | npt.ArrayLike,
-                  components: int) -> dict[str, tuple[npt.NDArray[Any], int]]:
+def drive_lengths(
+    name: str, value: Waveform | npt.ArrayLike, components: int
+) -> dict[str, tuple[npt.NDArray[Any], int]]:
     """``{label: (array, item ndim)}`` of a drive's per-trajectory inputs, for the batch size."""
     out = {}
     item = 0 if components == 1 else 1
@@ -241,4 +251,3 @@ def drive_lengths(name: str, value: Waveform | npt.ArrayLike,
     else:
         out[name] = (np.asarray(value, dtype=float), item)
     return out
-

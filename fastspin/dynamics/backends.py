@@ -5,6 +5,7 @@
 ``"float64"`` (default) or ``"float32"`` (CUDA only).  ``import fastspin`` never imports CUDA: it is
 imported here, on first use (fastspin.dynamics.core.targets.import_cuda).
 """
+
 from typing import Literal
 
 from .core.jit import PRECISIONS
@@ -41,8 +42,10 @@ def resolve(backend: str, precision: str = "float64") -> Literal["cpu", "cuda"]:
     else:
         usable, reason = cuda_available()
         if backend == "cuda" and not usable:
-            raise ValueError(f"backend='cuda' needs an NVIDIA GPU with its driver and numba-cuda ({INSTALL}): "
-                             f"{reason}; use backend='cpu' or 'auto'")
+            raise ValueError(
+                f"backend='cuda' needs an NVIDIA GPU with its driver and numba-cuda ({INSTALL}): "
+                f"{reason}; use backend='cpu' or 'auto'"
+            )
         chosen = "cuda" if usable else "cpu"
     if precision == "float32" and chosen == "cpu":
         raise ValueError("precision='float32' runs on backend='cuda' only (the CPU kernels integrate in float64)")

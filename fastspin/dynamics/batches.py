@@ -7,6 +7,7 @@ the waveforms.  :func:`take` returns the same inputs for trajectories ``lo .. hi
 of batches larger than a few thousand trajectories, so a fixed-size array (a 3-vector, a torque table) is never
 mistaken for a per-trajectory one.
 """
+
 import copy
 import dataclasses
 from typing import Any
@@ -64,11 +65,18 @@ def take(value: Any, lo: int, hi: int, n: int) -> Any:
     if isinstance(value, dict):
         return {key: take(x, lo, hi, n) for key, x in value.items()}
     if isinstance(value, FreeLayer):
-        return dataclasses.replace(value, **{f.name: take(getattr(value, f.name), lo, hi, n)
-                                             for f in dataclasses.fields(value) if f.init and f.name != "name"})
+        return dataclasses.replace(
+            value,
+            **{
+                f.name: take(getattr(value, f.name), lo, hi, n)
+                for f in dataclasses.fields(value)
+                if f.init and f.name != "name"
+            },
+        )
     if isinstance(value, System):
-        return System([take(m, lo, hi, n) for m in value.magnets], [take(t, lo, hi, n) for t in value.terms],
-                      value.fixed)
+        return System(
+            [take(m, lo, hi, n) for m in value.magnets], [take(t, lo, hi, n) for t in value.terms], value.fixed
+        )
     if isinstance(value, (Term, Waveform)):
         clone = copy.copy(value)
         for key, attr in vars(value).items():

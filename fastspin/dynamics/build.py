@@ -5,6 +5,7 @@ so Numba's on-disk cache (which checks only the generated file) can never serve 
 older leaves.  The folder is ``$FASTSPIN_KERNEL_CACHE`` or ``~/.cache/fastspin/kernels``; files are
 written atomically (several processes may build the same kernel).
 """
+
 import hashlib
 import importlib.util
 import os
@@ -27,8 +28,10 @@ def _fingerprint() -> str:
     """Hash of the sources the generated kernels inline (fastspin.dynamics and the transport kernels)."""
     if not _FINGERPRINT:
         digest = hashlib.sha256()
-        files = sorted((_PACKAGE / "dynamics").rglob("*.py")) + [_PACKAGE / "transport" / "kernels.py",
-                                                                  _PACKAGE / "stack.py"]
+        files = sorted((_PACKAGE / "dynamics").rglob("*.py")) + [
+            _PACKAGE / "transport" / "kernels.py",
+            _PACKAGE / "stack.py",
+        ]
         for path in files:
             digest.update(path.read_bytes())
         _FINGERPRINT.append(digest.hexdigest())

@@ -19,6 +19,7 @@ fastspin.dynamics.system) one module is generated (fastspin.dynamics.build) hold
 Nothing is stored per step unless ``record_every > 0``.  Kernels never raise: inputs are validated in
 Python first (fastspin.dynamics.api).
 """
+
 from __future__ import annotations
 
 from types import ModuleType
@@ -70,9 +71,11 @@ class KernelSource:
     def rhs(self, decorator: str = "@njit(**LEAF)") -> str:
         """Source of ``rhs`` (compiled by ``decorator``: a CPU leaf here; a GPU driver passes its own)."""
         body = "\n".join("    " + line for line in self.c.rhs_lines)
-        return (f"{decorator}\ndef rhs(t, P, j, TB, X, {', '.join(self.state)}, {', '.join(self.noise)}):\n"
-                f"    \"\"\"dm/dt of every free magnet at time t (fastspin.dynamics.core.physics).\"\"\"\n"
-                f"{body}\n    return {', '.join(self.derivs)}\n")
+        return (
+            f"{decorator}\ndef rhs(t, P, j, TB, X, {', '.join(self.state)}, {', '.join(self.noise)}):\n"
+            f'    """dm/dt of every free magnet at time t (fastspin.dynamics.core.physics)."""\n'
+            f"{body}\n    return {', '.join(self.derivs)}\n"
+        )
 
     def _call(self, time, stage, scale=None, base=None, noise=True):
         """``k{stage}_* = rhs(time, ..., state + scale * k{base}_*, noise)``."""
@@ -88,21 +91,22 @@ class KernelSource:
         lines = []
         for k in range(self.nf):
             xs = [f"{new}{3 * k + c}" for c in range(3)]
-            lines.append(f"{', '.join(self.state[3 * k: 3 * k + 3])} = unit({', '.join(xs)})")
+            lines.append(f"{', '.join(self.state[3 * k : 3 * k + 3])} = unit({', '.join(xs)})")
         lines += [f"S[{i} * BLOCK + i] = {s}" for i, s in enumerate(self.state)]
         return lines
 
-    def _track(self, stage, time, h, part, buffer="S", base="TRACK + {k} * N_TRACK * BLOCK + i",
-               stride="BLOCK"):
+    def _track(self, stage, time, h, part, buffer="S", base="TRACK + {k} * N_TRACK * BLOCK + i", stride="BLOCK"):
         lines = []
         for k in range(self.nf):
             ax = self.c.axes[k]
             rfac = self.c.resistance.get(k, ("0.0", None))[0]
             ks = ", ".join(f"k{stage}_{3 * k + c}" for c in range(3))
-            lines.append(f"track_magnet({buffer}, {base.format(k=k)}, {stride}, {time}, {h}, {part}, threshold, "
-                         f"{', '.join(self.state[3 * k: 3 * k + 3])}, {ks}, {', '.join(ax['ref_rows'])}, "
-                         f"{', '.join(ax['e_rows'])}, {', '.join(ax['f_rows'])}, {', '.join(ax['n_rows'])}, "
-                         f"{', '.join(ax['a_rows'])}, {', '.join(ax['b_rows'])}, {', '.join(ax['h_rows'])}, {rfac})")
+            lines.append(
+                f"track_magnet({buffer}, {base.format(k=k)}, {stride}, {time}, {h}, {part}, threshold, "
+                f"{', '.join(self.state[3 * k : 3 * k + 3])}, {ks}, {', '.join(ax['ref_rows'])}, "
+                f"{', '.join(ax['e_rows'])}, {', '.join(ax['f_rows'])}, {', '.join(ax['n_rows'])}, "
+                f"{', '.join(ax['a_rows'])}, {', '.join(ax['b_rows'])}, {', '.join(ax['h_rows'])}, {rfac})"
+            )
         return lines
 
     def _noise(self, lane="np.uint64(i)"):
@@ -126,18 +130,21 @@ class KernelSource:
         init = ["j = lo + i"] + [f"S[{c} * BLOCK + i] = m0[j, {c}]" for c in range(ns)]
         for k in range(self.nf):
             m = [f"m0[j, {3 * k + c}]" for c in range(3)]
-            init.append(f"track_init(S, TRACK + {k} * N_TRACK * BLOCK + i, BLOCK, "
-                        f"{self._ref_dot(k, m)} - threshold)")
+            init.append(f"track_init(S, TRACK + {k} * N_TRACK * BLOCK + i, BLOCK, {self._ref_dot(k, m)} - threshold)")
         init += ["if record_every > 0:"] + [f"    record[j, 0, {c // 3}, {c % 3}] = m0[j, {c}]" for c in range(ns)]
         record = [f"record[lo + i, r, {c // 3}, {c % 3}] = S[{c} * BLOCK + i]" for c in range(ns)]
         finish = ["j = np.uint64(lo + i)"] + self._load() + [self._call("t", 1, noise=False)]
         finish += self._track(1, "t", "h", "part")
         for k in range(self.nf):
-            finish.append(f"track_finish(S, TRACK + {k} * N_TRACK * BLOCK + i, BLOCK, out, j, {k * N_OUT_MAGNET}, "
-                          f"{', '.join(self.state[3 * k: 3 * k + 3])})")
-        return (_lane_fn("_init_block", "lo, nb, P, m0, S, threshold, record_every, record", init)
-                + _lane_fn("_record_block", "lo, nb, S, record, r", record)
-                + _lane_fn("_finish_block", "lo, nb, P, TB, X, S, t, h, part, threshold, out", finish))
+            finish.append(
+                f"track_finish(S, TRACK + {k} * N_TRACK * BLOCK + i, BLOCK, out, j, {k * N_OUT_MAGNET}, "
+                f"{', '.join(self.state[3 * k : 3 * k + 3])})"
+            )
+        return (
+            _lane_fn("_init_block", "lo, nb, P, m0, S, threshold, record_every, record", init)
+            + _lane_fn("_record_block", "lo, nb, S, record, r", record)
+            + _lane_fn("_finish_block", "lo, nb, P, TB, X, S, t, h, part, threshold, out", finish)
+        )
 
     def rk4_step(self) -> str:
         ns = len(self.state)
@@ -169,7 +176,7 @@ class KernelSource:
         if extra_args:  # the random states of the block live on the stack while it runs (fastspin.dynamics.rng)
             setup += "\n        L = stack_states(BLOCK)\n        load_states(rng, lo, nb, L)"
         store = "        store_states(L, lo, nb, rng)\n" if extra_args else ""
-        return f'''
+        return f"""
 @njit(parallel=True, **KERNEL)
 def {name}(P, TB, E, m0, {extra_args}dt, n_steps, window_start, window_mid, threshold, record_every, record, out):
     n = m0.shape[0]
@@ -193,38 +200,65 @@ def {name}(P, TB, E, m0, {extra_args}dt, n_steps, window_start, window_mid, thre
                 _record_block(lo, nb, S, record, (s + 1) // record_every)
         _finish_block(lo, nb, P, TB, X, S, n_steps * dt, dt, 0 if n_steps - 1 < window_start else (
             1 if n_steps - 1 < window_mid else 2), threshold, out)
-{store}'''
+{store}"""
 
     def rk45(self) -> str:
         ns = len(self.state)
         unpack = ", ".join(f"y[{i}]" for i in range(ns))
         store = "\n".join(f"    out[{i}] = k_{i}" for i in range(ns))
-        rhs_array = (f"@njit(**LEAF)\ndef rhs_array(t, P, j, TB, X, y, out):\n"
-                     f"    {', '.join(f'k_{i}' for i in range(ns))} = rhs(t, P, j, TB, X, {unpack}, "
-                     f"{', '.join(['0.0'] * ns)})\n{store}\n")
+        rhs_array = (
+            f"@njit(**LEAF)\ndef rhs_array(t, P, j, TB, X, y, out):\n"
+            f"    {', '.join(f'k_{i}' for i in range(ns))} = rhs(t, P, j, TB, X, {unpack}, "
+            f"{', '.join(['0.0'] * ns)})\n{store}\n"
+        )
         unpack_state = f"{', '.join(self.state)} = {', '.join(f'y[{i}]' for i in range(ns))}"
-        track = [unpack_state] + self._track(0, "t", "h_track", "part", buffer="T", base="{k} * N_TRACK",
-                                             stride="1")
+        track = [unpack_state] + self._track(0, "t", "h_track", "part", buffer="T", base="{k} * N_TRACK", stride="1")
         track.insert(1, f"{', '.join(f'k0_{i}' for i in range(ns))} = {', '.join(f'k[0, {i}]' for i in range(ns))}")
-        init = [unpack_state] + [f"track_init(T, {k} * N_TRACK, 1, {self._ref_dot(k, self.state[3 * k: 3 * k + 3])} "
-                                 f"- threshold)" for k in range(self.nf)]
-        finish = [unpack_state] + [f"track_finish(T, {k} * N_TRACK, 1, out, j, {k * N_OUT_MAGNET}, "
-                                   f"{', '.join(self.state[3 * k: 3 * k + 3])})" for k in range(self.nf)]
+        init = [unpack_state] + [
+            f"track_init(T, {k} * N_TRACK, 1, {self._ref_dot(k, self.state[3 * k : 3 * k + 3])} - threshold)"
+            for k in range(self.nf)
+        ]
+        finish = [unpack_state] + [
+            f"track_finish(T, {k} * N_TRACK, 1, out, j, {k * N_OUT_MAGNET}, {', '.join(self.state[3 * k : 3 * k + 3])})"
+            for k in range(self.nf)
+        ]
         setup = "\n".join("        " + line for line in self.c.extra_setup) or "        X = ()"
         ind = "\n        "
-        return rhs_array + _RATE_BOUND.format(setup=setup) + _RK45.format(
-            setup=setup, init=ind.join(init), finish=ind.join(finish),
-            track=("\n" + " " * 20).join(track), track0=ind.join(t.replace("h_track", "0.0").replace(
-                "part", "0") for t in track), nf=self.nf)
+        return (
+            rhs_array
+            + _RATE_BOUND.format(setup=setup)
+            + _RK45.format(
+                setup=setup,
+                init=ind.join(init),
+                finish=ind.join(finish),
+                track=("\n" + " " * 20).join(track),
+                track0=ind.join(t.replace("h_track", "0.0").replace("part", "0") for t in track),
+                nf=self.nf,
+            )
+        )
 
     def module(self) -> str:
         heun = ""
         if self.c.sigma_rows:
             heun = self.heun_step() + self.batch("heun_batch", "_heun_step", "rng, ", "L, ")
-        return (_HEADER.format(block=BLOCK, n_track=N_TRACK, ns=len(self.state), n_free=self.nf,
-                               imports="".join(line + "\n" for line in self.c.extra_imports)) + "\n\n"
-                + self.rhs() + "\n\n" + self.block_helpers() + self.rk4_step()
-                + self.batch("rk4_batch", "_rk4_step", "", "") + heun + "\n\n" + self.rk45())
+        return (
+            _HEADER.format(
+                block=BLOCK,
+                n_track=N_TRACK,
+                ns=len(self.state),
+                n_free=self.nf,
+                imports="".join(line + "\n" for line in self.c.extra_imports),
+            )
+            + "\n\n"
+            + self.rhs()
+            + "\n\n"
+            + self.block_helpers()
+            + self.rk4_step()
+            + self.batch("rk4_batch", "_rk4_step", "", "")
+            + heun
+            + "\n\n"
+            + self.rk45()
+        )
 
 
 def _lane_fn(name, args, body, pre=()):
@@ -388,16 +422,36 @@ def rate_bound(compiled: CompiledSystem, duration: float, samples: int = 1024, t
                 probes.append(np.concatenate([s * axis for s in sign_pattern]))
                 tangents.append(np.concatenate([tangent] * nf))
     out = np.empty(len(rows))
-    module.rate_bound(compiled.P, compiled.tables, compiled.extra, rows, np.linspace(0.0, duration, times),
-                      np.array(probes), np.array(tangents), 1e-6, out)
+    module.rate_bound(
+        compiled.P,
+        compiled.tables,
+        compiled.extra,
+        rows,
+        np.linspace(0.0, duration, times),
+        np.array(probes),
+        np.array(tangents),
+        1e-6,
+        out,
+    )
     worst = int(np.argmax(np.where(np.isfinite(out), out, np.inf)))
     return float(out[worst]), int(rows[worst])
 
 
-def run(compiled: CompiledSystem, method: str, dt: float, n_steps: int, window_start: int, window_mid: int,
-        threshold: float, record_every: int, seed: int | None = None, rtol: float | None = None,
-        atol: float | None = None, max_step: float | None = None,
-        first_index: int = 0) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+def run(
+    compiled: CompiledSystem,
+    method: str,
+    dt: float,
+    n_steps: int,
+    window_start: int,
+    window_mid: int,
+    threshold: float,
+    record_every: int,
+    seed: int | None = None,
+    rtol: float | None = None,
+    atol: float | None = None,
+    max_step: float | None = None,
+    first_index: int = 0,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """Integrate every trajectory of ``compiled``; returns ``(out, record)``: the outcome array
     (n, output_columns) and, with ``record_every > 0``, ``m`` of the free magnets (n, n_rec, n_free, 3).
     ``first_index``: the index of the first trajectory in its whole batch (its random stream)."""

@@ -30,6 +30,7 @@ Batches larger than the card's free memory (half of it is used) or than ``chunk_
 the torque tables are copied to the card once per call.  RK45 and the transport solve inside the
 integrator (``TransportTorque(method="solve")``) run on the CPU only.
 """
+
 from __future__ import annotations
 
 from types import ModuleType
@@ -76,7 +77,7 @@ class GpuSource(KernelSource):
     """Generated source of the CUDA kernels of one compiled system (see the module docstring)."""
 
     def _state(self, k):
-        return ", ".join(self.state[3 * k: 3 * k + 3])
+        return ", ".join(self.state[3 * k : 3 * k + 3])
 
     def _tracks(self, stage, time, h, part):
         return self._track(stage, time, h, part, buffer="T", base="{k} * N_TRACK", stride="1")
@@ -86,12 +87,21 @@ class GpuSource(KernelSource):
         state = ", ".join(self.state)
         ns = len(self.state)
         if method == "rk4":
-            body = ["half = 0.5 * dt", "sixth = dt / 6.0", "t_half = t + half", "t_end = t + dt",
-                    self._call("t", 1, noise=False)] + self._tracks(1, "t", "h_prev", "part")
-            body += [self._call("t_half", 2, "half", 1, noise=False), self._call("t_half", 3, "half", 2, noise=False),
-                     self._call("t_end", 4, "dt", 3, noise=False)]
-            body += [f"w{i} = {self.state[i]} + sixth * (k1_{i} + 2.0 * k2_{i} + 2.0 * k3_{i} + k4_{i})"
-                     for i in range(ns)]
+            body = [
+                "half = 0.5 * dt",
+                "sixth = dt / 6.0",
+                "t_half = t + half",
+                "t_end = t + dt",
+                self._call("t", 1, noise=False),
+            ] + self._tracks(1, "t", "h_prev", "part")
+            body += [
+                self._call("t_half", 2, "half", 1, noise=False),
+                self._call("t_half", 3, "half", 2, noise=False),
+                self._call("t_end", 4, "dt", 3, noise=False),
+            ]
+            body += [
+                f"w{i} = {self.state[i]} + sixth * (k1_{i} + 2.0 * k2_{i} + 2.0 * k3_{i} + k4_{i})" for i in range(ns)
+            ]
             rng = ""
         else:
             body = ["half = 0.5 * dt", "t_end = t + dt"] + self._noise(lane="0") + [self._call("t", 1)]
@@ -100,8 +110,7 @@ class GpuSource(KernelSource):
             rng = "L, "
         body += [f"{self._state(k)} = unit({', '.join(f'w{3 * k + c}' for c in range(3))})" for k in range(self.nf)]
         body.append(f"return {state}")
-        lines = ["@device",
-                 f"def {method}_step(P, TB, X, {rng}T, j, t, dt, h_prev, part, threshold, {state}):"]
+        lines = ["@device", f"def {method}_step(P, TB, X, {rng}T, j, t, dt, h_prev, part, threshold, {state}):"]
         return "\n".join(lines + ["    " + line for line in body]) + "\n"
 
     def _record(self, row, indent):
@@ -112,32 +121,43 @@ class GpuSource(KernelSource):
         state = ", ".join(self.state)
         heun = method == "heun"
         rng = "L, " if heun else ""
-        lines = ["@cuda.jit(cache=True)",
-                 f"def {method}_kernel(P, TB, m0, {'rng, ' if heun else ''}dt, n_steps, window_start, window_mid, "
-                 "first, mid, threshold, record_every, record, out):",
-                 "    j = cuda.grid(1)",
-                 "    if j >= m0.shape[0]:",
-                 "        return",
-                 "    X = ()",
-                 f"    T = cuda.local.array({N_TRACK * self.nf}, float64)"]
+        lines = [
+            "@cuda.jit(cache=True)",
+            f"def {method}_kernel(P, TB, m0, {'rng, ' if heun else ''}dt, n_steps, window_start, window_mid, "
+            "first, mid, threshold, record_every, record, out):",
+            "    j = cuda.grid(1)",
+            "    if j >= m0.shape[0]:",
+            "        return",
+            "    X = ()",
+            f"    T = cuda.local.array({N_TRACK * self.nf}, float64)",
+        ]
         if heun:
             lines += ["    L = cuda.local.array((2, 1), uint64)", "    L[0, 0] = rng[0, j]", "    L[1, 0] = rng[1, j]"]
         lines += [f"    {s} = m0[j, {c}]" for c, s in enumerate(self.state)]
-        lines += [f"    track_init(T, {k} * N_TRACK, 1, {self._ref_dot(k, self.state[3 * k: 3 * k + 3])} - threshold)"
-                  for k in range(self.nf)]
+        lines += [
+            f"    track_init(T, {k} * N_TRACK, 1, {self._ref_dot(k, self.state[3 * k : 3 * k + 3])} - threshold)"
+            for k in range(self.nf)
+        ]
         lines += ["    if record_every > 0:"] + self._record(0, "        ")
         for part, (lo, hi) in enumerate((("0", "first"), ("first", "mid"), ("mid", "n_steps"))):
-            lines += [f"    for s in range({lo}, {hi}):  # part {part} of the run",
-                      f"        {state} = {method}_step(P, TB, X, {rng}T, j, np.float64(s) * dt, dt, "
-                      f"dt if s > 0 else 0.0, {part}, threshold, {state})",
-                      "        if record_every > 0 and (s + 1) % record_every == 0:",
-                      "            r = (s + 1) // record_every"] + self._record("r", "            ")
-        lines += ["    t = np.float64(n_steps) * dt", "    " + self._call("t", 1, noise=False),
-                  "    last = n_steps - 1"]
+            lines += [
+                f"    for s in range({lo}, {hi}):  # part {part} of the run",
+                f"        {state} = {method}_step(P, TB, X, {rng}T, j, np.float64(s) * dt, dt, "
+                f"dt if s > 0 else 0.0, {part}, threshold, {state})",
+                "        if record_every > 0 and (s + 1) % record_every == 0:",
+                "            r = (s + 1) // record_every",
+            ] + self._record("r", "            ")
+        lines += [
+            "    t = np.float64(n_steps) * dt",
+            "    " + self._call("t", 1, noise=False),
+            "    last = n_steps - 1",
+        ]
         for part, test in enumerate(("if last < window_start:", "elif last < window_mid:", "else:")):
             lines += ["    " + test] + ["        " + line for line in self._tracks(1, "t", "dt", part)]
-        lines += [f"    track_finish(T, {k} * N_TRACK, 1, out, j, {k * N_OUT_MAGNET}, {self._state(k)})"
-                  for k in range(self.nf)]
+        lines += [
+            f"    track_finish(T, {k} * N_TRACK, 1, out, j, {k * N_OUT_MAGNET}, {self._state(k)})"
+            for k in range(self.nf)
+        ]
         if heun:
             lines += ["    rng[0, j] = L[0, 0]", "    rng[1, j] = L[1, 0]"]
         return "\n".join(lines) + "\n"
@@ -145,9 +165,13 @@ class GpuSource(KernelSource):
     def module(self, precision: str = "float64") -> str:
         """The whole generated module: header, right-hand side, and the step and kernel of each method."""
         methods = ("rk4", "heun") if self.c.sigma_rows else ("rk4",)
-        source = (_HEADER.format(precision=precision, n_track=N_TRACK) + "\n\n"
-                  + self.rhs("@device") + "\n\n"
-                  + "\n\n".join(self.step(m) + "\n\n" + self.kernel(m) for m in methods))
+        source = (
+            _HEADER.format(precision=precision, n_track=N_TRACK)
+            + "\n\n"
+            + self.rhs("@device")
+            + "\n\n"
+            + "\n\n".join(self.step(m) + "\n\n" + self.kernel(m) for m in methods)
+        )
         if precision == "float32":
             source = "# Generated by fastspin.dynamics.gpu (single precision).\n" + single_source(source)
         return source
@@ -158,11 +182,15 @@ def unsupported(compiled: CompiledSystem, method: str, n_steps: int = 1, precisi
     if method not in METHODS:
         return f"method={method!r} runs on backend='cpu' only; backend='cuda' runs {METHODS}"
     if compiled.extra_setup:
-        return ("TransportTorque(method='solve') runs on backend='cpu' only; use method='table' (two magnets) for "
-                "backend='cuda'")
+        return (
+            "TransportTorque(method='solve') runs on backend='cpu' only; use method='table' (two magnets) for "
+            "backend='cuda'"
+        )
     if precision == "float32" and n_steps > MAX_STEPS_FLOAT32:
-        return (f"{n_steps} steps: in precision='float32' the time t = s dt resolves at most MAX_STEPS_FLOAT32 = "
-                f"{MAX_STEPS_FLOAT32} steps (a quarter step at most off); use precision='float64'")
+        return (
+            f"{n_steps} steps: in precision='float32' the time t = s dt resolves at most MAX_STEPS_FLOAT32 = "
+            f"{MAX_STEPS_FLOAT32} steps (a quarter step at most off); use precision='float64'"
+        )
     return None
 
 
@@ -192,9 +220,19 @@ def default_chunk(cuda: ModuleType, bytes_per_trajectory: int) -> int:
     return max(THREADS, int(fit) // THREADS * THREADS)
 
 
-def run(compiled: CompiledSystem, method: str, dt: float, n_steps: int, window_start: int, window_mid: int,
-        threshold: float, record_every: int, seed: int | None = None, precision: str = "float64",
-        chunk_size: int | None = None) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+def run(
+    compiled: CompiledSystem,
+    method: str,
+    dt: float,
+    n_steps: int,
+    window_start: int,
+    window_mid: int,
+    threshold: float,
+    record_every: int,
+    seed: int | None = None,
+    precision: str = "float64",
+    chunk_size: int | None = None,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """As fastspin.dynamics.cpu.run, on the GPU: ``(out, record)`` (float64 on the host)."""
     check(compiled, method, n_steps, precision)
     cuda = import_cuda()
@@ -209,8 +247,9 @@ def run(compiled: CompiledSystem, method: str, dt: float, n_steps: int, window_s
     tables = compiled.tables if compiled.tables.size else np.zeros(1)
     d_tables = cuda.to_device(np.ascontiguousarray(tables, dtype=real))
     itemsize = np.dtype(real).itemsize
-    per_trajectory = (P.shape[0] + 3 * nf + (n_rec * 3 * nf if record_every > 0 else 0)) * itemsize \
-        + out.shape[1] * 8 + 16
+    per_trajectory = (
+        (P.shape[0] + 3 * nf + (n_rec * 3 * nf if record_every > 0 else 0)) * itemsize + out.shape[1] * 8 + 16
+    )
     chunk = int(chunk_size) if chunk_size else default_chunk(cuda, per_trajectory)
     first = min(n_steps, window_start + 1)  # the steps of the three parts: [0, first), [first, mid), [mid, n_steps)
     mid = max(first, min(n_steps, window_mid + 1))
@@ -219,8 +258,11 @@ def run(compiled: CompiledSystem, method: str, dt: float, n_steps: int, window_s
         hi = min(n, lo + chunk)
         d_out = cuda.to_device(out[lo:hi])
         d_record = cuda.device_array(((hi - lo) if record_every > 0 else 1, n_rec, nf, 3), dtype=real)
-        args = [cuda.to_device(np.ascontiguousarray(P[:, lo:hi])), d_tables,
-                cuda.to_device(np.ascontiguousarray(compiled.m0[lo:hi], dtype=real))]
+        args = [
+            cuda.to_device(np.ascontiguousarray(P[:, lo:hi])),
+            d_tables,
+            cuda.to_device(np.ascontiguousarray(compiled.m0[lo:hi], dtype=real)),
+        ]
         if method == "heun":
             if seed is None:
                 raise ValueError("method='heun' needs a seed (fastspin.validation.seed)")

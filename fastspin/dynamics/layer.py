@@ -9,6 +9,7 @@ the diagonal demagnetizing tensor ``N`` (thin film normal to z by default).  The
 ``B_eff = -d(E/(Ms V))/dm`` (Louis Eq. 25).  An ``N`` component may include a perpendicular anisotropy
 (effective demagnetizing factor), so only finiteness is required of it.
 """
+
 from dataclasses import dataclass, field
 from typing import Any, Self
 
@@ -60,9 +61,16 @@ class FreeLayer:
             object.__setattr__(self, key, value)
 
     @classmethod
-    def easy_plane(cls, ms: npt.ArrayLike, thickness: npt.ArrayLike, alpha: npt.ArrayLike,
-                   hard_axis_field: npt.ArrayLike, easy_axis_field: npt.ArrayLike = 0.0,
-                   area: npt.ArrayLike | None = None, name: str = "free layer") -> Self:
+    def easy_plane(
+        cls,
+        ms: npt.ArrayLike,
+        thickness: npt.ArrayLike,
+        alpha: npt.ArrayLike,
+        hard_axis_field: npt.ArrayLike,
+        easy_axis_field: npt.ArrayLike = 0.0,
+        area: npt.ArrayLike | None = None,
+        name: str = "free layer",
+    ) -> Self:
         """The easy-plane free layer of Louis et al. 2025, Eq. 53 (hard axis z, easy axis x).
 
         ``E/(Ms V) = -B.m + (1/2) B_d m_z^2 - (1/2) B_a m_x^2``: ``hard_axis_field`` is ``B_d`` (T,
@@ -74,8 +82,16 @@ class FreeLayer:
         b_d = v.per_trajectory(hard_axis_field, "hard_axis_field", owner)
         n_z = np.asarray(b_d / (MU0 * ms_arr))
         demag = np.stack([np.zeros_like(n_z), np.zeros_like(n_z), n_z], axis=-1)
-        return cls(ms_arr, thickness, alpha, anisotropy_field=easy_axis_field, easy_axis=(1, 0, 0),
-                   demag=demag, area=area, name=name)
+        return cls(
+            ms_arr,
+            thickness,
+            alpha,
+            anisotropy_field=easy_axis_field,
+            easy_axis=(1, 0, 0),
+            demag=demag,
+            area=area,
+            name=name,
+        )
 
     @property
     def owner(self) -> str:
@@ -95,14 +111,18 @@ class FreeLayer:
         """``B_eff = -d(E/(Ms V))/dm`` (T) for unit vectors ``m`` of shape (..., 3) (Louis Eq. 25)."""
         m = np.asarray(m, dtype=np.float64)
         proj = np.sum(m * self.easy_axis, axis=-1, keepdims=True)
-        return (np.asarray(field, dtype=np.float64)
-                + np.asarray(self.anisotropy_field)[..., np.newaxis] * proj * self.easy_axis
-                - self.demag_field_factors() * m)
+        return (
+            np.asarray(field, dtype=np.float64)
+            + np.asarray(self.anisotropy_field)[..., np.newaxis] * proj * self.easy_axis
+            - self.demag_field_factors() * m
+        )
 
     def energy_per_ms_volume(self, m: npt.ArrayLike, field: npt.ArrayLike = (0.0, 0.0, 0.0)) -> npt.NDArray[np.float64]:
         """``E / (Ms V)`` in tesla (Louis Eq. 53 generalised) for unit vectors ``m`` of shape (..., 3)."""
         m = np.asarray(m, dtype=np.float64)
         proj = np.sum(m * self.easy_axis, axis=-1)
-        return (-np.sum(np.asarray(field, dtype=np.float64) * m, axis=-1)
-                - 0.5 * self.anisotropy_field * proj**2
-                + 0.5 * np.sum(self.demag_field_factors() * m * m, axis=-1))
+        return (
+            -np.sum(np.asarray(field, dtype=np.float64) * m, axis=-1)
+            - 0.5 * self.anisotropy_field * proj**2
+            + 0.5 * np.sum(self.demag_field_factors() * m * m, axis=-1)
+        )

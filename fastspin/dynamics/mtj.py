@@ -18,6 +18,7 @@ Barnas et al. 2005 Eqs 38 and 42 as torques per unit area in J/m^2 (torque magni
 ``a_J = a(V) / (Ms d)``, ``b_J = b(V) / (Ms d)`` (T) and ``dm/dt|_STT = gamma a_J m x (m x p) - gamma
 b_J m x p``.
 """
+
 from typing import Any
 
 import numpy as np
@@ -36,8 +37,13 @@ class MTJ:
     field-like torque is zero (or ``field_like_ratio`` times the damping-like one in ``simulate``).
     """
 
-    def __init__(self, r_p: float, r_ap: float, damping_like_coefficients: npt.ArrayLike | None = None,
-                 field_like_coefficients: npt.ArrayLike | None = None) -> None:
+    def __init__(
+        self,
+        r_p: float,
+        r_ap: float,
+        damping_like_coefficients: npt.ArrayLike | None = None,
+        field_like_coefficients: npt.ArrayLike | None = None,
+    ) -> None:
         self.r_p = v.positive_scalar(r_p, "r_p", "MTJ")
         self.r_ap = v.positive_scalar(r_ap, "r_ap", "MTJ")
         if self.r_ap < self.r_p:
@@ -68,9 +74,13 @@ class MTJ:
         """R(theta) = R_perp / (1 + eta^2 cos theta) (Louis Eq. 65), Ohm."""
         return self.r_perp / (1.0 + self.eta**2 * np.asarray(cos_theta))
 
-    def torque_fields(self, voltage: float | npt.NDArray[np.float64], ms: float | npt.NDArray[np.float64],
-                      thickness: float | npt.NDArray[np.float64], area: float | npt.NDArray[np.float64]
-                      ) -> tuple[float | npt.NDArray[np.floating[Any]], float | npt.NDArray[np.floating[Any]] | None]:
+    def torque_fields(
+        self,
+        voltage: float | npt.NDArray[np.float64],
+        ms: float | npt.NDArray[np.float64],
+        thickness: float | npt.NDArray[np.float64],
+        area: float | npt.NDArray[np.float64],
+    ) -> tuple[float | npt.NDArray[np.floating[Any]], float | npt.NDArray[np.floating[Any]] | None]:
         """Per-trajectory (a_J, b_J or None) in tesla at bias ``voltage`` (V); see the module docstring."""
         volume = thickness * area
         if self.damping_like_coefficients is None:

@@ -13,7 +13,8 @@ right-handed):
   the range of ``m . n`` (does the orbit keep the sign of ``m_n``?), the winding of the in-plane
   projection of ``m`` around ``n`` in quarter turns (quadrant changes of ``(m . a, m . (n x a))``), the
   extrema of ``m . e`` and of ``m . f`` (sign changes of ``dm/dt . e``, ``dm/dt . f``) that give the frequency
-  ``(n_extrema - 1) / (2 (t_last - t_first))`` (the smaller of the two: :func:`fundamental_frequency`), and the time integrals of ``m``, the MTJ resistance
+  ``(n_extrema - 1) / (2 (t_last - t_first))`` (the smaller of the two: :func:`fundamental_frequency`), and the
+  time integrals of ``m``, the MTJ resistance
   factor, and of the orbit energy ``Q = h1 (m . e)^2 + h2 (m . f)^2`` in each half (divided by the known
   durations at the edge into averages; ``<m . p> = <m> . p``) (with the
   stiffness fields ``h1``, ``h2`` of the linearised energy about ``+-p`` this is the energy of a small orbit,
@@ -24,6 +25,7 @@ right-handed):
 No per-step storage: a few dozen numbers per trajectory and free magnet, written with selects rather than
 branches so that the loop over the lanes of a block vectorizes.
 """
+
 from typing import Any
 
 import numpy as np
@@ -54,8 +56,7 @@ N_OUT_RUN = 3
 
 LINEAR_ORBIT = 0.2  #: orbits whose ranges of m.e and m.p stay below this are tested by their energy
 
-STATES = ("parallel", "antiparallel", "canted", "static_out_of_plane", "in_plane_precession",
-          "out_of_plane_precession")
+STATES = ("parallel", "antiparallel", "canted", "static_out_of_plane", "in_plane_precession", "out_of_plane_precession")
 
 
 def output_columns(n_free: int) -> int:
@@ -84,13 +85,34 @@ def track_init(S: npt.NDArray[np.float64], base: int, stride: int, c_shift: floa
 
 
 @leaf
-def track_point(S: npt.NDArray[np.float64], base: int, stride: int, t: float, h: float, part: int, c_shift: float,
-                c: float, d_e: float, d_f: float, e_val: float, f_val: float, n_val: float, a_val: float, b_val: float,
-                mx: float, my: float, mz: float, rfac: float, h1: float, h2: float) -> None:
+def track_point(
+    S: npt.NDArray[np.float64],
+    base: int,
+    stride: int,
+    t: float,
+    h: float,
+    part: int,
+    c_shift: float,
+    c: float,
+    d_e: float,
+    d_f: float,
+    e_val: float,
+    f_val: float,
+    n_val: float,
+    a_val: float,
+    b_val: float,
+    mx: float,
+    my: float,
+    mz: float,
+    rfac: float,
+    h1: float,
+    h2: float,
+) -> None:
     """Account for the point at time ``t`` reached by a step of length ``h``.
 
     ``part``: 0 before the analysis window, 1 and 2 its first and second halves (the same for every lane
-    of a block).  ``c_shift = m . p - threshold``, ``c = m . p``, ``d_e = dm/dt . e``, ``d_f = dm/dt . f``; ``e_val``, ``f_val``,
+    of a block).  ``c_shift = m . p - threshold``, ``c = m . p``, ``d_e = dm/dt . e``, ``d_f = dm/dt . f``;
+    ``e_val``, ``f_val``,
     ``n_val``, ``a_val``, ``b_val`` the projections of m on e, f, n, a and n x a; ``rfac`` the MTJ
     resistance over R_perp (0 without an MTJ); ``h1``, ``h2`` the weights of the orbit energy.
     """
@@ -108,8 +130,9 @@ def track_point(S: npt.NDArray[np.float64], base: int, stride: int, t: float, h:
     S[base + N_CROSS * stride] += 1.0 if crossed else 0.0
     S[i_sp] = c_shift
     if part > 0:  # the analysis window (the kernels call the step with a constant part: no branch remains)
-        _track_window(S, base, stride, t, h, part, c, d_e, d_f, e_val, f_val, n_val, a_val, b_val, mx, my, mz, rfac,
-                      h1, h2)
+        _track_window(
+            S, base, stride, t, h, part, c, d_e, d_f, e_val, f_val, n_val, a_val, b_val, mx, my, mz, rfac, h1, h2
+        )
 
 
 @leaf
@@ -132,8 +155,9 @@ def _track_extrema(S, base, stride, t, h, d, r_prev, r_count, r_first, r_last):
 
 
 @leaf
-def _track_window(S, base, stride, t, h, part, c, d_e, d_f, e_val, f_val, n_val, a_val, b_val, mx, my, mz, rfac, h1,
-                  h2):
+def _track_window(
+    S, base, stride, t, h, part, c, d_e, d_f, e_val, f_val, n_val, a_val, b_val, mx, my, mz, rfac, h1, h2
+):
     """The window part of :func:`track_point` (``part`` 1 or 2)."""
     # extrema of m . e and of m . f (frequency)
     _track_extrema(S, base, stride, t, h, d_e, D_PREV, N_EXT, T_FIRST, T_LAST)
@@ -164,35 +188,110 @@ def _track_window(S, base, stride, t, h, part, c, d_e, d_f, e_val, f_val, n_val,
 
 
 @leaf
-def track_magnet(S: npt.NDArray[np.float64], base: int, stride: int, t: float, h: float, part: int, threshold: float,
-                 x: float, y: float, z: float, kx: float, ky: float, kz: float, px: float, py: float, pz: float,
-                 ex: float, ey: float, ez: float, fx: float, fy: float, fz: float, nx: float, ny: float, nz: float,
-                 ax: float, ay: float, az: float, bx: float, by: float, bz: float, h1: float, h2: float,
-                 rfac: float) -> None:
+def track_magnet(
+    S: npt.NDArray[np.float64],
+    base: int,
+    stride: int,
+    t: float,
+    h: float,
+    part: int,
+    threshold: float,
+    x: float,
+    y: float,
+    z: float,
+    kx: float,
+    ky: float,
+    kz: float,
+    px: float,
+    py: float,
+    pz: float,
+    ex: float,
+    ey: float,
+    ez: float,
+    fx: float,
+    fy: float,
+    fz: float,
+    nx: float,
+    ny: float,
+    nz: float,
+    ax: float,
+    ay: float,
+    az: float,
+    bx: float,
+    by: float,
+    bz: float,
+    h1: float,
+    h2: float,
+    rfac: float,
+) -> None:
     """:func:`track_point` of a magnet at ``m`` with ``dm/dt = k``, reference ``p``, frequency axis ``e``,
     ``f = p x e``, normal ``n``, in-plane axes ``a`` and ``b = n x a``."""
     c = x * px + y * py + z * pz
-    track_point(S, base, stride, t, h, part, c - threshold, c, kx * ex + ky * ey + kz * ez, kx * fx + ky * fy + kz * fz,
-                x * ex + y * ey + z * ez,
-                x * fx + y * fy + z * fz, x * nx + y * ny + z * nz, x * ax + y * ay + z * az,
-                x * bx + y * by + z * bz, x, y, z, rfac, h1, h2)
+    track_point(
+        S,
+        base,
+        stride,
+        t,
+        h,
+        part,
+        c - threshold,
+        c,
+        kx * ex + ky * ey + kz * ez,
+        kx * fx + ky * fy + kz * fz,
+        x * ex + y * ey + z * ez,
+        x * fx + y * fy + z * fz,
+        x * nx + y * ny + z * nz,
+        x * ax + y * ay + z * az,
+        x * bx + y * by + z * bz,
+        x,
+        y,
+        z,
+        rfac,
+        h1,
+        h2,
+    )
 
 
 @leaf
-def track_finish(S: npt.NDArray[np.float64], base: int, stride: int, out: npt.NDArray[np.float64], j: int | np.uint64,
-                 col: int, mx: float, my: float, mz: float) -> None:
+def track_finish(
+    S: npt.NDArray[np.float64],
+    base: int,
+    stride: int,
+    out: npt.NDArray[np.float64],
+    j: int | np.uint64,
+    col: int,
+    mx: float,
+    my: float,
+    mz: float,
+) -> None:
     """Write a lane's outcomes to row ``j`` of ``out``, from column ``col`` on."""
     out[j, col + O_MX] = mx
     out[j, col + O_MY] = my
     out[j, col + O_MZ] = mz
     out[j, col + O_SIDE] = S[base + SIDE * stride]
     out[j, col + O_FINAL_SIDE] = 1.0 if S[base + S_PREV * stride] >= 0.0 else -1.0
-    for r, o in ((T_FIRST_CROSS, O_T_FIRST_CROSS), (T_LAST_CROSS, O_T_LAST_CROSS), (N_CROSS, O_N_CROSS),
-                 (N_EXT, O_N_EXT), (T_FIRST, O_T_FIRST), (T_LAST, O_T_LAST), (N_EXT_F, O_N_EXT_F),
-                 (T_FIRST_F, O_T_FIRST_F), (T_LAST_F, O_T_LAST_F), (E_MIN1, O_E_MIN1),
-                 (E_MAX1, O_E_MAX1), (E_MIN2, O_E_MIN2), (E_MAX2, O_E_MAX2), (C_MIN1, O_C_MIN1),
-                 (C_MAX1, O_C_MAX1), (C_MIN2, O_C_MIN2), (C_MAX2, O_C_MAX2), (N_MIN, O_N_MIN), (N_MAX, O_N_MAX),
-                 (WIND, O_WIND)):
+    for r, o in (
+        (T_FIRST_CROSS, O_T_FIRST_CROSS),
+        (T_LAST_CROSS, O_T_LAST_CROSS),
+        (N_CROSS, O_N_CROSS),
+        (N_EXT, O_N_EXT),
+        (T_FIRST, O_T_FIRST),
+        (T_LAST, O_T_LAST),
+        (N_EXT_F, O_N_EXT_F),
+        (T_FIRST_F, O_T_FIRST_F),
+        (T_LAST_F, O_T_LAST_F),
+        (E_MIN1, O_E_MIN1),
+        (E_MAX1, O_E_MAX1),
+        (E_MIN2, O_E_MIN2),
+        (E_MAX2, O_E_MAX2),
+        (C_MIN1, O_C_MIN1),
+        (C_MAX1, O_C_MAX1),
+        (C_MIN2, O_C_MIN2),
+        (C_MAX2, O_C_MAX2),
+        (N_MIN, O_N_MIN),
+        (N_MAX, O_N_MAX),
+        (WIND, O_WIND),
+    ):
         out[j, col + o] = S[base + r * stride]
     out[j, col + O_SUM_MX] = S[base + SUM_MX * stride]
     out[j, col + O_SUM_MY] = S[base + SUM_MY * stride]
@@ -208,14 +307,24 @@ def _label_static(direction, polarization, normal, collinear_tolerance):
     c = np.sum(direction * polarization, axis=1)
     along_n = np.abs(np.sum(direction * normal, axis=1))
     in_plane = np.sqrt(np.maximum(0.0, 1.0 - along_n**2))
-    return np.select([c > 1.0 - collinear_tolerance, c < -(1.0 - collinear_tolerance), along_n > in_plane],
-                     ["parallel", "antiparallel", "static_out_of_plane"], default="canted")
+    return np.select(
+        [c > 1.0 - collinear_tolerance, c < -(1.0 - collinear_tolerance), along_n > in_plane],
+        ["parallel", "antiparallel", "static_out_of_plane"],
+        default="canted",
+    )
 
 
-def classify(out: npt.NDArray[np.float64], halves: tuple[float, float], polarization: npt.NDArray[np.float64],
-             normal: npt.NDArray[np.float64], thermal: bool, static_tolerance: float, collinear_tolerance: float,
-             settle_tolerance: float,
-             energy_weights: bool = False) -> tuple[npt.NDArray[np.str_], npt.NDArray[np.bool_]]:
+def classify(
+    out: npt.NDArray[np.float64],
+    halves: tuple[float, float],
+    polarization: npt.NDArray[np.float64],
+    normal: npt.NDArray[np.float64],
+    thermal: bool,
+    static_tolerance: float,
+    collinear_tolerance: float,
+    settle_tolerance: float,
+    energy_weights: bool = False,
+) -> tuple[npt.NDArray[np.str_], npt.NDArray[np.bool_]]:
     """``(state, settled)`` per trajectory from one magnet's block ``out`` (vectorised NumPy).
 
     At T = 0: ``range_k`` is the larger of the ranges of ``m . e`` and ``m . p`` in half ``k`` of the
@@ -236,15 +345,17 @@ def classify(out: npt.NDArray[np.float64], halves: tuple[float, float], polariza
     tests), and every run counts as settled.
     """
     n = out.shape[0]
-    mean_m = (out[:, O_SUM_MX:O_SUM_MZ + 1]) / (halves[0] + halves[1])
+    mean_m = (out[:, O_SUM_MX : O_SUM_MZ + 1]) / (halves[0] + halves[1])
     if thermal:
         mean_c = np.sum(mean_m * polarization, axis=1)
         return np.where(mean_c >= 0.0, "parallel", "antiparallel"), np.ones(n, dtype=bool)
     range_1 = np.maximum(out[:, O_E_MAX1] - out[:, O_E_MIN1], out[:, O_C_MAX1] - out[:, O_C_MIN1])
     range_2 = np.maximum(out[:, O_E_MAX2] - out[:, O_E_MIN2], out[:, O_C_MAX2] - out[:, O_C_MIN2])
     range_1, range_2 = np.maximum(range_1, 0.0), np.maximum(range_2, 0.0)
-    span = np.maximum(np.maximum(out[:, O_E_MAX1], out[:, O_E_MAX2]) - np.minimum(out[:, O_E_MIN1], out[:, O_E_MIN2]),
-                      np.maximum(out[:, O_C_MAX1], out[:, O_C_MAX2]) - np.minimum(out[:, O_C_MIN1], out[:, O_C_MIN2]))
+    span = np.maximum(
+        np.maximum(out[:, O_E_MAX1], out[:, O_E_MAX2]) - np.minimum(out[:, O_E_MIN1], out[:, O_E_MIN2]),
+        np.maximum(out[:, O_C_MAX1], out[:, O_C_MAX2]) - np.minimum(out[:, O_C_MIN1], out[:, O_C_MIN2]),
+    )
     static = (span < static_tolerance) & (out[:, O_N_MAX] - out[:, O_N_MIN] < static_tolerance)
     settled = static | (np.abs(range_2 - range_1) <= settle_tolerance * np.maximum(range_1, range_2))
     decaying = ~settled & (range_2 < range_1)
@@ -257,8 +368,11 @@ def classify(out: npt.NDArray[np.float64], halves: tuple[float, float], polariza
     final_m = out[:, [O_MX, O_MY, O_MZ]]
     norm = np.linalg.norm(mean_m, axis=1, keepdims=True)
     centre = np.where(norm > 0, mean_m / np.where(norm > 0, norm, 1.0), final_m)
-    rest = np.where(static, _label_static(final_m, polarization, normal, collinear_tolerance),
-                    _label_static(centre, polarization, normal, collinear_tolerance))
+    rest = np.where(
+        static,
+        _label_static(final_m, polarization, normal, collinear_tolerance),
+        _label_static(centre, polarization, normal, collinear_tolerance),
+    )
     keeps_sign = (out[:, O_N_MIN] > 0.0) | (out[:, O_N_MAX] < 0.0)
     winds = np.abs(out[:, O_WIND]) >= 4.0
     orbit = np.where(keeps_sign & winds, "out_of_plane_precession", "in_plane_precession")
@@ -275,8 +389,10 @@ def fundamental_frequency(out: npt.NDArray[np.float64]) -> npt.NDArray[np.float6
     extrema a half period); the smaller of the two estimates (``m . e`` from 3 extrema, ``m . f`` from
     ``MIN_EXTREMA_F``) is the fundamental.  NaN without an oscillation."""
     estimates = []
-    for n_col, first, last, least in ((O_N_EXT, O_T_FIRST, O_T_LAST, 3),
-                                      (O_N_EXT_F, O_T_FIRST_F, O_T_LAST_F, MIN_EXTREMA_F)):
+    for n_col, first, last, least in (
+        (O_N_EXT, O_T_FIRST, O_T_LAST, 3),
+        (O_N_EXT_F, O_T_FIRST_F, O_T_LAST_F, MIN_EXTREMA_F),
+    ):
         n_ext, span = out[:, n_col], out[:, last] - out[:, first]
         with np.errstate(divide="ignore", invalid="ignore"):
             estimates.append(np.where((n_ext >= least) & (span > 0), (n_ext - 1.0) / (2.0 * span), np.inf))
@@ -284,17 +400,34 @@ def fundamental_frequency(out: npt.NDArray[np.float64]) -> npt.NDArray[np.float6
     return np.where(np.isfinite(lowest), lowest, np.nan)
 
 
-def magnet_columns(out: npt.NDArray[np.float64], halves: tuple[float, float], polarization: npt.NDArray[np.float64],
-                   normal: npt.NDArray[np.float64], thermal: bool, static_tolerance: float, collinear_tolerance: float,
-                   settle_tolerance: float, r_perp: float | None,
-                   energy_weights: bool = False) -> dict[str, npt.NDArray[Any]]:
+def magnet_columns(
+    out: npt.NDArray[np.float64],
+    halves: tuple[float, float],
+    polarization: npt.NDArray[np.float64],
+    normal: npt.NDArray[np.float64],
+    thermal: bool,
+    static_tolerance: float,
+    collinear_tolerance: float,
+    settle_tolerance: float,
+    r_perp: float | None,
+    energy_weights: bool = False,
+) -> dict[str, npt.NDArray[Any]]:
     """Outcome columns of one free magnet from its block ``out`` (n, N_OUT_MAGNET): final m, state, settled,
     switching, frequency, amplitude, averages (``r_perp`` in Ohm or None without an MTJ).  ``halves``: the
     durations (s) of the two halves of the analysis window, which divide the tracked time integrals."""
-    state, settled = classify(out, halves, polarization, normal, thermal, static_tolerance, collinear_tolerance,
-                              settle_tolerance, energy_weights)
+    state, settled = classify(
+        out,
+        halves,
+        polarization,
+        normal,
+        thermal,
+        static_tolerance,
+        collinear_tolerance,
+        settle_tolerance,
+        energy_weights,
+    )
     window = halves[0] + halves[1]
-    mean_m = out[:, O_SUM_MX:O_SUM_MZ + 1] / window
+    mean_m = out[:, O_SUM_MX : O_SUM_MZ + 1] / window
     precessing = np.isin(state, ("in_plane_precession", "out_of_plane_precession"))
     switched = out[:, O_FINAL_SIDE] != out[:, O_SIDE]
     first_cross = out[:, O_T_FIRST_CROSS]
@@ -305,14 +438,19 @@ def magnet_columns(out: npt.NDArray[np.float64], halves: tuple[float, float], po
     e_max = np.maximum(out[:, O_E_MAX1], out[:, O_E_MAX2])
     e_min = np.minimum(out[:, O_E_MIN1], out[:, O_E_MIN2])
     return {
-        "mx": out[:, O_MX], "my": out[:, O_MY], "mz": out[:, O_MZ],
-        "state": state, "settled": settled,
+        "mx": out[:, O_MX],
+        "my": out[:, O_MY],
+        "mz": out[:, O_MZ],
+        "state": state,
+        "settled": settled,
         "switched": switched,
         "switching_time": np.where(switched, out[:, O_T_LAST_CROSS], np.nan),
         "first_crossing_time": np.where(first_cross >= 0.0, first_cross, np.nan),
         "frequency": frequency,
         "amplitude": np.maximum(0.5 * (e_max - e_min), 0.0),
-        "mean_mx": mean_m[:, 0], "mean_my": mean_m[:, 1], "mean_mz": mean_m[:, 2],
+        "mean_mx": mean_m[:, 0],
+        "mean_my": mean_m[:, 1],
+        "mean_mz": mean_m[:, 2],
         "mean_cos_theta": np.sum(mean_m * polarization, axis=1),
         "mean_resistance": r_perp * out[:, O_SUM_RFAC] / window if r_perp is not None else np.full(len(state), np.nan),
         "orbit_energy_ratio": ratio,

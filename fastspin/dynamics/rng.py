@@ -15,6 +15,7 @@ states overlap none of the kernel's array arguments, and the lane loop vectorize
 overlap check (as the block buffers of fastspin.dynamics.core.stack_buffer).  The streams are the same.
 (uint64 arithmetic wraps modulo 2^64 by design.)
 """
+
 import math
 
 import numpy as np

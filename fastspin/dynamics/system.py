@@ -11,6 +11,7 @@ per-trajectory rows ``P``, the torque tables ``TB`` and the generated source of 
 (fastspin.dynamics.assembly); the drivers (fastspin.dynamics.cpu) compile that source once per
 structure.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -35,8 +36,9 @@ LAYER_INPUTS = {"ms": 0, "thickness": 0, "alpha": 0, "anisotropy_field": 0, "eas
 class System:
     """Magnets, terms and fixed magnets (see the module docstring)."""
 
-    def __init__(self, magnets: FreeLayer | Iterable[FreeLayer], terms: Iterable[Term] = (),
-                 fixed: str | Iterable[str] = ()) -> None:
+    def __init__(
+        self, magnets: FreeLayer | Iterable[FreeLayer], terms: Iterable[Term] = (), fixed: str | Iterable[str] = ()
+    ) -> None:
         magnets = (magnets,) if isinstance(magnets, FreeLayer) else tuple(magnets)
         names = _magnet_names(magnets)
         fixed = _fixed_names((fixed,) if isinstance(fixed, str) else tuple(fixed), names)
@@ -57,9 +59,13 @@ class System:
     def __repr__(self):
         return f"System(magnets={list(self.names)}, terms={[t._owner() for t in self.terms]}, fixed={list(self.fixed)})"
 
-    def energy_per_area(self, m: npt.ArrayLike | Mapping[str, npt.NDArray[np.float64]], *,
-                        field: npt.ArrayLike = (0.0, 0.0, 0.0),
-                        voltage: float | npt.NDArray[np.float64] = 0.0) -> float | npt.NDArray[np.float64]:
+    def energy_per_area(
+        self,
+        m: npt.ArrayLike | Mapping[str, npt.NDArray[np.float64]],
+        *,
+        field: npt.ArrayLike = (0.0, 0.0, 0.0),
+        voltage: float | npt.NDArray[np.float64] = 0.0,
+    ) -> float | npt.NDArray[np.float64]:
         """Energy per unit area (J/m^2) of the magnets at directions ``m`` (array (..., n_magnets, 3) in the
         order of ``magnets``, or a dict name -> (..., 3)): for every magnet ``Ms d E/(Ms V)`` of its layer
         (fastspin.dynamics.layer) in the applied ``field``, plus the energies of the terms (exchange,
@@ -90,11 +96,17 @@ class System:
                 out[f"{term._owner()}.{key}"] = pair
         return out
 
-    def compile(self, drives: Mapping[str, Waveform | npt.ArrayLike], m0: Mapping[str, npt.NDArray[np.float64]],
-                temperature: npt.NDArray[np.float64], dt: float, stochastic: bool = False,
-                reference: Mapping[str, npt.ArrayLike] | None = None,
-                frequency_axis: Mapping[str, npt.ArrayLike] | None = None,
-                stiffness: Mapping[str, tuple[npt.ArrayLike, npt.ArrayLike]] | None = None) -> CompiledSystem:
+    def compile(
+        self,
+        drives: Mapping[str, Waveform | npt.ArrayLike],
+        m0: Mapping[str, npt.NDArray[np.float64]],
+        temperature: npt.NDArray[np.float64],
+        dt: float,
+        stochastic: bool = False,
+        reference: Mapping[str, npt.ArrayLike] | None = None,
+        frequency_axis: Mapping[str, npt.ArrayLike] | None = None,
+        stiffness: Mapping[str, tuple[npt.ArrayLike, npt.ArrayLike]] | None = None,
+    ) -> CompiledSystem:
         """The :class:`CompiledSystem` of one call.
 
         ``drives``: ``{"current_density", "sot_current_density", "voltage", "field"}`` (constants, per
@@ -122,8 +134,9 @@ class System:
             base_pre.append(f"bk{k} = {asm.row(f'{name}.anisotropy_field', layer.anisotropy_field)}")
             u = asm.vector_rows(f"{name}.easy_axis", layer.easy_axis)
             d = asm.vector_rows(f"{name}.demag_field", MU0 * layer.ms[:, None] * layer.demag)
-            base_field.append(f"bx{k}, by{k}, bz{k} = anisotropy_demag_field({x}, {y}, {z}, {', '.join(u)}, bk{k}, "
-                              f"{', '.join(d)})")
+            base_field.append(
+                f"bx{k}, by{k}, bz{k} = anisotropy_demag_field({x}, {y}, {z}, {', '.join(u)}, bk{k}, {', '.join(d)})"
+            )
             base_field.append(f"bx{k} += Hx + nx{k}")
             base_field.append(f"by{k} += Hy + ny{k}")
             base_field.append(f"bz{k} += Hz + nz{k}")
@@ -148,36 +161,67 @@ class System:
             layer = layers[name]
             ref = _reference_axis(self, name, layer, m0, n, reference)
             normal = _normal_axes(layer.demag)
-            e_axis = _frequency_axes(ref, normal, layer.easy_axis) if not frequency_axis or name not in frequency_axis \
+            e_axis = (
+                _frequency_axes(ref, normal, layer.easy_axis)
+                if not frequency_axis or name not in frequency_axis
                 else np.broadcast_to(v.vectors(frequency_axis[name], "frequency_axis", unit=True), (n, 3))
+            )
             in_plane = _in_plane_axes(e_axis, normal)
             h1, h2 = (1.0, 1.0) if not stiffness or name not in stiffness else stiffness[name]
-            axes.append(dict(reference=ref, normal=normal, frequency_axis=e_axis,
-                             ref_rows=asm.vector_rows(f"{name}.reference", ref),
-                             e_rows=asm.vector_rows(f"{name}.frequency_axis", e_axis),
-                             f_rows=asm.vector_rows(f"{name}.second_axis", np.cross(ref, e_axis)),
-                             n_rows=asm.vector_rows(f"{name}.normal", normal),
-                             a_rows=asm.vector_rows(f"{name}.in_plane_axis", in_plane),
-                             b_rows=asm.vector_rows(f"{name}.in_plane_axis_2", np.cross(normal, in_plane)),
-                             h_rows=(asm.row(f"{name}.orbit_h1", h1), asm.row(f"{name}.orbit_h2", h2)),
-                             energy_weights=stiffness is not None and name in stiffness))
+            axes.append(
+                dict(
+                    reference=ref,
+                    normal=normal,
+                    frequency_axis=e_axis,
+                    ref_rows=asm.vector_rows(f"{name}.reference", ref),
+                    e_rows=asm.vector_rows(f"{name}.frequency_axis", e_axis),
+                    f_rows=asm.vector_rows(f"{name}.second_axis", np.cross(ref, e_axis)),
+                    n_rows=asm.vector_rows(f"{name}.normal", normal),
+                    a_rows=asm.vector_rows(f"{name}.in_plane_axis", in_plane),
+                    b_rows=asm.vector_rows(f"{name}.in_plane_axis_2", np.cross(normal, in_plane)),
+                    h_rows=(asm.row(f"{name}.orbit_h1", h1), asm.row(f"{name}.orbit_h2", h2)),
+                    energy_weights=stiffness is not None and name in stiffness,
+                )
+            )
             if stochastic:
                 if thermal and layer.area is None:
                     raise ValueError(f"{layer.owner}: area is needed for the thermal field (volume)")
                 volume = layer.thickness * (layer.area if layer.area is not None else 1.0)
-                sigma.append(asm.row(f"{name}.thermal_sigma", np.sqrt(
-                    2.0 * layer.alpha * K_B * np.broadcast_to(temperature, (n,)) / (GAMMA * layer.ms * volume * dt))))
+                sigma.append(
+                    asm.row(
+                        f"{name}.thermal_sigma",
+                        np.sqrt(
+                            2.0
+                            * layer.alpha
+                            * K_B
+                            * np.broadcast_to(temperature, (n,))
+                            / (GAMMA * layer.ms * volume * dt)
+                        ),
+                    )
+                )
         lines = drive_lines + base_pre + asm.pre + base_field + asm.field + base_torque + asm.torque
         for k, (alpha, gamma_ll) in enumerate(gll_alpha):
-            lines.append(f"dx{k}, dy{k}, dz{k} = landau_lifshitz(x{k}, y{k}, z{k}, tx{k}, ty{k}, tz{k}, {alpha}, "
-                         f"{gamma_ll})")
+            lines.append(
+                f"dx{k}, dy{k}, dz{k} = landau_lifshitz(x{k}, y{k}, z{k}, tx{k}, ty{k}, tz{k}, {alpha}, {gamma_ll})"
+            )
         return CompiledSystem(
-            system=self, n=n, P=asm.parameters(), tables=asm.table_array(), rhs_lines=lines,
-            n_free=len(self.free), axes=axes, sigma_rows=sigma, thermal=thermal,
+            system=self,
+            n=n,
+            P=asm.parameters(),
+            tables=asm.table_array(),
+            rhs_lines=lines,
+            n_free=len(self.free),
+            axes=axes,
+            sigma_rows=sigma,
+            thermal=thermal,
             resistance={self.free.index(k): r for k, r in asm.resistance.items()},
             m0=np.ascontiguousarray(np.concatenate([np.broadcast_to(m0[name], (n, 3)) for name in self.free], axis=1)),
             fixed_m=[np.broadcast_to(m0[name], (n, 3)) for name in self.fixed],
-            extra=asm.extra, extra_setup=asm.extra_setup, extra_imports=asm.extra_imports, row_names=asm.row_names)
+            extra=asm.extra,
+            extra_setup=asm.extra_setup,
+            extra_imports=asm.extra_imports,
+            row_names=asm.row_names,
+        )
 
 
 def _magnet_names(magnets: tuple[FreeLayer, ...]) -> list[str]:
@@ -213,8 +257,10 @@ def _check_term(term, names, fixed):
             raise ValueError(f"{term._owner()}: unknown magnet {name!r} (the system has {names})")
     for name in term.targets():
         if name in fixed:
-            raise ValueError(f"{term._owner()}: acts on the fixed magnet {name!r} (a fixed magnet "
-                             "does not move: drop the term or free the magnet)")
+            raise ValueError(
+                f"{term._owner()}: acts on the fixed magnet {name!r} (a fixed magnet "
+                "does not move: drop the term or free the magnet)"
+            )
 
 
 @dataclass
@@ -242,9 +288,14 @@ class CompiledSystem:
 def _broadcast_layer(layer, n):
     """A view of ``layer`` with every per-trajectory parameter broadcast to ``n`` trajectories."""
     values: dict[str, Any]  # arrays, None for a layer without an area
-    values = {key: (None if getattr(layer, key) is None else
-                    v.broadcast_rows(np.asarray(getattr(layer, key), dtype=float), n, item))
-              for key, item in LAYER_INPUTS.items()}
+    values = {
+        key: (
+            None
+            if getattr(layer, key) is None
+            else v.broadcast_rows(np.asarray(getattr(layer, key), dtype=float), n, item)
+        )
+        for key, item in LAYER_INPUTS.items()
+    }
     return _BroadcastLayer(layer.name, layer.owner, **values)
 
 
@@ -270,8 +321,11 @@ def _normal_axes(demag):
 def _frequency_axes(reference, normal, easy_axis):
     """Default e = r x n (in-plane, perpendicular to the reference r), else r x u, else any unit vector ⟂ r."""
     e = np.cross(reference, normal)
-    for fallback in (easy_axis, np.broadcast_to([1.0, 0.0, 0.0], reference.shape),
-                     np.broadcast_to([0.0, 1.0, 0.0], reference.shape)):
+    for fallback in (
+        easy_axis,
+        np.broadcast_to([1.0, 0.0, 0.0], reference.shape),
+        np.broadcast_to([0.0, 1.0, 0.0], reference.shape),
+    ):
         short = np.linalg.norm(e, axis=1) < 1e-9
         e[short] = np.cross(reference[short], fallback[short])
     return e / np.linalg.norm(e, axis=1, keepdims=True)

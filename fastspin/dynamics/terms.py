@@ -23,6 +23,7 @@ and, where it has one, its energy per unit area (J/m^2; the magnets of a system 
 * :class:`fastspin.dynamics.transport_torque.TransportTorque`: the Valet-Fert + mixing-conductance torque of
   a stack on each of its magnets.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -65,8 +66,12 @@ class Term:
         """Add the term's rows and lines of code to ``asm`` (fastspin.dynamics.assembly); every term has its own."""
         raise NotImplementedError(f"{type(self).__name__} does not emit its code")
 
-    def energy_per_area(self, m: Mapping[str, npt.NDArray[np.float64]], layers: Mapping[str, FreeLayer],
-                        voltage: float | npt.NDArray[np.float64] = 0.0) -> float | npt.NDArray[np.float64]:
+    def energy_per_area(
+        self,
+        m: Mapping[str, npt.NDArray[np.float64]],
+        layers: Mapping[str, FreeLayer],
+        voltage: float | npt.NDArray[np.float64] = 0.0,
+    ) -> float | npt.NDArray[np.float64]:
         """Energy per unit area (J/m^2) at directions ``m`` (dict name -> (..., 3)) and bias ``voltage``;
         0 for a torque, which has no energy."""
         return 0.0
@@ -116,8 +121,12 @@ class Exchange(Term):
                 inv = asm.row(f"{label}.inv_ms_d[{target}]", 1.0 / (layer.ms * layer.thickness))
                 asm.add_field(target, f"exchange_field({', '.join(other)}, {cos_ab}, {j1}, {j2}, {inv})")
 
-    def energy_per_area(self, m: Mapping[str, npt.NDArray[np.float64]], layers: Mapping[str, FreeLayer],
-                        voltage: float | npt.NDArray[np.float64] = 0.0) -> float | npt.NDArray[np.float64]:
+    def energy_per_area(
+        self,
+        m: Mapping[str, npt.NDArray[np.float64]],
+        layers: Mapping[str, FreeLayer],
+        voltage: float | npt.NDArray[np.float64] = 0.0,
+    ) -> float | npt.NDArray[np.float64]:
         c = np.sum(m[self.a] * m[self.b], axis=-1)
         return -self.bilinear * c - self.biquadratic * c * c
 
@@ -131,8 +140,10 @@ class Dipolar(Term):
         self.b = _name(b, "b", owner)
         owner = self._owner()
         if self.a == self.b:
-            raise ValueError(f"{owner}: couples magnet {self.a!r} to itself (a and b must differ; a magnet's "
-                             "own demagnetizing tensor is its FreeLayer demag)")
+            raise ValueError(
+                f"{owner}: couples magnet {self.a!r} to itself (a and b must differ; a magnet's "
+                "own demagnetizing tensor is its FreeLayer demag)"
+            )
         self.tensor = v.real_array(tensor, "tensor", owner)
         if self.tensor.shape[-2:] != (3, 3) or self.tensor.ndim not in (2, 3):
             raise ValueError(f"{owner}: tensor must have shape (3, 3) or (n, 3, 3), got {self.tensor.shape}")
@@ -156,17 +167,23 @@ class Dipolar(Term):
         tensor = np.broadcast_to(self.tensor, (asm.n, 3, 3))
         layers = asm.magnets
         for target, other, n_mat, scale in (
-                (self.a, self.b, tensor, MU0 * layers[self.b].ms),
-                (self.b, self.a, np.swapaxes(tensor, 1, 2), MU0 * layers[self.a].ms * self._volume_ratio(layers))):
+            (self.a, self.b, tensor, MU0 * layers[self.b].ms),
+            (self.b, self.a, np.swapaxes(tensor, 1, 2), MU0 * layers[self.a].ms * self._volume_ratio(layers)),
+        ):
             if target not in asm.free:
                 continue
-            entries = ", ".join(asm.row(f"{label}.N[{target}]{r}{c}", n_mat[:, r, c]) for r in range(3)
-                                for c in range(3))
+            entries = ", ".join(
+                asm.row(f"{label}.N[{target}]{r}{c}", n_mat[:, r, c]) for r in range(3) for c in range(3)
+            )
             s = asm.row(f"{label}.scale[{target}]", scale)
             asm.add_field(target, f"tensor_field({', '.join(asm.state(other))}, {entries}, {s})")
 
-    def energy_per_area(self, m: Mapping[str, npt.NDArray[np.float64]], layers: Mapping[str, FreeLayer],
-                        voltage: float | npt.NDArray[np.float64] = 0.0) -> float | npt.NDArray[np.float64]:
+    def energy_per_area(
+        self,
+        m: Mapping[str, npt.NDArray[np.float64]],
+        layers: Mapping[str, FreeLayer],
+        voltage: float | npt.NDArray[np.float64] = 0.0,
+    ) -> float | npt.NDArray[np.float64]:
         la, lb = layers[self.a], layers[self.b]
         nm = np.einsum("...ij,...j->...i", self.tensor, m[self.b])
         area_a = 1.0 if la.area is None or lb.area is None else la.area / lb.area
@@ -205,8 +222,10 @@ def _emit_spin_torque(asm, label, target, polarizer, drive, coefficient, ratio, 
         else:
             f_dl, f_fl = asm.fresh("fdl"), asm.fresh("ffl")
             offset = asm.table(table)
-            asm.torque.append(f"{f_dl}, {f_fl} = table_factors(TB, int({asm.row(f'{label}.table_offset', offset)}), "
-                              f"int({asm.row(f'{label}.table_intervals', table.size // TABLE_ROW)}), {u})")
+            asm.torque.append(
+                f"{f_dl}, {f_fl} = table_factors(TB, int({asm.row(f'{label}.table_offset', offset)}), "
+                f"int({asm.row(f'{label}.table_intervals', table.size // TABLE_ROW)}), {u})"
+            )
             dl, fl = f"{a} * {f_dl}", f"{a} * {f_fl}"
     asm.add_torque(target, f"spin_torque({', '.join(m)}, {', '.join(p)}, {dl}, {fl})")
 
@@ -220,8 +239,14 @@ class SpinTransfer(Term):
     ``2 b_n efficiency``; ``field_like_ratio`` must be 0).
     """
 
-    def __init__(self, target: str, polarizer: str | npt.ArrayLike, efficiency: npt.ArrayLike = 1.0,
-                 field_like_ratio: npt.ArrayLike = 0.0, model: str | TorqueModel | pd.DataFrame = "constant") -> None:
+    def __init__(
+        self,
+        target: str,
+        polarizer: str | npt.ArrayLike,
+        efficiency: npt.ArrayLike = 1.0,
+        field_like_ratio: npt.ArrayLike = 0.0,
+        model: str | TorqueModel | pd.DataFrame = "constant",
+    ) -> None:
         self.target = _name(target, "target", "SpinTransfer")
         self.polarizer = _polarizer(polarizer, f"SpinTransfer({self.target!r})")
         owner = self._owner()
@@ -232,12 +257,15 @@ class SpinTransfer(Term):
         if isinstance(model, pd.DataFrame):
             model = TabulatedTorque.from_frame(model)
         if not (isinstance(model, str) or hasattr(model, "kernel_spec")):
-            raise ValueError(f"{owner}: model must be 'constant', a torque model or a torque table, got {type(model)!r}")
+            raise ValueError(
+                f"{owner}: model must be 'constant', a torque model or a torque table, got {type(model)!r}"
+            )
         self.model = model
         self._kernel = kernel_inputs(model)
         if self._kernel[0] == KIND_TABLE and np.any(self.field_like_ratio != 0):
-            raise ValueError(f"{owner}: field_like_ratio must be 0 with a tabulated torque (its b(theta) is the "
-                             "field-like part)")
+            raise ValueError(
+                f"{owner}: field_like_ratio must be 0 with a tabulated torque (its b(theta) is the field-like part)"
+            )
 
     def targets(self) -> tuple[str, ...]:
         return (self.target,)
@@ -254,15 +282,28 @@ class SpinTransfer(Term):
     def emit(self, asm: Assembly) -> None:
         layer = asm.magnets[self.target]
         coefficient = HBAR * self.efficiency / (2.0 * E_CHARGE * layer.ms * layer.thickness)
-        _emit_spin_torque(asm, f"spin_transfer[{self.target}]", self.target, self.polarizer,
-                          asm.drive("current_density"), coefficient, self.field_like_ratio, self._kernel)
+        _emit_spin_torque(
+            asm,
+            f"spin_transfer[{self.target}]",
+            self.target,
+            self.polarizer,
+            asm.drive("current_density"),
+            coefficient,
+            self.field_like_ratio,
+            self._kernel,
+        )
 
 
 class SpinOrbit(Term):
     """Spin-orbit torque on ``target`` (module docstring), driven by ``sot_current_density``."""
 
-    def __init__(self, target: str, spin_hall_angle: npt.ArrayLike, spin_polarization: npt.ArrayLike = (0.0, 1.0, 0.0),
-                 field_like_ratio: npt.ArrayLike = 0.0) -> None:
+    def __init__(
+        self,
+        target: str,
+        spin_hall_angle: npt.ArrayLike,
+        spin_polarization: npt.ArrayLike = (0.0, 1.0, 0.0),
+        field_like_ratio: npt.ArrayLike = 0.0,
+    ) -> None:
         self.target = _name(target, "target", "SpinOrbit")
         owner = self._owner()
         self.spin_hall_angle = v.per_trajectory(spin_hall_angle, "spin_hall_angle", owner)
@@ -273,15 +314,25 @@ class SpinOrbit(Term):
         return (self.target,)
 
     def per_trajectory(self) -> dict[str, tuple[npt.NDArray[Any], int]]:
-        return {"spin_hall_angle": (self.spin_hall_angle, 0), "spin_polarization": (self.spin_polarization, 1),
-                "field_like_ratio": (self.field_like_ratio, 0)}
+        return {
+            "spin_hall_angle": (self.spin_hall_angle, 0),
+            "spin_polarization": (self.spin_polarization, 1),
+            "field_like_ratio": (self.field_like_ratio, 0),
+        }
 
     def emit(self, asm: Assembly) -> None:
         layer = asm.magnets[self.target]
         coefficient = HBAR * self.spin_hall_angle / (2.0 * E_CHARGE * layer.ms * layer.thickness)
-        _emit_spin_torque(asm, f"spin_orbit[{self.target}]", self.target, self.spin_polarization,
-                          asm.drive("sot_current_density"), coefficient, self.field_like_ratio,
-                          (KIND_CONSTANT, None, None))
+        _emit_spin_torque(
+            asm,
+            f"spin_orbit[{self.target}]",
+            self.target,
+            self.spin_polarization,
+            asm.drive("sot_current_density"),
+            coefficient,
+            self.field_like_ratio,
+            (KIND_CONSTANT, None, None),
+        )
 
 
 class VoltageControlledAnisotropy(Term):
@@ -302,8 +353,12 @@ class VoltageControlledAnisotropy(Term):
         coefficient = asm.row(f"vcma[{self.target}].coefficient", self.coefficient)
         asm.pre.append(f"bk{k} += {coefficient} * {asm.drive('voltage')}")
 
-    def energy_per_area(self, m: Mapping[str, npt.NDArray[np.float64]], layers: Mapping[str, FreeLayer],
-                        voltage: float | npt.NDArray[np.float64] = 0.0) -> float | npt.NDArray[np.float64]:
+    def energy_per_area(
+        self,
+        m: Mapping[str, npt.NDArray[np.float64]],
+        layers: Mapping[str, FreeLayer],
+        voltage: float | npt.NDArray[np.float64] = 0.0,
+    ) -> float | npt.NDArray[np.float64]:
         layer = layers[self.target]
         u = np.sum(m[self.target] * layer.easy_axis, axis=-1)
         return -0.5 * layer.ms * layer.thickness * self.coefficient * voltage * u * u
@@ -318,8 +373,9 @@ class MTJDrive(Term):
     polynomial, else ``field_like_ratio * a_J``.
     """
 
-    def __init__(self, target: str, reference: str | npt.ArrayLike, mtj: MTJ,
-                 field_like_ratio: npt.ArrayLike = 0.0) -> None:
+    def __init__(
+        self, target: str, reference: str | npt.ArrayLike, mtj: MTJ, field_like_ratio: npt.ArrayLike = 0.0
+    ) -> None:
         self.target = _name(target, "target", "MTJDrive")
         self.reference = _polarizer(reference, f"MTJDrive({self.target!r})")
         owner = self._owner()
@@ -357,8 +413,11 @@ class MTJDrive(Term):
         layer = asm.magnets[self.target]
         voltage = asm.drive("voltage")
         m = asm.state(self.target)
-        p = asm.state(self.reference) if isinstance(self.reference, str) else asm.vector_rows(
-            f"{label}.reference", self.reference)
+        p = (
+            asm.state(self.reference)
+            if isinstance(self.reference, str)
+            else asm.vector_rows(f"{label}.reference", self.reference)
+        )
         mtj = self.mtj
         inv_ms_d = 1.0 / (layer.ms * layer.thickness)
         if mtj.damping_like_coefficients is None:
@@ -377,5 +436,4 @@ class MTJDrive(Term):
             fl = f"{asm.row(f'{label}.inv_ms_d_fl', inv_ms_d)} * {poly}"
         asm.add_torque(self.target, f"spin_torque({', '.join(m)}, {', '.join(p)}, {dl}, {fl})")
         eta2 = asm.row(f"{label}.eta2", mtj.eta**2)
-        asm.resistance[self.target] = (f"1.0 / (1.0 + {eta2} * dot({', '.join(m)}, {', '.join(p)}))",
-                                       mtj.r_perp)
+        asm.resistance[self.target] = (f"1.0 / (1.0 + {eta2} * dot({', '.join(m)}, {', '.join(p)}))", mtj.r_perp)

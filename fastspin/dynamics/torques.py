@@ -33,6 +33,7 @@ vectorizes.  Two forms (``KIND_*``, compile-time constants of the kernels) cover
 ``KIND_CONSTANT`` (``eta = 1``) is the constant model.  The kernels evaluate the forms with
 ``rational_factor`` and ``table_factors`` of fastspin.dynamics.core.physics.
 """
+
 from typing import Protocol, Self
 
 import numpy as np
@@ -173,8 +174,9 @@ class TabulatedTorque:
         k = np.clip(x.astype(np.int64), 0, n - 1)
         d = x - k
         rows = self.table.reshape(n, TABLE_ROW)[k]
-        return tuple(((rows[..., o] * d + rows[..., o + 1]) * d + rows[..., o + 2]) * d + rows[..., o + 3]
-                     for o in (0, 4))
+        return tuple(
+            ((rows[..., o] * d + rows[..., o + 1]) * d + rows[..., o + 2]) * d + rows[..., o + 3] for o in (0, 4)
+        )
 
     def efficiency(self, theta: npt.ArrayLike) -> npt.NDArray[np.float64]:
         """Damping-like efficiency ``2 a_n(theta)``: the kernel table (what the dynamics integrates)."""

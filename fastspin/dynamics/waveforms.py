@@ -17,6 +17,7 @@ are vectors (T): shape (3,) or (n, 3) (values (k, 3) or (n, k, 3) for :class:`Pi
   ``amplitude`` times the levels ``+1 -> -1`` (``points`` equal steps, the down branch) then ``-1 -> +1`` (the up
   branch), each held for ``dwell``; ``+1`` before ``delay``, the last level after the round trip.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -77,8 +78,14 @@ def _param(value: object, name: str, owner: str, non_negative: bool = False) -> 
 class Pulse(Waveform):
     """Trapezoidal pulse (see the module docstring); times in s."""
 
-    def __init__(self, amplitude: npt.ArrayLike, width: npt.ArrayLike, rise: npt.ArrayLike = 0.0,
-                 fall: npt.ArrayLike | None = None, delay: npt.ArrayLike = 0.0) -> None:
+    def __init__(
+        self,
+        amplitude: npt.ArrayLike,
+        width: npt.ArrayLike,
+        rise: npt.ArrayLike = 0.0,
+        fall: npt.ArrayLike | None = None,
+        delay: npt.ArrayLike = 0.0,
+    ) -> None:
         owner = "Pulse"
         self.amplitude = _param(amplitude, "amplitude", owner)
         self.width = _param(width, "width", owner, non_negative=True)
@@ -94,8 +101,9 @@ class Pulse(Waveform):
         """Time (s) at which the pulse is over: ``delay + rise + width + fall``."""
         return self.delay + self.rise + self.width + self.fall
 
-    def kernel_parameters(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64],
-                                         npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    def kernel_parameters(
+        self,
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         """``(delay, inverse rise, end of the plateau, inverse fall)`` of the unit trapezoid
         (``fastspin.dynamics.core.physics.trapezoid``); a zero ramp gets the slope ``STEP_SLOPE``."""
         with np.errstate(divide="ignore"):
@@ -112,14 +120,17 @@ class PiecewiseLinear(Waveform):
         self.times = _param(times, "times", owner)
         self.values = _param(values, "values", owner)
         if self.times.ndim not in (1, 2) or self.times.shape[-1] < 2:
-            raise ValueError(f"{owner}: times must have at least 2 knots, shape (k,) or (n, k); "
-                             f"got shape {self.times.shape}")
+            raise ValueError(
+                f"{owner}: times must have at least 2 knots, shape (k,) or (n, k); got shape {self.times.shape}"
+            )
         if np.any(np.diff(self.times, axis=-1) <= 0):
             raise ValueError(f"{owner}: times must be strictly increasing")
         k = self.times.shape[-1]
         if self.values.ndim == 0 or (self.values.shape[-1] != k and self.values.shape[-2:][:1] != (k,)):
-            raise ValueError(f"{owner}: values must have one entry per knot ({k}) as (k,), (n, k), (k, 3) or "
-                             f"(n, k, 3); got shape {self.values.shape}")
+            raise ValueError(
+                f"{owner}: values must have one entry per knot ({k}) as (k,), (n, k), (k, 3) or "
+                f"(n, k, 3); got shape {self.values.shape}"
+            )
 
     @property
     def knots(self) -> int:

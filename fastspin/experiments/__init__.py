@@ -14,12 +14,29 @@
 * :func:`st_fmr`, :func:`fit_lineshape`: the spin-torque diode's mixing voltage over field x frequency and its
   symmetric + antisymmetric Lorentzian fit (fastspin.experiments.stfmr).
 """
+
+from .fokker_planck import critical_current_density, escape_time, write_error_rate
 from .hysteresis import hysteresis_loop, loop_switching
 from .spectra import pimm, power_spectrum, spectral_line, spectrum
-from .stfmr import fit_lineshape, lineshape, st_fmr
-from .fokker_planck import critical_current_density, escape_time, write_error_rate
 from .stability import thermal_stability
+from .stfmr import fit_lineshape, lineshape, st_fmr
 from .switching import boltzmann_directions, switching_probability, wilson_interval
 
-__all__ = ["hysteresis_loop", "loop_switching", "st_fmr", "fit_lineshape", "lineshape", "spectrum", "power_spectrum", "spectral_line", "pimm", "switching_probability", "wilson_interval", "boltzmann_directions", "write_error_rate", "escape_time",
-           "critical_current_density", "thermal_stability"]
+__all__ = [
+    "hysteresis_loop",
+    "loop_switching",
+    "st_fmr",
+    "fit_lineshape",
+    "lineshape",
+    "spectrum",
+    "power_spectrum",
+    "spectral_line",
+    "pimm",
+    "switching_probability",
+    "wilson_interval",
+    "boltzmann_directions",
+    "write_error_rate",
+    "escape_time",
+    "critical_current_density",
+    "thermal_stability",
+]

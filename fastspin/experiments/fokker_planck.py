@@ -139,10 +139,12 @@ it tends to Brown's asymptote (Brown 1963; Coffey and Kalmykov, J. Appl. Phys. 1
     tau ~ sqrt(pi) exp(Delta_0 (1 + kappa)^2) / (4 D Delta_0^(3/2) (1 - kappa^2)(1 + kappa))          (14)
         = tau_0 e^delta,   tau_0 = (1 + alpha^2) / (alpha gamma B_eff) sqrt(pi / delta) / 2   (kappa = 0),
 
-the Neel-Brown relaxation time, with a relative correction ``1/delta + O(1/delta^2)`` at ``kappa = 0``.  A trajectory at the barrier top goes on or falls back with equal
+the Neel-Brown relaxation time, with a relative correction ``1/delta + O(1/delta^2)`` at ``kappa = 0``.  A
+trajectory at the barrier top goes on or falls back with equal
 probability, so the rate of switching out of the well is ``1 / (2 tau)``: at zero current and
 ``w << tau``, ``p_switch ~ w / (2 tau)``.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -224,8 +226,10 @@ def _axial_layer(layer):
         raise ValueError(f"{owner}: demag must have N_x = N_y (axially symmetric device), got {tuple(demag)}")
     b_eff = b_k - MU0 * ms * (demag[2] - demag[0])
     if b_eff <= 0.0:
-        raise ValueError(f"{owner}: the effective anisotropy B_eff = B_k - mu0 Ms (N_z - N_x) = {b_eff:.4g} T "
-                         "must be > 0 (a perpendicular easy axis, two wells at the poles)")
+        raise ValueError(
+            f"{owner}: the effective anisotropy B_eff = B_k - mu0 Ms (N_z - N_x) = {b_eff:.4g} T "
+            "must be > 0 (a perpendicular easy axis, two wells at the poles)"
+        )
     return ms, thickness, alpha, b_eff
 
 
@@ -258,7 +262,8 @@ class _Device:
                 f"{layer.owner}: the thermal stability factor Delta_0 = Ms V B_eff / (2 k_B T) = {self.delta_0:.3g} "
                 f"(from ms, thickness, area, anisotropy_field and temperature = {self.temperature:.3g} K) is outside "
                 f"the supported range [{DELTA_RANGE[0]:g}, {DELTA_RANGE[1]:g}]: the rates of Eq. (10) overflow or "
-                "vanish in double precision there")
+                "vanish in double precision there"
+            )
         self.diffusion = GAMMA_E / ((1.0 / self.alpha + self.alpha) * self.beta)  # D of Eq. (4), 1/s, for any alpha
         h_0 = self.s * self.b_z / self.b_eff
         self.delta = self.delta_0 * (1.0 + h_0) ** 2 if abs(h_0) < 1.0 else 0.0
@@ -308,12 +313,32 @@ class AxialFokkerPlanck:
     ``loss`` (n, the total rate out of each cell, ``-K_ii``), ``start_cells`` (the start hemisphere, x > 0).
     """
 
-    def __init__(self, layer: FreeLayer, *, temperature: float, current_density: float = 0.0,
-                 field: npt.ArrayLike = 0.0, polarization: npt.ArrayLike = (0, 0, 1), efficiency: float = 1.0,
-                 field_like_ratio: float = 0.0, start: str = "parallel", grid: int = DEFAULT_GRID) -> None:
-        self._init(_Device(layer, temperature=temperature, field=field, polarization=polarization,
-                           efficiency=efficiency, field_like_ratio=field_like_ratio, start=start),
-                   current_density, grid)
+    def __init__(
+        self,
+        layer: FreeLayer,
+        *,
+        temperature: float,
+        current_density: float = 0.0,
+        field: npt.ArrayLike = 0.0,
+        polarization: npt.ArrayLike = (0, 0, 1),
+        efficiency: float = 1.0,
+        field_like_ratio: float = 0.0,
+        start: str = "parallel",
+        grid: int = DEFAULT_GRID,
+    ) -> None:
+        self._init(
+            _Device(
+                layer,
+                temperature=temperature,
+                field=field,
+                polarization=polarization,
+                efficiency=efficiency,
+                field_like_ratio=field_like_ratio,
+                start=start,
+            ),
+            current_density,
+            grid,
+        )
 
     @classmethod
     def _of(cls, device, current_density, grid):
@@ -344,10 +369,13 @@ class AxialFokkerPlanck:
         self.up = conductance * _bernoulli(-dphi) / self.volumes[:-1]
         self.down = conductance * _bernoulli(dphi) / self.volumes[1:]
         if not (np.all(np.isfinite(self.up)) and np.all(np.isfinite(self.down))):
-            raise ValueError(f"the drift of Eq. (10) overflows: H_1 = {self.h_1:.3g} T (from current_density = "
-                             f"{self.current_density:.3g} A/m^2, efficiency, ms, thickness, field_like_ratio and field) over B_eff = "
-                             f"{device.b_eff:.3g} T with Delta_0 = {device.delta_0:.3g}; the rates leave double "
-                             "precision")
+            raise ValueError(
+                f"the drift of Eq. (10) overflows: H_1 = {self.h_1:.3g} T (from current_density = "
+                f"{self.current_density:.3g} A/m^2, efficiency, ms, thickness, field_like_ratio and field) "
+                "over B_eff = "
+                f"{device.b_eff:.3g} T with Delta_0 = {device.delta_0:.3g}; the rates leave double "
+                "precision"
+            )
         self.loss = np.zeros(len(self.x))  # -K_ii: the total rate out of each cell
         self.loss[:-1] += self.up
         self.loss[1:] += self.down
@@ -491,10 +519,21 @@ def _one_d(value, name, non_negative=False):
     return np.atleast_1d(arr)
 
 
-def write_error_rate(layer: FreeLayer, *, current_density: npt.ArrayLike, width: npt.ArrayLike, temperature: float,
-                     method: str = "fokker_planck", field: npt.ArrayLike = 0.0, polarization: npt.ArrayLike = (0, 0, 1),
-                     efficiency: float = 1.0, field_like_ratio: float = 0.0, start: str = "parallel",
-                     grid: int = DEFAULT_GRID, relax: float = 0.0) -> pd.DataFrame:
+def write_error_rate(
+    layer: FreeLayer,
+    *,
+    current_density: npt.ArrayLike,
+    width: npt.ArrayLike,
+    temperature: float,
+    method: str = "fokker_planck",
+    field: npt.ArrayLike = 0.0,
+    polarization: npt.ArrayLike = (0, 0, 1),
+    efficiency: float = 1.0,
+    field_like_ratio: float = 0.0,
+    start: str = "parallel",
+    grid: int = DEFAULT_GRID,
+    relax: float = 0.0,
+) -> pd.DataFrame:
     """Write error rate of a rectangular current pulse, Eq. (9), from the Fokker-Planck equation (6).
 
     ``layer``: an axially symmetric :class:`~fastspin.dynamics.FreeLayer` (easy axis along z when
@@ -513,8 +552,15 @@ def write_error_rate(layer: FreeLayer, *, current_density: npt.ArrayLike, width:
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-    device = _Device(layer, temperature=temperature, field=field, polarization=polarization, efficiency=efficiency,
-                     field_like_ratio=field_like_ratio, start=start)
+    device = _Device(
+        layer,
+        temperature=temperature,
+        field=field,
+        polarization=polarization,
+        efficiency=efficiency,
+        field_like_ratio=field_like_ratio,
+        start=start,
+    )
     currents = _one_d(current_density, "current_density")
     widths = _one_d(width, "width", non_negative=True)
     relax_time = np.asarray(relax, dtype=float)
@@ -532,22 +578,32 @@ def write_error_rate(layer: FreeLayer, *, current_density: npt.ArrayLike, width:
         # both hemispheres summed directly (positive terms): each is accurate when it is small
         wer[k] = p[op.start_cells].sum(axis=0)
         switched[k] = p[~op.start_cells].sum(axis=0)
-    return pd.DataFrame({
-        "current_density": np.repeat(currents, len(widths)),
-        "width": np.tile(widths, len(currents)),
-        "wer": wer.reshape(-1),
-        "p_switch": switched.reshape(-1),
-        "relax": float(relax),
-        "delta": device.delta,
-        "tau_zero_current": rest.mean_first_passage(),
-        "critical_current_density": device.critical_current_density(),
-    })
+    return pd.DataFrame(
+        {
+            "current_density": np.repeat(currents, len(widths)),
+            "width": np.tile(widths, len(currents)),
+            "wer": wer.reshape(-1),
+            "p_switch": switched.reshape(-1),
+            "relax": float(relax),
+            "delta": device.delta,
+            "tau_zero_current": rest.mean_first_passage(),
+            "critical_current_density": device.critical_current_density(),
+        }
+    )
 
 
-def escape_time(layer: FreeLayer, *, temperature: float, current_density: npt.ArrayLike = 0.0,
-                field: npt.ArrayLike = 0.0, polarization: npt.ArrayLike = (0, 0, 1), efficiency: float = 1.0,
-                field_like_ratio: float = 0.0, start: str = "parallel",
-                grid: int = DEFAULT_GRID) -> float | npt.NDArray[np.float64]:
+def escape_time(
+    layer: FreeLayer,
+    *,
+    temperature: float,
+    current_density: npt.ArrayLike = 0.0,
+    field: npt.ArrayLike = 0.0,
+    polarization: npt.ArrayLike = (0, 0, 1),
+    efficiency: float = 1.0,
+    field_like_ratio: float = 0.0,
+    start: str = "parallel",
+    grid: int = DEFAULT_GRID,
+) -> float | npt.NDArray[np.float64]:
     """Mean first-passage time (s) out of the start well, Eq. (13), from the operator of write_error_rate.
 
     Start: the Boltzmann distribution of the start well (as :func:`write_error_rate`); target: the barrier
@@ -556,22 +612,42 @@ def escape_time(layer: FreeLayer, *, temperature: float, current_density: npt.Ar
     switching out of the well is ``1 / (2 tau)``.  ``current_density`` scalar (a float is returned) or
     1-D (an array).  Keywords as :func:`write_error_rate`.
     """
-    device = _Device(layer, temperature=temperature, field=field, polarization=polarization, efficiency=efficiency,
-                     field_like_ratio=field_like_ratio, start=start)
+    device = _Device(
+        layer,
+        temperature=temperature,
+        field=field,
+        polarization=polarization,
+        efficiency=efficiency,
+        field_like_ratio=field_like_ratio,
+        start=start,
+    )
     currents = np.asarray(current_density, dtype=float)
     if currents.ndim > 1 or not np.isfinite(currents).all():
         raise ValueError(f"current_density must be a finite scalar or 1-D array, got {current_density!r}")
-    times = np.array([AxialFokkerPlanck._of(device, j, grid).mean_first_passage()
-                      for j in np.atleast_1d(currents)])
+    times = np.array([AxialFokkerPlanck._of(device, j, grid).mean_first_passage() for j in np.atleast_1d(currents)])
     return float(times[0]) if currents.ndim == 0 else times
 
 
-def critical_current_density(layer: FreeLayer, *, field: npt.ArrayLike = 0.0, polarization: npt.ArrayLike = (0, 0, 1),
-                             efficiency: float = 1.0, field_like_ratio: float = 0.0, start: str = "parallel") -> float:
+def critical_current_density(
+    layer: FreeLayer,
+    *,
+    field: npt.ArrayLike = 0.0,
+    polarization: npt.ArrayLike = (0, 0, 1),
+    efficiency: float = 1.0,
+    field_like_ratio: float = 0.0,
+    start: str = "parallel",
+) -> float:
     """Deterministic threshold ``J_c0`` (A/m^2) of Eq. (8): the start pole turns unstable (the drift (3)
     at the pole changes sign).  Positive when positive currents switch this start."""
-    return _Device(layer, temperature=None, field=field, polarization=polarization, efficiency=efficiency,
-                   field_like_ratio=field_like_ratio, start=start).critical_current_density()
+    return _Device(
+        layer,
+        temperature=None,
+        field=field,
+        polarization=polarization,
+        efficiency=efficiency,
+        field_like_ratio=field_like_ratio,
+        start=start,
+    ).critical_current_density()
 
 
 __all__ = ["AxialFokkerPlanck", "critical_current_density", "escape_time", "write_error_rate"]

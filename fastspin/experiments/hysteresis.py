@@ -11,6 +11,7 @@ evaluated at every recorded state.
 :func:`loop_switching` reads off, per loop and branch, the level at which the magnet's projection on its axis
 first changes sign, as the midpoint between that level and the one before (an uncertainty of half a step).
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -20,8 +21,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ..dynamics import FreeLayer, Staircase, System, trajectories
 from .. import validation as v
+from ..dynamics import FreeLayer, Staircase, System, trajectories
 from .resistance import resistance_model
 
 SWEEPS = ("field", "current_density", "voltage")
@@ -31,24 +32,38 @@ BRANCHES = ("down", "up")
 def _amplitudes(values, name):
     amplitude = v.real_array(values, name)
     if amplitude.ndim > 1 or np.any(amplitude <= 0):
-        raise ValueError(f"{name}: the sweep amplitude must be > 0, a scalar or one value per loop (1-D), "
-                         f"got {values!r}")
+        raise ValueError(
+            f"{name}: the sweep amplitude must be > 0, a scalar or one value per loop (1-D), got {values!r}"
+        )
     return np.atleast_1d(amplitude)
 
 
-def hysteresis_loop(system_or_layer: FreeLayer | System, *, field: npt.ArrayLike | None = None,
-                    current_density: npt.ArrayLike | None = None, voltage: npt.ArrayLike | None = None,
-                    direction: npt.ArrayLike = (1.0, 0.0, 0.0), points: int = 200, dwell: float = 1e-9,
-                    temperature: npt.ArrayLike = 0.0, dt: float = 1e-12,
-                    m0: npt.ArrayLike | Mapping[str, npt.ArrayLike] | None = None,
-                    bias_field: npt.ArrayLike = (0.0, 0.0, 0.0), sweep: str | None = None,
-                    axis: npt.ArrayLike | None = None, magnet: str | None = None, seed: int | None = None,
-                    backend: str = "cpu", **simulate_options: Any) -> pd.DataFrame:
+def hysteresis_loop(
+    system_or_layer: FreeLayer | System,
+    *,
+    field: npt.ArrayLike | None = None,
+    current_density: npt.ArrayLike | None = None,
+    voltage: npt.ArrayLike | None = None,
+    direction: npt.ArrayLike = (1.0, 0.0, 0.0),
+    points: int = 200,
+    dwell: float = 1e-9,
+    temperature: npt.ArrayLike = 0.0,
+    dt: float = 1e-12,
+    m0: npt.ArrayLike | Mapping[str, npt.ArrayLike] | None = None,
+    bias_field: npt.ArrayLike = (0.0, 0.0, 0.0),
+    sweep: str | None = None,
+    axis: npt.ArrayLike | None = None,
+    magnet: str | None = None,
+    seed: int | None = None,
+    backend: str = "cpu",
+    **simulate_options: Any,
+) -> pd.DataFrame:
     """Quasi-static loops of a layer or system; one row per loop and level.
 
     Give the sweep amplitude ``A`` of one of ``field`` (T, along ``direction``: a unit 3-vector or one per
     loop), ``current_density`` (A/m^2) or ``voltage`` (V): a scalar or one value per loop.  With two of them,
-    ``sweep`` names the swept one and the other is a constant drive (e.g. the bias of an MTJ's R-H loop).  ``points`` levels
+    ``sweep`` names the swept one and the other is a constant drive (e.g. the bias of an MTJ's R-H loop).
+    ``points`` levels
     a branch (``>= 2``), each held ``dwell`` s, integrated with RK4 at ``dt`` (stochastic Heun at
     ``temperature`` > 0 K, reproducible from ``seed``).  ``bias_field`` (T) is added throughout.  ``m0``:
     default, for a layer, along ``+direction`` (a field loop starts saturated by ``+A``) or along
@@ -77,8 +92,9 @@ def hysteresis_loop(system_or_layer: FreeLayer | System, *, field: npt.ArrayLike
         raise ValueError(f"the device must be a fastspin.dynamics.FreeLayer or System, got {type(system_or_layer)!r}")
     directions = np.atleast_2d(v.vectors(direction, "direction", unit=True))
     if len(amplitude) > 1 and swept == "field" and len(directions) > 1 and len(amplitude) != len(directions):
-        raise ValueError(f"field and direction: one per loop, got {len(amplitude)} amplitudes and "
-                         f"{len(directions)} directions")
+        raise ValueError(
+            f"field and direction: one per loop, got {len(amplitude)} amplitudes and {len(directions)} directions"
+        )
     bias = v.real_array(bias_field, "bias_field")
     if bias.ndim not in (1, 2) or bias.shape[-1] != 3:
         raise ValueError(f"bias_field must be a 3-vector or one per loop (n, 3), got shape {bias.shape}")
@@ -97,14 +113,37 @@ def hysteresis_loop(system_or_layer: FreeLayer | System, *, field: npt.ArrayLike
     if m0 is None:
         if not single:
             raise ValueError("m0 must give every magnet of the system its start direction")
-        m0 = directions if swept == "field" else -np.asarray(simulate_options.get("polarization", (1.0, 0.0, 0.0)),
-                                                              dtype=float)
+        m0 = (
+            directions
+            if swept == "field"
+            else -np.asarray(simulate_options.get("polarization", (1.0, 0.0, 0.0)), dtype=float)
+        )
     if np.any(np.asarray(temperature) != 0.0):
         simulate_options.update(method="heun", seed=seed)
-    t, m = trajectories(system_or_layer, record_every=per_level, m0=m0, duration=2 * points * per_level * dt, dt=dt,
-                        temperature=temperature, backend=backend, **drives, **simulate_options)
-    frame = _loop_frame(system_or_layer, single, m[:, 1:], swept, amplitude, directions, axis, magnet_index,
-                        points, held, simulate_options)
+    t, m = trajectories(
+        system_or_layer,
+        record_every=per_level,
+        m0=m0,
+        duration=2 * points * per_level * dt,
+        dt=dt,
+        temperature=temperature,
+        backend=backend,
+        **drives,
+        **simulate_options,
+    )
+    frame = _loop_frame(
+        system_or_layer,
+        single,
+        m[:, 1:],
+        swept,
+        amplitude,
+        directions,
+        axis,
+        magnet_index,
+        points,
+        held,
+        simulate_options,
+    )
     frame.attrs.update(swept=swept, points=int(points), dwell=dwell)
     return frame
 
@@ -114,12 +153,16 @@ def _swept(given, sweep):
     if sweep is None and len(given) == 1:
         sweep = next(iter(given))
     if sweep not in given:
-        raise ValueError("give the sweep amplitude as one of field=, current_density= or voltage= (with several, "
-                         f"sweep= names the swept one), got sweep={sweep!r} and {sorted(given)}")
+        raise ValueError(
+            "give the sweep amplitude as one of field=, current_density= or voltage= (with several, "
+            f"sweep= names the swept one), got sweep={sweep!r} and {sorted(given)}"
+        )
     return sweep
 
 
-def _loop_frame(system_or_layer, single, m, swept, amplitude, directions, axis, magnet_index, points, held, simulate_options):
+def _loop_frame(
+    system_or_layer, single, m, swept, amplitude, directions, axis, magnet_index, points, held, simulate_options
+):
     """The rows of :func:`hysteresis_loop` from ``m`` (loops, levels, [magnets,] 3) at the end of each level."""
     n = m.shape[0]  # the loops: every per-loop input (amplitude, direction, layer parameters, drives) broadcast
     amplitude = np.broadcast_to(amplitude, (n,))
@@ -130,17 +173,20 @@ def _loop_frame(system_or_layer, single, m, swept, amplitude, directions, axis, 
     else:
         names = [f"{name}." for name in system_or_layer.names]
     levels = Staircase(1.0, points, held).levels()
-    cols = {"loop": np.repeat(np.arange(n), 2 * points),
-            "branch": pd.Categorical(np.tile(np.repeat(BRANCHES, points), n), categories=BRANCHES),
-            "step": np.tile(np.arange(2 * points) % points, n),
-            swept: (amplitude[:, None] * levels[None, :]).ravel()}
+    cols = {
+        "loop": np.repeat(np.arange(n), 2 * points),
+        "branch": pd.Categorical(np.tile(np.repeat(BRANCHES, points), n), categories=BRANCHES),
+        "step": np.tile(np.arange(2 * points) % points, n),
+        swept: (amplitude[:, None] * levels[None, :]).ravel(),
+    }
     for k, prefix in enumerate(names):
         for c, comp in enumerate("xyz"):
             cols[f"{prefix}m{comp}"] = m[:, :, k, c].ravel()
     cols["m_axis"] = np.einsum("nlc,nc->nl", m[:, :, magnet_index], np.broadcast_to(axis, (n, 3))).ravel()
     try:
-        unit, model = resistance_model(system_or_layer, simulate_options.get("mtj"),
-                                       simulate_options.get("polarization", (1.0, 0.0, 0.0)))
+        unit, model = resistance_model(
+            system_or_layer, simulate_options.get("mtj"), simulate_options.get("polarization", (1.0, 0.0, 0.0))
+        )
     except ValueError:  # a device without a resistance model: no resistance column
         unit = None
     if unit is not None:
@@ -182,6 +228,11 @@ def loop_switching(frame: pd.DataFrame) -> pd.DataFrame:
     before = np.take_along_axis(value, np.maximum(step - 1, 0)[..., None], axis=2)[..., 0]
     at = np.take_along_axis(value, np.maximum(step, 0)[..., None], axis=2)[..., 0]
     switching = np.where(found, 0.5 * (before + at), np.nan)
-    return pd.DataFrame({"loop": np.repeat(np.unique(frame["loop"]), 2),
-                         "branch": pd.Categorical(np.tile(BRANCHES, n), categories=BRANCHES),
-                         f"switching_{swept}": switching.ravel(), "step": step.ravel()})
+    return pd.DataFrame(
+        {
+            "loop": np.repeat(np.unique(frame["loop"]), 2),
+            "branch": pd.Categorical(np.tile(BRANCHES, n), categories=BRANCHES),
+            f"switching_{swept}": switching.ravel(),
+            "step": step.ravel(),
+        }
+    )

@@ -8,6 +8,7 @@
   have one (else the result is the resistance-area product, Ohm m^2);
 * several such terms are in series: their resistances add.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -15,20 +16,22 @@ from collections.abc import Callable
 import numpy as np
 import numpy.typing as npt
 
-from ..dynamics import MTJ, FreeLayer, MTJDrive, System, TransportTorque
 from .. import validation as v
+from ..dynamics import MTJ, FreeLayer, MTJDrive, System, TransportTorque
 
 
-def resistance_model(system_or_layer: FreeLayer | System, mtj: MTJ | None = None,
-                     polarization: npt.ArrayLike = (1.0, 0.0, 0.0)
-                     ) -> tuple[str, Callable[[npt.ArrayLike], npt.NDArray[np.float64]]]:
+def resistance_model(
+    system_or_layer: FreeLayer | System, mtj: MTJ | None = None, polarization: npt.ArrayLike = (1.0, 0.0, 0.0)
+) -> tuple[str, Callable[[npt.ArrayLike], npt.NDArray[np.float64]]]:
     """``(unit, function)``: ``function(m)`` gives the resistance for directions ``m`` of shape ``(..., 3)``
     (a layer) or ``(..., n_magnets, 3)`` (a system, its magnets in order, as ``trajectories`` returns);
     ``unit`` is ``"Ohm"`` or ``"Ohm m^2"``.  ValueError when the device has no resistance model."""
     if isinstance(system_or_layer, FreeLayer):
         if mtj is None:
-            raise ValueError("the layer has no resistance: give mtj=MTJ(r_p, r_ap) (or use a System with an "
-                             "MTJDrive or a TransportTorque term)")
+            raise ValueError(
+                "the layer has no resistance: give mtj=MTJ(r_p, r_ap) (or use a System with an "
+                "MTJDrive or a TransportTorque term)"
+            )
         p = v.vectors(polarization, "polarization", unit=True)  # (3,) or one per trajectory (n, 3)
 
         def layer_resistance(m: npt.ArrayLike) -> npt.NDArray[np.float64]:
@@ -52,8 +55,10 @@ def resistance_model(system_or_layer: FreeLayer | System, mtj: MTJ | None = None
     if not parts:
         raise ValueError("the system has no resistance: it needs an MTJDrive or a TransportTorque term")
     if len(units) > 1:
-        raise ValueError("the system mixes resistances (Ohm) with resistance-area products (Ohm m^2): give the "
-                         "magnets of its TransportTorque an area")
+        raise ValueError(
+            "the system mixes resistances (Ohm) with resistance-area products (Ohm m^2): give the "
+            "magnets of its TransportTorque an area"
+        )
     return units.pop(), lambda m: sum(part(np.asarray(m, dtype=float)) for part in parts)
 
 

@@ -45,6 +45,7 @@ along its easy axis, ``H1 = B + B_k``, ``H2 = B + B_k + mu0 Ms``: Kittel's
 The power spectrum of ``exp(-t/tau) cos(2 pi f t)`` is a Lorentzian of FWHM ``1 / (pi tau)`` (Hz); the
 field-swept FMR linewidth is ``2 alpha omega / gamma`` (T).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -58,14 +59,21 @@ import pandas as pd
 from scipy import signal as sps
 from scipy.optimize import curve_fit
 
-from ..dynamics import MTJ, FreeLayer, Pulse, System, trajectories
 from .. import validation as v
+from ..dynamics import MTJ, FreeLayer, Pulse, System, trajectories
 from ..dynamics.waveforms import Waveform
 
 SIGNALS = ("m", "voltage")
 _AXES = {"x": (1.0, 0.0, 0.0), "y": (0.0, 1.0, 0.0), "z": (0.0, 0.0, 1.0)}
-_SCALAR_INPUTS = ("current_density", "sot_current_density", "voltage", "efficiency", "field_like_ratio",
-                  "ac_frequency", "temperature")
+_SCALAR_INPUTS = (
+    "current_density",
+    "sot_current_density",
+    "voltage",
+    "efficiency",
+    "field_like_ratio",
+    "ac_frequency",
+    "temperature",
+)
 _VECTOR_INPUTS = ("field", "ac_field")
 _LAYER_INPUTS = ("ms", "thickness", "alpha", "anisotropy_field", "area")
 
@@ -74,8 +82,14 @@ _LAYER_INPUTS = ("ms", "thickness", "alpha", "anisotropy_field", "area")
 # spectra of recorded signals
 
 
-def power_spectrum(t: npt.ArrayLike, signal: npt.ArrayLike, *, window: str | tuple[Any, ...] = "hann",
-                   segments: int = 8, oversample: int = 8) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+def power_spectrum(
+    t: npt.ArrayLike,
+    signal: npt.ArrayLike,
+    *,
+    window: str | tuple[Any, ...] = "hann",
+    segments: int = 8,
+    oversample: int = 8,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """One-sided power spectral density (P) of real signals sampled at the uniform times ``t`` (s).
 
     ``signal``: shape (n_t,) or a batch (..., n_t) (the last axis is time).  ``segments``: the record is cut
@@ -102,9 +116,18 @@ def power_spectrum(t: npt.ArrayLike, signal: npt.ArrayLike, *, window: str | tup
         taper = sps.get_window(window, length)
     except (ValueError, TypeError) as exc:
         raise ValueError(f"window must be a scipy.signal.get_window window, got {window!r}") from exc
-    frequency, psd = sps.welch(x, fs=1.0 / step[0], window=taper, nperseg=length,
-                               noverlap=length // 2 if segments > 1 else 0, nfft=oversample * length,
-                               detrend="constant", return_onesided=True, scaling="density", axis=-1)
+    frequency, psd = sps.welch(
+        x,
+        fs=1.0 / step[0],
+        window=taper,
+        nperseg=length,
+        noverlap=length // 2 if segments > 1 else 0,
+        nfft=oversample * length,
+        detrend="constant",
+        return_onesided=True,
+        scaling="density",
+        axis=-1,
+    )
     return frequency, psd
 
 
@@ -138,8 +161,9 @@ def spectral_line(frequency: npt.ArrayLike, psd: npt.ArrayLike, *, band: npt.Arr
             raise ValueError(f"band {band!r} holds fewer than 3 frequencies of the spectrum")
     rows = np.arange(p.shape[0])
     peak = np.argmax(np.where(inside, p, -np.inf), axis=1)
-    interior = inside[np.maximum(peak - 1, 0)] & inside[np.minimum(peak + 1, f.size - 1)] \
-        & (peak > 0) & (peak < f.size - 1)
+    interior = (
+        inside[np.maximum(peak - 1, 0)] & inside[np.minimum(peak + 1, f.size - 1)] & (peak > 0) & (peak < f.size - 1)
+    )
     y0 = p[rows, np.maximum(peak - 1, 0)]
     y1 = p[rows, peak]
     y2 = p[rows, np.minimum(peak + 1, f.size - 1)]
@@ -157,9 +181,14 @@ def spectral_line(frequency: npt.ArrayLike, psd: npt.ArrayLike, *, band: npt.Arr
     with np.errstate(divide="ignore", invalid="ignore"):
         f_left = f[lo] + (half[:, 0] - p[rows, lo]) / (p[rows, lo + 1] - p[rows, lo]) * df
         f_right = f[hi - 1] + (p[rows, hi - 1] - half[:, 0]) / (p[rows, hi - 1] - p[rows, hi]) * df
-    return pd.DataFrame({"peak_frequency": f[peak] + delta * df, "peak_psd": height,
-                         "linewidth": np.where(found, f_right - f_left, np.nan),
-                         "power": np.sum(np.where(inside, p, 0.0), axis=1) * df})
+    return pd.DataFrame(
+        {
+            "peak_frequency": f[peak] + delta * df,
+            "peak_psd": height,
+            "linewidth": np.where(found, f_right - f_left, np.nan),
+            "power": np.sum(np.where(inside, p, 0.0), axis=1) * df,
+        }
+    )
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -227,11 +256,15 @@ def _voltage(layer, m, options):
     """``V(t) = J A R(p . m(t))`` of a current-biased MTJ (Louis et al. 2025 Eq. 65, ``A`` the layer area)."""
     mtj = options.get("mtj")
     if not isinstance(layer, FreeLayer) or not isinstance(mtj, MTJ):
-        raise ValueError("signal='voltage' needs a FreeLayer with mtj=fastspin.dynamics.MTJ(...) (its R(theta)); "
-                         "for other devices analyse signal='m' along the reference direction")
+        raise ValueError(
+            "signal='voltage' needs a FreeLayer with mtj=fastspin.dynamics.MTJ(...) (its R(theta)); "
+            "for other devices analyse signal='m' along the reference direction"
+        )
     if options.get("voltage") is not None:
-        raise ValueError("signal='voltage' under a voltage drive: the voltage is the drive itself; bias the MTJ "
-                         "with current_density to see its voltage oscillate")
+        raise ValueError(
+            "signal='voltage' under a voltage drive: the voltage is the drive itself; bias the MTJ "
+            "with current_density to see its voltage oscillate"
+        )
     current_density = options.get("current_density", 0.0)
     if isinstance(current_density, Waveform):
         raise ValueError("signal='voltage' needs a constant current_density (scalar or one per trajectory)")
@@ -243,11 +276,23 @@ def _voltage(layer, m, options):
     return current[:, None] * mtj.resistance(np.einsum("ntk,nk->nt", m, p))
 
 
-def spectrum(system_or_layer: FreeLayer | System, *, duration: float, dt: float, transient: float = 0.0,
-             record_every: int = 1, signal: str = "m", component: str | npt.ArrayLike = "x", magnet: str | None = None,
-             window: str | tuple[Any, ...] = "hann", segments: int = 8, oversample: int = 8,
-             band: npt.ArrayLike | None = None, psd: bool = False,
-             **simulate_options: Any) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
+def spectrum(
+    system_or_layer: FreeLayer | System,
+    *,
+    duration: float,
+    dt: float,
+    transient: float = 0.0,
+    record_every: int = 1,
+    signal: str = "m",
+    component: str | npt.ArrayLike = "x",
+    magnet: str | None = None,
+    window: str | tuple[Any, ...] = "hann",
+    segments: int = 8,
+    oversample: int = 8,
+    band: npt.ArrayLike | None = None,
+    psd: bool = False,
+    **simulate_options: Any,
+) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
     """Power spectral density, peak frequency, linewidth and power of a trajectory batch (spin-torque
     oscillators, thermal precession, driven response).
 
@@ -289,8 +334,13 @@ def spectrum(system_or_layer: FreeLayer | System, *, duration: float, dt: float,
     frame.attrs["seed"] = options["seed"]
     if not psd:
         return frame
-    spectra = pd.DataFrame({"trajectory": np.repeat(np.arange(n), frequency.size),
-                            "frequency": np.tile(frequency, n), "psd": density.ravel()})
+    spectra = pd.DataFrame(
+        {
+            "trajectory": np.repeat(np.arange(n), frequency.size),
+            "frequency": np.tile(frequency, n),
+            "psd": density.ravel(),
+        }
+    )
     return frame, spectra
 
 
@@ -302,8 +352,9 @@ def _with_damping(device, alpha):
     """The device with the Gilbert damping of every free magnet set to ``alpha``."""
     if isinstance(device, FreeLayer):
         return dataclasses.replace(device, alpha=alpha)
-    magnets = [dataclasses.replace(layer, alpha=alpha) if layer.name in device.free else layer
-               for layer in device.magnets]
+    magnets = [
+        dataclasses.replace(layer, alpha=alpha) if layer.name in device.free else layer for layer in device.magnets
+    ]
     return System(magnets, device.terms, device.fixed)
 
 
@@ -321,8 +372,10 @@ def _excitation(field_step, field_pulse):
     amplitude = v.vectors(field_pulse.amplitude, "field_pulse amplitude")
     if not np.all(np.any(amplitude != 0, axis=-1)):
         raise ValueError("field_pulse amplitude must not contain zero vectors (no excitation)")
-    columns = {"pulse": amplitude, **{f"pulse_{key}": getattr(field_pulse, key)
-                                      for key in ("width", "rise", "fall", "delay")}}
+    columns = {
+        "pulse": amplitude,
+        **{f"pulse_{key}": getattr(field_pulse, key) for key in ("width", "rise", "fall", "delay")},
+    }
     return field_pulse, float(np.max(field_pulse.end)), columns
 
 
@@ -357,11 +410,24 @@ def _ringdown(t, s, f_guess):
     return popt * scale, errors * scale, rms
 
 
-def pimm(system_or_layer: FreeLayer | System, *, field: npt.ArrayLike, duration: float, dt: float,
-         field_step: npt.ArrayLike | None = None, field_pulse: Pulse | None = None, transient: float = 0.0,
-         m0: npt.ArrayLike | Mapping[str, npt.ArrayLike] | None = None, relax: float = 10e-9,
-         relax_damping: float = 1.0, record_every: int = 1, component: str | npt.ArrayLike | None = None,
-         magnet: str | None = None, oversample: int = 16, **simulate_options: Any) -> pd.DataFrame:
+def pimm(
+    system_or_layer: FreeLayer | System,
+    *,
+    field: npt.ArrayLike,
+    duration: float,
+    dt: float,
+    field_step: npt.ArrayLike | None = None,
+    field_pulse: Pulse | None = None,
+    transient: float = 0.0,
+    m0: npt.ArrayLike | Mapping[str, npt.ArrayLike] | None = None,
+    relax: float = 10e-9,
+    relax_damping: float = 1.0,
+    record_every: int = 1,
+    component: str | npt.ArrayLike | None = None,
+    magnet: str | None = None,
+    oversample: int = 16,
+    **simulate_options: Any,
+) -> pd.DataFrame:
     """Pulsed-inductive microwave magnetometry: the free ring-down after a field step or a short field pulse,
     fitted to a damped sinusoid for the frequency (K) and the decay rate (G), and its FFT.
 
@@ -405,8 +471,16 @@ def pimm(system_or_layer: FreeLayer | System, *, field: npt.ArrayLike, duration:
         m0 = np.where(norm > 0, bias / np.where(norm > 0, norm, 1.0), system_or_layer.easy_axis)
 
     still = {k: x for k, x in simulate_options.items() if k not in ("method", "temperature", "seed")}
-    _, settle = trajectories(_with_damping(system_or_layer, alpha), field=bias, m0=m0, duration=relax_steps * dt,
-                             dt=dt, record_every=relax_steps // 2, method="rk4", **still)
+    _, settle = trajectories(
+        _with_damping(system_or_layer, alpha),
+        field=bias,
+        m0=m0,
+        duration=relax_steps * dt,
+        dt=dt,
+        record_every=relax_steps // 2,
+        method="rk4",
+        **still,
+    )
     relax_residual = np.max(np.abs(settle[:, -1] - settle[:, -2]).reshape(settle.shape[0], -1), axis=1)
     start: npt.NDArray[np.float64] | dict[str, npt.NDArray[np.float64]]
     if isinstance(system_or_layer, FreeLayer):
@@ -414,8 +488,15 @@ def pimm(system_or_layer: FreeLayer | System, *, field: npt.ArrayLike, duration:
     else:
         start = {name: settle[:, -1, k] for k, name in enumerate(system_or_layer.names)}
     options = dict(simulate_options, seed=v.seed(simulate_options.get("seed")))
-    t, m = trajectories(system_or_layer, field=excitation + bias, m0=start, duration=n_steps * dt, dt=dt,
-                        record_every=record_every, **options)
+    t, m = trajectories(
+        system_or_layer,
+        field=excitation + bias,
+        m0=start,
+        duration=n_steps * dt,
+        dt=dt,
+        record_every=record_every,
+        **options,
+    )
     n = m.shape[0]
     equilibrium = np.broadcast_to(_magnet_m(settle, index)[:, -1], (n, 3))
     if axis is None:
@@ -424,8 +505,10 @@ def pimm(system_or_layer: FreeLayer | System, *, field: npt.ArrayLike, duration:
         push = push - np.sum(push * equilibrium, axis=1, keepdims=True) * equilibrium
         size = np.linalg.norm(push, axis=1, keepdims=True)
         if np.any(size < 1e-6):
-            raise ValueError("the field excitation is parallel to the equilibrium magnetization (no torque, no "
-                             "ring-down): excite transversely")
+            raise ValueError(
+                "the field excitation is parallel to the equilibrium magnetization (no torque, no "
+                "ring-down): excite transversely"
+            )
         axis = push / size
     keep = t >= start_time - 1e-9 * dt
     s = np.einsum("ntk,nk->nt", _magnet_m(m, index)[:, keep], np.broadcast_to(axis, (n, 3)))

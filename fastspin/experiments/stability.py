@@ -23,6 +23,7 @@ Two ways to get it (:func:`thermal_stability`):
   the escape rate per temperature by the maximum-likelihood estimate for exponential waiting times with
   censoring, and an Arrhenius fit ``tau(T) = tau_0 (T / T_ref)^nu exp(E_b / (k_B T))`` for ``E_b``.
 """
+
 from __future__ import annotations
 
 import math
@@ -33,14 +34,23 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from .. import validation as v
 from ..constants import GAMMA_E, K_B, MU0
 from ..dynamics import FreeLayer, simulate
-from .. import validation as v
 
 METHODS = ("barrier", "dwell")
 _BARRIER_OPTIONS = ("images",)
-_DWELL_OPTIONS = ("temperatures", "n_trajectories", "duration", "dt", "seed", "prefactor_exponent", "settle",
-                  "escape_fraction", "images")
+_DWELL_OPTIONS = (
+    "temperatures",
+    "n_trajectories",
+    "duration",
+    "dt",
+    "seed",
+    "prefactor_exponent",
+    "settle",
+    "escape_fraction",
+    "images",
+)
 _XYZ = ("x", "y", "z")
 
 
@@ -165,8 +175,10 @@ def _minimum(land, start):
                 m = _normalize(m - step * g)
         else:
             break
-    raise ValueError("layer: the energy has no isolated minimum near the easy direction (an easy plane or a "
-                     "degenerate valley): the thermal stability factor is not defined")
+    raise ValueError(
+        "layer: the energy has no isolated minimum near the easy direction (an easy plane or a "
+        "degenerate valley): the thermal stability factor is not defined"
+    )
 
 
 def minima(land: Landscape) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
@@ -188,8 +200,9 @@ def minima(land: Landscape) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.flo
     start = _minimum(land, d + nudge)
     other = _minimum(land, -d - nudge)
     if np.linalg.norm(start - other) < 1e-6:
-        raise ValueError("field: the applied field leaves a single minimum (it exceeds the switching field): "
-                         "there is no barrier")
+        raise ValueError(
+            "field: the applied field leaves a single minimum (it exceeds the switching field): there is no barrier"
+        )
     return start, other
 
 
@@ -246,9 +259,9 @@ def _tangents(path, energy):
     return _normalize(tau)
 
 
-def nudged_elastic_band(land: Landscape, ma: npt.NDArray[np.float64], mb: npt.NDArray[np.float64], images: int = 33,
-                        iterations: int = 5_000
-                        ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+def nudged_elastic_band(
+    land: Landscape, ma: npt.NDArray[np.float64], mb: npt.NDArray[np.float64], images: int = 33, iterations: int = 5_000
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
     """Minimum-energy paths from ``ma`` to ``mb`` by a climbing-image geodesic nudged elastic band.
 
     ``images`` points per path (endpoints fixed), several initial great-circle paths relaxed together
@@ -300,8 +313,9 @@ def nudged_elastic_band(land: Landscape, ma: npt.NDArray[np.float64], mb: npt.ND
     return path, land.energy(path), converged
 
 
-def saddle(land: Landscape, ma: npt.NDArray[np.float64], mb: npt.NDArray[np.float64], images: int = 33
-           ) -> npt.NDArray[np.float64]:
+def saddle(
+    land: Landscape, ma: npt.NDArray[np.float64], mb: npt.NDArray[np.float64], images: int = 33
+) -> npt.NDArray[np.float64]:
     """The lowest first-order saddle on the minimum-energy paths between the minima ``ma`` and ``mb``.
 
     The climbing image of each relaxed path is refined by Newton's method; points that are not first-order
@@ -375,8 +389,16 @@ def _stationary_points(layer, field, images):
     start, other = minima(land)
     top = saddle(land, start, other, images)
     e_start, e_other, e_saddle = land.joules(start), land.joules(other), land.joules(top)
-    return land, dict(start=start, other=other, saddle=top, e_start=e_start, e_other=e_other, e_saddle=e_saddle,
-                      barrier_forward=e_saddle - e_start, barrier_backward=e_saddle - e_other)
+    return land, dict(
+        start=start,
+        other=other,
+        saddle=top,
+        e_start=e_start,
+        e_other=e_other,
+        e_saddle=e_saddle,
+        barrier_forward=e_saddle - e_start,
+        barrier_backward=e_saddle - e_other,
+    )
 
 
 def _vector_columns(points, land):
@@ -392,17 +414,19 @@ def _vector_columns(points, land):
 
 def _barrier_frame(temperature, land, points):
     kt = K_B * temperature
-    frame = pd.DataFrame({
-        "temperature": temperature,
-        "method": "barrier",
-        "delta": points["barrier_forward"] / kt,
-        "delta_backward": points["barrier_backward"] / kt,
-        "barrier_forward": points["barrier_forward"],
-        "barrier_backward": points["barrier_backward"],
-        "energy_minimum": points["e_start"],
-        "energy_other_minimum": points["e_other"],
-        "energy_saddle": points["e_saddle"],
-    })
+    frame = pd.DataFrame(
+        {
+            "temperature": temperature,
+            "method": "barrier",
+            "delta": points["barrier_forward"] / kt,
+            "delta_backward": points["barrier_backward"] / kt,
+            "barrier_forward": points["barrier_forward"],
+            "barrier_backward": points["barrier_backward"],
+            "energy_minimum": points["e_start"],
+            "energy_other_minimum": points["e_other"],
+            "energy_saddle": points["e_saddle"],
+        }
+    )
     for key, value in _vector_columns(points, land).items():
         frame[key] = value
     return frame
@@ -418,8 +442,9 @@ def _dwell_options(options, layer):
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"n_trajectories must be an integer >= 1, got {n!r}")
     if float(layer.alpha) <= 0.0:
-        raise ValueError(f"{layer.owner}: alpha must be > 0 for thermal escape (the thermal field scales with "
-                         "the damping)")
+        raise ValueError(
+            f"{layer.owner}: alpha must be > 0 for thermal escape (the thermal field scales with the damping)"
+        )
     temps = options.get("temperatures")
     if temps is not None:
         temps = _check_temperature(temps, "temperatures")
@@ -446,8 +471,9 @@ def _dwell_options(options, layer):
         seed = int(entropy % (2**62))
     elif isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer or None, got {seed!r}")
-    return dict(n=int(n), temperatures=temps, dt=dt, settle=settle, duration=duration, fraction=fraction, nu=nu,
-                seed=int(seed))
+    return dict(
+        n=int(n), temperatures=temps, dt=dt, settle=settle, duration=duration, fraction=fraction, nu=nu, seed=int(seed)
+    )
 
 
 def _dwell_settings(checked, land, points):
@@ -461,8 +487,7 @@ def _dwell_settings(checked, land, points):
     if settings["dt"] is None:
         settings["dt"] = 0.05 / omega
     if settings["duration"] < settings["dt"]:
-        raise ValueError(f"duration ({settings['duration']} s) must be at least one time step dt "
-                         f"({settings['dt']} s)")
+        raise ValueError(f"duration ({settings['duration']} s) must be at least one time step dt ({settings['dt']} s)")
     # relaxation inside the well: the smallest curvature at the minimum, damped at alpha / (1 + alpha^2)
     curvature = land.hessian(points["start"])[0][0]
     settings["relax"] = (1.0 + land.alpha**2) / (land.alpha * GAMMA_E * curvature)
@@ -478,8 +503,9 @@ def _steps(duration, dt):
     return max(1, math.floor(duration / dt + 1e-9))
 
 
-def dwell_times(layer: FreeLayer, field: npt.ArrayLike, points: Mapping[str, Any], settings: Mapping[str, Any]
-                ) -> pd.DataFrame:
+def dwell_times(
+    layer: FreeLayer, field: npt.ArrayLike, points: Mapping[str, Any], settings: Mapping[str, Any]
+) -> pd.DataFrame:
     """Escape data per temperature: the first time to reach the dividing plane through the saddle.
 
     The plane is ``m . p = m_s . p`` with ``p = (m_A - m_B) / |m_A - m_B|`` (start minimum ``m_A``, other
@@ -506,11 +532,22 @@ def dwell_times(layer: FreeLayer, field: npt.ArrayLike, points: Mapping[str, Any
     seed = np.random.SeedSequence(settings["seed"])
     seeds = iter(int(s) for s in seed.generate_state(1000, dtype=np.uint64) % (2**62))
 
-    def run(m0: npt.NDArray[np.float64], temps_now: npt.NDArray[np.float64], duration: float
-            ) -> tuple[float, npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    def run(
+        m0: npt.NDArray[np.float64], temps_now: npt.NDArray[np.float64], duration: float
+    ) -> tuple[float, npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         steps = _steps(duration, dt)
-        frame = simulate(layer, field=field, m0=m0, polarization=p, temperature=temps_now, method="heun",
-                         seed=next(seeds), duration=steps * dt, dt=dt, switch_threshold=threshold)
+        frame = simulate(
+            layer,
+            field=field,
+            m0=m0,
+            polarization=p,
+            temperature=temps_now,
+            method="heun",
+            seed=next(seeds),
+            duration=steps * dt,
+            dt=dt,
+            switch_threshold=threshold,
+        )
         t_switch = frame["first_crossing_time"].to_numpy(dtype=np.float64, copy=True)  # first crossing of the plane
         m_end = frame[["mx", "my", "mz"]].to_numpy(dtype=np.float64, copy=True)
         return steps * dt, t_switch, m_end
@@ -538,8 +575,9 @@ def dwell_times(layer: FreeLayer, field: npt.ArrayLike, points: Mapping[str, Any
         m[idx[~hit]] = m_end[~hit]
         for k in np.flatnonzero(~done):
             mine = (group == k) & alive
-            if np.mean(escaped[mine]) >= settings["fraction"] or \
-               np.all(settings["duration"] - observed[mine & ~escaped] < dt * (1 - 1e-9)):
+            if np.mean(escaped[mine]) >= settings["fraction"] or np.all(
+                settings["duration"] - observed[mine & ~escaped] < dt * (1 - 1e-9)
+            ):
                 done[k] = True
         chunk *= 2.0
     n_escaped = np.bincount(group[escaped], minlength=n_t)
@@ -547,9 +585,17 @@ def dwell_times(layer: FreeLayer, field: npt.ArrayLike, points: Mapping[str, Any
     with np.errstate(divide="ignore", invalid="ignore"):
         tau = np.where(n_escaped > 0, total / n_escaped, np.nan)
         err = tau / np.sqrt(n_escaped)
-    frame = pd.DataFrame({"temperature": temps, "n_trajectories": counted, "n_escaped": n_escaped,
-                          "n_set_aside": set_aside, "observed_time": total, "dwell_time": tau,
-                          "dwell_time_error": err})
+    frame = pd.DataFrame(
+        {
+            "temperature": temps,
+            "n_trajectories": counted,
+            "n_escaped": n_escaped,
+            "n_set_aside": set_aside,
+            "observed_time": total,
+            "dwell_time": tau,
+            "dwell_time_error": err,
+        }
+    )
     frame.attrs.update(threshold=threshold, axis=p, dt=dt, settle=settings["settle"], seed=settings["seed"])
     return frame
 
@@ -565,8 +611,10 @@ def arrhenius_fit(data: pd.DataFrame, nu: float) -> dict[str, Any]:
     """
     ok = data.n_escaped.to_numpy() > 0
     if ok.sum() < 2:
-        raise ValueError("temperatures: fewer than two temperatures saw an escape; raise the temperatures, "
-                         "n_trajectories or duration")
+        raise ValueError(
+            "temperatures: fewer than two temperatures saw an escape; raise the temperatures, "
+            "n_trajectories or duration"
+        )
     temps = data.temperature.to_numpy()[ok]
     n_k = data.n_escaped.to_numpy()[ok].astype(float)
     t_ref = float(np.exp(np.mean(np.log(temps))))
@@ -577,8 +625,14 @@ def arrhenius_fit(data: pd.DataFrame, nu: float) -> dict[str, Any]:
     cov = np.linalg.inv(normal)
     ln_tau0, barrier = cov @ (design.T @ (n_k * y))
     resid = y - (ln_tau0 + barrier * x)
-    return dict(barrier=float(barrier), ln_tau0=float(ln_tau0), cov=cov, t_ref=t_ref,
-                chi2=float(np.sum(n_k * resid**2)), dof=int(ok.sum() - 2))
+    return dict(
+        barrier=float(barrier),
+        ln_tau0=float(ln_tau0),
+        cov=cov,
+        t_ref=t_ref,
+        chi2=float(np.sum(n_k * resid**2)),
+        dof=int(ok.sum() - 2),
+    )
 
 
 def _dwell_frame(temperature, layer, field, land, points, checked):
@@ -593,24 +647,26 @@ def _dwell_frame(temperature, layer, field, land, points, checked):
     var_ln_tau = cov[0, 0] + 2.0 * cov[0, 1] / kt + cov[1, 1] / kt**2
     tau_0 = np.exp(ln_tau0)
     dwell = np.exp(ln_tau0 + e_b / kt)
-    frame = pd.DataFrame({
-        "temperature": temperature,
-        "method": "dwell",
-        "delta": e_b / kt,
-        "delta_error": sigma_e / kt,
-        "barrier": e_b,
-        "barrier_error": sigma_e,
-        "tau_0": tau_0,
-        "tau_0_error": tau_0 * math.sqrt(cov[0, 0]),
-        "dwell_time": dwell,
-        "dwell_time_error": dwell * np.sqrt(var_ln_tau),
-        "prefactor_exponent": nu,
-        "chi2": fit["chi2"],
-        "dof": fit["dof"],
-        "n_escaped": int(data.n_escaped.sum()),
-        "barrier_saddle": points["barrier_forward"],
-        "threshold": data.attrs["threshold"],
-    })
+    frame = pd.DataFrame(
+        {
+            "temperature": temperature,
+            "method": "dwell",
+            "delta": e_b / kt,
+            "delta_error": sigma_e / kt,
+            "barrier": e_b,
+            "barrier_error": sigma_e,
+            "tau_0": tau_0,
+            "tau_0_error": tau_0 * math.sqrt(cov[0, 0]),
+            "dwell_time": dwell,
+            "dwell_time_error": dwell * np.sqrt(var_ln_tau),
+            "prefactor_exponent": nu,
+            "chi2": fit["chi2"],
+            "dof": fit["dof"],
+            "n_escaped": int(data.n_escaped.sum()),
+            "barrier_saddle": points["barrier_forward"],
+            "threshold": data.attrs["threshold"],
+        }
+    )
     for key, value in _vector_columns(points, land).items():
         frame[key] = value
     frame.attrs["dwell"] = data
@@ -623,8 +679,14 @@ def _dwell_frame(temperature, layer, field, land, points, checked):
 # ----------------------------------------------------------------------------------------------------------
 
 
-def thermal_stability(layer: FreeLayer, temperature: npt.ArrayLike, *, method: str = "barrier",
-                      field: npt.ArrayLike = (0.0, 0.0, 0.0), **options: Any) -> pd.DataFrame:
+def thermal_stability(
+    layer: FreeLayer,
+    temperature: npt.ArrayLike,
+    *,
+    method: str = "barrier",
+    field: npt.ArrayLike = (0.0, 0.0, 0.0),
+    **options: Any,
+) -> pd.DataFrame:
     """Thermal stability factor ``Delta = E_b / (k_B T)`` of a macrospin free layer; one row per temperature.
 
     ``layer``: a :class:`~fastspin.dynamics.FreeLayer` with single-valued parameters and an ``area`` (volume

@@ -51,10 +51,12 @@ part ``Re x``, so the field sweep is
 
 the damping-like torque gives the symmetric Lorentzian and the field-like torque the antisymmetric one
 (Tulapurkar et al. 2005; the frequency-swept form of Sankey et al. 2008, Eq. 2, ``xi_par S(omega) - xi_perp
-(Omega_perp / omega) A(omega)`` with ``Omega_perp = gamma B2``, has the same ratio).  With ``b_J = r a_J`` (``field_like_ratio``), ``S/A = -sqrt(B1/B2) / r``: the ratio of the
+(Omega_perp / omega) A(omega)`` with ``Omega_perp = gamma B2``, has the same ratio).  With ``b_J = r
+a_J`` (``field_like_ratio``), ``S/A = -sqrt(B1/B2) / r``: the ratio of the
 fitted amplitudes measures the torque ratio.  When the field is not along the magnetization (a field at an
 angle to the easy axis) the stiffnesses change at different rates and (L), (R) hold to first order in ``dB/B``.
 """
+
 from __future__ import annotations
 
 import math
@@ -66,9 +68,9 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.optimize import curve_fit
 
+from .. import validation as v
 from ..constants import GAMMA_E
 from ..dynamics import MTJ, FreeLayer, Sine, System, simulate, trajectories
-from .. import validation as v
 from .resistance import resistance_model
 
 SETTLE_DECAY_TIMES = 8.0  #: default transient: this many decay times of the free precession (e^-8 = 3.4e-4 left)
@@ -77,14 +79,34 @@ MAX_DT = 1e-12  #: default integration step cap (s)
 EQUILIBRIUM_TOLERANCE = 1e-12  #: relative transverse field at which the equilibrium search stops
 EQUILIBRIUM_ITERATIONS = 10_000  #: cap on the steps of the equilibrium search
 EQUILIBRIUM_STEP = 0.3  #: longest Newton step (rad) of the equilibrium search
-FIT_COLUMNS = ("resonance_field", "linewidth", "symmetric", "antisymmetric", "offset", "ratio", "resonance_field_err",
-               "linewidth_err", "symmetric_err", "antisymmetric_err", "offset_err", "ratio_err", "rms_residual")
-_SINGLE_DEFAULTS: dict[str, Any] = dict(polarization=(1.0, 0.0, 0.0), efficiency=None, field_like_ratio=0.0,
-                                         torque="constant", mtj=None)
+FIT_COLUMNS = (
+    "resonance_field",
+    "linewidth",
+    "symmetric",
+    "antisymmetric",
+    "offset",
+    "ratio",
+    "resonance_field_err",
+    "linewidth_err",
+    "symmetric_err",
+    "antisymmetric_err",
+    "offset_err",
+    "ratio_err",
+    "rms_residual",
+)
+_SINGLE_DEFAULTS: dict[str, Any] = dict(
+    polarization=(1.0, 0.0, 0.0), efficiency=None, field_like_ratio=0.0, torque="constant", mtj=None
+)
 
 
-def lineshape(field: npt.ArrayLike, resonance_field: float, half_width: float, symmetric: float, antisymmetric: float,
-              offset: float = 0.0) -> npt.NDArray[np.float64]:
+def lineshape(
+    field: npt.ArrayLike,
+    resonance_field: float,
+    half_width: float,
+    symmetric: float,
+    antisymmetric: float,
+    offset: float = 0.0,
+) -> npt.NDArray[np.float64]:
     """The ST-FMR lineshape (L): ``offset + symmetric L_s + antisymmetric L_a`` with ``L_s = dB^2 / ((B - B0)^2 +
     dB^2)``, ``L_a = dB (B - B0) / ((B - B0)^2 + dB^2)`` (``dB = half_width``, the half width at half maximum of
     ``L_s``; ``L_a`` peaks at ``+-1/2`` at ``B0 +- dB``)."""
@@ -93,15 +115,26 @@ def lineshape(field: npt.ArrayLike, resonance_field: float, half_width: float, s
     return offset + (symmetric * half_width + antisymmetric * u) * half_width / denominator
 
 
-def st_fmr(device: FreeLayer | System, *, frequency: npt.ArrayLike, field: npt.ArrayLike,
-           rf_current_density: float | None = None, rf_voltage: float | None = None,
-           field_direction: npt.ArrayLike | None = None, polarization: npt.ArrayLike = _SINGLE_DEFAULTS["polarization"],
-           efficiency: npt.ArrayLike | None = _SINGLE_DEFAULTS["efficiency"],
-           field_like_ratio: npt.ArrayLike = _SINGLE_DEFAULTS["field_like_ratio"],
-           torque: Any = _SINGLE_DEFAULTS["torque"], mtj: MTJ | None = _SINGLE_DEFAULTS["mtj"],
-           m0: npt.ArrayLike | Mapping[str, npt.ArrayLike] | None = None, settle: float | None = None,
-           window: float | None = None, dt: float | None = None, samples_per_period: int = 16,
-           backend: str = "cpu") -> pd.DataFrame:
+def st_fmr(
+    device: FreeLayer | System,
+    *,
+    frequency: npt.ArrayLike,
+    field: npt.ArrayLike,
+    rf_current_density: float | None = None,
+    rf_voltage: float | None = None,
+    field_direction: npt.ArrayLike | None = None,
+    polarization: npt.ArrayLike = _SINGLE_DEFAULTS["polarization"],
+    efficiency: npt.ArrayLike | None = _SINGLE_DEFAULTS["efficiency"],
+    field_like_ratio: npt.ArrayLike = _SINGLE_DEFAULTS["field_like_ratio"],
+    torque: Any = _SINGLE_DEFAULTS["torque"],
+    mtj: MTJ | None = _SINGLE_DEFAULTS["mtj"],
+    m0: npt.ArrayLike | Mapping[str, npt.ArrayLike] | None = None,
+    settle: float | None = None,
+    window: float | None = None,
+    dt: float | None = None,
+    samples_per_period: int = 16,
+    backend: str = "cpu",
+) -> pd.DataFrame:
     """The mixing voltage of an ST-FMR field sweep at every ``frequency``: one row per (frequency, field).
 
     Device: a :class:`~fastspin.dynamics.FreeLayer` against the fixed polarizer ``polarization`` with the
@@ -143,8 +176,9 @@ def st_fmr(device: FreeLayer | System, *, frequency: npt.ArrayLike, field: npt.A
     single = isinstance(device, FreeLayer)
     if not single and not isinstance(device, System):
         raise ValueError(f"device must be a fastspin.dynamics.FreeLayer or System, got {type(device)!r}")
-    keywords = dict(polarization=polarization, efficiency=efficiency, field_like_ratio=field_like_ratio,
-                    torque=torque, mtj=mtj)
+    keywords = dict(
+        polarization=polarization, efficiency=efficiency, field_like_ratio=field_like_ratio, torque=torque, mtj=mtj
+    )
     if not single:
         changed = [name for name, value in keywords.items() if value is not _SINGLE_DEFAULTS[name]]
         if changed:
@@ -164,8 +198,9 @@ def st_fmr(device: FreeLayer | System, *, frequency: npt.ArrayLike, field: npt.A
     f_grid = np.repeat(frequency, n_b)
     b_grid = fields.ravel()
     vectors = b_grid[:, None] * direction
-    unit, resistance = resistance_model(device, mtj=mtj, polarization=polarization) if single \
-        else resistance_model(device)
+    unit, resistance = (
+        resistance_model(device, mtj=mtj, polarization=polarization) if single else resistance_model(device)
+    )
     free: list[FreeLayer] = [device] if isinstance(device, FreeLayer) else [device.layers[name] for name in device.free]
     scale = amplitude if drive == "rf_voltage" else amplitude * _area(free, unit)
     if single:
@@ -178,8 +213,9 @@ def st_fmr(device: FreeLayer | System, *, frequency: npt.ArrayLike, field: npt.A
         decay = 2 * math.pi * float(frequency.min()) * min(float(np.min(layer.alpha)) for layer in free)
     if settle is None:
         if not decay > 0:
-            raise ValueError("settle must be given (s): the free precession does not decay (alpha = 0 or a zero "
-                             "stiffness)")
+            raise ValueError(
+                "settle must be given (s): the free precession does not decay (alpha = 0 or a zero stiffness)"
+            )
         settle = SETTLE_DECAY_TIMES / decay
     settle_steps = math.ceil(settle / dt - 1e-9)
 
@@ -189,8 +225,9 @@ def st_fmr(device: FreeLayer | System, *, frequency: npt.ArrayLike, field: npt.A
     transient = simulate(device, **sine, m0=start, duration=settle_steps * dt, **common)
     phase = np.mod(2 * math.pi * f_grid * (settle_steps * dt), 2 * math.pi)
     sine = {drive_key: Sine(amplitude, f_grid, phase)}
-    t, m = trajectories(device, **sine, m0=_end_state(device, transient, start), duration=span,
-                        record_every=record_every, **common)
+    t, m = trajectories(
+        device, **sine, m0=_end_state(device, transient, start), duration=span, record_every=record_every, **common
+    )
     r = resistance(m).reshape(n_f, n_b, t.size)
     average = _lock_in(t, frequency)
     reference = np.sin(2 * math.pi * f_grid.reshape(n_f, n_b, 1) * t + phase.reshape(n_f, n_b, 1))
@@ -202,8 +239,15 @@ def st_fmr(device: FreeLayer | System, *, frequency: npt.ArrayLike, field: npt.A
     else:
         v_mix = scale * (average(reference * r) - average(reference) * r_mean)
     frame = pd.DataFrame({"frequency": f_grid, "field": b_grid, "v_mix": v_mix.ravel(), "resistance": r_mean.ravel()})
-    frame.attrs.update(drive=drive, amplitude=amplitude, field_direction=tuple(direction.tolist()),
-                       settle=settle_steps * dt, window=span, dt=dt, record_every=record_every)
+    frame.attrs.update(
+        drive=drive,
+        amplitude=amplitude,
+        field_direction=tuple(direction.tolist()),
+        settle=settle_steps * dt,
+        window=span,
+        dt=dt,
+        record_every=record_every,
+    )
     return frame
 
 
@@ -224,8 +268,9 @@ def fit_lineshape(frame: pd.DataFrame, by: str = "frequency", x: str = "field", 
         part = part.sort_values(x)
         b, signal = part[x].to_numpy(float), part[y].to_numpy(float)
         if np.unique(b).size < 6:
-            raise ValueError(f"fit_lineshape needs at least 6 distinct {x} values per {by}; {by} = {key} has "
-                             f"{np.unique(b).size}")
+            raise ValueError(
+                f"fit_lineshape needs at least 6 distinct {x} values per {by}; {by} = {key} has {np.unique(b).size}"
+            )
         rows.append({by: key, **_fit_one(b, signal)})
     return pd.DataFrame(rows)
 
@@ -239,11 +284,26 @@ def _fit_one(b, signal):
     err = np.sqrt(np.diag(pcov))
     gradient = np.array([1.0 / s, -1.0 / a])  # of log|S/A| in (S, A)
     ratio = s / a
-    return dict(zip(FIT_COLUMNS, (
-        b0, 2 * abs(half_width), s, a, offset, ratio,
-        err[0], 2 * err[1], err[2], err[3], err[4],
-        abs(ratio) * np.sqrt(max(0.0, gradient @ pcov[2:4, 2:4] @ gradient)),
-        float(np.sqrt(np.mean((lineshape(b, *popt) - signal) ** 2))))))
+    return dict(
+        zip(
+            FIT_COLUMNS,
+            (
+                b0,
+                2 * abs(half_width),
+                s,
+                a,
+                offset,
+                ratio,
+                err[0],
+                2 * err[1],
+                err[2],
+                err[3],
+                err[4],
+                abs(ratio) * np.sqrt(max(0.0, gradient @ pcov[2:4, 2:4] @ gradient)),
+                float(np.sqrt(np.mean((lineshape(b, *popt) - signal) ** 2))),
+            ),
+        )
+    )
 
 
 def _initial_guess(b, signal, n_centres=100, n_widths=40):
@@ -252,7 +312,7 @@ def _initial_guess(b, signal, n_centres=100, n_widths=40):
     V0`` at each pair (normal equations)."""
     spacing = np.diff(b)
     span = b[-1] - b[0]
-    centres = b[::max(1, b.size // n_centres)]
+    centres = b[:: max(1, b.size // n_centres)]
     widths = np.geomspace(0.25 * max(spacing[spacing > 0].min(), 1e-12 * span), span, n_widths)
     u = b[None, None, :] - centres[:, None, None]
     w = widths[None, :, None]
@@ -274,8 +334,10 @@ def _fields(field, n_frequencies):
         return np.broadcast_to(arr, (n_frequencies, arr.size))
     if arr.ndim == 2 and arr.shape[0] == n_frequencies:
         return arr
-    raise ValueError(f"field must be 1-D (every frequency) or 2-D with one row per frequency ({n_frequencies}), "
-                     f"got shape {arr.shape}")
+    raise ValueError(
+        f"field must be 1-D (every frequency) or 2-D with one row per frequency ({n_frequencies}), "
+        f"got shape {arr.shape}"
+    )
 
 
 def _drive(rf_current_density, rf_voltage):
@@ -300,8 +362,9 @@ def _sampling(frequency, dt, samples_per_period, window):
     window = WINDOW_PERIODS / f_min if window is None else v.positive_scalar(window, "window")
     span = math.ceil(window / (record_every * dt) - 1e-9) * record_every * dt
     if span * f_min < 1.0:
-        raise ValueError(f"window ({window:.3g} s) must hold at least one period of the lowest frequency "
-                         f"({1.0 / f_min:.3g} s)")
+        raise ValueError(
+            f"window ({window:.3g} s) must hold at least one period of the lowest frequency ({1.0 / f_min:.3g} s)"
+        )
     return dt, record_every, span
 
 
@@ -311,8 +374,9 @@ def _search_start(m0, direction, b_grid):
         return np.where(b_grid[:, None] < 0, -direction, direction)
     start = v.vectors(m0, "m0", unit=True)
     if start.ndim == 2 and start.shape[0] != b_grid.size:
-        raise ValueError(f"m0 must be one vector or one per (frequency, field) pair ({b_grid.size}), got "
-                         f"{start.shape[0]}")
+        raise ValueError(
+            f"m0 must be one vector or one per (frequency, field) pair ({b_grid.size}), got {start.shape[0]}"
+        )
     return np.broadcast_to(start, (b_grid.size, 3))
 
 
@@ -341,8 +405,10 @@ def _area(free, unit):
         return 1.0
     areas = {float(layer.area) if layer.area is not None and np.ndim(layer.area) == 0 else None for layer in free}
     if None in areas or len(areas) != 1:
-        raise ValueError("rf_current_density with a resistance in Ohm needs the current I = J A: give the free "
-                         "magnet(s) one scalar area")
+        raise ValueError(
+            "rf_current_density with a resistance in Ohm needs the current I = J A: give the free "
+            "magnet(s) one scalar area"
+        )
     return areas.pop()
 
 
@@ -358,11 +424,15 @@ def _equilibrium(layer, field, start):
     """
     m = np.array(start, dtype=float)
     n = m.shape[0]
-    bound = (np.linalg.norm(field, axis=-1) + np.abs(np.asarray(layer.anisotropy_field))
-             + np.max(layer.demag_field_factors(), axis=-1))[:, None]
+    bound = (
+        np.linalg.norm(field, axis=-1)
+        + np.abs(np.asarray(layer.anisotropy_field))
+        + np.max(layer.demag_field_factors(), axis=-1)
+    )[:, None]
     u = np.broadcast_to(layer.easy_axis, (n, 3))
-    jacobian = (np.asarray(layer.anisotropy_field)[..., None, None] * u[:, :, None] * u[:, None, :]
-                - layer.demag_field_factors()[..., :, None] * np.eye(3))
+    jacobian = np.asarray(layer.anisotropy_field)[..., None, None] * u[:, :, None] * u[
+        :, None, :
+    ] - layer.demag_field_factors()[..., :, None] * np.eye(3)
     for _ in range(EQUILIBRIUM_ITERATIONS):
         b = layer.effective_field(m, field)
         along = np.sum(m * b, axis=-1, keepdims=True)
@@ -374,8 +444,7 @@ def _equilibrium(layer, field, start):
         curvature = along[:, :, None] * project - project @ jacobian @ project
         with_normal = curvature + normal  # the normal direction gets eigenvalue 1: K is solved on the tangent plane
         newton = np.linalg.solve(with_normal, transverse[:, :, None])[:, :, 0]
-        newton *= np.minimum(1.0, EQUILIBRIUM_STEP / np.maximum(np.linalg.norm(newton, axis=-1, keepdims=True),
-                                                                  1e-300))
+        newton *= np.minimum(1.0, EQUILIBRIUM_STEP / np.maximum(np.linalg.norm(newton, axis=-1, keepdims=True), 1e-300))
         convex = np.linalg.eigvalsh(with_normal)[:, :1] > 0
         m = m + np.where(convex, newton, transverse / bound)
         m /= np.linalg.norm(m, axis=-1, keepdims=True)
@@ -388,8 +457,11 @@ def _decay_rate(layer, m, field):
     ``E/(Ms V)`` on the sphere: ``2 m.B_eff - B_k (1 - (m.u)^2) + sum_i mu0 Ms N_i (1 - m_i^2)``."""
     b_eff = layer.effective_field(m, field)
     along_u = np.sum(m * layer.easy_axis, axis=-1)
-    trace = (2 * np.sum(m * b_eff, axis=-1) - layer.anisotropy_field * (1 - along_u**2)
-             + np.sum(layer.demag_field_factors() * (1 - m * m), axis=-1))
+    trace = (
+        2 * np.sum(m * b_eff, axis=-1)
+        - layer.anisotropy_field * (1 - along_u**2)
+        + np.sum(layer.demag_field_factors() * (1 - m * m), axis=-1)
+    )
     return layer.alpha * GAMMA_E * trace / (2 * (1 + layer.alpha**2))
 
 
@@ -417,7 +489,7 @@ def _lock_in(t, frequency):
         first = (t[j + 1] - start) / 2.0  # the partial cell: (value at start + value at t_j+1) / 2 times its length
         weights[k, j] += first * (1.0 - lam)
         weights[k, j + 1] += first * (1.0 + lam)
-        weights[k, j + 1:-1] += step / 2.0
-        weights[k, j + 2:] += step / 2.0
+        weights[k, j + 1 : -1] += step / 2.0
+        weights[k, j + 2 :] += step / 2.0
     weights /= lengths[:, None]
     return lambda values: np.einsum("fbt,ft->fb", values, weights)

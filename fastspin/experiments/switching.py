@@ -11,6 +11,7 @@ confidence level,
 
 which keeps its coverage near ``p = 0`` and ``1``, where the normal interval collapses.
 """
+
 from __future__ import annotations
 
 import math
@@ -22,16 +23,17 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.stats import norm
 
+from .. import validation as v
 from ..constants import K_B
 from ..dynamics import FreeLayer, Pulse, System, simulate
-from .. import validation as v
 from ..dynamics.backends import resolve
 
 CHUNK_TRAJECTORIES = 1 << 20  #: trajectories per kernel call (the frames of larger grids are never held at once)
 
 
-def wilson_interval(switched: npt.ArrayLike, n: npt.ArrayLike, confidence: float = 0.95
-                    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+def wilson_interval(
+    switched: npt.ArrayLike, n: npt.ArrayLike, confidence: float = 0.95
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """``(low, high)`` of the Wilson score interval (W) for ``switched`` successes out of ``n`` trials."""
     switched = np.asarray(switched, dtype=float)
     n = np.asarray(n, dtype=float)
@@ -43,9 +45,16 @@ def wilson_interval(switched: npt.ArrayLike, n: npt.ArrayLike, confidence: float
     return np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
 
 
-def boltzmann_directions(layer: FreeLayer, start: npt.ArrayLike, temperature: float, n: int, seed: int | None,
-                         field: npt.ArrayLike = (0.0, 0.0, 0.0), n_theta: int = 2048,
-                         n_phi: int = 256) -> npt.NDArray[np.float64]:
+def boltzmann_directions(
+    layer: FreeLayer,
+    start: npt.ArrayLike,
+    temperature: float,
+    n: int,
+    seed: int | None,
+    field: npt.ArrayLike = (0.0, 0.0, 0.0),
+    n_theta: int = 2048,
+    n_phi: int = 256,
+) -> npt.NDArray[np.float64]:
     """``n`` unit vectors drawn from the Boltzmann distribution ``exp(-E(m) / k_B T)`` of ``layer`` (energy
     ``Ms V E/(Ms V)`` of fastspin.dynamics.layer in ``field``) restricted to the hemisphere around ``start``.
 
@@ -63,8 +72,11 @@ def boltzmann_directions(layer: FreeLayer, start: npt.ArrayLike, temperature: fl
     phi = (np.arange(n_phi) + 0.5) * 2.0 * np.pi / n_phi
 
     def directions(t: npt.NDArray[np.float64], f: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        return (np.cos(t)[..., None] * pole + (np.sin(t) * np.cos(f))[..., None] * e1
-                + (np.sin(t) * np.sin(f))[..., None] * e2)
+        return (
+            np.cos(t)[..., None] * pole
+            + (np.sin(t) * np.cos(f))[..., None] * e1
+            + (np.sin(t) * np.sin(f))[..., None] * e2
+        )
 
     m = directions(theta[:, None], phi[None, :])
     energy = layer.ms * layer.thickness * layer.area * layer.energy_per_ms_volume(m, field)
@@ -90,14 +102,25 @@ def _grid_pulse(pulse, name):
     return amplitude, width
 
 
-def switching_probability(system_or_layer: FreeLayer | System, *, current_density: Pulse | None = None,
-                          voltage: Pulse | None = None, temperature: float, n_trajectories: int,
-                          seed: int | None = None,
-                          backend: str = "cpu", equilibrate: str | float = "boltzmann", relax: float = 2e-9,
-                          dt: float = 1e-12, magnet: str | None = None, confidence: float = 0.95,
-                          m0: npt.ArrayLike | Mapping[str, npt.ArrayLike] | None = None,
-                          field: npt.ArrayLike = (0.0, 0.0, 0.0), duration: float | None = None,
-                          **simulate_options: Any) -> pd.DataFrame:
+def switching_probability(
+    system_or_layer: FreeLayer | System,
+    *,
+    current_density: Pulse | None = None,
+    voltage: Pulse | None = None,
+    temperature: float,
+    n_trajectories: int,
+    seed: int | None = None,
+    backend: str = "cpu",
+    equilibrate: str | float = "boltzmann",
+    relax: float = 2e-9,
+    dt: float = 1e-12,
+    magnet: str | None = None,
+    confidence: float = 0.95,
+    m0: npt.ArrayLike | Mapping[str, npt.ArrayLike] | None = None,
+    field: npt.ArrayLike = (0.0, 0.0, 0.0),
+    duration: float | None = None,
+    **simulate_options: Any,
+) -> pd.DataFrame:
     """Switching probability of every pulse of an amplitude x width grid at ``temperature`` (K, > 0).
 
     ``current_density=Pulse(amplitude, width, rise, fall)`` or ``voltage=Pulse(...)`` (one of them): its
@@ -172,18 +195,48 @@ def switching_probability(system_or_layer: FreeLayer | System, *, current_densit
         amp = np.repeat(grid_amplitude[rows], n_trajectories)
         wid = np.repeat(grid_width[rows], n_trajectories)
         drive = Pulse(amp, wid, rise=pulse.rise, fall=pulse.fall, delay=delay + float(pulse.delay))
-        start = _start_states(system_or_layer, single, equilibrate, m0, temperature, amp.size,
-                              seed + lo * int(n_trajectories), field, simulate_options)
+        start = _start_states(
+            system_or_layer,
+            single,
+            equilibrate,
+            m0,
+            temperature,
+            amp.size,
+            seed + lo * int(n_trajectories),
+            field,
+            simulate_options,
+        )
         pulse_keyword: dict[str, Any] = {drive_name: drive}  # a keyword named at run time
-        frame = simulate(system_or_layer, **pulse_keyword, m0=start, field=field, duration=n_steps * dt, dt=dt,
-                         method="heun", temperature=temperature, seed=seed + lo * int(n_trajectories),
-                         backend=backend, **simulate_options)
+        frame = simulate(
+            system_or_layer,
+            **pulse_keyword,
+            m0=start,
+            field=field,
+            duration=n_steps * dt,
+            dt=dt,
+            method="heun",
+            temperature=temperature,
+            seed=seed + lo * int(n_trajectories),
+            backend=backend,
+            **simulate_options,
+        )
         counts[rows] = frame[column].to_numpy().reshape(len(rows), n_trajectories).sum(axis=1)
     low, high = wilson_interval(counts, n_trajectories, confidence)
     p_switch = counts / n_trajectories
-    return pd.DataFrame({"amplitude": grid_amplitude, "width": grid_width, "n": int(n_trajectories),
-                         "switched": counts, "p_switch": p_switch, "p_low": low, "p_high": high, "wer": 1.0 - p_switch,
-                         "equilibrate": str(equilibrate), "relax": relax})
+    return pd.DataFrame(
+        {
+            "amplitude": grid_amplitude,
+            "width": grid_width,
+            "n": int(n_trajectories),
+            "switched": counts,
+            "p_switch": p_switch,
+            "p_low": low,
+            "p_high": high,
+            "wer": 1.0 - p_switch,
+            "equilibrate": str(equilibrate),
+            "relax": relax,
+        }
+    )
 
 
 def _start_states(device, single, equilibrate, m0, temperature, n, seed, field, options):
@@ -196,8 +249,9 @@ def _start_states(device, single, equilibrate, m0, temperature, n, seed, field, 
         return start
     for key in ("ms", "thickness", "anisotropy_field", "area"):
         if getattr(device, key) is None or np.ndim(getattr(device, key)) != 0:
-            raise ValueError(f"equilibrate='boltzmann' needs scalar layer parameters and an area; {key} is "
-                             f"{getattr(device, key)!r}")
+            raise ValueError(
+                f"equilibrate='boltzmann' needs scalar layer parameters and an area; {key} is {getattr(device, key)!r}"
+            )
     field = np.asarray(field, dtype=float)
     if field.shape != (3,):
         raise ValueError("equilibrate='boltzmann' needs one constant field vector")

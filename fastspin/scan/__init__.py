@@ -7,6 +7,7 @@
 Importing this package imports every model module, and each model kind registers itself there
 (:data:`fastspin.scan.model.MODEL_KINDS`): a new kind is one new module, imported here.
 """
+
 from .dynamics_model import DynamicsModel
 from .errors import SpecError
 from .executors import EXECUTORS, dask_map, local_map

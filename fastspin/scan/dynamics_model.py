@@ -5,7 +5,8 @@ tabulated once (``a_n(theta)``, ``b_n(theta)`` on ``n_angles`` angles from
 :func:`fastspin.transport.evaluate`, interpolated in the kernel by
 :class:`fastspin.dynamics.TabulatedTorque`), or by a constant Slonczewski torque
 (``torque = "constant"``).  Transport parameters of the stack may be axes too: the points of a
-chunk are grouped by stack and each group is integrated with its own table.  Geometry: easy axis and fixed-layer magnetization ``p`` along x, thin
+chunk are grouped by stack and each group is integrated with its own table.  Geometry: easy axis and fixed-layer
+magnetization ``p`` along x, thin
 film normal to z (``demag = (0, 0, 1)`` by default), applied field ``(field, field_y, field_z)``.
 
 Each point starts from the parallel (``start = "P"``: ``m0 = p`` tilted by ``tilt`` in the plane)
@@ -21,6 +22,7 @@ run again for twice as long, up to ``max_duration``; ``duration`` says how long 
 positive) and the run is labelled as the start state.  ``state`` is the one label of a run: the phase
 diagrams, ``fastspin plot`` and the critical currents all read it.
 """
+
 from __future__ import annotations
 
 import math
@@ -163,10 +165,13 @@ class DynamicsModel(Model):
         points = points or {}
         p = self.parameters
         return FreeLayer(
-            points.get("ms", p["ms"]), points.get(self.free_thickness_axis, p["thickness"]),
+            points.get("ms", p["ms"]),
+            points.get(self.free_thickness_axis, p["thickness"]),
             points.get("alpha", p["alpha"]),
             anisotropy_field=points.get("anisotropy_field", p["anisotropy_field"]),
-            easy_axis=(1.0, 0.0, 0.0), demag=p["demag"], area=p["area"],
+            easy_axis=(1.0, 0.0, 0.0),
+            demag=p["demag"],
+            area=p["area"],
         )
 
     def __call__(self, points, backend="cpu"):
@@ -203,11 +208,23 @@ class DynamicsModel(Model):
 
         def run(rows: npt.NDArray[np.int64], duration: float) -> pd.DataFrame:
             sub = self.layer({k: (v[rows] if np.ndim(v) else v) for k, v in points.items()})
-            return simulate(sub, current_density=current[rows], field=field[rows], polarization=(1.0, 0.0, 0.0),
-                            torque=torque, efficiency=p["efficiency"] if torque == "constant" else 1.0, m0=m0[rows],
-                            duration=duration, dt=p["dt"], method="heun" if thermal else "rk4",
-                            temperature=temperature[rows], seed=seed, window=p["window"],
-                            stiffness=(h1[rows], h2[rows]), backend=backend)
+            return simulate(
+                sub,
+                current_density=current[rows],
+                field=field[rows],
+                polarization=(1.0, 0.0, 0.0),
+                torque=torque,
+                efficiency=p["efficiency"] if torque == "constant" else 1.0,
+                m0=m0[rows],
+                duration=duration,
+                dt=p["dt"],
+                method="heun" if thermal else "rk4",
+                temperature=temperature[rows],
+                seed=seed,
+                window=p["window"],
+                stiffness=(h1[rows], h2[rows]),
+                backend=backend,
+            )
 
         rows = np.arange(n)
         frame = run(rows, p["duration"])

@@ -1,4 +1,5 @@
 """The one error type of scan specifications."""
+
 from __future__ import annotations
 
 

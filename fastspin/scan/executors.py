@@ -17,6 +17,7 @@ run: pending work is cancelled and its exception is raised, after the results al
   such as ``"tcp://10.0.0.1:8786"``).  Chunks run on the workers; results come back to the caller.
   A scheduler that does not answer within :data:`CONNECT_TIMEOUT` is a ``ConnectionError`` naming it.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -53,9 +54,15 @@ def _sizes(items: list[Any], sizes: Iterable[int] | None) -> list[int]:
     return sizes
 
 
-def local_map(task: Callable[[_Item], _Result], items: Iterable[_Item], *,
-              on_result: Callable[[_Item, _Result], object], sizes: Iterable[int] | None = None, progress: bool = True,
-              desc: str = "scan") -> None:
+def local_map(
+    task: Callable[[_Item], _Result],
+    items: Iterable[_Item],
+    *,
+    on_result: Callable[[_Item, _Result], object],
+    sizes: Iterable[int] | None = None,
+    progress: bool = True,
+    desc: str = "scan",
+) -> None:
     """Run ``task`` on every item in this process (each call parallel in Numba threads)."""
     items = list(items)
     sizes = _sizes(items, sizes)
@@ -65,9 +72,17 @@ def local_map(task: Callable[[_Item], _Result], items: Iterable[_Item], *,
             bar.update(size)
 
 
-def dask_map(task: Callable[[_Item], _Result], items: Iterable[_Item], *,
-             on_result: Callable[[_Item, _Result], object], sizes: Iterable[int] | None = None, progress: bool = True,
-             desc: str = "scan", client: Client | None = None, scheduler: str | None = None) -> None:
+def dask_map(
+    task: Callable[[_Item], _Result],
+    items: Iterable[_Item],
+    *,
+    on_result: Callable[[_Item, _Result], object],
+    sizes: Iterable[int] | None = None,
+    progress: bool = True,
+    desc: str = "scan",
+    client: Client | None = None,
+    scheduler: str | None = None,
+) -> None:
     """Run ``task`` on every item on a ``dask.distributed`` cluster (``client`` or ``scheduler``)."""
     from distributed import Client, as_completed
 

@@ -11,6 +11,7 @@ Model kinds register themselves: a subclass that sets its own :attr:`Model.kind`
 :meth:`Model.from_dict` is recorded in :data:`MODEL_KINDS` when its class is created, so a new kind is one new
 module (imported by :mod:`fastspin.scan`, which imports every model module).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -79,29 +80,37 @@ class AxisInfo:
             value = array[bad[0]]
             shown = f"{value.real:g}{value.imag:+g}j" if self.kind == "complex" else f"{value:g}"
             unit = si_unit(self.dimension)
-            raise ValueError(f"value {shown}{' ' + unit if unit != '1' else ''} in the grid: "
-                             f"values must {CHECKS[self.check]}")
+            raise ValueError(
+                f"value {shown}{' ' + unit if unit != '1' else ''} in the grid: values must {CHECKS[self.check]}"
+            )
         if self.bounds is not None:
             low, high = self.bounds
             outside = np.flatnonzero((np.abs(array) > high) | ((np.abs(array) < low) & (array != 0)))
             if outside.size:
                 unit = si_unit(self.dimension)
-                raise ValueError(f"value {np.abs(array[outside[0]]):g}{' ' + unit if unit != '1' else ''} in the grid "
-                                 f"is outside the supported range [{low:g}, {high:g}]")
+                raise ValueError(
+                    f"value {np.abs(array[outside[0]]):g}{' ' + unit if unit != '1' else ''} in the grid "
+                    f"is outside the supported range [{low:g}, {high:g}]"
+                )
         return array
 
 
 def _vectors(values):
     """``values`` as an (n, 3) float array of finite non-zero vectors; ValueError (one line) if not."""
     for value in values:
-        if (isinstance(value, (str, bytes)) or np.ndim(value) != 1 or len(value) != 3
-                or not all(isinstance(x, (int, float, np.number)) and not isinstance(x, bool) for x in value)):
+        if (
+            isinstance(value, (str, bytes))
+            or np.ndim(value) != 1
+            or len(value) != 3
+            or not all(isinstance(x, (int, float, np.number)) and not isinstance(x, bool) for x in value)
+        ):
             raise ValueError(f"value {value!r} is not a 3-vector [x, y, z] of numbers")
     array = np.asarray(values, dtype=float)
     bad = ~np.isfinite(array).all(axis=1) | ~(np.abs(array).max(axis=1) > 0)
     if np.any(bad):
-        raise ValueError(f"value {array[np.flatnonzero(bad)[0]].tolist()} in the grid: values must "
-                         f"{CHECKS['nonzero_vector']}")
+        raise ValueError(
+            f"value {array[np.flatnonzero(bad)[0]].tolist()} in the grid: values must {CHECKS['nonzero_vector']}"
+        )
     return array
 
 
@@ -210,8 +219,12 @@ class FunctionModel(Model):
 
     kind = "function"
 
-    def __init__(self, func: Callable[[Points], pd.DataFrame], axes: Mapping[str, AxisInfo] | None = None,
-                 chunk_size: int | None = None) -> None:
+    def __init__(
+        self,
+        func: Callable[[Points], pd.DataFrame],
+        axes: Mapping[str, AxisInfo] | None = None,
+        chunk_size: int | None = None,
+    ) -> None:
         if not callable(func):
             raise ValueError("model: a batched evaluator must be callable")
         self.func = func
@@ -227,8 +240,11 @@ class FunctionModel(Model):
         return self.axes[name]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "function": f"{self.func.__module__}:{self.func.__qualname__}",
-                "code": _code_identity(self.func)}
+        return {
+            "kind": self.kind,
+            "function": f"{self.func.__module__}:{self.func.__qualname__}",
+            "code": _code_identity(self.func),
+        }
 
     def __call__(self, points):
         return self.func(points)

@@ -7,6 +7,7 @@
 * ``"dynamics"`` (:class:`~fastspin.scan.dynamics_model.DynamicsModel`): the macrospin LLGS driven
   by the tabulated transport torque of a preset, over current, field and layer parameters.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -36,7 +37,8 @@ def read_parameters(description: Mapping[str, Any], schema: Schema) -> dict[str,
 
     ``schema`` maps each accepted key to ``(kind, dimension, default)`` with kind ``"number"``,
     ``"positive"``, ``"nonnegative"``, ``"integer"``, ``"count"`` (an integer in [1, :data:`MAX_COUNT`]: a size
-    that is allocated), ``"string"``, ``"table"`` or ``"vector"`` (three numbers).  A number may be given as ``{value = ..., unit = "..."}``.  Errors are
+    that is allocated), ``"string"``, ``"table"`` or ``"vector"`` (three numbers).  A number may be given as
+    ``{value = ..., unit = "..."}``.  Errors are
     :class:`SpecError` naming ``model.<key>``.
     """
     values = {}
@@ -50,33 +52,20 @@ def read_parameters(description: Mapping[str, Any], schema: Schema) -> dict[str,
 
 
 def _checked(key, raw, kind, dimension):
+    """One model parameter ``raw`` of ``kind`` (see :func:`read_parameters`), checked and in SI."""
     if raw is None:
         return None
-    if kind == "string":
-        if not isinstance(raw, str):
-            raise SpecError(key, f"must be a string, got {raw!r}")
-        return raw
-    if kind == "table":
-        if not isinstance(raw, dict):
-            raise SpecError(key, f"must be a table, got {raw!r}")
-        return {k: _checked(f"{key}.{k}", v, "number", "dimensionless") for k, v in raw.items()}
-    if kind == "vector":
-        if not (isinstance(raw, (list, tuple)) and len(raw) == 3):
-            raise SpecError(key, f"must be three numbers [x, y, z], got {raw!r}")
-        return tuple(_checked(key, v, "number", dimension) for v in raw)
+    if kind in _STRUCTURED:
+        return _STRUCTURED[kind](key, raw, dimension)
     unit = None
     if isinstance(raw, dict):
         if set(raw) - {"value", "unit"} or "value" not in raw:
-            raise SpecError(key, "a quantity is a number or {value = ..., unit = \"...\"}")
+            raise SpecError(key, 'a quantity is a number or {value = ..., unit = "..."}')
         raw, unit = raw["value"], raw.get("unit")
     if isinstance(raw, bool) or not isinstance(raw, (int, float)):
         raise SpecError(key, f"must be a number, got {raw!r}")
     if kind in ("integer", "count"):
-        if not isinstance(raw, int) or raw < 1:
-            raise SpecError(key, f"must be a positive integer, got {raw!r}")
-        if kind == "count" and raw > MAX_COUNT:
-            raise SpecError(key, f"must be at most 2**27 = {MAX_COUNT} (a size held in memory), got {raw!r}")
-        return raw
+        return _integer(key, raw, kind)
     try:
         value = float(raw) * to_si_factor(unit, dimension)
     except ValueError as err:
@@ -85,6 +74,36 @@ def _checked(key, raw, kind, dimension):
         rule = {"positive": "> 0", "nonnegative": ">= 0"}.get(kind, "finite")
         raise SpecError(key, f"must be {rule}, got {raw!r}")
     return value
+
+
+def _integer(key, raw, kind):
+    if not isinstance(raw, int) or raw < 1:
+        raise SpecError(key, f"must be a positive integer, got {raw!r}")
+    if kind == "count" and raw > MAX_COUNT:
+        raise SpecError(key, f"must be at most 2**27 = {MAX_COUNT} (a size held in memory), got {raw!r}")
+    return raw
+
+
+def _string(key, raw, dimension):
+    if not isinstance(raw, str):
+        raise SpecError(key, f"must be a string, got {raw!r}")
+    return raw
+
+
+def _table(key, raw, dimension):
+    if not isinstance(raw, dict):
+        raise SpecError(key, f"must be a table, got {raw!r}")
+    return {k: _checked(f"{key}.{k}", v, "number", "dimensionless") for k, v in raw.items()}
+
+
+def _vector(key, raw, dimension):
+    if not (isinstance(raw, (list, tuple)) and len(raw) == 3):
+        raise SpecError(key, f"must be three numbers [x, y, z], got {raw!r}")
+    return tuple(_checked(key, v, "number", dimension) for v in raw)
+
+
+#: parameter kinds that are not a single number: kind -> checker ``(key, raw, dimension) -> value``
+_STRUCTURED = {"string": _string, "table": _table, "vector": _vector}
 
 
 STACK_SCHEMA: dict[str, tuple[str, str | None, Any]] = {
@@ -135,12 +154,20 @@ class PhiCModel(TransportModel):
     kind = "phi_c"
     default_chunk_size = 2048
 
-    def __init__(self, preset: str = "barnas2005:fig5", overrides: Mapping[str, float] | None = None,
-                 n_coarse: int = 64, xtol: float = 1e-10) -> None:
+    def __init__(
+        self,
+        preset: str = "barnas2005:fig5",
+        overrides: Mapping[str, float] | None = None,
+        n_coarse: int = 64,
+        xtol: float = 1e-10,
+    ) -> None:
         super().__init__(preset, overrides)
         if isinstance(n_coarse, bool) or not isinstance(n_coarse, int) or not 2 <= n_coarse <= MAX_N_COARSE:
-            raise SpecError("model.n_coarse", f"must be an integer in [2, 2**16 = {MAX_N_COARSE}] (intervals of the "
-                                              f"bracketing grid on [0, pi]), got {n_coarse!r}")
+            raise SpecError(
+                "model.n_coarse",
+                f"must be an integer in [2, 2**16 = {MAX_N_COARSE}] (intervals of the "
+                f"bracketing grid on [0, pi]), got {n_coarse!r}",
+            )
         self.n_coarse = n_coarse
         self.xtol = xtol
 

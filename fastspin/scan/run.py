@@ -6,6 +6,7 @@ or with the free space of the disk of ``out``: a scan that cannot fit is refused
 saying how much it needs.  Before the first chunk only the point index and the axes are known (8 bytes a
 value); the first chunk computed gives the real size of a row, and the check is made again with it.
 """
+
 from __future__ import annotations
 
 import errno
@@ -59,20 +60,44 @@ class ChunkTask:
 
 
 @overload
-def run_scan(spec: ScanSpec, out: str | os.PathLike[str] | None = None, *, executor: str | Executor = "local",
-             progress: bool = True, desc: str | None = None, backend: str = "cpu", load: Literal[True] = True,
-             **executor_options: Any) -> pd.DataFrame: ...
+def run_scan(
+    spec: ScanSpec,
+    out: str | os.PathLike[str] | None = None,
+    *,
+    executor: str | Executor = "local",
+    progress: bool = True,
+    desc: str | None = None,
+    backend: str = "cpu",
+    load: Literal[True] = True,
+    **executor_options: Any,
+) -> pd.DataFrame: ...
 
 
 @overload
-def run_scan(spec: ScanSpec, out: str | os.PathLike[str] | None = None, *, executor: str | Executor = "local",
-             progress: bool = True, desc: str | None = None, backend: str = "cpu", load: bool,
-             **executor_options: Any) -> pd.DataFrame | None: ...
+def run_scan(
+    spec: ScanSpec,
+    out: str | os.PathLike[str] | None = None,
+    *,
+    executor: str | Executor = "local",
+    progress: bool = True,
+    desc: str | None = None,
+    backend: str = "cpu",
+    load: bool,
+    **executor_options: Any,
+) -> pd.DataFrame | None: ...
 
 
-def run_scan(spec: ScanSpec, out: str | os.PathLike[str] | None = None, *, executor: str | Executor = "local",
-             progress: bool = True, desc: str | None = None, backend: str = "cpu", load: bool = True,
-             **executor_options: Any) -> pd.DataFrame | None:
+def run_scan(
+    spec: ScanSpec,
+    out: str | os.PathLike[str] | None = None,
+    *,
+    executor: str | Executor = "local",
+    progress: bool = True,
+    desc: str | None = None,
+    backend: str = "cpu",
+    load: bool = True,
+    **executor_options: Any,
+) -> pd.DataFrame | None:
     """Evaluate every point of ``spec`` and return the tidy DataFrame (one row per point).
 
     Parameters
@@ -200,16 +225,23 @@ def _check_room(spec, rows, bytes_per_row, out, load=True):
     in_memory = bytes_per_row * (rows + spec.n_points) if out is None else 2 * bytes_per_row * spec.n_points
     available = available_memory()
     if (out is None or load) and available is not None and in_memory > available:
-        advice = "pass out=... to store it on disk in chunks" if out is None else \
-            "pass load=False to keep it on disk only (fastspin scan does)"
-        raise ValueError(f"scan of {spec.n_points} points needs about {_size(in_memory)} in memory "
-                         f"({_size(available)} available): {advice}")
+        advice = (
+            "pass out=... to store it on disk in chunks"
+            if out is None
+            else "pass load=False to keep it on disk only (fastspin scan does)"
+        )
+        raise ValueError(
+            f"scan of {spec.n_points} points needs about {_size(in_memory)} in memory "
+            f"({_size(available)} available): {advice}"
+        )
     if out is not None:
         needed, free = bytes_per_row * rows, free_disk(out)
         if needed > free:
             left = f" ({rows} still to compute)" if rows < spec.n_points else ""
-            raise ValueError(f"scan of {spec.n_points} points{left} needs about {_size(needed)} on disk at {out} "
-                             f"({_size(free)} free)")
+            raise ValueError(
+                f"scan of {spec.n_points} points{left} needs about {_size(needed)} on disk at {out} "
+                f"({_size(free)} free)"
+            )
 
 
 def _size(n_bytes):

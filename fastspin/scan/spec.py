@@ -10,6 +10,7 @@ memory; :data:`MAX_POINTS` points a scan) and model options that the run would r
 fastest) for a product; chunk ``i`` holds points ``[i * chunk_size, (i + 1) * chunk_size)`` and is
 evaluated by one batched call of the model.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -42,8 +43,14 @@ class Axis:
     the three numbers instead of every value).
     """
 
-    def __init__(self, name: str, values: Sequence[Any] | npt.NDArray[Any] | None, unit: str | None = None, *,
-                 _grid: tuple[str, Any, Any, int] | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        values: Sequence[Any] | npt.NDArray[Any] | None,
+        unit: str | None = None,
+        *,
+        _grid: tuple[str, Any, Any, int] | None = None,
+    ) -> None:
         if not isinstance(name, str) or not name:
             raise SpecError("axes", f"axis name must be a non-empty string, got {name!r}")
         self.name = name
@@ -52,14 +59,16 @@ class Axis:
         self._grid = _grid
 
     @classmethod
-    def linspace(cls, name: str, start: float | complex, stop: float | complex, num: int,
-                 unit: str | None = None) -> Self:
+    def linspace(
+        cls, name: str, start: float | complex, stop: float | complex, num: int, unit: str | None = None
+    ) -> Self:
         """``num`` evenly spaced values from ``start`` to ``stop`` inclusive (NumPy ``linspace``)."""
         return cls._grid_axis(name, "linear", start, stop, num, unit)
 
     @classmethod
-    def logspace(cls, name: str, start: float | complex, stop: float | complex, num: int,
-                 unit: str | None = None) -> Self:
+    def logspace(
+        cls, name: str, start: float | complex, stop: float | complex, num: int, unit: str | None = None
+    ) -> Self:
         """``num`` geometrically spaced values from ``start`` to ``stop`` (NumPy ``geomspace``)."""
         return cls._grid_axis(name, "log", start, stop, num, unit)
 
@@ -71,8 +80,11 @@ class Axis:
         if num < 1:
             raise SpecError(f"{key}.num", f"empty axis: num = {num} (need at least 1 point)")
         if num > MAX_AXIS_POINTS:
-            raise SpecError(f"{key}.num", f"{num} values: more than the limit of 2**27 = {MAX_AXIS_POINTS} "
-                                          "values an axis (fastspin.scan.spec.MAX_AXIS_POINTS)")
+            raise SpecError(
+                f"{key}.num",
+                f"{num} values: more than the limit of 2**27 = {MAX_AXIS_POINTS} "
+                "values an axis (fastspin.scan.spec.MAX_AXIS_POINTS)",
+            )
         for label, value in (("start", start), ("stop", stop)):
             if isinstance(value, (bool, str)) or not isinstance(value, (int, float, complex, np.number)):
                 raise SpecError(f"{key}.{label}", f"must be a number, got {value!r}")
@@ -91,24 +103,33 @@ class Axis:
         if self._grid is not None:
             spacing, start, stop, num = self._grid
             if info.kind in ("category", "vector"):
-                raise SpecError(key, f"takes a list of {'values' if info.kind == 'category' else '3-vectors'}, "
-                                     "not a numeric range")
+                raise SpecError(
+                    key, f"takes a list of {'values' if info.kind == 'category' else '3-vectors'}, not a numeric range"
+                )
             start, stop = start * factor, stop * factor
             raw = (np.linspace if spacing == "linear" else np.geomspace)(start, stop, num)
             grid = (spacing, start, stop, num)
         else:
-            if (self.values is None or isinstance(self.values, (str, bytes))
-                    or np.ndim(self.values) != (2 if info.kind == "vector" else 1)):
-                raise SpecError(key, "values must be a list of 3-vectors" if info.kind == "vector" else
-                                "values must be a 1-D list of numbers")
+            if (
+                self.values is None
+                or isinstance(self.values, (str, bytes))
+                or np.ndim(self.values) != (2 if info.kind == "vector" else 1)
+            ):
+                raise SpecError(
+                    key,
+                    "values must be a list of 3-vectors"
+                    if info.kind == "vector"
+                    else "values must be a 1-D list of numbers",
+                )
             if len(self.values) == 0:
                 raise SpecError(key, "empty axis: no values")
             raw = list(self.values)
             if factor != 1.0:
                 if info.kind == "category":
                     raise SpecError(f"{key}.unit", "a category axis has no unit")
-                raw = [np.asarray(v) * factor if info.kind == "vector" else v * factor if _is_number(v) else v
-                       for v in raw]
+                raw = [
+                    np.asarray(v) * factor if info.kind == "vector" else v * factor if _is_number(v) else v for v in raw
+                ]
             grid = None
         try:
             values = info.validate(raw)
@@ -165,9 +186,13 @@ class ScanSpec:
         Points per chunk (one batched model call each); default: the model's.
     """
 
-    def __init__(self, model: Model | Callable[[Points], pd.DataFrame],
-                 axes: Iterable[Axis] | Mapping[str, Axis | Sequence[Any] | npt.NDArray[Any]], combine: str = "product",
-                 chunk_size: int | None = None) -> None:
+    def __init__(
+        self,
+        model: Model | Callable[[Points], pd.DataFrame],
+        axes: Iterable[Axis] | Mapping[str, Axis | Sequence[Any] | npt.NDArray[Any]],
+        combine: str = "product",
+        chunk_size: int | None = None,
+    ) -> None:
         if not isinstance(model, Model):
             model = FunctionModel(model)
         self.model = model
@@ -199,15 +224,22 @@ class ScanSpec:
         self.shape = tuple(lengths) if combine == "product" else (lengths[0],)
         self.n_points = math.prod(self.shape)
         if self.n_points > MAX_POINTS:
-            raise SpecError("axes", f"{self.n_points} points: more than the limit of 2**40 = {MAX_POINTS} points "
-                                    "a scan (fastspin.scan.spec.MAX_POINTS)")
+            raise SpecError(
+                "axes",
+                f"{self.n_points} points: more than the limit of 2**40 = {MAX_POINTS} points "
+                "a scan (fastspin.scan.spec.MAX_POINTS)",
+            )
         model.check_run(self.n_points)
         if chunk_size is None:
             chunk_size = model.default_chunk_size
-        if (isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer))
-                or not 1 <= chunk_size <= MAX_AXIS_POINTS):
-            raise SpecError("scan.chunk_size", f"must be a positive integer <= 2**27 = {MAX_AXIS_POINTS}, "
-                                               f"got {chunk_size!r}")
+        if (
+            isinstance(chunk_size, bool)
+            or not isinstance(chunk_size, (int, np.integer))
+            or not 1 <= chunk_size <= MAX_AXIS_POINTS
+        ):
+            raise SpecError(
+                "scan.chunk_size", f"must be a positive integer <= 2**27 = {MAX_AXIS_POINTS}, got {chunk_size!r}"
+            )
         self.chunk_size = int(chunk_size)
         self.n_chunks = -(-self.n_points // self.chunk_size)
 

@@ -5,6 +5,7 @@ A preset is named ``"<family>:<case>"`` as listed by :func:`fastspin.presets.ava
 the parameter names of :func:`fastspin.transport.evaluate`: ``"phi"``, ``"<layer>.<field>"`` and
 ``"<left>|<right>.<field>"`` (see :mod:`fastspin.stack`).
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -17,10 +18,16 @@ from .model import AxisInfo
 
 DEFAULT_FAMILY = "barnas2005"
 
+
 def _axis_info(declared):
     """The scan axis of a registered parameter (:data:`fastspin.parameters.REGISTRY`)."""
-    return AxisInfo(declared.dimension, kind=declared.value, check=declared.check, description=declared.description,
-                    bounds=declared.bounds)
+    return AxisInfo(
+        declared.dimension,
+        kind=declared.value,
+        check=declared.check,
+        description=declared.description,
+        bounds=declared.bounds,
+    )
 
 
 _LAYER_AXES = {name: _axis_info(REGISTRY[name]) for name in LAYER_PARAMETERS}
@@ -77,6 +84,8 @@ def transport_axis_info(stack: Stack, name: str, allow_phi: bool = True, allow_v
     if declared.lead_fixed and index in (0, len(stack.names) - 1):
         raise ValueError(f"layer {target!r} is a semi-infinite lead; its {field} is fixed")
     if declared.value == "vector" and not allow_vector:
-        raise ValueError(f"{name!r} is a 3-vector: this model scans scalar parameters only (scan 'phi' with the "
-                         "transport model, or set the direction in the preset)")
+        raise ValueError(
+            f"{name!r} is a 3-vector: this model scans scalar parameters only (scan 'phi' with the "
+            "transport model, or set the direction in the preset)"
+        )
     return _LAYER_AXES[field]

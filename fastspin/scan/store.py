@@ -17,6 +17,7 @@ counts are checked against its spec (a hand-edited count is refused, naming it).
 Complex columns (Parquet has none) are stored as ``<name>.real`` / ``<name>.imag`` and rebuilt
 on reading.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -110,13 +111,18 @@ def read_manifest(directory: str | os.PathLike[str]) -> dict[str, Any]:
         raise ValueError(f"{path}: the manifest must be a JSON object, got {type(manifest).__name__}")
     spec = manifest.get("spec")
     chunk_size = spec.get("chunk_size") if isinstance(spec, dict) else None
-    for key, value in (("n_points", manifest.get("n_points")), ("n_chunks", manifest.get("n_chunks")),
-                       ("spec.chunk_size", chunk_size)):
+    for key, value in (
+        ("n_points", manifest.get("n_points")),
+        ("n_chunks", manifest.get("n_chunks")),
+        ("spec.chunk_size", chunk_size),
+    ):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(f"{path}: {key} must be a positive integer, got {value!r}")
     if manifest["n_chunks"] != -(-manifest["n_points"] // chunk_size):
-        raise ValueError(f"{path}: n_chunks = {manifest['n_chunks']} does not match n_points = "
-                         f"{manifest['n_points']} in chunks of {chunk_size} (an edited manifest?)")
+        raise ValueError(
+            f"{path}: n_chunks = {manifest['n_chunks']} does not match n_points = "
+            f"{manifest['n_points']} in chunks of {chunk_size} (an edited manifest?)"
+        )
     return manifest
 
 
@@ -217,9 +223,11 @@ class ScanStore:
                     "refusing to mix results; use a new output directory or the original spec"
                 )
             if old.get("n_chunks") != manifest["n_chunks"] or old.get("n_points") != manifest["n_points"]:
-                raise ScanMismatchError(f"{directory}: the manifest's counts were edited (n_chunks {old.get('n_chunks')!r}, "
-                                        f"n_points {old.get('n_points')!r}; the spec has {manifest['n_chunks']}, "
-                                        f"{manifest['n_points']})")
+                raise ScanMismatchError(
+                    f"{directory}: the manifest's counts were edited (n_chunks {old.get('n_chunks')!r}, "
+                    f"n_points {old.get('n_points')!r}; the spec has {manifest['n_chunks']}, "
+                    f"{manifest['n_points']})"
+                )
             store = cls(directory, old)
             store._remove_temporaries()
             store._discard_damaged()
@@ -243,9 +251,13 @@ class ScanStore:
     def _discard_damaged(self):
         """Delete, with a warning naming them, the chunk files whose checksum is not the recorded one."""
         _, damaged = verified_chunks(self.directory, self.manifest["n_chunks"])
-        for index, path in sorted(damaged.items()):
-            warnings.warn(f"{path}: damaged or unrecorded chunk (its SHA-256 is not the one recorded in {CHECKSUMS}): "
-                          "it is computed again", RuntimeWarning, stacklevel=3)
+        for _, path in sorted(damaged.items()):
+            warnings.warn(
+                f"{path}: damaged or unrecorded chunk (its SHA-256 is not the one recorded in {CHECKSUMS}): "
+                "it is computed again",
+                RuntimeWarning,
+                stacklevel=3,
+            )
             path.unlink()
 
     def finished_chunks(self) -> KeysView[int]:
@@ -328,8 +340,10 @@ def load_scan(directory: str | os.PathLike[str], allow_partial: bool = False) ->
     if damaged:
         names = ", ".join(path.name for _, path in sorted(damaged.items()))
         if not allow_partial:
-            raise ValueError(f"{directory}: damaged chunks (SHA-256 not the recorded one): {names}; rerun the same "
-                             "scan to compute them again")
+            raise ValueError(
+                f"{directory}: damaged chunks (SHA-256 not the recorded one): {names}; rerun the same "
+                "scan to compute them again"
+            )
         warnings.warn(f"{directory}: damaged chunks left out: {names}", RuntimeWarning, stacklevel=2)
     missing = manifest["n_chunks"] - len(files)
     if missing and not allow_partial:

@@ -79,6 +79,7 @@ for the default chunk size, ``min(2048, 2^20 // trajectories)`` points); each ca
 ``seed`` plus the index of its first point, so a scan is reproducible for a given spec (chunk size
 included) and identical on every executor.
 """
+
 from __future__ import annotations
 
 import copy
@@ -118,8 +119,26 @@ _Keyword: TypeAlias = "tuple[str, str | None, Any]"
 Quantity: TypeAlias = "float | dict[str, Any]"
 _RESERVED = {*DRIVES, "field_x", "field_y", "field_z", "temperature", *WAVEFORMS, "n", "point"}
 
-_TOP_LEVEL = ("kind", "magnets", "fixed", "terms", "drives", "m0", "reference", "duration", "dt", "method",
-              "temperature", "seed", "window", "switch_threshold", "trajectories", "confidence", "rtol", "atol")
+_TOP_LEVEL = (
+    "kind",
+    "magnets",
+    "fixed",
+    "terms",
+    "drives",
+    "m0",
+    "reference",
+    "duration",
+    "dt",
+    "method",
+    "temperature",
+    "seed",
+    "window",
+    "switch_threshold",
+    "trajectories",
+    "confidence",
+    "rtol",
+    "atol",
+)
 
 #: FreeLayer keywords: (check, dimension, default); ``...`` marks a required keyword.
 MAGNET_KEYS: dict[str, _Keyword] = {
@@ -144,72 +163,124 @@ MAGNET_AXES = {
 #: Checks beyond the numbers: "magnet", "magnet_or_vector", "vector", "unit_vector", "matrix",
 #: "coefficients", "string", "table", "magnet_map", "torque_model", "integer", "count".
 TERMS: dict[str, tuple[str, dict[str, _Keyword], dict[str, AxisInfo]]] = {
-    "Exchange": ("exchange", {
-        "a": ("magnet", None, ...), "b": ("magnet", None, ...),
-        "bilinear": ("number", "dimensionless", ...), "biquadratic": ("number", "dimensionless", 0.0),
-    }, {
-        "bilinear": AxisInfo(description="bilinear interlayer exchange J1 (J/m^2)"),
-        "biquadratic": AxisInfo(description="biquadratic interlayer exchange J2 (J/m^2)"),
-    }),
-    "Dipolar": ("dipolar", {
-        "a": ("magnet", None, ...), "b": ("magnet", None, ...), "tensor": ("matrix", "dimensionless", ...),
-    }, {
-        f"tensor_{r}{c}": AxisInfo(description=f"mutual demagnetizing tensor entry N_{r}{c}")
-        for r in COMPONENTS for c in COMPONENTS
-    }),
-    "SpinTransfer": ("spin_transfer", {
-        "target": ("magnet", None, ...), "polarizer": ("magnet_or_vector", None, ...),
-        "efficiency": ("number", "dimensionless", 1.0), "field_like_ratio": ("number", "dimensionless", 0.0),
-        "model": ("torque_model", None, "constant"),
-    }, {
-        "efficiency": AxisInfo(description="spin-transfer efficiency eta"),
-        "field_like_ratio": AxisInfo(description="field-like over damping-like torque b_J / a_J"),
-    }),
-    "SpinOrbit": ("spin_orbit", {
-        "target": ("magnet", None, ...), "spin_hall_angle": ("number", "dimensionless", ...),
-        "spin_polarization": ("unit_vector", None, (0.0, 1.0, 0.0)),
-        "field_like_ratio": ("number", "dimensionless", 0.0),
-    }, {
-        "spin_hall_angle": AxisInfo(description="spin Hall angle theta_SH"),
-        "field_like_ratio": AxisInfo(description="field-like over damping-like spin-orbit torque"),
-    }),
-    "VoltageControlledAnisotropy": ("vcma", {
-        "target": ("magnet", None, ...), "coefficient": ("number", "dimensionless", ...),
-    }, {
-        "coefficient": AxisInfo(description="change of the anisotropy field per volt (T/V)"),
-    }),
-    "MTJDrive": ("mtj", {
-        "target": ("magnet", None, ...), "reference": ("magnet_or_vector", None, ...),
-        "r_p": ("positive", "dimensionless", ...), "r_ap": ("positive", "dimensionless", ...),
-        "damping_like_coefficients": ("coefficients", None, None),
-        "field_like_coefficients": ("coefficients", None, None),
-        "field_like_ratio": ("number", "dimensionless", 0.0),
-    }, {
-        "field_like_ratio": AxisInfo(description="field-like over damping-like MTJ torque"),
-    }),
-    "TransportTorque": ("transport", {
-        "preset": ("string", None, "barnas2005:fig5"), "overrides": ("table", None, {}),
-        "magnets": ("magnet_map", None, ...), "method": ("string", None, "auto"),
-        "angles": ("count", None, 1025),
-    }, {}),
+    "Exchange": (
+        "exchange",
+        {
+            "a": ("magnet", None, ...),
+            "b": ("magnet", None, ...),
+            "bilinear": ("number", "dimensionless", ...),
+            "biquadratic": ("number", "dimensionless", 0.0),
+        },
+        {
+            "bilinear": AxisInfo(description="bilinear interlayer exchange J1 (J/m^2)"),
+            "biquadratic": AxisInfo(description="biquadratic interlayer exchange J2 (J/m^2)"),
+        },
+    ),
+    "Dipolar": (
+        "dipolar",
+        {
+            "a": ("magnet", None, ...),
+            "b": ("magnet", None, ...),
+            "tensor": ("matrix", "dimensionless", ...),
+        },
+        {
+            f"tensor_{r}{c}": AxisInfo(description=f"mutual demagnetizing tensor entry N_{r}{c}")
+            for r in COMPONENTS
+            for c in COMPONENTS
+        },
+    ),
+    "SpinTransfer": (
+        "spin_transfer",
+        {
+            "target": ("magnet", None, ...),
+            "polarizer": ("magnet_or_vector", None, ...),
+            "efficiency": ("number", "dimensionless", 1.0),
+            "field_like_ratio": ("number", "dimensionless", 0.0),
+            "model": ("torque_model", None, "constant"),
+        },
+        {
+            "efficiency": AxisInfo(description="spin-transfer efficiency eta"),
+            "field_like_ratio": AxisInfo(description="field-like over damping-like torque b_J / a_J"),
+        },
+    ),
+    "SpinOrbit": (
+        "spin_orbit",
+        {
+            "target": ("magnet", None, ...),
+            "spin_hall_angle": ("number", "dimensionless", ...),
+            "spin_polarization": ("unit_vector", None, (0.0, 1.0, 0.0)),
+            "field_like_ratio": ("number", "dimensionless", 0.0),
+        },
+        {
+            "spin_hall_angle": AxisInfo(description="spin Hall angle theta_SH"),
+            "field_like_ratio": AxisInfo(description="field-like over damping-like spin-orbit torque"),
+        },
+    ),
+    "VoltageControlledAnisotropy": (
+        "vcma",
+        {
+            "target": ("magnet", None, ...),
+            "coefficient": ("number", "dimensionless", ...),
+        },
+        {
+            "coefficient": AxisInfo(description="change of the anisotropy field per volt (T/V)"),
+        },
+    ),
+    "MTJDrive": (
+        "mtj",
+        {
+            "target": ("magnet", None, ...),
+            "reference": ("magnet_or_vector", None, ...),
+            "r_p": ("positive", "dimensionless", ...),
+            "r_ap": ("positive", "dimensionless", ...),
+            "damping_like_coefficients": ("coefficients", None, None),
+            "field_like_coefficients": ("coefficients", None, None),
+            "field_like_ratio": ("number", "dimensionless", 0.0),
+        },
+        {
+            "field_like_ratio": AxisInfo(description="field-like over damping-like MTJ torque"),
+        },
+    ),
+    "TransportTorque": (
+        "transport",
+        {
+            "preset": ("string", None, "barnas2005:fig5"),
+            "overrides": ("table", None, {}),
+            "magnets": ("magnet_map", None, ...),
+            "method": ("string", None, "auto"),
+            "angles": ("count", None, 1025),
+        },
+        {},
+    ),
 }
 
 #: Waveforms: keywords ``(check, dimension, default)``; "amplitude" takes the drive's dimension.
 WAVE_KEYS: dict[str, dict[str, _Keyword]] = {
-    "pulse": {"amplitude": ("amplitude", None, ...), "width": ("nonnegative", "time", ...),
-              "rise": ("nonnegative", "time", 0.0), "fall": ("nonnegative", "time", None),
-              "delay": ("nonnegative", "time", 0.0)},
-    "sine": {"amplitude": ("amplitude", None, ...), "frequency": ("nonnegative", "dimensionless", ...),
-             "phase": ("number", "angle", 0.0)},
+    "pulse": {
+        "amplitude": ("amplitude", None, ...),
+        "width": ("nonnegative", "time", ...),
+        "rise": ("nonnegative", "time", 0.0),
+        "fall": ("nonnegative", "time", None),
+        "delay": ("nonnegative", "time", 0.0),
+    },
+    "sine": {
+        "amplitude": ("amplitude", None, ...),
+        "frequency": ("nonnegative", "dimensionless", ...),
+        "phase": ("number", "angle", 0.0),
+    },
     "piecewise_linear": {"times": ("knots", "time", ...), "values": ("knot_values", None, ...)},
 }
 WAVE_AXES: dict[str, dict[str, AxisInfo]] = {
-    "pulse": {"width": AxisInfo("time", check="nonnegative", description="pulse plateau width"),
-              "rise": AxisInfo("time", check="nonnegative", description="pulse rise time"),
-              "fall": AxisInfo("time", check="nonnegative", description="pulse fall time"),
-              "delay": AxisInfo("time", check="nonnegative", description="pulse start")},
-    "sine": {"frequency": AxisInfo(check="nonnegative", description="sine frequency (Hz)"),
-             "phase": AxisInfo("angle", description="sine phase")},
+    "pulse": {
+        "width": AxisInfo("time", check="nonnegative", description="pulse plateau width"),
+        "rise": AxisInfo("time", check="nonnegative", description="pulse rise time"),
+        "fall": AxisInfo("time", check="nonnegative", description="pulse fall time"),
+        "delay": AxisInfo("time", check="nonnegative", description="pulse start"),
+    },
+    "sine": {
+        "frequency": AxisInfo(check="nonnegative", description="sine frequency (Hz)"),
+        "phase": AxisInfo("angle", description="sine phase"),
+    },
 }
 
 
@@ -284,13 +355,26 @@ class SystemModel(Model):
     kind = "system"
     uses_backend = True
 
-    def __init__(self, magnets: list[dict[str, Any]], terms: Sequence[dict[str, Any]] = (),
-                 fixed: str | Sequence[str] = (), drives: dict[str, Any] | None = None,
-                 m0: dict[str, Any] | None = None, reference: dict[str, Any] | None = None,
-                 duration: Quantity | None = None, dt: Quantity = 1e-12, method: str | None = None,
-                 temperature: Quantity = 0.0, seed: int = 1, window: Quantity = 0.5, switch_threshold: Quantity = 0.0,
-                 trajectories: int | dict[str, Any] = 1, confidence: Quantity = 0.95, rtol: Quantity | None = None,
-                 atol: Quantity | None = None) -> None:
+    def __init__(
+        self,
+        magnets: list[dict[str, Any]],
+        terms: Sequence[dict[str, Any]] = (),
+        fixed: str | Sequence[str] = (),
+        drives: dict[str, Any] | None = None,
+        m0: dict[str, Any] | None = None,
+        reference: dict[str, Any] | None = None,
+        duration: Quantity | None = None,
+        dt: Quantity = 1e-12,
+        method: str | None = None,
+        temperature: Quantity = 0.0,
+        seed: int = 1,
+        window: Quantity = 0.5,
+        switch_threshold: Quantity = 0.0,
+        trajectories: int | dict[str, Any] = 1,
+        confidence: Quantity = 0.95,
+        rtol: Quantity | None = None,
+        atol: Quantity | None = None,
+    ) -> None:
         self._description: dict[str, Any] = {}
         self._values: dict[str, Any] = {"magnets": {}, "terms": {}, "drives": {}}
         self._axes: dict[str, tuple[AxisInfo, tuple[str, ...], tuple[int, ...], tuple[int, ...]]] = {}
@@ -298,8 +382,21 @@ class SystemModel(Model):
         self._read_magnets(magnets, fixed)
         self._read_terms(terms)
         self._read_drives(drives)
-        self._read_run(m0, reference, duration, dt, method, temperature, seed, window, switch_threshold,
-                       trajectories, confidence, rtol, atol)
+        self._read_run(
+            m0,
+            reference,
+            duration,
+            dt,
+            method,
+            temperature,
+            seed,
+            window,
+            switch_threshold,
+            trajectories,
+            confidence,
+            rtol,
+            atol,
+        )
         self._register_axes()
         self.default_chunk_size = max(1, min(DEFAULT_CHUNK_POINTS, MAX_TRAJECTORIES // self.trajectories))
         self._check_system()
@@ -347,8 +444,10 @@ class SystemModel(Model):
         fixed = list(_list("model.fixed", list(fixed) if isinstance(fixed, tuple) else fixed, "magnet names"))
         for i, name in enumerate(fixed):
             if not isinstance(name, str) or name not in self._values["magnets"]:
-                raise SpecError(_key("model.fixed", i), f"unknown magnet {name!r} (the magnets are "
-                                f"{', '.join(self._values['magnets'])})")
+                raise SpecError(
+                    _key("model.fixed", i),
+                    f"unknown magnet {name!r} (the magnets are {', '.join(self._values['magnets'])})",
+                )
             if fixed.index(name) != i:
                 raise SpecError(_key("model.fixed", i), f"magnet {name!r} is listed twice")
         if len(fixed) == len(self._values["magnets"]):
@@ -384,11 +483,15 @@ class SystemModel(Model):
             name = raw.get("name", default_name)
             self._check_name(_key(where, "name"), name, "term")
             if name in self._values["magnets"]:
-                raise SpecError(_key(where, "name"),
-                                f"term name {name!r} is also a magnet name (their axis names would clash)")
+                raise SpecError(
+                    _key(where, "name"), f"term name {name!r} is also a magnet name (their axis names would clash)"
+                )
             if name in seen:
-                raise SpecError(_key(where, "name"), f"term name {name!r} is used by model.terms[{seen[name]}] too "
-                                "(give each term a unique 'name'; it prefixes the term's axes)")
+                raise SpecError(
+                    _key(where, "name"),
+                    f"term name {name!r} is used by model.terms[{seen[name]}] too "
+                    "(give each term a unique 'name'; it prefixes the term's axes)",
+                )
             seen[name] = i
             entry = {"kind": kind}
             if "name" in raw:
@@ -426,7 +529,7 @@ class SystemModel(Model):
         if check == "magnet_map":
             raw = _table(key, raw)
             if not raw:
-                raise SpecError(key, "must map stack layers to magnets, e.g. {F2 = \"free\"}")
+                raise SpecError(key, 'must map stack layers to magnets, e.g. {F2 = "free"}')
             return {layer: self._magnet(_key(key, layer), name) for layer, name in raw.items()}
         if check == "torque_model":
             return _torque_model(key, raw)
@@ -449,8 +552,11 @@ class SystemModel(Model):
             if isinstance(raw, dict) and not (set(raw) <= {"value", "unit"} and "value" in raw):
                 _unknown_keys(key, raw, ("offset", *WAVEFORMS))
                 if not set(raw) & set(WAVEFORMS):
-                    raise SpecError(key, f"a drive table holds a waveform ({', '.join(WAVEFORMS)}) and an optional "
-                                    "offset; a constant drive is a number" + (" vector" if components == 3 else ""))
+                    raise SpecError(
+                        key,
+                        f"a drive table holds a waveform ({', '.join(WAVEFORMS)}) and an optional "
+                        "offset; a constant drive is a number" + (" vector" if components == 3 else ""),
+                    )
                 entry = {}
                 if "offset" in raw:
                     entry["offset"] = self._drive_value(_key(key, "offset"), raw["offset"], dimension, components)
@@ -504,8 +610,28 @@ class SystemModel(Model):
                 entry[keyword] = _checked(sub, value, check, dim)
         return entry
 
-    def _read_run(self, m0, reference, duration, dt, method, temperature, seed, window, switch_threshold,
-                  trajectories, confidence, rtol, atol):
+    def _read_run(
+        self,
+        m0,
+        reference,
+        duration,
+        dt,
+        method,
+        temperature,
+        seed,
+        window,
+        switch_threshold,
+        trajectories,
+        confidence,
+        rtol,
+        atol,
+    ):
+        self._read_start(m0, reference)
+        self._read_integration(duration, dt, method, temperature, seed)
+        self._read_outcomes(window, switch_threshold, trajectories, confidence, rtol, atol)
+
+    def _read_start(self, m0, reference):
+        """``m0`` and ``reference``: unit vectors per magnet (the start defaults to the easy axis)."""
         d = self._description
         m0 = _table("model.m0", {} if m0 is None else m0)
         start = {}
@@ -515,8 +641,10 @@ class SystemModel(Model):
             start[name] = _read(key, raw, "unit_vector", None)
         if start:
             d["m0"] = start
-        self.m0 = {name: np.asarray(start.get(name, self._values["magnets"][name]["easy_axis"]), dtype=float)
-                   for name in self._values["magnets"]}
+        self.m0 = {
+            name: np.asarray(start.get(name, self._values["magnets"][name]["easy_axis"]), dtype=float)
+            for name in self._values["magnets"]
+        }
         reference = _table("model.reference", {} if reference is None else reference)
         axes = {}
         for name, raw in reference.items():
@@ -528,6 +656,10 @@ class SystemModel(Model):
         if axes:
             d["reference"] = axes
         self.reference = {name: np.asarray(x) for name, x in axes.items()} or None
+
+    def _read_integration(self, duration, dt, method, temperature, seed):
+        """The time grid, the integrator, the temperature and the seed of every run."""
+        d = self._description
         if duration is None:
             raise SpecError("model.duration", "missing (the simulated time of every run, s)")
         d["duration"] = _checked("model.duration", duration, "positive", "time")
@@ -542,12 +674,16 @@ class SystemModel(Model):
         d["temperature"] = _checked("model.temperature", temperature, "nonnegative", "temperature")
         if d["temperature"] > 0:
             if method is not None and method != "heun":
-                raise SpecError("model.method", "a temperature above 0 needs method = \"heun\" (stochastic Heun)")
+                raise SpecError("model.method", 'a temperature above 0 needs method = "heun" (stochastic Heun)')
             if self._missing_areas():
                 raise SpecError("model.temperature", self._missing_areas())
         if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
             raise SpecError("model.seed", f"must be an integer >= 0, got {seed!r}")
         d["seed"] = seed
+
+    def _read_outcomes(self, window, switch_threshold, trajectories, confidence, rtol, atol):
+        """The outcome window, the switching threshold, the ensemble and the tolerances of RK45."""
+        d = self._description
         d["window"] = _checked("model.window", window, "positive", "dimensionless")
         if d["window"] > 1:
             raise SpecError("model.window", f"must be a fraction in (0, 1], got {window!r}")
@@ -568,16 +704,19 @@ class SystemModel(Model):
         """Why a temperature above 0 cannot run (free magnets without an area), or ``None``."""
         missing = [n for n in self.free if "area" not in self._values["magnets"][n]]
         if missing:
-            return (f"a temperature above 0 needs the area of every free magnet ({', '.join(missing)} has none): "
-                    "the thermal field depends on the volume")
+            return (
+                f"a temperature above 0 needs the area of every free magnet ({', '.join(missing)} has none): "
+                "the thermal field depends on the volume"
+            )
         return None
 
     def _check_system(self):
         """Build the system once; an error names the first term that the system refuses."""
         values = copy.deepcopy(self._values)
         magnets = [FreeLayer(name=name, **params) for name, params in values["magnets"].items()]
-        terms = [(term["index"], self._term(name, term["kind"], term["params"]))
-                 for name, term in values["terms"].items()]
+        terms = [
+            (term["index"], self._term(name, term["kind"], term["params"])) for name, term in values["terms"].items()
+        ]
         for count in range(len(terms) + 1):
             try:
                 System(magnets, [term for _, term in terms[:count]], fixed=self.fixed)
@@ -588,6 +727,39 @@ class SystemModel(Model):
     # ------------------------------------------------------------------ axes
     def _register_axes(self):
         """Every axis: name -> (AxisInfo, path in the value tree, index in the item, item shape)."""
+        axes = self._axes
+        self._register_magnet_and_term_axes()
+        by_wave: dict[str, list[str]] = {wave: [] for wave in WAVEFORMS}
+        for drive, (dimension, components) in DRIVES.items():
+            value = self._values["drives"].get(drive)
+            if not isinstance(value, dict):
+                info = AxisInfo(dimension, description=drive.replace("_", " "))
+                if components == 1:
+                    axes[drive] = (info, ("drives", drive), (), ())
+                else:
+                    for c, comp in enumerate(COMPONENTS):
+                        axes[f"{drive}_{comp}"] = (info, ("drives", drive), (c,), (3,))
+                continue
+            for label, path, index, shape in _vector_leaves(f"{drive}.offset", ("drives", drive, "offset"), components):
+                axes[label] = (AxisInfo(dimension, description=f"{drive} offset"), path, index, shape)
+            for wave in WAVEFORMS:
+                if wave in value:
+                    by_wave[wave].append(drive)
+                    self._register_wave_axes(drive, wave, value[wave], dimension, components)
+        for wave, drives in by_wave.items():
+            if len(drives) == 1:
+                prefix = f"{drives[0]}.{wave}."
+                for label in [a for a in axes if a.startswith(prefix)]:
+                    axes[f"{wave}.{label[len(prefix) :]}"] = axes[label]
+        axes["temperature"] = (
+            AxisInfo("temperature", check="nonnegative", description="temperature"),
+            ("temperature",),
+            (),
+            (),
+        )
+
+    def _register_magnet_and_term_axes(self):
+        """The axes of the magnets' parameters (``<magnet>.<param>``) and of the terms' (``<term>.<param>``)."""
         axes = self._axes
         for name in self._values["magnets"]:
             for param, info in MAGNET_AXES.items():
@@ -602,47 +774,30 @@ class SystemModel(Model):
                     axes[f"{name}.{param}"] = (info, ("terms", name, "params", "tensor"), index, (3, 3))
                 else:
                     axes[f"{name}.{param}"] = (info, ("terms", name, "params", param), (), ())
-        by_wave: dict[str, list[str]] = {wave: [] for wave in WAVEFORMS}
-        for drive, (dimension, components) in DRIVES.items():
-            value = self._values["drives"].get(drive)
-            info = AxisInfo(dimension, description=drive.replace("_", " "))
-            if not isinstance(value, dict):
-                if components == 1:
-                    axes[drive] = (info, ("drives", drive), (), ())
-                else:
-                    for c, comp in enumerate(COMPONENTS):
-                        axes[f"{drive}_{comp}"] = (info, ("drives", drive), (c,), (3,))
-                continue
-            for label, path, index, shape in _vector_leaves(f"{drive}.offset", ("drives", drive, "offset"),
-                                                            components):
-                axes[label] = (AxisInfo(dimension, description=f"{drive} offset"), path, index, shape)
-            for wave in WAVEFORMS:
-                if wave not in value:
-                    continue
-                by_wave[wave].append(drive)
-                base = ("drives", drive, wave)
-                if wave == "piecewise_linear":
-                    knots = len(value[wave]["times"])
-                    for k in range(knots):
-                        axes[f"{drive}.{wave}.times_{k}"] = (
-                            AxisInfo("time", description=f"time of knot {k}"), base + ("times",), (k,), (knots,))
-                        item = (knots,) if components == 1 else (knots, 3)
-                        for label, path, index, _ in _vector_leaves(f"{drive}.{wave}.values_{k}", base + ("values",),
-                                                                    components, prefix=(k,)):
-                            axes[label] = (AxisInfo(dimension, description=f"{drive} at knot {k}"), path, index, item)
-                    continue
-                for label, path, index, shape in _vector_leaves(f"{drive}.{wave}.amplitude", base + ("amplitude",),
-                                                                components):
-                    axes[label] = (AxisInfo(dimension, description=f"{wave} amplitude"), path, index, shape)
-                for param, info in WAVE_AXES[wave].items():
-                    axes[f"{drive}.{wave}.{param}"] = (info, base + (param,), (), ())
-        for wave, drives in by_wave.items():
-            if len(drives) == 1:
-                prefix = f"{drives[0]}.{wave}."
-                for label in [a for a in axes if a.startswith(prefix)]:
-                    axes[f"{wave}.{label[len(prefix):]}"] = axes[label]
-        axes["temperature"] = (AxisInfo("temperature", check="nonnegative", description="temperature"),
-                               ("temperature",), (), ())
+
+    def _register_wave_axes(self, drive, wave, parameters, dimension, components):
+        """The axes of the waveform ``wave`` of ``drive`` (``<drive>.<wave>.<param>``)."""
+        axes = self._axes
+        base = ("drives", drive, wave)
+        if wave == "piecewise_linear":
+            knots = len(parameters["times"])
+            for k in range(knots):
+                axes[f"{drive}.{wave}.times_{k}"] = (
+                    AxisInfo("time", description=f"time of knot {k}"),
+                    base + ("times",),
+                    (k,),
+                    (knots,),
+                )
+                item = (knots,) if components == 1 else (knots, 3)
+                for label, path, index, _ in _vector_leaves(
+                    f"{drive}.{wave}.values_{k}", base + ("values",), components, prefix=(k,)
+                ):
+                    axes[label] = (AxisInfo(dimension, description=f"{drive} at knot {k}"), path, index, item)
+            return
+        for label, path, index, shape in _vector_leaves(f"{drive}.{wave}.amplitude", base + ("amplitude",), components):
+            axes[label] = (AxisInfo(dimension, description=f"{wave} amplitude"), path, index, shape)
+        for param, info in WAVE_AXES[wave].items():
+            axes[f"{drive}.{wave}.{param}"] = (info, base + (param,), (), ())
 
     def axis_names(self) -> tuple[str, ...]:
         """The names of every axis this model accepts."""
@@ -655,15 +810,17 @@ class SystemModel(Model):
         if name == "temperature":
             method = self._description.get("method")
             if method not in (None, "heun"):
-                raise ValueError(f"a temperature axis needs method = \"heun\" (the model says {method!r})")
+                raise ValueError(f'a temperature axis needs method = "heun" (the model says {method!r})')
             if self._missing_areas():
                 raise ValueError(self._missing_areas())
         path = self._axes[name][1]
         if path[0] == "magnets" and path[2] == "thickness":
             for term, values in self._values["terms"].items():
                 if term in self._stacks and path[1] in values["params"]["magnets"].values():
-                    raise ValueError(f"magnet {path[1]!r} is a layer of the transport stack of term {term!r}; "
-                                     "its thickness is the stack's")
+                    raise ValueError(
+                        f"magnet {path[1]!r} is a layer of the transport stack of term {term!r}; "
+                        "its thickness is the stack's"
+                    )
         return self._axes[name][0]
 
     def check_axes(self, names: Sequence[str]) -> None:
@@ -713,12 +870,17 @@ class SystemModel(Model):
         if kind == "SpinTransfer":
             params["model"] = _torque_object(params["model"])
         elif kind == "MTJDrive":
-            mtj = dynamics.MTJ(params.pop("r_p"), params.pop("r_ap"), params.pop("damping_like_coefficients", None),
-                               params.pop("field_like_coefficients", None))
+            mtj = dynamics.MTJ(
+                params.pop("r_p"),
+                params.pop("r_ap"),
+                params.pop("damping_like_coefficients", None),
+                params.pop("field_like_coefficients", None),
+            )
             return dynamics.MTJDrive(params["target"], params["reference"], mtj, params["field_like_ratio"])
         elif kind == "TransportTorque":
-            return dynamics.TransportTorque(self._stacks[name], params["magnets"], method=params["method"],
-                                            angles=params["angles"])
+            return dynamics.TransportTorque(
+                self._stacks[name], params["magnets"], method=params["method"], angles=params["angles"]
+            )
         return getattr(dynamics, kind)(**params)
 
     def __call__(self, points, backend="cpu"):
@@ -729,8 +891,9 @@ class SystemModel(Model):
         frames = []
         for lo in range(0, n_points, per_call):
             hi = min(n_points, lo + per_call)
-            frames.append(self._evaluate({k: v[lo:hi] for k, v in columns.items()}, hi - lo, self._seed(first + lo),
-                                         backend))
+            frames.append(
+                self._evaluate({k: v[lo:hi] for k, v in columns.items()}, hi - lo, self._seed(first + lo), backend)
+            )
         if len(frames) == 1:
             return frames[0]
         return pd.concat(frames, ignore_index=True)
@@ -749,9 +912,21 @@ class SystemModel(Model):
         thermal = "temperature" in columns or d["temperature"] > 0
         method = d.get("method", "heun" if thermal else "rk4")
         options = {k: d[k] for k in ("rtol", "atol") if k in d}
-        frame = simulate(system, **drives, m0=self.m0, reference=self.reference, duration=d["duration"], dt=d["dt"],
-                         method=method, temperature=tree["temperature"], seed=seed, window=d["window"],
-                         switch_threshold=d["switch_threshold"], backend=backend, **options)
+        frame = simulate(
+            system,
+            **drives,
+            m0=self.m0,
+            reference=self.reference,
+            duration=d["duration"],
+            dt=d["dt"],
+            method=method,
+            temperature=tree["temperature"],
+            seed=seed,
+            window=d["window"],
+            switch_threshold=d["switch_threshold"],
+            backend=backend,
+            **options,
+        )
         if runs == 1:
             prefixes = tuple(f"{name}." for name in self.free)
             keep = [c for c in frame.columns if c.startswith(prefixes) or c in RK45_COLUMNS]
@@ -771,9 +946,16 @@ class SystemModel(Model):
             low, high = np.minimum(low, p_switch), np.maximum(high, p_switch)  # rounding at p = 0 and 1
             with np.errstate(invalid="ignore"):
                 mean_time = np.where(switched, times, 0.0).sum(axis=1) / count
-            out.update({f"{name}.n_switched": count.astype(np.int64), f"{name}.p_switch": p_switch,
-                        f"{name}.p_low": low, f"{name}.p_high": high, f"{name}.wer": 1.0 - p_switch,
-                        f"{name}.switching_time": np.where(count > 0, mean_time, np.nan)})
+            out.update(
+                {
+                    f"{name}.n_switched": count.astype(np.int64),
+                    f"{name}.p_switch": p_switch,
+                    f"{name}.p_low": low,
+                    f"{name}.p_high": high,
+                    f"{name}.wer": 1.0 - p_switch,
+                    f"{name}.switching_time": np.where(count > 0, mean_time, np.nan),
+                }
+            )
         return pd.DataFrame(out)
 
 
@@ -812,14 +994,17 @@ def _torque_model(key, raw):
         except ValueError as err:
             raise SpecError(sub, str(err)) from None
         return {form: values}
-    raise SpecError(key, "must be \"constant\", {slonczewski = {polarization = ...}} or "
-                    f"{{asymmetric = {{polarization = ..., asymmetry = ...}}}}, got {raw!r}")
+    raise SpecError(
+        key,
+        'must be "constant", {slonczewski = {polarization = ...}} or '
+        f"{{asymmetric = {{polarization = ..., asymmetry = ...}}}}, got {raw!r}",
+    )
 
 
 def _torque_object(model):
     if isinstance(model, str):
         return model
-    (form, values), = model.items()
+    ((form, values),) = model.items()
     if form == "slonczewski":
         return SlonczewskiTorque(values["polarization"])
     return AsymmetricTorque(values["polarization"], values["asymmetry"])

@@ -23,6 +23,7 @@ its index from 0 (``model.terms[1].target``).
 A model parameter may also be written ``{value = 50, unit = "mT"}``.  Complex values (``g_mix``)
 are written as ``[real, imag]`` pairs.
 """
+
 from __future__ import annotations
 
 import os
@@ -57,8 +58,11 @@ def load_spec(path: str | os.PathLike[str]) -> ScanSpec:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
-        raise SpecError(None, f"not UTF-8 text: byte 0x{data[err.start]:02x} at position {err.start} "
-                              "(a TOML file is UTF-8)", where=f"{path}:{line}") from None
+        raise SpecError(
+            None,
+            f"not UTF-8 text: byte 0x{data[err.start]:02x} at position {err.start} (a TOML file is UTF-8)",
+            where=f"{path}:{line}",
+        ) from None
     return spec_from_toml(text, source=str(path))
 
 
@@ -179,7 +183,7 @@ def _key_lines(text):
             continue
         key = _join([table, *_split(assignment.group(1))] if table else _split(assignment.group(1)))
         lines.setdefault(key, number)
-        for inner in re.finditer(rf"[{{,]\s*({_BARE_OR_QUOTED})\s*=", stripped[assignment.end():]):
+        for inner in re.finditer(rf"[{{,]\s*({_BARE_OR_QUOTED})\s*=", stripped[assignment.end() :]):
             lines.setdefault(_join([key, *_split(inner.group(1))]), number)
     return lines
 
@@ -189,7 +193,7 @@ def _numbered(parts, arrays, upto):
     out = []
     for k, part in enumerate(parts):
         out.append(part)
-        path = _join(parts[:k + 1])
+        path = _join(parts[: k + 1])
         if k < upto and path in arrays:
             out[-1] = f"{part}[{arrays[path]}]"
     return out
@@ -210,7 +214,7 @@ def _line_of(key, lines):
         if key in lines:
             return lines[key]
         if key.endswith("]"):
-            key = key[:key.rindex("[")]
+            key = key[: key.rindex("[")]
         else:
             key = key.rpartition(".")[0]
     return None

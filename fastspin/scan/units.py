@@ -4,6 +4,7 @@ Every scan axis has a *dimension* (declared by the model that evaluates it).  A 
 axis in any unit of that dimension listed here; the values are multiplied by the factor and stored
 in SI.  A unit of another dimension, or an unknown unit, is an error that names the axis.
 """
+
 from __future__ import annotations
 
 import math

@@ -1,4 +1,5 @@
 """Spin-diffusion boundary-value problems of magnetic multilayers (Valet-Fert + mixing conductance)."""
+
 from .profiles import profile
 from .spinvalve import TransportResult, decompose, evaluate, sharvin_conductance, solve, torque_vs_angle
 

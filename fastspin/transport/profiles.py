@@ -6,6 +6,7 @@ longitudinal values of a ferromagnet, and decaying exponentials in the leads.  V
 charge current (``I0 > 0``) and normalised like the paper's Fig. 6(a): ``g v_F rho(E_F) / |I0/e|``; spin
 currents (along +x) per particle current ``|j0|``.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -20,9 +21,13 @@ from ..stack import Stack
 from .spinvalve import sharvin_conductance, solve
 
 
-def two_end_solution(q: complex, d: float, xi: npt.NDArray[np.float64], left: npt.NDArray[np.inexact[Any]],
-                     right: npt.NDArray[np.inexact[Any]]
-                     ) -> tuple[npt.NDArray[np.inexact[Any]], npt.NDArray[np.inexact[Any]]]:
+def two_end_solution(
+    q: complex,
+    d: float,
+    xi: npt.NDArray[np.float64],
+    left: npt.NDArray[np.inexact[Any]],
+    right: npt.NDArray[np.inexact[Any]],
+) -> tuple[npt.NDArray[np.inexact[Any]], npt.NDArray[np.inexact[Any]]]:
     """Solution of ``g'' = q^2 g`` on [0, d] with g(0) = left, g(d) = right (q may be complex), and its slope;
     decaying exponentials only."""
     e_d = np.exp(-q * d)
@@ -47,8 +52,9 @@ def transverse_basis(s: npt.NDArray[np.float64]) -> tuple[npt.NDArray[np.float64
 MAX_POINTS_PER_LAYER = 10**7
 
 
-def profile(stack: Stack, params: dict | None = None, *, points_per_layer: int = 101,
-            lead_length: float | None = None) -> pd.DataFrame:
+def profile(
+    stack: Stack, params: dict | None = None, *, points_per_layer: int = 101, lead_length: float | None = None
+) -> pd.DataFrame:
     """Profiles of one configuration (``params`` of :func:`~fastspin.transport.solve`, one point).
 
     Columns: ``x`` (m, origin at the first contact), ``layer``, ``g_x, g_y, g_z`` (accumulation, Fig. 6(a)

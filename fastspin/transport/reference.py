@@ -15,6 +15,7 @@ has continuity of ``mu0``, ``g``, ``j0`` and ``j``.  One more row fixes the curr
 (``e^2 j0 = 1``) and one the gauge (``G = 0`` in the left lead).  Rows and columns are equilibrated,
 then a dense ``numpy.linalg.solve``.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -27,10 +28,13 @@ from ..stack import CompiledStack
 from .profiles import transverse_basis
 
 
-def solve_reference(c: CompiledStack, layer_params: Sequence[npt.NDArray[np.float64]] | None = None,
-                    iface_params: Sequence[npt.NDArray[np.float64]] | None = None,
-                    directions: npt.NDArray[np.float64] | None = None,
-                    current: float = 1.0) -> dict[str, npt.NDArray[np.float64] | float]:
+def solve_reference(
+    c: CompiledStack,
+    layer_params: Sequence[npt.NDArray[np.float64]] | None = None,
+    iface_params: Sequence[npt.NDArray[np.float64]] | None = None,
+    directions: npt.NDArray[np.float64] | None = None,
+    current: float = 1.0,
+) -> dict[str, npt.NDArray[np.float64] | float]:
     """Solve one configuration driven by ``e^2 j0 = current``.
 
     Returns a dict with ``torque`` (nF, 3; per hbar I0/|e| when ``current = 1``, scaling with it),
@@ -38,8 +42,10 @@ def solve_reference(c: CompiledStack, layer_params: Sequence[npt.NDArray[np.floa
     ``g_nodes`` (N-side accumulation at each contact, per e^2 j0), ``j_left``/``j_right`` (spin
     current vectors at both sides of each contact, N side or ``s`` times the F-side longitudinal one)."""
     if np.any(c.kind > KIND_F):
-        raise ValueError("the reference solver covers normal metals and ferromagnets with mixing-conductance "
-                         "interfaces only (no DiffusiveFerromagnet, no TunnelBarrier)")
+        raise ValueError(
+            "the reference solver covers normal metals and ferromagnets with mixing-conductance "
+            "interfaces only (no DiffusiveFerromagnet, no TunnelBarrier)"
+        )
     rho, beta, lsf, thick = (c.rho_star, c.beta, c.l_sf, c.thickness) if layer_params is None else layer_params
     r_star, gamma, gre, gim = (c.r_star, c.gamma, c.g_mix_real, c.g_mix_imag) if iface_params is None else iface_params
     dirs = c.direction if directions is None else directions

@@ -8,6 +8,7 @@ current; SI torques per area are ``tau_norm * hbar J / |e|`` for a charge curren
 Entry points: :func:`solve` (arrays), :func:`evaluate` (tidy DataFrame over a broadcast or Cartesian grid of
 named parameters), :func:`torque_vs_angle` (the paper's Figs 2-6 in one call).
 """
+
 from __future__ import annotations
 
 import math
@@ -89,8 +90,9 @@ def _check_values(key: str, field: str, values: np.ndarray) -> None:
         zero = unit_rows(np.where(finite[:, None], values, 1.0))[1]
         if not finite.all() or zero.any():
             i = int(np.flatnonzero(~finite | zero)[0])
-            raise ValueError(f"{owner}: direction must be a finite non-zero 3-vector, got {values[i]!r} "
-                             f"(flat index {i})")
+            raise ValueError(
+                f"{owner}: direction must be a finite non-zero 3-vector, got {values[i]!r} (flat index {i})"
+            )
         return
     if np.iscomplexobj(values):
         if field != "g_mix":
@@ -98,14 +100,18 @@ def _check_values(key: str, field: str, values: np.ndarray) -> None:
         _, high, unit = TRANSPORT_RANGES["g_mix"]
         bad = ~((values.real >= 0) & (values.real <= high) & (np.abs(values.imag) <= high))
         if np.any(bad):
-            raise ValueError(f"{owner}: g_mix must be finite with Re >= 0, Re and |Im| <= {high:.3g} {unit}, "
-                             f"got {np.ravel(values)[np.ravel(bad)][0]!r}")
+            raise ValueError(
+                f"{owner}: g_mix must be finite with Re >= 0, Re and |Im| <= {high:.3g} {unit}, "
+                f"got {np.ravel(values)[np.ravel(bad)][0]!r}"
+            )
         return
     v.real_array(values, field, owner)  # finite
     if field in ("beta", "gamma"):
         if not np.all(np.abs(values) < 1.0):
-            raise ValueError(f"{owner}: {field} must be finite with |value| < 1, "
-                             f"got {np.ravel(values)[np.ravel(~(np.abs(values) < 1.0))][0].item()!r}")
+            raise ValueError(
+                f"{owner}: {field} must be finite with |value| < 1, "
+                f"got {np.ravel(values)[np.ravel(~(np.abs(values) < 1.0))][0].item()!r}"
+            )
     elif field in ("g_mix_real", "g_mix_imag"):
         low, high, unit = TRANSPORT_RANGES["g_mix"]
         v.in_range(values, field, low if field == "g_mix_real" else -high, high, unit, owner)
@@ -188,9 +194,17 @@ def _magnet_pair(stack: Stack, free, reference):
 
 
 # ---------------------------------------------------------------------------- solve
-def solve(stack: Stack, params: dict | None = None, *, grid: bool = False, free: str | None = None,
-          reference: str | None = None, derivative: bool = False, nodes: bool = False,
-          accumulation: bool = False) -> TransportResult:
+def solve(
+    stack: Stack,
+    params: dict | None = None,
+    *,
+    grid: bool = False,
+    free: str | None = None,
+    reference: str | None = None,
+    derivative: bool = False,
+    nodes: bool = False,
+    accumulation: bool = False,
+) -> TransportResult:
     """Batch solve of the boundary-value problem over named parameters (see :mod:`fastspin.stack`).
 
     ``params`` maps names to arrays broadcast together (or combined as a Cartesian product with
@@ -236,8 +250,10 @@ def solve(stack: Stack, params: dict | None = None, *, grid: bool = False, free:
     if len(set(dir_layer)) != len(dir_layer):
         raise ValueError("a layer's direction is set twice (by 'phi' and '<layer>.direction')")
     if rot_layer >= 0 and i_ref in dir_layer:
-        raise ValueError(f"'phi' rotates {stack.names[rot_layer]!r} from the base direction of {stack.names[i_ref]!r}; "
-                         f"do not also vary '{stack.names[i_ref]}.direction'")
+        raise ValueError(
+            f"'phi' rotates {stack.names[rot_layer]!r} from the base direction of {stack.names[i_ref]!r}; "
+            f"do not also vary '{stack.names[i_ref]}.direction'"
+        )
     if derivative and rot_layer < 0:
         raise ValueError("derivative=True needs 'phi' among the parameters")
 
@@ -252,17 +268,43 @@ def solve(stack: Stack, params: dict | None = None, *, grid: bool = False, free:
     g_nodes = np.empty((n if nodes or accumulation else 0, nn, 3))
     f_nodes = np.empty((n if nodes else 0, nn))
     j_nodes = np.empty((n if nodes else 0, nn, 3))
-    kernels.solve_batch(c.kind, base_layer, base_iface, c.direction, np.array(ovr_field, np.int64),
-                        np.array(ovr_index, np.int64), ovr_values_arr, np.array(dir_layer, np.int64),
-                        dir_values_arr, rot_layer, axis, n, torque, ra, dtorque, g_nodes, f_nodes, j_nodes)
+    kernels.solve_batch(
+        c.kind,
+        base_layer,
+        base_iface,
+        c.direction,
+        np.array(ovr_field, np.int64),
+        np.array(ovr_index, np.int64),
+        ovr_values_arr,
+        np.array(dir_layer, np.int64),
+        dir_values_arr,
+        rot_layer,
+        axis,
+        n,
+        torque,
+        ra,
+        dtorque,
+        g_nodes,
+        f_nodes,
+        j_nodes,
+    )
     _check_resolved(c, flat, torque, ra)
     directions = dict(zip(dir_layer, dir_values_arr))  # unit vectors already (rotated by phi, or normalised above)
     inputs = dict(flat)
     if rot_layer >= 0:
         inputs["_rotation_axis"] = axis
-    return TransportResult(stack, inputs, n, directions, torque, ra,
-                           dtorque if derivative else None, g_nodes if nodes or accumulation else None,
-                           f_nodes if nodes else None, j_nodes if nodes else None)
+    return TransportResult(
+        stack,
+        inputs,
+        n,
+        directions,
+        torque,
+        ra,
+        dtorque if derivative else None,
+        g_nodes if nodes or accumulation else None,
+        f_nodes if nodes else None,
+        j_nodes if nodes else None,
+    )
 
 
 def _check_resolved(compiled, inputs: dict, torque: np.ndarray, resistance_area: np.ndarray) -> None:
@@ -278,9 +320,11 @@ def _check_resolved(compiled, inputs: dict, torque: np.ndarray, resistance_area:
     if np.any(bad):
         i = int(np.flatnonzero(bad)[0])
         shown = {k: (values[i].tolist() if values.ndim > 1 else values[i].item()) for k, values in inputs.items()}
-        raise ValueError(f"point {i} ({shown or 'the stack as built'}): the conductances of the stack differ by "
-                         f"more than double precision resolves (about 1e16); bring the lengths and resistivities "
-                         f"closer to each other ({sum(bad)} of {len(bad)} points affected)")
+        raise ValueError(
+            f"point {i} ({shown or 'the stack as built'}): the conductances of the stack differ by "
+            f"more than double precision resolves (about 1e16); bring the lengths and resistivities "
+            f"closer to each other ({sum(bad)} of {len(bad)} points affected)"
+        )
 
 
 # ---------------------------------------------------------------------------- derived quantities
@@ -308,8 +352,9 @@ def _rotation_plane(result: TransportResult, i_free: int, i_ref: int):
     return axis, sin_phi
 
 
-def decompose(result: TransportResult, free: str | None = None,
-              reference: str | None = None) -> dict[str, npt.NDArray[np.float64]]:
+def decompose(
+    result: TransportResult, free: str | None = None, reference: str | None = None
+) -> dict[str, npt.NDArray[np.float64]]:
     """In-plane / out-of-plane decomposition of the torque on ``free`` relative to ``reference``.
 
     Returns arrays ``tau_phi, tau_x, a, b, sin_phi`` with ``tau_parallel = a s x (s x S)`` (Eq. 38),
@@ -331,8 +376,13 @@ def decompose(result: TransportResult, free: str | None = None,
         b = -tau_x / sin_phi
     collinear = np.abs(sin_phi) < COLLINEAR_SIN
     if np.any(collinear) and "_rotation_axis" in result.inputs:
-        sub = solve(stack, {k: v[collinear] for k, v in result.inputs.items() if not k.startswith("_")},
-                    free=stack.names[i_free], reference=stack.names[i_ref], derivative=True)
+        sub = solve(
+            stack,
+            {k: v[collinear] for k, v in result.inputs.items() if not k.startswith("_")},
+            free=stack.names[i_free],
+            reference=stack.names[i_ref],
+            derivative=True,
+        )
         assert sub.dtorque is not None  # solve(..., derivative=True) returns it
         dtau = sub.dtorque[:, m_free]
         cos_phi = np.cos(result.inputs["phi"][collinear])
@@ -343,8 +393,9 @@ def decompose(result: TransportResult, free: str | None = None,
     return {"tau_phi": tau_phi, "tau_x": tau_x, "a": a, "b": b, "sin_phi": sin_phi, "axis": axis}
 
 
-def accumulation_at_free_layer(result: TransportResult, free: str | None = None, reference: str | None = None
-                               ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+def accumulation_at_free_layer(
+    result: TransportResult, free: str | None = None, reference: str | None = None
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """Spin accumulation in N at the contact on the left of ``free`` (on its right for a left lead):
     returns ``(g_amplitude, phi_g)`` with ``g_amplitude = |g| v_F rho(E_F) / |I0/e|`` (Fig. 6(a)) and
     ``phi_g`` the angle of g from the reference spin, for ``I0 > 0`` (Eq. 56, Fig. 6(b))."""
@@ -388,8 +439,15 @@ def _dataframe(cols: dict) -> pd.DataFrame:
     return pd.DataFrame(block.T, columns=list(cols), copy=False)
 
 
-def evaluate(stack: Stack, params: dict | None = None, *, grid: bool = False, free: str | None = None,
-             reference: str | None = None, current_density: npt.ArrayLike | None = None) -> pd.DataFrame:
+def evaluate(
+    stack: Stack,
+    params: dict | None = None,
+    *,
+    grid: bool = False,
+    free: str | None = None,
+    reference: str | None = None,
+    current_density: npt.ArrayLike | None = None,
+) -> pd.DataFrame:
     """Tidy table of a batch solve: one row per point, one column per input and output.
 
     Columns: the inputs (``phi`` in rad, ``<layer>.thickness`` in m, ...; complex ``g_mix`` split into
@@ -406,8 +464,15 @@ def evaluate(stack: Stack, params: dict | None = None, *, grid: bool = False, fr
     dec = decompose(result, free_name, ref_name)
     amplitude, phi_g = accumulation_at_free_layer(result, free_name, ref_name)
     cols = _input_columns(result)
-    cols.update(tau_phi=dec["tau_phi"], tau_x=dec["tau_x"], a=dec["a"], b=dec["b"],
-                g_amplitude=amplitude, phi_g=phi_g, resistance_area=result.resistance_area)
+    cols.update(
+        tau_phi=dec["tau_phi"],
+        tau_x=dec["tau_x"],
+        a=dec["a"],
+        b=dec["b"],
+        g_amplitude=amplitude,
+        phi_g=phi_g,
+        resistance_area=result.resistance_area,
+    )
     for m, name in enumerate(stack.magnet_names):
         for q, comp in enumerate("xyz"):
             cols[f"torque_{name}_{comp}"] = result.torque[:, m, q]
@@ -417,8 +482,10 @@ def evaluate(stack: Stack, params: dict | None = None, *, grid: bool = False, fr
         try:
             j = np.broadcast_to(j, (len(frame),))
         except ValueError:
-            raise ValueError(f"current_density of shape {j.shape} does not broadcast against the {len(frame)} "
-                             "points of the grid (give one value or one per point)") from None
+            raise ValueError(
+                f"current_density of shape {j.shape} does not broadcast against the {len(frame)} "
+                "points of the grid (give one value or one per point)"
+            ) from None
         scale = HBAR * j / E_CHARGE
         frame["current_density"] = j
         frame["tau_phi_per_area"] = frame["tau_phi"] * scale

@@ -1,4 +1,5 @@
 """Fixtures of the circuit tests."""
+
 import os
 import shutil
 

@@ -1,4 +1,5 @@
 """Devices and helpers shared by the circuit tests (one easy-plane MTJ, Louis et al. 2025 Sec. III)."""
+
 import numpy as np
 
 from fastspin.circuit import EasyPlaneFreeLayer, FixedLayer, MTJCircuit, VoltageDrive
@@ -14,8 +15,9 @@ R_P, R_AP = 1000.0, 2000.0  # Ohm
 
 
 def free_layer(alpha=0.01, field=TILTED_FIELD, **kw):
-    return EasyPlaneFreeLayer(ms=MS, volume=VOLUME, alpha=alpha, hard_axis_field=HARD, easy_axis_field=EASY,
-                              applied_field=field, **kw)
+    return EasyPlaneFreeLayer(
+        ms=MS, volume=VOLUME, alpha=alpha, hard_axis_field=HARD, easy_axis_field=EASY, applied_field=field, **kw
+    )
 
 
 def direction(theta, phi):
@@ -33,14 +35,17 @@ def mtj(voltage, alpha=0.01, field=(0.05, 0.0, 0.0), p=(1.0, 0.0, 0.0), **drive)
 
 def polarizer_analyzer():
     """Perpendicular polarizer (plus side, spin-valve-like 100/200 Ohm) and in-plane analyzer (minus side)."""
-    return (FixedLayer(100.0, 200.0, (0.0, 0.0, 1.0), name="polarizer"),
-            FixedLayer(1000.0, 1200.0, (1.0, 0.0, 0.0), name="analyzer"))
+    return (
+        FixedLayer(100.0, 200.0, (0.0, 0.0, 1.0), name="polarizer"),
+        FixedLayer(1000.0, 1200.0, (1.0, 0.0, 0.0), name="analyzer"),
+    )
 
 
 def spin_torque_oscillator(voltage=-0.4):
     """Houssameddine-type oscillator: out-of-plane precession (m_z ~ 0.63, ~18 GHz) at -0.4 V."""
-    return MTJCircuit(free_layer(0.01, (0.0, 0.0, 0.0)), polarizer_analyzer(),
-                      VoltageDrive(voltage, series_resistance=50.0))
+    return MTJCircuit(
+        free_layer(0.01, (0.0, 0.0, 0.0)), polarizer_analyzer(), VoltageDrive(voltage, series_resistance=50.0)
+    )
 
 
 def crossing_frequency(t, x):
@@ -65,8 +70,9 @@ def fastspin_at(circuit, m0, duration, times, dt=1e-13):
 
 #: The ngspice comparisons: (circuit, m0, duration, window start for frequencies)
 def ngspice_cases():
-    pulse = dict(field=(0.0, 0.0, 0.0), series_resistance=100.0, delay=0.2e-9, rise_time=0.1e-9, width=3e-9,
-                 fall_time=0.1e-9)
+    pulse = dict(
+        field=(0.0, 0.0, 0.0), series_resistance=100.0, delay=0.2e-9, rise_time=0.1e-9, width=3e-9, fall_time=0.1e-9
+    )
     return {
         "damped_relaxation": (MTJCircuit(free_layer(0.01)), M0, 20e-9),
         "free_precession": (MTJCircuit(free_layer(0.0)), M0, 20e-9),

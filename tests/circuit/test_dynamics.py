@@ -1,5 +1,6 @@
 """Charge-flux dynamics (Louis Eqs. 44-49) against the Cartesian LLGS of fastspin.dynamics, scipy, linear
 theory and the circuit's own energy balance."""
+
 import json
 from pathlib import Path
 
@@ -7,13 +8,22 @@ import numpy as np
 import pytest
 from scipy.integrate import solve_ivp
 
-from fastspin.circuit import (FixedLayer, MTJCircuit, PoleError, VoltageDrive, circuit_frame, m_from_charge_flux,
-                              simulate, trajectories)
+from fastspin.circuit import (
+    FixedLayer,
+    MTJCircuit,
+    PoleError,
+    VoltageDrive,
+    circuit_frame,
+    m_from_charge_flux,
+    simulate,
+    trajectories,
+)
 from fastspin.circuit import elements as el
 
 from . import devices as D
 
 MEASURED = json.loads((Path(__file__).parent / "fixtures" / "circuit_measurements.json").read_text())
+
 
 @pytest.mark.parametrize("case", list(D.LLGS_CASES))
 def test_equals_cartesian_llgs_over_20_ns(case):
@@ -25,8 +35,11 @@ def test_equals_cartesian_llgs_over_20_ns(case):
     # the run is what it claims: a precessing (free), relaxed (damped) or auto-oscillating (driven) magnet
     late = t > 10e-9
     amplitude = np.ptp(m[late, 1]) / 2
-    assert {"free_precession": amplitude > 0.3, "damped_relaxation": amplitude < 1e-3,
-            "driven_oscillation": amplitude > 0.3}[case]
+    assert {
+        "free_precession": amplitude > 0.3,
+        "damped_relaxation": amplitude < 1e-3,
+        "driven_oscillation": amplitude > 0.3,
+    }[case]
     if case != "damped_relaxation":
         frequency = D.crossing_frequency(t[late], m[late, 1])
         assert frequency == pytest.approx(MEASURED["qphi_frequency_hz"][case], rel=1e-6)
@@ -117,8 +130,7 @@ def test_series_resistor_pulse_and_two_fixed_layers_against_scipy(two_layers):
     layers = (FixedLayer(D.R_P, D.R_AP, (1, 0, 0)),)
     if two_layers:  # perpendicular polarizer (plus side) and in-plane analyzer (minus side)
         layers = D.polarizer_analyzer()
-    drive = VoltageDrive(1.5, series_resistance=120.0, delay=0.2e-9, rise_time=0.1e-9, width=2e-9,
-                         fall_time=0.3e-9)
+    drive = VoltageDrive(1.5, series_resistance=120.0, delay=0.2e-9, rise_time=0.1e-9, width=2e-9, fall_time=0.3e-9)
     circuit = MTJCircuit(free, layers, drive)
     m0 = D.direction(np.pi / 2 - 0.05, 0.05)
     t, charge, flux = trajectories(circuit, m0=m0, duration=5e-9, dt=5e-14, record_every=20)
@@ -139,8 +151,12 @@ def test_energy_balance_of_the_circuit():
     i_c, v_l = np.gradient(q, dt), np.gradient(f, dt)
     r_l, r_c = el.damping_resistances(free, q)
     _, _, v_j = el.junction_voltages(circuit, q, f, 0.5)
-    power = (-r_c * i_c**2 - v_l**2 / r_l + el.spin_current_source(free, layer, q, f, v_j[0]) * v_l
-             - el.spin_voltage_source(free, layer, q, f, v_j[0]) * i_c)
+    power = (
+        -r_c * i_c**2
+        - v_l**2 / r_l
+        + el.spin_current_source(free, layer, q, f, v_j[0]) * v_l
+        - el.spin_voltage_source(free, layer, q, f, v_j[0]) * i_c
+    )
     de_dt = np.gradient(energy, dt)
     scale = np.abs(de_dt[1:-1]).max()
     np.testing.assert_allclose(de_dt[1:-1], power[1:-1], atol=1e-5 * scale)
@@ -157,12 +173,13 @@ def test_energy_conserved_without_damping():
 def test_sign_positive_voltage_switches_parallel_to_antiparallel():
     """V_MTJ > 0 (current from the fixed layer into the free layer, J > 0 of fastspin.conventions)
     switches P -> AP; V < 0 switches AP -> P."""
-    kw = dict(field=(0.0, 0.0, 0.0), series_resistance=100.0, delay=0.2e-9, rise_time=0.1e-9, width=3e-9,
-              fall_time=0.1e-9)
-    up = simulate(D.mtj(0.8, **kw), m0=D.direction(np.pi / 2 - 0.05, 0.05), duration=8e-9, dt=1e-13,
-                  record_every=100)
-    down = simulate(D.mtj(-0.8, **kw), m0=D.direction(np.pi / 2 - 0.05, np.pi + 0.05), duration=8e-9, dt=1e-13,
-                    record_every=100)
+    kw = dict(
+        field=(0.0, 0.0, 0.0), series_resistance=100.0, delay=0.2e-9, rise_time=0.1e-9, width=3e-9, fall_time=0.1e-9
+    )
+    up = simulate(D.mtj(0.8, **kw), m0=D.direction(np.pi / 2 - 0.05, 0.05), duration=8e-9, dt=1e-13, record_every=100)
+    down = simulate(
+        D.mtj(-0.8, **kw), m0=D.direction(np.pi / 2 - 0.05, np.pi + 0.05), duration=8e-9, dt=1e-13, record_every=100
+    )
     assert up.mx.iloc[-1] < -0.999 and down.mx.iloc[-1] > 0.999
     assert up.r_mtj.iloc[-1] == pytest.approx(D.R_AP, rel=1e-5)
     assert down.r_mtj.iloc[-1] == pytest.approx(D.R_P, rel=1e-5)
@@ -173,8 +190,9 @@ def test_sign_positive_voltage_switches_parallel_to_antiparallel():
 
 def test_pole_stops_the_trajectory():
     """A perpendicular polarizer with V < 0 pulls m onto +z: PoleError, or NaN after the pole with on_pole='nan'."""
-    circuit = MTJCircuit(D.free_layer(0.01, (0.0, 0.0, 0.0)), (FixedLayer(D.R_P, D.R_AP, (0, 0, 1)),),
-                         VoltageDrive(-20.0))
+    circuit = MTJCircuit(
+        D.free_layer(0.01, (0.0, 0.0, 0.0)), (FixedLayer(D.R_P, D.R_AP, (0, 0, 1)),), VoltageDrive(-20.0)
+    )
     kw = dict(m0=D.M0, duration=2e-9, dt=1e-13, record_every=10)
     with pytest.raises(PoleError, match="trajectory 0 reached a pole"):
         trajectories(circuit, **kw)
@@ -197,5 +215,16 @@ def test_batch_equals_single_runs():
         np.testing.assert_array_equal(charge[k], c1[0])
         np.testing.assert_array_equal(flux[k], f1[0])
     frame = circuit_frame(circuit, t, charge[0], flux[0])
-    assert list(frame.columns) == ["time", "charge", "flux", "mx", "my", "mz", "source_voltage", "v_mtj", "i_mtj",
-                                   "cos_beta_1", "r_mtj"]
+    assert list(frame.columns) == [
+        "time",
+        "charge",
+        "flux",
+        "mx",
+        "my",
+        "mz",
+        "source_voltage",
+        "v_mtj",
+        "i_mtj",
+        "cos_beta_1",
+        "r_mtj",
+    ]

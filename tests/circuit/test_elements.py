@@ -1,4 +1,5 @@
 """Circuit elements of the easy-plane MTJ (Louis Eqs. 50-72) against finite differences, limits and the LLGS."""
+
 import numpy as np
 import pytest
 
@@ -28,13 +29,19 @@ def state(free):
 def test_energy_eq_54_equals_cartesian_eq_53(free, state):
     """Eq. 54 (spherical) against Eq. 53 (Cartesian) and against fastspin.dynamics's FreeLayer energy."""
     bx, by, bz = free.applied_field
-    cartesian = D.MS * D.VOLUME * (-(bx * M[:, 0] + by * M[:, 1] + bz * M[:, 2]) + 0.5 * D.HARD * M[:, 2] ** 2
-                                   - 0.5 * D.EASY * M[:, 0] ** 2)
+    cartesian = (
+        D.MS
+        * D.VOLUME
+        * (-(bx * M[:, 0] + by * M[:, 1] + bz * M[:, 2]) + 0.5 * D.HARD * M[:, 2] ** 2 - 0.5 * D.EASY * M[:, 0] ** 2)
+    )
     np.testing.assert_allclose(el.energy(free, *state), cartesian, rtol=1e-12, atol=1e-30)
     layer = dyn.FreeLayer.easy_plane(D.MS, D.THICKNESS, 0.01, D.HARD, D.EASY, area=D.AREA)
-    np.testing.assert_allclose(el.energy(free, *state),
-                               D.MS * D.VOLUME * layer.energy_per_ms_volume(M, free.applied_field),
-                               rtol=1e-12, atol=1e-30)
+    np.testing.assert_allclose(
+        el.energy(free, *state),
+        D.MS * D.VOLUME * layer.energy_per_ms_volume(M, free.applied_field),
+        rtol=1e-12,
+        atol=1e-30,
+    )
 
 
 def test_constitutive_laws_eqs_58_59(free, state):
@@ -74,8 +81,9 @@ def test_easy_plane_limits_eqs_63_64(free):
     flux = phi * free.flux_unit
     equator = np.zeros_like(flux)
     # Eq. 64 is Eq. 61 at theta = pi/2 exactly, and Omega vanishes there
-    np.testing.assert_allclose(el.differential_inductance(free, equator, flux), el.easy_plane_inductance(free, flux),
-                               rtol=1e-13)
+    np.testing.assert_allclose(
+        el.differential_inductance(free, equator, flux), el.easy_plane_inductance(free, flux), rtol=1e-13
+    )
     np.testing.assert_allclose(el.charge_flux_coupling(free, equator, flux), 0.0, atol=1e-6)
     # C -> C0 = 1/(gamma B_d Z_s) with a relative error bounded by (|B_e| + B_a)/B_d (Louis after Eq. 57)
     bound = (np.linalg.norm(free.applied_field) + free.easy_axis_field) / free.hard_axis_field
@@ -164,8 +172,9 @@ def _llgs_rates(circuit, m, volts):
     """dQ/dt, dPhi/dt from the Cartesian LLGS (Louis Eq. 24, Gilbert form, STT of Eq. 69 per fixed layer)."""
     free = circuit.free_layer
     bx, by, bz = free.applied_field
-    b_eff = np.stack([bx + free.easy_axis_field * m[:, 0], np.full(len(m), by), bz - free.hard_axis_field * m[:, 2]],
-                     axis=1)
+    b_eff = np.stack(
+        [bx + free.easy_axis_field * m[:, 0], np.full(len(m), by), bz - free.hard_axis_field * m[:, 2]], axis=1
+    )
     torque = -free.gamma * np.cross(m, b_eff)
     for layer, v in zip(circuit.fixed_layers, volts):
         p = np.array(layer.direction)

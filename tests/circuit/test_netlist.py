@@ -1,5 +1,6 @@
 """The exported netlist, read back in Python: its behavioural sources are Louis's elements in the scaled
 units the netlist documents, and its topology is the circuit of Fig. 2 (no ngspice needed here)."""
+
 import math
 import re
 
@@ -28,8 +29,14 @@ def _evaluate(expr, nodes, branch_currents):
     code = re.sub(r"V\((\w+),(\w+)\)", r'(V("\1")-V("\2"))', expr)
     code = re.sub(r"V\((\w+)\)", r'V("\1")', code)
     code = re.sub(r"i\((\w+)\)", r'I("\1")', code)
-    names = {"V": lambda n: 0.0 if n == "0" else nodes[n], "I": lambda n: branch_currents[n], "max": np.maximum,
-             "sqrt": np.sqrt, "cos": np.cos, "sin": np.sin}
+    names = {
+        "V": lambda n: 0.0 if n == "0" else nodes[n],
+        "I": lambda n: branch_currents[n],
+        "max": np.maximum,
+        "sqrt": np.sqrt,
+        "cos": np.cos,
+        "sin": np.sin,
+    }
     return eval(code, {"__builtins__": {}}, names)  # noqa: S307 - our own generated text
 
 
@@ -51,8 +58,16 @@ def test_sources_are_the_elements_in_scaled_units(two_layer):
     flux = phi * free.flux_unit  # keep the winding: the netlist works with the unwrapped phi
     i_c, v_l = rng.normal(size=25), rng.normal(size=25)
     v_plus, v_free = 0.5, 0.2
-    nodes = {"q": charge / free.charge_unit, "phi": phi, "vl": v_l, "plus": v_plus, "free": v_free, "minus": 0.0,
-             "vj1": v_plus - v_free, "vj2": 0.0 - v_free}
+    nodes = {
+        "q": charge / free.charge_unit,
+        "phi": phi,
+        "vl": v_l,
+        "plus": v_plus,
+        "free": v_free,
+        "minus": 0.0,
+        "vj1": v_plus - v_free,
+        "vj2": 0.0 - v_free,
+    }
     value = {name: _evaluate(expr, nodes, {"VIC": i_c}) for name, (_, _, _, expr) in sources.items()}
     polarizer, analyzer = two_layer.fixed_layers
     np.testing.assert_allclose(value["BVC"] * v0, el.capacitor_voltage(free, charge, flux), rtol=1e-12, atol=1e-18)
@@ -61,10 +76,12 @@ def test_sources_are_the_elements_in_scaled_units(two_layer):
     np.testing.assert_allclose(value["BRC"] * v0, r_c * i_c * i0, rtol=1e-12)
     np.testing.assert_allclose(value["BRL"] * i0, v_l * v0 / r_l, rtol=1e-12)
     for k, (layer, vj) in enumerate([(polarizer, v_plus - v_free), (analyzer, -v_free)], start=1):
-        np.testing.assert_allclose(value[f"BVS{k}"] * v0, el.spin_voltage_source(free, layer, charge, flux, vj),
-                                   rtol=1e-12, atol=1e-20)
-        np.testing.assert_allclose(value[f"BIS{k}"] * i0, el.spin_current_source(free, layer, charge, flux, vj),
-                                   rtol=1e-12, atol=1e-18)
+        np.testing.assert_allclose(
+            value[f"BVS{k}"] * v0, el.spin_voltage_source(free, layer, charge, flux, vj), rtol=1e-12, atol=1e-20
+        )
+        np.testing.assert_allclose(
+            value[f"BIS{k}"] * i0, el.spin_current_source(free, layer, charge, flux, vj), rtol=1e-12, atol=1e-18
+        )
     for name, layer, volts in (("BJ1", polarizer, v_plus - v_free), ("BJ2", analyzer, v_free)):
         cos_b = el.junction_cos_beta(free, layer, charge, flux)
         np.testing.assert_allclose(value[name], volts / el.mtj_resistance(layer, cos_b), rtol=1e-12)
@@ -93,7 +110,7 @@ def test_topology_is_figure_2(two_layer):
 
 def test_scaled_kirchhoff_gives_the_python_rates(two_layer):
     """Solving the netlist's node equations at one state gives the dQ/dt, dPhi/dt of the Python model."""
-    from fastspin.circuit.dynamics import _rates, _kernel_parameters
+    from fastspin.circuit.dynamics import _kernel_parameters, _rates
 
     free = two_layer.free_layer
     netlist = write_netlist(two_layer, m0=D.M0, duration=1e-9)

@@ -3,6 +3,7 @@
 Settings: the defaults of SpiceSettings (trapezoidal rule, max step 0.05 t0 = 0.28 ps here, reltol 1e-6,
 vntol 1e-9, abstol 1e-12 on the scaled nodes).  Without ngspice these tests skip locally and fail in CI.
 """
+
 import json
 from pathlib import Path
 

@@ -1,11 +1,21 @@
 """Bad parameters give a ValueError naming the parameter (and the layer), before any kernel runs."""
+
 import math
 
 import numpy as np
 import pytest
 
-from fastspin.circuit import (EasyPlaneFreeLayer, FixedLayer, MTJCircuit, VoltageDrive, charge_flux_from_m,
-                              run_ngspice, simulate, trajectories, write_netlist)
+from fastspin.circuit import (
+    EasyPlaneFreeLayer,
+    FixedLayer,
+    MTJCircuit,
+    VoltageDrive,
+    charge_flux_from_m,
+    run_ngspice,
+    simulate,
+    trajectories,
+    write_netlist,
+)
 
 from . import devices as D
 
@@ -25,8 +35,10 @@ def test_free_layer_non_finite(name, bad):
         EasyPlaneFreeLayer(**kwargs)
 
 
-@pytest.mark.parametrize("name, value", [("ms", 0.0), ("volume", -1e-24), ("alpha", -0.01),
-                                         ("hard_axis_field", 0.0), ("hard_axis_field", -0.5)])
+@pytest.mark.parametrize(
+    "name, value",
+    [("ms", 0.0), ("volume", -1e-24), ("alpha", -0.01), ("hard_axis_field", 0.0), ("hard_axis_field", -0.5)],
+)
 def test_free_layer_out_of_range(name, value):
     kwargs = dict(ms=D.MS, volume=D.VOLUME, alpha=0.01, hard_axis_field=D.HARD)
     kwargs[name] = value
@@ -46,11 +58,17 @@ def test_field_and_direction_vectors():
     assert FixedLayer(D.R_P, D.R_AP, (0.0, 3.0, 4.0)).direction == (0.0, 0.6, 0.8)
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    (dict(voltage=math.nan), "voltage"), (dict(voltage=0.3, series_resistance=-1.0), "series_resistance"),
-    (dict(voltage=0.3, width=0.0), "width"), (dict(voltage=0.3, delay=1e-9), "rise_time"),
-    (dict(voltage=0.3, width=1e-9), "fall_time"), (dict(voltage=0.3, rise_time=math.inf), "rise_time"),
-])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        (dict(voltage=math.nan), "voltage"),
+        (dict(voltage=0.3, series_resistance=-1.0), "series_resistance"),
+        (dict(voltage=0.3, width=0.0), "width"),
+        (dict(voltage=0.3, delay=1e-9), "rise_time"),
+        (dict(voltage=0.3, width=1e-9), "fall_time"),
+        (dict(voltage=0.3, rise_time=math.inf), "rise_time"),
+    ],
+)
 def test_drive(kwargs, name):
     with pytest.raises(ValueError, match=f"voltage drive: {name}"):
         VoltageDrive(**kwargs)

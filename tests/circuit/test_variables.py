@@ -1,4 +1,5 @@
 """Charge and flux of a macrospin (Louis Eqs. 28-35), checked numerically, typos included."""
+
 import numpy as np
 import pytest
 
@@ -47,10 +48,12 @@ def test_tangent_vectors_eqs_30_31(free):
     charge, flux = charge_flux_from_m(free, M)
     h_q, h_phi = 1e-6 * free.charge_unit, 1e-6 * free.flux_unit
     m_q, m_phi = dm_dcharge(free, charge, flux), dm_dflux(free, charge, flux)
-    np.testing.assert_allclose(_finite_difference(free, charge, flux, dq=h_q) / h_q, m_q,
-                               rtol=1e-7, atol=1e-8 / free.charge_unit)
-    np.testing.assert_allclose(_finite_difference(free, charge, flux, dphi=h_phi) / h_phi, m_phi,
-                               rtol=1e-7, atol=1e-8 / free.flux_unit)
+    np.testing.assert_allclose(
+        _finite_difference(free, charge, flux, dq=h_q) / h_q, m_q, rtol=1e-7, atol=1e-8 / free.charge_unit
+    )
+    np.testing.assert_allclose(
+        _finite_difference(free, charge, flux, dphi=h_phi) / h_phi, m_phi, rtol=1e-7, atol=1e-8 / free.flux_unit
+    )
     # orthogonal to m and to each other
     for v in (m_q, m_phi):
         np.testing.assert_allclose(np.sum(v * M, axis=1) / np.linalg.norm(v, axis=1), 0.0, atol=1e-14)
@@ -89,8 +92,9 @@ def test_eq_29_sign_makes_llg_hamiltonian(free):
     charge, flux = charge_flux_from_m(free, M)
     bx, by, bz = free.applied_field
     # -(1/(Ms V)) dE/dm of Eq. 53: B_e + B_a m_x e_x - B_d m_z e_z
-    b_eff = np.stack([bx + free.easy_axis_field * M[:, 0], np.full(len(M), by), bz - free.hard_axis_field * M[:, 2]],
-                     axis=1)
+    b_eff = np.stack(
+        [bx + free.easy_axis_field * M[:, 0], np.full(len(M), by), bz - free.hard_axis_field * M[:, 2]], axis=1
+    )
     dm_dt = -free.gamma * np.cross(M, b_eff)
     dq_dt = -free.charge_unit * dm_dt[:, 2]
     dphi_dt = free.flux_unit * (M[:, 0] * dm_dt[:, 1] - M[:, 1] * dm_dt[:, 0]) / (M[:, 0] ** 2 + M[:, 1] ** 2)

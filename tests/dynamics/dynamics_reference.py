@@ -4,6 +4,7 @@ The LLGS right-hand side here solves the Gilbert form (Louis et al. 2025 Eq. 24 
 fastspin/conventions.py) as a linear system, ``(1 - alpha [m]x) dm/dt = T``, instead of using the
 Landau-Lifshitz form of the kernels, so it checks that transformation too.
 """
+
 import json
 import pathlib
 
@@ -23,8 +24,9 @@ def cross_matrix(m):
 def gilbert_rhs(m, *, alpha, b_eff, a_j=0.0, b_j=0.0, p=(1.0, 0.0, 0.0)):
     """dm/dt from dm/dt = -gamma m x B + alpha m x dm/dt + gamma a_J m x (m x p) - gamma b_J m x p."""
     p = np.asarray(p, dtype=float)
-    torque = (-GAMMA_E * np.cross(m, b_eff) + GAMMA_E * a_j * np.cross(m, np.cross(m, p))
-              - GAMMA_E * b_j * np.cross(m, p))
+    torque = (
+        -GAMMA_E * np.cross(m, b_eff) + GAMMA_E * a_j * np.cross(m, np.cross(m, p)) - GAMMA_E * b_j * np.cross(m, p)
+    )
     return np.linalg.solve(np.eye(3) - alpha * cross_matrix(m), torque)
 
 

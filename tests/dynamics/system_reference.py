@@ -28,6 +28,7 @@ Tools: :func:`integrate` (solve_ivp, DOP853, restarted at the kinks of the wavef
 :meth:`Reference.equilibrium` (static states), :meth:`Reference.tangent_jacobian` (linearisation in the
 tangent planes: mode frequencies and stability), :func:`rotate` (Rodrigues).
 """
+
 import warnings
 from dataclasses import dataclass
 
@@ -77,8 +78,9 @@ class Reference:
         self.magnets = list(magnets)
         self.exchange = [(a, b, float(j1), float(j2)) for a, b, j1, j2 in exchange]
         self.dipolar = [(a, b, np.asarray(t, dtype=float)) for a, b, t in dipolar]
-        self.stt = [(k, p if isinstance(p, (int, np.integer)) else _unit(p), float(eta), float(r))
-                    for k, p, eta, r in stt]
+        self.stt = [
+            (k, p if isinstance(p, (int, np.integer)) else _unit(p), float(eta), float(r)) for k, p, eta, r in stt
+        ]
         self.sot = [(k, float(theta), _unit(sigma), float(r)) for k, theta, sigma, r in sot]
         self.vcma = [(k, float(c)) for k, c in vcma]
         self.fixed = set(fixed)
@@ -109,8 +111,9 @@ class Reference:
         dipolar = 0.0
         for a, b, t in self.dipolar:
             ma, mb = self.magnets[a], self.magnets[b]
-            dipolar = dipolar + MU0 * ma.ms * mb.ms * ma.d * np.einsum("...i,ij,...j->...", m[..., a, :], t,
-                                                                       m[..., b, :])
+            dipolar = dipolar + MU0 * ma.ms * mb.ms * ma.d * np.einsum(
+                "...i,ij,...j->...", m[..., a, :], t, m[..., b, :]
+            )
         return dict(zeeman=zeeman, anisotropy=anis, demag=demag, exchange=exchange, dipolar=dipolar)
 
     def energy(self, m, *, field=(0.0, 0.0, 0.0), voltage=0.0):
@@ -144,8 +147,10 @@ class Reference:
             for i in range(3):
                 dm = np.zeros_like(m)
                 dm[k, i] = h
-                numeric[k, i] = (self.energy(m + dm, field=field, voltage=voltage)
-                                 - self.energy(m - dm, field=field, voltage=voltage)) / (2 * h)
+                numeric[k, i] = (
+                    self.energy(m + dm, field=field, voltage=voltage)
+                    - self.energy(m - dm, field=field, voltage=voltage)
+                ) / (2 * h)
         return np.max(np.abs(analytic + numeric)) / np.max(np.abs(analytic))
 
     # -- dynamics ----------------------------------------------------------------------------------
@@ -173,8 +178,10 @@ class Reference:
 
     def rhs(self, drives):
         """``f(t, y)`` for solve_ivp, ``y`` the flattened (n, 3) state; ``drives`` from :func:`drives`."""
+
         def f(t, y):
             return self.dmdt(y.reshape(self.n, 3), **{k: fn(t) for k, fn in drives.items()}).ravel()
+
         return f
 
     # -- linearisation -----------------------------------------------------------------------------
@@ -261,8 +268,12 @@ def _as_function(value):
 
 def drives(*, field=(0.0, 0.0, 0.0), current_density=0.0, sot_current_density=0.0, voltage=0.0):
     """The drives as functions of time (constants become constant functions)."""
-    return dict(field=_as_function(field), current_density=_as_function(current_density),
-                sot_current_density=_as_function(sot_current_density), voltage=_as_function(voltage))
+    return dict(
+        field=_as_function(field),
+        current_density=_as_function(current_density),
+        sot_current_density=_as_function(sot_current_density),
+        voltage=_as_function(voltage),
+    )
 
 
 def pulse(amplitude, width, rise=0.0, fall=None, delay=0.0):
@@ -282,6 +293,7 @@ def pulse(amplitude, width, rise=0.0, fall=None, delay=0.0):
         else:
             shape = (knots[3] - t) / fall
         return amplitude * shape
+
     f.breakpoints = tuple(knots)
     return f
 
@@ -295,6 +307,7 @@ def piecewise_linear(times, values):
         if values.ndim == 1:
             return np.interp(t, times, values)
         return np.array([np.interp(t, times, values[:, i]) for i in range(values.shape[1])])
+
     f.breakpoints = tuple(times)
     return f
 
@@ -304,6 +317,7 @@ def sine(amplitude, frequency, phase=0.0):
 
     def f(t):
         return amplitude * np.sin(2.0 * np.pi * frequency * t + phase)
+
     f.breakpoints = ()
     return f
 
@@ -314,6 +328,7 @@ def add(*functions):
 
     def f(t):
         return sum(g(t) for g in fns)
+
     f.breakpoints = tuple(sorted({b for g in fns for b in getattr(g, "breakpoints", ())}))
     return f
 
@@ -348,7 +363,7 @@ def integrate(reference, m0, t_eval, *, rtol=1e-12, atol=1e-13, **drive_kw):
         sol = solve_ivp(f, (lo, hi), y, method="DOP853", rtol=rtol, atol=atol, t_eval=times, first_step=first)
         if not sol.success:
             raise RuntimeError(sol.message)
-        out[inside] = sol.y.T[:inside.sum()]
+        out[inside] = sol.y.T[: inside.sum()]
         y = sol.y[:, -1]
     return out.reshape(len(t_eval), reference.n, 3)
 

@@ -1,11 +1,11 @@
 """alpha = 0, no current: energy and |m| conserved to the integrator's order; Kittel frequencies."""
+
 import numpy as np
 import pytest
+from dynamics_reference import JIT, load_fixture, tilted
 
 from fastspin.constants import GAMMA_E, MU0
 from fastspin.dynamics import FreeLayer, simulate, trajectories
-
-from dynamics_reference import JIT, load_fixture, tilted
 
 MS = 8.0e5
 
@@ -13,8 +13,11 @@ MS = 8.0e5
 def _energy(m, layer, field):
     """E/(Ms V) written from the energy (Louis Eq. 53 generalised), independent of the package."""
     u = np.asarray(layer.easy_axis)
-    return (-m @ np.asarray(field) - 0.5 * float(layer.anisotropy_field) * (m @ u) ** 2
-            + 0.5 * MU0 * MS * np.sum(np.asarray(layer.demag) * m * m, axis=-1))
+    return (
+        -m @ np.asarray(field)
+        - 0.5 * float(layer.anisotropy_field) * (m @ u) ** 2
+        + 0.5 * MU0 * MS * np.sum(np.asarray(layer.demag) * m * m, axis=-1)
+    )
 
 
 @pytest.mark.parametrize("method, order", [("rk4", 4), ("heun", 2)])
@@ -54,13 +57,12 @@ def _kittel_easy_axis_x(layer, field_x):
     return GAMMA_E / (2 * np.pi) * np.sqrt((b + MU0 * MS * (ny - nx)) * (b + MU0 * MS * (nz - nx)))
 
 
-@pytest.mark.parametrize("demag, bk, field_x", [((0.0, 0.0, 1.0), 0.02, 0.05),
-                                                  ((0.1, 0.3, 0.6), 0.05, 0.02),
-                                                  ((0.0, 0.0, 0.0), 0.1, 0.0)])
+@pytest.mark.parametrize(
+    "demag, bk, field_x", [((0.0, 0.0, 1.0), 0.02, 0.05), ((0.1, 0.3, 0.6), 0.05, 0.02), ((0.0, 0.0, 0.0), 0.1, 0.0)]
+)
 def test_small_oscillation_frequency_is_kittel(demag, bk, field_x):
     layer = FreeLayer(MS, 2e-9, 0.0, anisotropy_field=bk, demag=demag)
-    frame = simulate(layer, field=(field_x, 0, 0), m0=tilted(1e-3), duration=10e-9 if JIT else 1e-9,
-                     dt=0.5e-12)
+    frame = simulate(layer, field=(field_x, 0, 0), m0=tilted(1e-3), duration=10e-9 if JIT else 1e-9, dt=0.5e-12)
     f_kittel = _kittel_easy_axis_x(layer, field_x)
     assert frame.state[0] == "in_plane_precession"
     assert abs(frame.frequency[0] / f_kittel - 1.0) < 1e-5  # required < 1e-3; measured 1e-7 to 5e-7
@@ -71,7 +73,8 @@ def test_perpendicular_easy_axis_kittel():
     bk, bz = 1.3, 0.1
     layer = FreeLayer(MS, 1e-9, 0.0, anisotropy_field=bk, easy_axis=(0, 0, 1))
     m0 = np.array([np.sin(1e-3), 0.0, np.cos(1e-3)])
-    frame = simulate(layer, field=(0, 0, bz), m0=m0, polarization=(0, 0, 1), duration=5e-9 if JIT else 5e-10,
-                     dt=0.25e-12)
+    frame = simulate(
+        layer, field=(0, 0, bz), m0=m0, polarization=(0, 0, 1), duration=5e-9 if JIT else 5e-10, dt=0.25e-12
+    )
     f_kittel = GAMMA_E / (2 * np.pi) * (bz + bk - MU0 * MS)
     assert abs(frame.frequency[0] / f_kittel - 1.0) < 1e-5

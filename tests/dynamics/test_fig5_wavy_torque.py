@@ -3,16 +3,16 @@ solver drives the macrospin.  Its a(theta) changes sign at phi_c, so a current o
 both P and AP: above the thresholds the free layer precesses steadily, and without anisotropy or demag
 field it stays at the intermediate angle (Sec. V: "the only solution is a steady state precession").
 """
+
 import numpy as np
 import pytest
+from dynamics_reference import JIT, load_fixture, tilted
 from scipy.optimize import brentq
 
 import fastspin
 from fastspin import presets
 from fastspin.constants import E_CHARGE, HBAR, MU0
 from fastspin.dynamics import FreeLayer, TabulatedTorque, simulate
-
-from dynamics_reference import JIT, load_fixture, tilted
 
 MS, THICKNESS, ALPHA, BK = 1.4e6, 10e-9, 0.01, 0.01  # Co free layer of d2 = 10 nm, in-plane, B_k = 10 mT
 
@@ -40,8 +40,15 @@ def test_wavy_torque_destabilises_both_collinear_states_above_threshold(table):
     lo, hi = 0.0, 2.0 * abs(j_p)
     for _ in range(3 if JIT else 1):
         currents = np.sign(j_p) * np.linspace(lo, hi, 12)
-        frame = simulate(layer, current_density=currents, torque=table, m0=tilted(0.01), duration=10e-9 if JIT
-                         else 1e-9, dt=1e-12, window=0.2)
+        frame = simulate(
+            layer,
+            current_density=currents,
+            torque=table,
+            m0=tilted(0.01),
+            duration=10e-9 if JIT else 1e-9,
+            dt=1e-12,
+            window=0.2,
+        )
         unstable = (frame.amplitude > np.sin(0.01)) | frame.switched
         first = int(np.argmax(unstable.to_numpy()))
         lo, hi = abs(currents[first - 1]), abs(currents[first])
@@ -53,8 +60,14 @@ def test_wavy_torque_destabilises_both_collinear_states_above_threshold(table):
         assert j_ap == pytest.approx(measured["fig5_threshold_antiparallel_A_per_m2"], rel=1e-3)
     # above both thresholds, from near P and from near AP: steady precession, neither P nor AP
     drive = 1.5 * j_p
-    frame = simulate(layer, current_density=[drive, drive], torque=table, m0=[tilted(0.05), -tilted(0.05)],
-                     duration=20e-9 if JIT else 1e-9, dt=0.5e-12)
+    frame = simulate(
+        layer,
+        current_density=[drive, drive],
+        torque=table,
+        m0=[tilted(0.05), -tilted(0.05)],
+        duration=20e-9 if JIT else 1e-9,
+        dt=0.5e-12,
+    )
     if JIT:
         assert frame.state.isin(["in_plane_precession", "out_of_plane_precession"]).all()
         assert (frame.frequency > 0).all() and (frame.amplitude > 0.1).all()
@@ -69,8 +82,10 @@ def test_without_anisotropy_the_layer_settles_at_the_intermediate_angle(table):
     j_p, _ = _thresholds(table)
     layer = FreeLayer(MS, THICKNESS, ALPHA, demag=(0, 0, 0))
     currents = np.sign(j_p) * np.array([0.5, 1.0, 3.0]) * abs(j_p)
-    frame = simulate(layer, current_density=currents, torque=table, m0=tilted(0.05),
-                     duration=20e-9 if JIT else 1e-9, dt=0.5e-12)
+    frame = simulate(
+        layer, current_density=currents, torque=table, m0=tilted(0.05), duration=20e-9 if JIT else 1e-9, dt=0.5e-12
+    )
+
     def a_n(x):  # the interpolated table the dynamics integrates (efficiency = 2 a_n)
         return float(table.efficiency(x)) / 2.0
 

@@ -4,9 +4,11 @@ The CUDA kernels run on numba's CUDA simulator (``NUMBA_ENABLE_CUDASIM=1``) in a
 the suite keeps the real target; every case below runs there with ``backend="cuda"`` and here with
 ``backend="cpu"``.  The CPU kernels contract multiply-adds (fast math), the simulator does not: the two agree to
 rounding, amplified over the run.  Deterministic RK4 must agree to 1e-12 in m and every outcome column (times,
-frequencies and resistances relative), seeded Heun step by step to 1e-12; a batch split into chunks equals one chunk bitwise;
+frequencies and resistances relative), seeded Heun step by step to 1e-12; a batch split into chunks equals one
+chunk bitwise;
 float32 stays within its rounding of float64.
 """
+
 import json
 import os
 import pickle
@@ -50,7 +52,8 @@ CASES = textwrap.dedent('''
 
 
     def layer_waveforms(backend, **extra):
-        current = Pulse(8e11, 120e-12, rise=10e-12, fall=0.0, delay=40e-12) + PiecewiseLinear([0.0, 300e-12], [0.0, 1e11])
+        pulse = Pulse(8e11, 120e-12, rise=10e-12, fall=0.0, delay=40e-12)
+        current = pulse + PiecewiseLinear([0.0, 300e-12], [0.0, 1e11])
         field = Sine((0.0, 0.004, 0.0), 9e9) + Staircase((0.0, 0.0, 0.01), 3, 50e-12, delay=0.25e-12)
         return simulate(LAYER, current_density=current, field=field, ac_field=(0.002, 0, 0),
                         ac_frequency=5e9, polarization=(0.0, 0.0, 1.0), m0=(0.0, 0.1, 0.995), backend=backend, **RUN,
@@ -145,7 +148,7 @@ CASES = textwrap.dedent('''
              "heun_system": heun_system, "state_map": state_map, "switching": switching}
 ''')
 
-_CHILD = CASES + textwrap.dedent('''
+_CHILD = CASES + textwrap.dedent("""
     import pickle
     import sys
 
@@ -167,7 +170,7 @@ _CHILD = CASES + textwrap.dedent('''
     results["chunks"] = runs
     with open(sys.argv[1], "wb") as f:
         pickle.dump(results, f)
-''')
+""")
 
 
 @pytest.fixture(scope="module")
@@ -175,8 +178,9 @@ def simulated(tmp_path_factory):
     """Every case on the CUDA simulator (one subprocess)."""
     path = tmp_path_factory.mktemp("cudasim") / "results.pkl"
     env = dict(os.environ, NUMBA_ENABLE_CUDASIM="1")
-    run = subprocess.run([sys.executable, "-c", _CHILD, str(path)], env=env, capture_output=True, text=True,
-                         timeout=1200)
+    run = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(path)], env=env, capture_output=True, text=True, timeout=1200
+    )
     assert run.returncode == 0, run.stderr[-4000:]
     with open(path, "rb") as f:
         return pickle.load(f)
@@ -208,13 +212,28 @@ def _assert_frames_equal(cpu, cuda, tol=1e-12):
             assert (cpu[column].astype(str) == cuda[column].astype(str)).all(), column
 
 
-@pytest.mark.parametrize("name", ["constant", "slonczewski", "asymmetric", "tabulated", "waveforms", "mtj",
-                                  "system_terms", "transport_table", "heun_system"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "constant",
+        "slonczewski",
+        "asymmetric",
+        "tabulated",
+        "waveforms",
+        "mtj",
+        "system_terms",
+        "transport_table",
+        "heun_system",
+    ],
+)
 def test_outcomes_on_the_gpu_equal_the_cpu(simulated, cases, name):
     cpu = cases["CASES"][name]("cpu")
     _assert_frames_equal(cpu, simulated[name])
-    assert cpu.filter(like="switched").to_numpy().any() or name in ("mtj", "heun_system", "transport_table") \
-        or cpu.filter(like="frequency").notna().to_numpy().any()  # runs that move, not only rest
+    assert (
+        cpu.filter(like="switched").to_numpy().any()
+        or name in ("mtj", "heun_system", "transport_table")
+        or cpu.filter(like="frequency").notna().to_numpy().any()
+    )  # runs that move, not only rest
 
 
 @pytest.mark.parametrize("name", ["state_map", "switching"])
@@ -305,14 +324,37 @@ def test_unsupported_methods_are_refused_before_running(cases):
     from fastspin.dynamics import gpu
     from fastspin.dynamics.api import _prepare
 
-    _, _, compiled = _prepare(cases["LAYER"], 1e11, 0.0, None, np.zeros(3), (1.0, 0.0, 0.0), np.array(0.0), 1e-12,
-                              "rk45", None, None, dict(polarization=(1.0, 0.0, 0.0), torque="constant",
-                                                       efficiency=None, field_like_ratio=0.0, mtj=None))
+    _, _, compiled = _prepare(
+        cases["LAYER"],
+        1e11,
+        0.0,
+        None,
+        np.zeros(3),
+        (1.0, 0.0, 0.0),
+        np.array(0.0),
+        1e-12,
+        "rk45",
+        None,
+        None,
+        dict(polarization=(1.0, 0.0, 0.0), torque="constant", efficiency=None, field_like_ratio=0.0, mtj=None),
+    )
     with pytest.raises(ValueError, match="method='rk45' runs on backend='cpu' only"):
         gpu.check(compiled, "rk45")
     gpu.check(compiled, "rk4")
-    _, _, solve = _prepare(cases["valve"]("solve"), 1e11, 0.0, None, np.zeros(3), {"a": (1.0, 0.0, 0.0), "b": (0.0, 1.0, 0.0)},
-                           np.array(0.0), 1e-12, "rk4", None, None, None)
+    _, _, solve = _prepare(
+        cases["valve"]("solve"),
+        1e11,
+        0.0,
+        None,
+        np.zeros(3),
+        {"a": (1.0, 0.0, 0.0), "b": (0.0, 1.0, 0.0)},
+        np.array(0.0),
+        1e-12,
+        "rk4",
+        None,
+        None,
+        None,
+    )
     with pytest.raises(ValueError, match=r"TransportTorque\(method='solve'\) runs on backend='cpu' only"):
         gpu.check(solve, "rk4")
     with pytest.raises(ValueError, match="MAX_STEPS_FLOAT32"):  # a float32 time resolves 2^20 steps
@@ -324,8 +366,13 @@ def test_gpu_benchmark_script_runs(tmp_path):
     """benchmarks/gpu_benchmark.py, the one command for a GPU machine, at its smoke sizes on the simulator."""
     script = os.path.join(os.path.dirname(__file__), "..", "..", "benchmarks", "gpu_benchmark.py")
     env = dict(os.environ, NUMBA_ENABLE_CUDASIM="1")
-    run = subprocess.run([sys.executable, script, "--smoke", "--json", str(tmp_path / "figures.json")], env=env,
-                         capture_output=True, text=True, timeout=900)
+    run = subprocess.run(
+        [sys.executable, script, "--smoke", "--json", str(tmp_path / "figures.json")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert run.returncode == 0, run.stderr[-4000:]
     assert "| RK4 float64, constant torque | 256 | 100 |" in run.stdout
     assert "same states and switching: True" in run.stdout

@@ -7,6 +7,7 @@
   outcome trackers live in registers (no ``.local`` memory in float64), and the float32 kernel does its
   right-hand side in single precision (no float64 multiply).
 """
+
 import os
 import re
 import types
@@ -16,9 +17,21 @@ import pytest
 from numba import njit
 from numba import types as nt
 
-from fastspin.dynamics import (Exchange, FreeLayer, MTJ, MTJDrive, Pulse, Sine, SlonczewskiTorque, SpinOrbit,
-                               SpinTransfer, System, TabulatedTorque, VoltageControlledAnisotropy)
-from fastspin.dynamics import gpu
+from fastspin.dynamics import (
+    MTJ,
+    Exchange,
+    FreeLayer,
+    MTJDrive,
+    Pulse,
+    Sine,
+    SlonczewskiTorque,
+    SpinOrbit,
+    SpinTransfer,
+    System,
+    TabulatedTorque,
+    VoltageControlledAnisotropy,
+    gpu,
+)
 from fastspin.dynamics.api import _prepare
 from fastspin.dynamics.core.jit import namespace
 from fastspin.dynamics.core.targets import single_source
@@ -29,15 +42,35 @@ def _compiled(method):
     a = FreeLayer(8e5, 2e-9, 0.01, anisotropy_field=0.02, area=1e-16, name="a")
     b = FreeLayer(1e6, 3e-9, 0.02, anisotropy_field=0.01, easy_axis=(0, 0, 1), area=1e-16, name="b")
     c = FreeLayer(1e6, 3e-9, 0.0, area=1e-16, name="c")
-    system = System([a, b, c], [Exchange("a", "b", -2e-4, 1e-5),
-                                SpinTransfer("a", "b", 0.3, 0.0, TabulatedTorque(angle, 0.3 + 0.1 * np.cos(angle),
-                                                                                 0.02 * np.ones_like(angle))),
-                                SpinTransfer("b", "c", 0.3, 0.1, SlonczewskiTorque(0.4)),
-                                SpinOrbit("b", 0.2, field_like_ratio=-0.3), VoltageControlledAnisotropy("b", 0.05),
-                                MTJDrive("b", "c", MTJ(1e3, 2e3))], fixed=["c"])
+    system = System(
+        [a, b, c],
+        [
+            Exchange("a", "b", -2e-4, 1e-5),
+            SpinTransfer(
+                "a", "b", 0.3, 0.0, TabulatedTorque(angle, 0.3 + 0.1 * np.cos(angle), 0.02 * np.ones_like(angle))
+            ),
+            SpinTransfer("b", "c", 0.3, 0.1, SlonczewskiTorque(0.4)),
+            SpinOrbit("b", 0.2, field_like_ratio=-0.3),
+            VoltageControlledAnisotropy("b", 0.05),
+            MTJDrive("b", "c", MTJ(1e3, 2e3)),
+        ],
+        fixed=["c"],
+    )
     m0 = {"a": (0.6, 0.8, 0.0), "b": (0.0, 0.6, 0.8), "c": (1.0, 0.0, 0.0)}
-    _, _, compiled = _prepare(system, Pulse(2e11, 1e-9, delay=0.1e-9), Sine(1e11, 2e9), 0.2,
-                              np.array([0.01, 0.0, 0.002]), m0, np.array(300.0), 1e-12, method, None, None, None)
+    _, _, compiled = _prepare(
+        system,
+        Pulse(2e11, 1e-9, delay=0.1e-9),
+        Sine(1e11, 2e9),
+        0.2,
+        np.array([0.01, 0.0, 0.002]),
+        m0,
+        np.array(300.0),
+        1e-12,
+        method,
+        None,
+        None,
+        None,
+    )
     return compiled
 
 
@@ -71,8 +104,9 @@ def _nvvm():
         return False
 
 
-@pytest.mark.skipif(os.environ.get("CI") != "true" and not _nvvm(),
-                    reason="needs numba-cuda and NVVM (pip install 'fastspin[cuda]')")
+@pytest.mark.skipif(
+    os.environ.get("CI") != "true" and not _nvvm(), reason="needs numba-cuda and NVVM (pip install 'fastspin[cuda]')"
+)
 @pytest.mark.parametrize("method", ["rk4", "heun"])
 @pytest.mark.parametrize("precision", ["float64", "float32"])
 def test_kernels_compile_to_ptx_for_sm90(monkeypatch, method, precision):
@@ -84,11 +118,15 @@ def test_kernels_compile_to_ptx_for_sm90(monkeypatch, method, precision):
     compiled = _compiled(method)
     kernel = getattr(gpu.kernels(compiled, precision), f"{method}_kernel")
     real = nt.float32 if precision == "float32" else nt.float64
-    signature = ([nt.Array(real, 2, "C"), nt.Array(real, 1, "C"), nt.Array(real, 2, "C")]
-                 + ([nt.Array(nt.uint64, 2, "C")] if method == "heun" else [])
-                 + [real] + [nt.int64] * 5 + [real, nt.int64, nt.Array(real, 4, "C"), nt.Array(nt.float64, 2, "C")])
+    signature = (
+        [nt.Array(real, 2, "C"), nt.Array(real, 1, "C"), nt.Array(real, 2, "C")]
+        + ([nt.Array(nt.uint64, 2, "C")] if method == "heun" else [])
+        + [real]
+        + [nt.int64] * 5
+        + [real, nt.int64, nt.Array(real, 4, "C"), nt.Array(nt.float64, 2, "C")]
+    )
     ptx, _ = cuda.compile_ptx(kernel.py_func, tuple(signature), cc=(9, 0))
-    body = ptx[ptx.index(".entry"):]
+    body = ptx[ptx.index(".entry") :]
     assert not re.search(r"\bcall(\.uni)?\b", body)  # every leaf inlined
     if precision == "float64":
         assert ".local" not in body  # state and trackers in registers

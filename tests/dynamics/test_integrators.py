@@ -1,12 +1,12 @@
 """RK4, RK45 and scipy's solve_ivp agree on a switching trajectory; traces are exact to the integrator."""
+
 import numpy as np
 import pytest
+from dynamics_reference import JIT, gilbert_rhs, load_fixture, thin_film_field, tilted
 from scipy.integrate import solve_ivp
 
 from fastspin.conventions import stt_field_tesla
 from fastspin.dynamics import FreeLayer, SlonczewskiTorque, TabulatedTorque, simulate, trajectories
-
-from dynamics_reference import JIT, gilbert_rhs, load_fixture, thin_film_field, tilted
 
 MS, THICKNESS, ALPHA, BK = 8.0e5, 2e-9, 0.02, 0.02
 J = 6e11  # about 3.4 J_c (Slonczewski P = 0.4, alpha = 0.02): switches from P to AP
@@ -19,8 +19,9 @@ def _reference(duration, samples):
 
     def rhs(_, m):
         b = thin_film_field(m, ms=MS, field=FIELD, bk=BK)
-        return gilbert_rhs(m, alpha=ALPHA, b_eff=b, a_j=a_j * SlonczewskiTorque(0.4).efficiency(
-            np.arccos(np.clip(m[0], -1, 1))))
+        return gilbert_rhs(
+            m, alpha=ALPHA, b_eff=b, a_j=a_j * SlonczewskiTorque(0.4).efficiency(np.arccos(np.clip(m[0], -1, 1)))
+        )
 
     sol = solve_ivp(rhs, (0.0, duration), M0, method="DOP853", rtol=1e-12, atol=1e-14, t_eval=samples)
     return sol.y.T
@@ -56,16 +57,28 @@ def test_traces_are_the_simulated_steps():
     kw = dict(current_density=[0.0, J, 2 * J], field=FIELD, m0=M0, duration=3e-10, dt=1e-12)
     for method in ("rk4", "rk45", "heun"):
         extra = {"temperature": 300.0, "seed": 3} if method == "heun" else {}
-        frame = simulate(layer if method != "heun" else FreeLayer(MS, THICKNESS, ALPHA, anisotropy_field=BK,
-                                                                   area=1e-16), method=method, **kw, **extra)
-        t, m = trajectories(layer if method != "heun" else FreeLayer(MS, THICKNESS, ALPHA, anisotropy_field=BK,
-                                                                      area=1e-16), method=method, **kw, **extra)
+        frame = simulate(
+            layer if method != "heun" else FreeLayer(MS, THICKNESS, ALPHA, anisotropy_field=BK, area=1e-16),
+            method=method,
+            **kw,
+            **extra,
+        )
+        t, m = trajectories(
+            layer if method != "heun" else FreeLayer(MS, THICKNESS, ALPHA, anisotropy_field=BK, area=1e-16),
+            method=method,
+            **kw,
+            **extra,
+        )
         assert t.shape == (301,) and m.shape == (3, 301, 3)
         np.testing.assert_array_equal(m[:, -1], frame[["mx", "my", "mz"]].to_numpy())
         np.testing.assert_array_equal(m[:, 0], np.broadcast_to(M0, (3, 3)))
-        t5, m5 = trajectories(layer if method != "heun" else FreeLayer(MS, THICKNESS, ALPHA, anisotropy_field=BK,
-                                                                        area=1e-16),
-                              method=method, record_every=5, **kw, **extra)
+        t5, m5 = trajectories(
+            layer if method != "heun" else FreeLayer(MS, THICKNESS, ALPHA, anisotropy_field=BK, area=1e-16),
+            method=method,
+            record_every=5,
+            **kw,
+            **extra,
+        )
         np.testing.assert_array_equal(t5, t[::5])
         if method != "rk45":  # rk45 lands on every sampling point: decimation changes no step of rk4/heun
             np.testing.assert_array_equal(m5, m[:, ::5])
@@ -73,8 +86,9 @@ def test_traces_are_the_simulated_steps():
 
 def test_switching_time_is_the_interpolated_crossing_of_the_trace():
     layer = FreeLayer(MS, THICKNESS, ALPHA, anisotropy_field=BK)
-    kw = dict(current_density=J, field=FIELD, m0=M0, duration=2e-9 if JIT else 5e-10, dt=1e-12,
-              torque=SlonczewskiTorque(0.4))
+    kw = dict(
+        current_density=J, field=FIELD, m0=M0, duration=2e-9 if JIT else 5e-10, dt=1e-12, torque=SlonczewskiTorque(0.4)
+    )
     for threshold in (0.0, -0.5):
         frame = simulate(layer, switch_threshold=threshold, **kw)
         t, m = trajectories(layer, **kw)
@@ -95,10 +109,13 @@ def test_material_grid_in_one_batch_equals_separate_runs():
     kw = dict(current_density=[1e11, 3e11, 5e11], field=FIELD, m0=M0, duration=5e-10, dt=1e-12)
     batch = simulate(FreeLayer(ms, THICKNESS, alpha, anisotropy_field=BK, demag=demag), **kw)
     for k in range(3):
-        one = simulate(FreeLayer(ms[k], THICKNESS, alpha[k], anisotropy_field=BK, demag=demag[k]),
-                       **{**kw, "current_density": kw["current_density"][k]})
-        np.testing.assert_allclose(batch[["mx", "my", "mz"]].to_numpy()[k], one[["mx", "my", "mz"]].to_numpy()[0],
-                                   rtol=0, atol=1e-13)
+        one = simulate(
+            FreeLayer(ms[k], THICKNESS, alpha[k], anisotropy_field=BK, demag=demag[k]),
+            **{**kw, "current_density": kw["current_density"][k]},
+        )
+        np.testing.assert_allclose(
+            batch[["mx", "my", "mz"]].to_numpy()[k], one[["mx", "my", "mz"]].to_numpy()[0], rtol=0, atol=1e-13
+        )
 
 
 def _slonczewski_g(theta, p):
@@ -116,16 +133,27 @@ def test_ac_field_follows_the_exact_cosine_across_resyncs():
     angle = np.linspace(0, np.pi, 181)
     table = TabulatedTorque(angle, _slonczewski_g(angle, 0.4), np.zeros(181))
     errors = {}
-    for name, torque, eta in (("constant", "constant", lambda c: 0.4),
-                              ("table", table, lambda c: 2 * _slonczewski_g(np.arccos(np.clip(c, -1, 1)), 0.4))):
+    for name, torque, eta in (
+        ("constant", "constant", lambda c: 0.4),
+        ("table", table, lambda c: 2 * _slonczewski_g(np.arccos(np.clip(c, -1, 1)), 0.4)),
+    ):
         a_j = stt_field_tesla(j, MS, THICKNESS, 1.0)
 
-        def rhs(t, m):
+        def rhs(t, m, a_j=a_j, eta=eta):
             b = thin_film_field(m, ms=MS, field=np.add(FIELD, h_ac * np.cos(2 * np.pi * f_ac * t)), bk=BK)
             return gilbert_rhs(m, alpha=ALPHA, b_eff=b, a_j=a_j * eta(m[0]))
 
-        kw = dict(current_density=j, field=FIELD, ac_field=h_ac, ac_frequency=f_ac, m0=M0, torque=torque,
-                  efficiency=0.4 if torque == "constant" else None, duration=duration, record_every=100)
+        kw = dict(
+            current_density=j,
+            field=FIELD,
+            ac_field=h_ac,
+            ac_frequency=f_ac,
+            m0=M0,
+            torque=torque,
+            efficiency=0.4 if torque == "constant" else None,
+            duration=duration,
+            record_every=100,
+        )
         t4, m4 = trajectories(layer, dt=0.5e-12, **kw)
         th, mh = trajectories(layer, dt=0.1e-12, method="heun", **{**kw, "record_every": 500})
         reference = solve_ivp(rhs, (0.0, duration), M0, method="DOP853", rtol=1e-12, atol=1e-14, t_eval=t4).y.T

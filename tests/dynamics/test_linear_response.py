@@ -6,13 +6,13 @@ the linearised Gilbert equation with the damping-like torque a_J has the trace
 the relaxation rate alpha gamma (B + B_k + mu0 Ms/2) / (1 + alpha^2), and the instability threshold
 a_J = alpha (B + B_k + mu0 Ms / 2) (Sun 2000, J_c proportional to alpha (H + H_k + M_eff/2)).
 """
+
 import numpy as np
 import pytest
+from dynamics_reference import JIT, load_fixture, tilted
 
 from fastspin.constants import E_CHARGE, GAMMA_E, HBAR, MU0
 from fastspin.dynamics import FreeLayer, simulate, trajectories
-
-from dynamics_reference import JIT, load_fixture, tilted
 
 MS, THICKNESS, ALPHA, BK = 8.0e5, 2e-9, 0.01, 0.02
 
@@ -34,8 +34,9 @@ def test_small_angle_relaxation_rate():
     exact_linear = damped_rate / (1 + ALPHA**2)
     assert abs(rate / exact_linear - 1.0) < 2e-4
     if JIT:
-        assert rate / exact_linear == pytest.approx(load_fixture("measured.json")["relaxation_rate_over_linear"],
-                                                    abs=1e-6)
+        assert rate / exact_linear == pytest.approx(
+            load_fixture("measured.json")["relaxation_rate_over_linear"], abs=1e-6
+        )
 
 
 def _unstable(currents, field_x, efficiency, duration):
@@ -43,8 +44,16 @@ def _unstable(currents, field_x, efficiency, duration):
     start)."""
     layer = FreeLayer(MS, THICKNESS, ALPHA, anisotropy_field=BK)
     tilt = 0.01
-    frame = simulate(layer, current_density=currents, field=(field_x, 0, 0), efficiency=efficiency,
-                     m0=tilted(tilt), duration=duration, dt=1e-12, window=0.2)
+    frame = simulate(
+        layer,
+        current_density=currents,
+        field=(field_x, 0, 0),
+        efficiency=efficiency,
+        m0=tilted(tilt),
+        duration=duration,
+        dt=1e-12,
+        window=0.2,
+    )
     return frame.switched.to_numpy() | (frame.amplitude.to_numpy() > np.sin(tilt))
 
 
@@ -62,8 +71,9 @@ def _bisect_threshold(field_x, efficiency, rounds, points, duration):
 @pytest.mark.parametrize("field_x", [0.0, 0.03])
 def test_critical_current_matches_sun_2000(field_x):
     efficiency = 0.4
-    found = _bisect_threshold(field_x, efficiency, rounds=4 if JIT else 3, points=16 if JIT else 8,
-                              duration=10e-9 if JIT else 5e-9)
+    found = _bisect_threshold(
+        field_x, efficiency, rounds=4 if JIT else 3, points=16 if JIT else 8, duration=10e-9 if JIT else 5e-9
+    )
     a_c = ALPHA * (field_x + BK + MU0 * MS / 2)
     j_c = 2 * E_CHARGE * MS * THICKNESS * a_c / (HBAR * efficiency)
     assert abs(found / j_c - 1.0) < 0.02  # within 2 %

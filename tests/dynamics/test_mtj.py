@@ -1,12 +1,12 @@
 """Voltage-biased MTJ (Louis et al. 2025 Eqs 24, 53, 65-69) and bias-polynomial torques."""
+
 import numpy as np
 import pytest
+from dynamics_reference import JIT, cross_matrix, load_fixture, tilted
 from scipy.integrate import solve_ivp
 
 from fastspin.constants import E_CHARGE, GAMMA_E, HBAR
 from fastspin.dynamics import MTJ, FreeLayer, simulate, trajectories
-
-from dynamics_reference import JIT, cross_matrix, load_fixture, tilted
 
 R_P, R_AP = 1000.0, 2000.0
 MS, THICKNESS, AREA, ALPHA = 1.0e6, 1.5e-9, np.pi * (50e-9) ** 2, 0.01
@@ -53,13 +53,22 @@ def test_voltage_drive_follows_louis_eq_24():
     duration = 3e-9 if JIT else 3e-10
     b_e = np.array([0.002, 0.0, 0.0])
     m0 = tilted(0.1)
-    t, m = trajectories(_layer(), voltage=[1.5, -1.5], mtj=MTJ(R_P, R_AP), field=b_e, m0=m0, duration=duration,
-                        dt=0.1e-12, record_every=100)
+    t, m = trajectories(
+        _layer(),
+        voltage=[1.5, -1.5],
+        mtj=MTJ(R_P, R_AP),
+        field=b_e,
+        m0=m0,
+        duration=duration,
+        dt=0.1e-12,
+        record_every=100,
+    )
     deviations = [np.abs(m[k] - _louis_eq24(v, duration, t, m0, b_e)).max() for k, v in enumerate((1.5, -1.5))]
     assert max(deviations) < 1e-6
     if JIT:
-        assert deviations[0] == pytest.approx(load_fixture("measured.json")["louis_eq24_voltage_drive_max_deviation"],
-                                              rel=0.2)
+        assert deviations[0] == pytest.approx(
+            load_fixture("measured.json")["louis_eq24_voltage_drive_max_deviation"], rel=0.2
+        )
         assert m[0, -1, 0] < 0 and m[1, -1, 0] > 0.99  # V > 0 switches P -> AP; V < 0 keeps P
 
 
@@ -78,8 +87,13 @@ def test_bias_polynomials():
     fl = MTJ(R_P, R_AP, damping_like_coefficients=[0.0], field_like_coefficients=[d0, 0.0, d2])
     with_fl = simulate(_layer(), voltage=volts, mtj=fl, **kw)
     b_j = (d0 + d2 * volts**2) / (MS * THICKNESS)
-    as_field = simulate(_layer(), field=np.array([0.002, 0, 0]) + b_j[:, None] * [1.0, 0.0, 0.0],
-                        m0=kw["m0"], duration=kw["duration"], dt=kw["dt"])
+    as_field = simulate(
+        _layer(),
+        field=np.array([0.002, 0, 0]) + b_j[:, None] * [1.0, 0.0, 0.0],
+        m0=kw["m0"],
+        duration=kw["duration"],
+        dt=kw["dt"],
+    )
     np.testing.assert_allclose(with_fl[cols].to_numpy(), as_field[cols].to_numpy(), rtol=0, atol=1e-12)
 
 
@@ -87,8 +101,15 @@ def test_mean_resistance_of_static_states():
     mtj = MTJ(R_P, R_AP)
     layer = FreeLayer(MS, THICKNESS, 0.05, anisotropy_field=0.05, area=AREA)
     canted_field = 0.02  # easy axis x, transverse field: static m_y = B_y / B_k = 0.4
-    frame = simulate(layer, voltage=0.0, mtj=mtj, field=[(0.0, 0.0, 0.0), (0.0, 0.0, 0.0), (0.0, canted_field, 0.0)],
-                     m0=[tilted(0.1), -tilted(0.1), tilted(0.1)], duration=10e-9 if JIT else 1e-9, dt=1e-12)
+    frame = simulate(
+        layer,
+        voltage=0.0,
+        mtj=mtj,
+        field=[(0.0, 0.0, 0.0), (0.0, 0.0, 0.0), (0.0, canted_field, 0.0)],
+        m0=[tilted(0.1), -tilted(0.1), tilted(0.1)],
+        duration=10e-9 if JIT else 1e-9,
+        dt=1e-12,
+    )
     if JIT:
         assert list(frame.state) == ["parallel", "antiparallel", "canted"]
         cos_canted = np.sqrt(1 - 0.4**2)

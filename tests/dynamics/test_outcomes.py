@@ -1,12 +1,12 @@
 """Outcomes from the kernels: state labels, frequency, amplitude, averages against analytic orbits."""
+
 import numpy as np
 import pytest
+from dynamics_reference import JIT, load_fixture, tilted
 
 from fastspin.constants import E_CHARGE, GAMMA_E, HBAR, MU0
 from fastspin.conventions import stt_field_tesla
 from fastspin.dynamics import FreeLayer, simulate, trajectories
-
-from dynamics_reference import JIT, load_fixture, tilted
 
 
 def test_out_of_plane_precession_with_a_perpendicular_polarizer():
@@ -16,8 +16,15 @@ def test_out_of_plane_precession_with_a_perpendicular_polarizer():
     alpha, b_d, ms, efficiency = 0.02, 1.0, 8e5, 0.5
     layer = FreeLayer.easy_plane(ms, 2e-9, alpha, hard_axis_field=b_d)
     currents = np.array([2e10, 4e10, 6e10])
-    frame = simulate(layer, current_density=currents, efficiency=efficiency, polarization=(0, 0, 1),
-                     m0=tilted(0.1, "z"), duration=20e-9 if JIT else 2e-9, dt=0.5e-12)
+    frame = simulate(
+        layer,
+        current_density=currents,
+        efficiency=efficiency,
+        polarization=(0, 0, 1),
+        m0=tilted(0.1, "z"),
+        duration=20e-9 if JIT else 2e-9,
+        dt=0.5e-12,
+    )
     a_j = stt_field_tesla(currents, ms, 2e-9, efficiency)
     if JIT:
         assert (frame.state == "out_of_plane_precession").all()
@@ -26,7 +33,8 @@ def test_out_of_plane_precession_with_a_perpendicular_polarizer():
         np.testing.assert_allclose(frame.amplitude, np.sqrt(1 - (a_j / (alpha * b_d)) ** 2), rtol=1e-6)
         measured = load_fixture("measured.json")["opp_frequency_rel_error"]
         assert np.max(np.abs(frame.frequency / (GAMMA_E * a_j / (2 * np.pi * alpha)) - 1)) == pytest.approx(
-            measured, rel=0.05)
+            measured, rel=0.05
+        )
 
 
 def test_in_plane_precession_above_threshold_is_red_shifted_from_kittel():
@@ -35,8 +43,15 @@ def test_in_plane_precession_above_threshold_is_red_shifted_from_kittel():
     ms, d, alpha, bk, bx, efficiency = 8e5, 2e-9, 0.01, 0.02, 0.03, 0.4
     layer = FreeLayer(ms, d, alpha, anisotropy_field=bk)
     j_c = 2 * E_CHARGE * ms * d * alpha * (bx + bk + MU0 * ms / 2) / (HBAR * efficiency)
-    frame = simulate(layer, current_density=[1.05 * j_c, 1.2 * j_c], field=(bx, 0, 0), efficiency=efficiency,
-                     m0=tilted(0.05), duration=20e-9 if JIT else 1e-9, dt=1e-12)
+    frame = simulate(
+        layer,
+        current_density=[1.05 * j_c, 1.2 * j_c],
+        field=(bx, 0, 0),
+        efficiency=efficiency,
+        m0=tilted(0.05),
+        duration=20e-9 if JIT else 1e-9,
+        dt=1e-12,
+    )
     f_kittel = GAMMA_E / (2 * np.pi) * np.sqrt((bx + bk) * (bx + bk + MU0 * ms))
     if JIT:
         assert (frame.state == "in_plane_precession").all() and not frame.switched.any()
@@ -50,8 +65,15 @@ def test_static_states():
     field at m_y = B_y / B_k (Stoner-Wohlfarth), with no frequency."""
     ms, d, bk = 8e5, 2e-9, 0.05
     layer = FreeLayer(ms, d, 0.05, anisotropy_field=bk)
-    frame = simulate(layer, current_density=[0.0, 1.5e12, 0.0], field=[(0, 0, 0), (0, 0, 0), (0, 0.02, 0)],
-                     m0=tilted(0.1), efficiency=0.4, duration=10e-9 if JIT else 5e-10, dt=1e-12)
+    frame = simulate(
+        layer,
+        current_density=[0.0, 1.5e12, 0.0],
+        field=[(0, 0, 0), (0, 0, 0), (0, 0.02, 0)],
+        m0=tilted(0.1),
+        efficiency=0.4,
+        duration=10e-9 if JIT else 5e-10,
+        dt=1e-12,
+    )
     if JIT:
         assert list(frame.state) == ["parallel", "antiparallel", "canted"]
         assert list(frame.switched) == [False, True, False]
@@ -69,8 +91,15 @@ def test_ac_field_drives_the_linear_ferromagnetic_resonance():
     h1, h2 = bx + bk, bx + bk + MU0 * ms
     f_kittel = GAMMA_E / (2 * np.pi) * np.sqrt(h1 * h2)
     frequencies = f_kittel * np.array([0.8, 0.95, 1.0, 1.05, 1.25])
-    frame = simulate(layer, field=(bx, 0, 0), ac_field=(0, h, 0), ac_frequency=frequencies, m0=(1, 0, 0),
-                     duration=10e-9 if JIT else 5e-10, dt=0.5e-12)
+    frame = simulate(
+        layer,
+        field=(bx, 0, 0),
+        ac_field=(0, h, 0),
+        ac_frequency=frequencies,
+        m0=(1, 0, 0),
+        duration=10e-9 if JIT else 5e-10,
+        dt=0.5e-12,
+    )
     linear = []
     for f in frequencies:
         w = 2 * np.pi * f
@@ -79,8 +108,9 @@ def test_ac_field_drives_the_linear_ferromagnetic_resonance():
     if JIT:
         deviation = np.max(np.abs(frame.amplitude / np.array(linear) - 1))
         assert deviation < 2e-3
-        assert deviation == pytest.approx(load_fixture("measured.json")["fmr_amplitude_max_rel_deviation_from_linear"],
-                                          rel=0.05)
+        assert deviation == pytest.approx(
+            load_fixture("measured.json")["fmr_amplitude_max_rel_deviation_from_linear"], rel=0.05
+        )
         assert np.argmax(frame.amplitude.to_numpy()) == 2
         np.testing.assert_allclose(frame.frequency, frequencies, rtol=1e-6)  # locked to the drive
 
@@ -91,8 +121,13 @@ def test_frequency_of_a_large_orbit_is_its_fundamental():
     smaller of the m . e and m . f estimates, equals the rate of upward zero crossings of m_y (an independent
     count on the recorded trajectory) to 1e-4."""
     layer = FreeLayer(8e5, 2e-9, 0.01, anisotropy_field=5e-3, area=1e-14)
-    drive = dict(current_density=np.array([3.0e10, 3.5e10, 4.0e10]), field=(0.05, 0.0, 0.0),
-                 m0=(np.cos(0.5), np.sin(0.5), 0.0), duration=100e-9, dt=1e-12)
+    drive = dict(
+        current_density=np.array([3.0e10, 3.5e10, 4.0e10]),
+        field=(0.05, 0.0, 0.0),
+        m0=(np.cos(0.5), np.sin(0.5), 0.0),
+        duration=100e-9,
+        dt=1e-12,
+    )
     frame = simulate(layer, **drive)
     t, m = trajectories(layer, **drive)
     assert (frame["state"] == "in_plane_precession").all()

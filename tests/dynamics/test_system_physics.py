@@ -4,18 +4,29 @@ reference of system_reference.py.
 Notation: ``S_k = Ms_k d_k`` (A), fields in tesla, ``gamma = GAMMA_E``; E/A is the energy per unit area
 of system_reference.py; every magnet obeys ``dm/dt = -gamma m x B + alpha m x dm/dt + T``.
 """
+
 import re
 
 import numpy as np
 import pytest
+from dynamics_reference import JIT
+from system_reference import Magnet, Reference, add, current_for_field, integrate, piecewise_linear, pulse, rotate, sine
 
 from fastspin.constants import GAMMA_E, MU0
-from fastspin.dynamics import (Dipolar, Exchange, FreeLayer, PiecewiseLinear, Pulse, Sine, SpinOrbit, SpinTransfer,
-                               System, VoltageControlledAnisotropy, simulate, trajectories)
-
-from dynamics_reference import JIT
-from system_reference import (Magnet, Reference, add, current_for_field, integrate, piecewise_linear, pulse, rotate,
-                              sine)
+from fastspin.dynamics import (
+    Dipolar,
+    Exchange,
+    FreeLayer,
+    PiecewiseLinear,
+    Pulse,
+    Sine,
+    SpinOrbit,
+    SpinTransfer,
+    System,
+    VoltageControlledAnisotropy,
+    simulate,
+    trajectories,
+)
 
 
 # -- building one system for fastspin and for the reference --------------------------------------------
@@ -35,11 +46,13 @@ def _build(specs, *, exchange=(), dipolar=(), stt=(), sot=(), vcma=(), fixed=())
         u, demag = s.get("u", (1.0, 0.0, 0.0)), s.get("demag", (0.0, 0.0, 1.0))
         layers.append(FreeLayer(s["ms"], s["d"], alpha, anisotropy_field=bk, easy_axis=u, demag=demag, name=name))
         magnets.append(Magnet(s["ms"], s["d"], alpha, bk, u, demag))
-    terms = ([Exchange(a, b, j1, j2) for a, b, j1, j2 in exchange]
-             + [Dipolar(a, b, t) for a, b, t in dipolar]
-             + [SpinTransfer(k, p, efficiency=eta, field_like_ratio=r) for k, p, eta, r in stt]
-             + [SpinOrbit(k, theta, spin_polarization=s, field_like_ratio=r) for k, theta, s, r in sot]
-             + [VoltageControlledAnisotropy(k, c) for k, c in vcma])
+    terms = (
+        [Exchange(a, b, j1, j2) for a, b, j1, j2 in exchange]
+        + [Dipolar(a, b, t) for a, b, t in dipolar]
+        + [SpinTransfer(k, p, efficiency=eta, field_like_ratio=r) for k, p, eta, r in stt]
+        + [SpinOrbit(k, theta, spin_polarization=s, field_like_ratio=r) for k, theta, s, r in sot]
+        + [VoltageControlledAnisotropy(k, c) for k, c in vcma]
+    )
     system = System(layers, terms=terms, fixed=fixed)
     reference = Reference(
         magnets,
@@ -48,7 +61,8 @@ def _build(specs, *, exchange=(), dipolar=(), stt=(), sot=(), vcma=(), fixed=())
         stt=[(index(k), index(p) if isinstance(p, str) else p, eta, r) for k, p, eta, r in stt],
         sot=[(index(k), theta, s, r) for k, theta, s, r in sot],
         vcma=[(index(k), c) for k, c in vcma],
-        fixed=[index(k) for k in fixed])
+        fixed=[index(k) for k in fixed],
+    )
     return system, reference
 
 
@@ -114,9 +128,11 @@ def test_exchange_pair_precesses_rigidly_about_the_total_moment():
 # -- energy: conserved without damping, decreasing with it ------------------------------------------------
 TENSOR_SYMMETRIC = np.array([[-0.02, 0.004, 0.001], [0.004, -0.015, 0.002], [0.001, 0.002, 0.035]])
 TENSOR_GENERAL = np.array([[-0.01, 0.003, -0.002], [0.001, -0.012, 0.004], [0.0, -0.001, 0.022]])
-THREE = {"a": dict(ms=8.0e5, d=2e-9, bk=0.02, u=(1, 0.3, 0), demag=(0.02, 0.03, 0.95)),
-         "b": dict(ms=1.1e6, d=1.2e-9, bk=1.6, u=(0, 0.1, 1), demag=(0.01, 0.02, 0.97)),
-         "c": dict(ms=1.2e6, d=3e-9, bk=0.05, u=(0, 0, 1))}
+THREE = {
+    "a": dict(ms=8.0e5, d=2e-9, bk=0.02, u=(1, 0.3, 0), demag=(0.02, 0.03, 0.95)),
+    "b": dict(ms=1.1e6, d=1.2e-9, bk=1.6, u=(0, 0.1, 1), demag=(0.01, 0.02, 0.97)),
+    "c": dict(ms=1.2e6, d=3e-9, bk=0.05, u=(0, 0, 1)),
+}
 THREE_M0 = np.array([[np.cos(0.8), 0.8 * np.sin(0.8), 0.6 * np.sin(0.8)], [0.5, -0.3, 0.81], [0.1, 0.2, 0.97]])
 THREE_M0 = THREE_M0 / np.linalg.norm(THREE_M0, axis=1, keepdims=True)
 THREE_DRIVE = dict(field=(0.02, -0.01, 0.03), voltage=0.4)
@@ -125,9 +141,13 @@ THREE_DRIVE = dict(field=(0.02, -0.01, 0.03), voltage=0.4)
 def _three(alpha_a=0.0, alpha_b=0.0):
     specs = {k: dict(v) for k, v in THREE.items()}
     specs["a"]["alpha"], specs["b"]["alpha"] = alpha_a, alpha_b
-    return _build(specs, exchange=[("a", "b", 2e-4, -1e-4), ("b", "c", -1.5e-4, 0.5e-4)],
-                  dipolar=[("a", "b", TENSOR_SYMMETRIC), ("c", "a", TENSOR_GENERAL)],
-                  vcma=[("b", -0.2)], fixed=("c",))
+    return _build(
+        specs,
+        exchange=[("a", "b", 2e-4, -1e-4), ("b", "c", -1.5e-4, 0.5e-4)],
+        dipolar=[("a", "b", TENSOR_SYMMETRIC), ("c", "a", TENSOR_GENERAL)],
+        vcma=[("b", -0.2)],
+        fixed=("c",),
+    )
 
 
 def test_energy_per_area_is_the_energy_of_the_terms():
@@ -151,8 +171,9 @@ def test_energy_is_conserved_without_damping():
     """
     system, reference = _three()
     dt = 0.02e-12
-    t, m = trajectories(system, m0=_m0("abc", THREE_M0), duration=1e-9 if JIT else 1e-10, dt=dt,
-                        record_every=50, **THREE_DRIVE)
+    t, m = trajectories(
+        system, m0=_m0("abc", THREE_M0), duration=1e-9 if JIT else 1e-10, dt=dt, record_every=50, **THREE_DRIVE
+    )
     energy = reference.energy(m[0], **THREE_DRIVE)
     swing = max(np.ptp(v) for v in reference.energy_terms(m[0], **THREE_DRIVE).values())
     assert swing > (0.3 if JIT else 0.01) * abs(energy[0])
@@ -171,8 +192,9 @@ def test_energy_never_increases_with_damping():
     of |E(0)|, and the central difference of the recorded E/A follows the formula to 2.5e-6 of its maximum."""
     system, reference = _three(alpha_a=0.05, alpha_b=0.02)
     dt = 0.05e-12
-    t, m = trajectories(system, m0=_m0("abc", THREE_M0), duration=1e-9 if JIT else 1e-10, dt=dt,
-                        record_every=1, **THREE_DRIVE)
+    t, m = trajectories(
+        system, m0=_m0("abc", THREE_M0), duration=1e-9 if JIT else 1e-10, dt=dt, record_every=1, **THREE_DRIVE
+    )
     energy = reference.energy(m[0], **THREE_DRIVE)
     assert np.all(np.diff(energy) <= 1e-12 * abs(energy[0]))
     assert energy[-1] < energy[0] - (0.15 if JIT else 0.01) * abs(energy[0])
@@ -180,9 +202,18 @@ def test_energy_never_increases_with_damping():
     s = np.array([THREE[k]["ms"] * THREE[k]["d"] for k in "abc"])
     steps = np.arange(1, len(t) - 1, 10)
     rate = (energy[steps + 1] - energy[steps - 1]) / (2 * dt)
-    want = np.array([-np.sum(GAMMA_E * alpha * s / (1 + alpha**2)
-                             * np.sum(np.cross(m[0, n], reference.fields(m[0, n], **THREE_DRIVE)) ** 2, axis=-1))
-                     for n in steps])
+    want = np.array(
+        [
+            -np.sum(
+                GAMMA_E
+                * alpha
+                * s
+                / (1 + alpha**2)
+                * np.sum(np.cross(m[0, n], reference.fields(m[0, n], **THREE_DRIVE)) ** 2, axis=-1)
+            )
+            for n in steps
+        ]
+    )
     assert np.max(np.abs(rate - want)) < 2e-5 * np.max(np.abs(want))
 
 
@@ -272,8 +303,13 @@ def test_spin_orbit_is_spin_transfer_with_the_spin_hall_angle():
     sot_system, _ = _build(specs, sot=[("free", 0.25, sigma, -0.4)], **common)
     stt_system, _ = _build(specs, stt=[("free", sigma, 0.25, -0.4)], **common)
     drive = Pulse(2e12, 3e-10, rise=5e-11, delay=1e-10)
-    run = dict(m0={"free": (1, 0, 0), "top": (0.8, 0.6, 0)}, field=(0.01, 0, 0), duration=1e-9 if JIT else 2e-10,
-               dt=0.1e-12, record_every=10)
+    run = dict(
+        m0={"free": (1, 0, 0), "top": (0.8, 0.6, 0)},
+        field=(0.01, 0, 0),
+        duration=1e-9 if JIT else 2e-10,
+        dt=0.1e-12,
+        record_every=10,
+    )
     _, m_sot = trajectories(sot_system, sot_current_density=drive, **run)
     _, m_stt = trajectories(stt_system, current_density=drive, **run)
     assert np.max(np.abs(m_sot[..., 0, :] - m_sot[:, :1, 0, :])) > 0.5  # the torque does move the magnet
@@ -316,8 +352,9 @@ def _lee_fold():
 
 
 def _lee_system(alpha):
-    layer = FreeLayer(LEE["ms"], LEE["d"], alpha, anisotropy_field=LEE["bk"], easy_axis=(0, 0, 1), demag=(0, 0, 0),
-                      name="free")
+    layer = FreeLayer(
+        LEE["ms"], LEE["d"], alpha, anisotropy_field=LEE["bk"], easy_axis=(0, 0, 1), demag=(0, 0, 0), name="free"
+    )
     return System([layer], terms=[SpinOrbit("free", LEE["theta"], spin_polarization=(0, 1, 0))])
 
 
@@ -361,16 +398,30 @@ def test_spin_orbit_switching_threshold_of_a_perpendicular_magnet():
     j_c = current_for_field(a_fold, ms, d, theta)
     drive = PiecewiseLinear([0.0, ramp], [0.0, 1.2 * j_c])
     dt, every = 1e-12, 10
-    t, m = trajectories(_lee_system(0.1), m0={"free": _lee_m0()}, field=(bx, 0, 0), sot_current_density=drive,
-                        duration=ramp, dt=dt, record_every=every)
+    t, m = trajectories(
+        _lee_system(0.1),
+        m0={"free": _lee_m0()},
+        field=(bx, 0, 0),
+        sot_current_density=drive,
+        duration=ramp,
+        dt=dt,
+        record_every=every,
+    )
     mz = m[0, :, 0, 2]
     t_switch = _up_crossings(t, -mz)[0]
     a_switch = 1.2 * a_fold * t_switch / ramp
 
     reference = Reference([Magnet(ms, d, 0.1, bk, (0, 0, 1), (0, 0, 0))], sot=[(0, theta, (0, 1, 0), 0.0)])
     window = t[(t > t_switch - 1e-9) & (t < t_switch + 1e-9)]
-    m_ref = integrate(reference, _lee_m0()[None], np.concatenate([[0.0], window]), rtol=1e-11, atol=1e-13,
-                      field=(bx, 0, 0), sot_current_density=piecewise_linear([0.0, ramp], [0.0, 1.2 * j_c]))
+    m_ref = integrate(
+        reference,
+        _lee_m0()[None],
+        np.concatenate([[0.0], window]),
+        rtol=1e-11,
+        atol=1e-13,
+        field=(bx, 0, 0),
+        sot_current_density=piecewise_linear([0.0, ramp], [0.0, 1.2 * j_c]),
+    )
     t_switch_ref = _up_crossings(window, -m_ref[1:, 0, 2])[0]
     assert abs(t_switch / t_switch_ref - 1.0) < 1e-9
     if JIT:
@@ -397,8 +448,14 @@ def test_spin_orbit_current_step_switches_below_the_static_threshold():
     alpha = np.repeat(alphas, ratios.size)
     ratio = np.tile(ratios, len(alphas))
     current = current_for_field(ratio * a_lee, ms, d, theta)
-    frame = simulate(_lee_system(alpha), m0={"free": _lee_m0()}, field=(bx, 0, 0), sot_current_density=current,
-                     duration=duration, dt=1e-12)
+    frame = simulate(
+        _lee_system(alpha),
+        m0={"free": _lee_m0()},
+        field=(bx, 0, 0),
+        sot_current_density=current,
+        duration=duration,
+        dt=1e-12,
+    )
     switched = frame["free.mz"].to_numpy() < 0
     for a in alphas:
         mine = switched[alpha == a]
@@ -408,8 +465,15 @@ def test_spin_orbit_current_step_switches_below_the_static_threshold():
         assert ratios[first] < 1.0
         reference = Reference([Magnet(ms, d, a, bk, (0, 0, 1), (0, 0, 0))], sot=[(0, theta, (0, 1, 0), 0.0)])
         for r, want in ((ratios[first - 1], False), (ratios[first], True)):
-            m_ref = integrate(reference, _lee_m0()[None], [0.0, duration], rtol=1e-10, atol=1e-12, field=(bx, 0, 0),
-                              sot_current_density=current_for_field(r * a_lee, ms, d, theta))
+            m_ref = integrate(
+                reference,
+                _lee_m0()[None],
+                [0.0, duration],
+                rtol=1e-10,
+                atol=1e-12,
+                field=(bx, 0, 0),
+                sot_current_density=current_for_field(r * a_lee, ms, d, theta),
+            )
             assert (m_ref[-1, 0, 2] < 0) == want
 
 
@@ -497,8 +561,9 @@ def test_vcma_precessional_switching_by_half_a_period():
     system, reference = build(0.0)
     voltage = Pulse(v0, widths, rise=rise, delay=delay)
     ends = delay + widths + 2 * rise
-    t, m = trajectories(system, m0={"free": m0}, field=(bx, 0, 0), voltage=voltage, duration=_steps(ends[-1], dt),
-                        dt=dt)
+    t, m = trajectories(
+        system, m0={"free": m0}, field=(bx, 0, 0), voltage=voltage, duration=_steps(ends[-1], dt), dt=dt
+    )
     for j, (w, end) in enumerate(zip(widths, ends)):
         at_end = m[j, int(round(end / dt)), 0]
         ideal = rotate(m0, (1, 0, 0), GAMMA_E * bx * (w + rise))
@@ -508,8 +573,7 @@ def test_vcma_precessional_switching_by_half_a_period():
     assert m[0, int(round(ends[0] / dt)), 0, 2] < -0.97 and m[1, int(round(ends[1] / dt)), 0, 2] > 0.97
 
     system, _ = build(0.01)
-    frame = simulate(system, m0={"free": m0}, field=(bx, 0, 0), voltage=voltage, duration=10e-9 if JIT else 2e-9,
-                     dt=dt)
+    frame = simulate(system, m0={"free": m0}, field=(bx, 0, 0), voltage=voltage, duration=10e-9 if JIT else 2e-9, dt=dt)
     mz = frame["free.mz"].to_numpy()
     tolerance = 1e-3 if JIT else 2e-2
     assert abs(mz[0] + m0[2]) < tolerance and abs(mz[1] - m0[2]) < tolerance
@@ -522,26 +586,38 @@ def test_driven_damped_system_matches_the_reference():
     current Pulse + Sine, SOT current PiecewiseLinear, voltage Sine, field constant + Sine.  fastspin
     (RK4, dt = 0.05 ps, kinks on the grid) against solve_ivp (DOP853, rtol 1e-12) over 1 ns: max
     |m - m_ref| 1.8e-11 (3.3e-10 at dt = 0.1 ps: fourth order)."""
-    specs = {"ref": dict(ms=1.2e6, d=3e-9, u=(1, 0, 0)),
-             "free": dict(ms=9e5, d=1.5e-9, alpha=0.02, bk=0.03, u=(1, 0, 0), demag=(0.01, 0.02, 0.97)),
-             "top": dict(ms=1.1e6, d=2e-9, alpha=0.05, bk=1.3, u=(0, 0, 1))}
+    specs = {
+        "ref": dict(ms=1.2e6, d=3e-9, u=(1, 0, 0)),
+        "free": dict(ms=9e5, d=1.5e-9, alpha=0.02, bk=0.03, u=(1, 0, 0), demag=(0.01, 0.02, 0.97)),
+        "top": dict(ms=1.1e6, d=2e-9, alpha=0.05, bk=1.3, u=(0, 0, 1)),
+    }
     system, reference = _build(
-        specs, exchange=[("free", "top", 1.5e-4, -0.5e-4)], dipolar=[("ref", "free", TENSOR_GENERAL)],
-        stt=[("free", "ref", 0.7, 0.2), ("top", "free", 0.4, -0.1)], sot=[("free", 0.2, (0, 1, 0), -0.3)],
-        vcma=[("top", -0.3)], fixed=("ref",))
+        specs,
+        exchange=[("free", "top", 1.5e-4, -0.5e-4)],
+        dipolar=[("ref", "free", TENSOR_GENERAL)],
+        stt=[("free", "ref", 0.7, 0.2), ("top", "free", 0.4, -0.1)],
+        sot=[("free", 0.2, (0, 1, 0), -0.3)],
+        vcma=[("top", -0.3)],
+        fixed=("ref",),
+    )
     m0 = np.array([[-1.0, 0.0, 0.0], [0.9, 0.3, 0.1], [0.2, 0.1, 0.97]])
     m0 /= np.linalg.norm(m0, axis=1, keepdims=True)
     duration, dt = (1e-9 if JIT else 2e-10), 0.05e-12
     fastspin_drives = dict(
         current_density=Pulse(-2e11, 2e-10, rise=5e-11, fall=1e-10, delay=5e-11) + Sine(3e10, 4e9),
         sot_current_density=PiecewiseLinear([0.0, 1e-10, 3e-10, 6e-10], [0.0, 1e11, -5e10, 2e10]),
-        voltage=Sine(0.5, 3e9, phase=0.3), field=(0.01, 0.0, 0.02) + Sine((0.0, 0.005, 0.0), 2e9))
+        voltage=Sine(0.5, 3e9, phase=0.3),
+        field=(0.01, 0.0, 0.02) + Sine((0.0, 0.005, 0.0), 2e9),
+    )
     reference_drives = dict(
         current_density=add(pulse(-2e11, 2e-10, 5e-11, 1e-10, 5e-11), sine(3e10, 4e9)),
         sot_current_density=piecewise_linear([0.0, 1e-10, 3e-10, 6e-10], [0.0, 1e11, -5e10, 2e10]),
-        voltage=sine(0.5, 3e9, 0.3), field=add(np.array([0.01, 0.0, 0.02]), sine((0.0, 0.005, 0.0), 2e9)))
-    t, m = trajectories(system, m0=_m0(["ref", "free", "top"], m0), duration=duration, dt=dt, record_every=200,
-                        **fastspin_drives)
+        voltage=sine(0.5, 3e9, 0.3),
+        field=add(np.array([0.01, 0.0, 0.02]), sine((0.0, 0.005, 0.0), 2e9)),
+    )
+    t, m = trajectories(
+        system, m0=_m0(["ref", "free", "top"], m0), duration=duration, dt=dt, record_every=200, **fastspin_drives
+    )
     m_ref = integrate(reference, m0, t, **reference_drives)
     assert np.max(np.abs(m[0, -1, 1:] - m0[1:])) > 0.1
     assert np.max(np.abs(m[0] - m_ref)) < 1e-10
@@ -557,20 +633,25 @@ def _words(*words):
     return "".join(f"(?=.*{re.escape(w)})" for w in words)
 
 
-@pytest.mark.parametrize("build, words", [
-    (lambda: System([A, B], terms=[Exchange("a", "c", 1e-4)]), ["Exchange", "'c'"]),
-    (lambda: System([A, B], terms=[SpinTransfer("c", (1, 0, 0))]), ["SpinTransfer", "'c'"]),
-    (lambda: System([A, B], terms=[SpinTransfer("a", "c")]), ["SpinTransfer", "'c'"]),
-    (lambda: System([A, FreeLayer(1e6, 1e-9, 0.01, name="a")]), ["'a'"]),
-    (lambda: System([A, B], terms=[SpinTransfer("b", (0, 0, 1))], fixed=("b",)), ["SpinTransfer", "'b'", "fixed"]),
-    (lambda: System([A, B], terms=[VoltageControlledAnisotropy("b", -0.1)], fixed=("b",)),
-     ["VoltageControlledAnisotropy", "'b'", "fixed"]),
-    (lambda: System([A, B], terms=[Exchange("a", "a", 1e-4)]), ["Exchange", "'a'"]),
-    (lambda: Pulse(1.0, -1e-12), ["Pulse", "width"]),
-    (lambda: PiecewiseLinear([0.0, 2e-12, 1e-12], [0.0, 1.0, 2.0]), ["PiecewiseLinear", "times"]),
-    (lambda: PiecewiseLinear([0.0, 1e-12, 1e-12], [0.0, 1.0, 2.0]), ["PiecewiseLinear", "times"]),
-    (lambda: simulate(System([A, B]), m0={"a": (1, 0, 0)}, duration=1e-11, dt=1e-12), ["m0", "'b'"]),
-])
+@pytest.mark.parametrize(
+    "build, words",
+    [
+        (lambda: System([A, B], terms=[Exchange("a", "c", 1e-4)]), ["Exchange", "'c'"]),
+        (lambda: System([A, B], terms=[SpinTransfer("c", (1, 0, 0))]), ["SpinTransfer", "'c'"]),
+        (lambda: System([A, B], terms=[SpinTransfer("a", "c")]), ["SpinTransfer", "'c'"]),
+        (lambda: System([A, FreeLayer(1e6, 1e-9, 0.01, name="a")]), ["'a'"]),
+        (lambda: System([A, B], terms=[SpinTransfer("b", (0, 0, 1))], fixed=("b",)), ["SpinTransfer", "'b'", "fixed"]),
+        (
+            lambda: System([A, B], terms=[VoltageControlledAnisotropy("b", -0.1)], fixed=("b",)),
+            ["VoltageControlledAnisotropy", "'b'", "fixed"],
+        ),
+        (lambda: System([A, B], terms=[Exchange("a", "a", 1e-4)]), ["Exchange", "'a'"]),
+        (lambda: Pulse(1.0, -1e-12), ["Pulse", "width"]),
+        (lambda: PiecewiseLinear([0.0, 2e-12, 1e-12], [0.0, 1.0, 2.0]), ["PiecewiseLinear", "times"]),
+        (lambda: PiecewiseLinear([0.0, 1e-12, 1e-12], [0.0, 1.0, 2.0]), ["PiecewiseLinear", "times"]),
+        (lambda: simulate(System([A, B]), m0={"a": (1, 0, 0)}, duration=1e-11, dt=1e-12), ["m0", "'b'"]),
+    ],
+)
 def test_bad_input_names_the_term_and_the_parameter(build, words):
     with pytest.raises(ValueError, match=_words(*words)) as info:
         build()

@@ -2,6 +2,7 @@
 functions of fastspin.dynamics.core, compiled as numba.cuda device functions (on numba's CUDA simulator, in
 a subprocess so that the rest of the suite is unaffected) gives what the compiled CPU kernels integrate
 (fast-math arithmetic there: equal to rounding)."""
+
 import json
 import os
 import subprocess
@@ -13,7 +14,7 @@ import pytest
 
 pytest.importorskip("numba.cuda")
 
-_SETUP = textwrap.dedent('''
+_SETUP = textwrap.dedent("""
     import numpy as np
     from fastspin.dynamics import (Exchange, FreeLayer, MTJ, MTJDrive, Pulse, Sine, SpinOrbit, SpinTransfer, System,
                                    VoltageControlledAnisotropy, SlonczewskiTorque)
@@ -24,18 +25,23 @@ _SETUP = textwrap.dedent('''
     a = FreeLayer(8e5, 2e-9, 0.01, anisotropy_field=0.02, area=1e-16, name="a")
     b = FreeLayer(1e6, 3e-9, 0.02, anisotropy_field=0.01, easy_axis=(0, 0, 1), demag=(0, 0, 0.3), area=1e-16, name="b")
     c = FreeLayer(1e6, 3e-9, 0.0, name="c")
-    system = System([a, b, c], [Exchange("a", "b", -2e-4, 1e-5), SpinTransfer("a", "b", 0.3, 0.1, SlonczewskiTorque(0.4)),
-                                SpinOrbit("b", 0.2, field_like_ratio=-0.3), VoltageControlledAnisotropy("b", 0.05),
-                                MTJDrive("b", "c", MTJ(1e3, 2e3))], fixed=["c"])
+    terms = [
+        Exchange("a", "b", -2e-4, 1e-5),
+        SpinTransfer("a", "b", 0.3, 0.1, SlonczewskiTorque(0.4)),
+        SpinOrbit("b", 0.2, field_like_ratio=-0.3),
+        VoltageControlledAnisotropy("b", 0.05),
+        MTJDrive("b", "c", MTJ(1e3, 2e3)),
+    ]
+    system = System([a, b, c], terms, fixed=["c"])
     m0 = {"a": (0.6, 0.8, 0.0), "b": (0.0, 0.6, 0.8), "c": (1.0, 0.0, 0.0)}
     _, _, compiled = _prepare(system, Pulse(2e11, 1e-9, 0.1e-9), 1e11, Sine(0.3, 2e9), np.array([0.01, 0.0, 0.002]),
                               m0, np.array(0.0), 1e-12, "rk4", None, None, None)
     source = KernelSource(compiled)
     times = np.array([0.0, 0.05e-9, 0.7e-9])
     state = (0.6, 0.8, 0.0, 0.0, 0.6, 0.8)
-''')
+""")
 
-_CUDA = _SETUP + textwrap.dedent('''
+_CUDA = _SETUP + textwrap.dedent("""
     import json
     from numba import cuda
     scope = namespace("cuda")
@@ -54,7 +60,7 @@ _CUDA = _SETUP + textwrap.dedent('''
     out = np.zeros((len(times), 6))
     kernel[1, len(times)](compiled.P, compiled.tables, times, out)
     print(json.dumps(out.tolist()))
-''')
+""")
 
 
 def _cpu():
@@ -65,8 +71,12 @@ def _cpu():
     exec(_SETUP, scope)
     rhs = cpu.kernels(scope["compiled"]).rhs
     compiled = scope["compiled"]
-    return np.array([rhs(t, compiled.P, 0, compiled.tables, (), *scope["state"], 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
-                     for t in scope["times"]])
+    return np.array(
+        [
+            rhs(t, compiled.P, 0, compiled.tables, (), *scope["state"], 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+            for t in scope["times"]
+        ]
+    )
 
 
 def test_generated_rhs_is_the_same_on_the_cpu_and_as_cuda_device_functions():

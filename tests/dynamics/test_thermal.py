@@ -1,13 +1,13 @@
 """Stochastic Heun: Boltzmann equilibrium at zero current, seeded reproducibility per trajectory."""
+
 import numba
 import numpy as np
 import pytest
+from dynamics_reference import JIT, load_fixture
 from scipy import integrate, stats
 
 from fastspin.constants import K_B, MU0
 from fastspin.dynamics import FreeLayer, simulate
-
-from dynamics_reference import JIT, load_fixture
 
 MS, BK, TEMP, XI = 8.0e5, 0.05, 300.0, 1.5
 THICKNESS = 1e-9
@@ -20,8 +20,10 @@ def _marginal_density(n_z):
     zeta = MU0 * MS**2 * VOLUME * n_z / (2 * K_B * TEMP)
 
     def unnormalised(x):
-        return np.exp(XI * x * x) * integrate.quad(lambda phi: np.exp(-zeta * (1 - x * x) * np.sin(phi) ** 2),
-                                                   0, 2 * np.pi)[0]
+        return (
+            np.exp(XI * x * x)
+            * integrate.quad(lambda phi: np.exp(-zeta * (1 - x * x) * np.sin(phi) ** 2), 0, 2 * np.pi)[0]
+        )
 
     norm = integrate.quad(unnormalised, -1, 1)[0]
     return lambda x: unnormalised(x) / norm
@@ -31,8 +33,16 @@ def _marginal_density(n_z):
 def test_equilibrium_distribution_of_the_easy_axis_component_is_boltzmann(n_z):
     n = 4000 if JIT else 100
     layer = FreeLayer(MS, THICKNESS, 1.0, anisotropy_field=BK, demag=(0, 0, n_z), area=VOLUME / THICKNESS)
-    frame = simulate(layer, current_density=np.zeros(n), m0=(1, 0, 0), temperature=TEMP, method="heun", seed=1,
-                     duration=4e-9, dt=0.5e-12)
+    frame = simulate(
+        layer,
+        current_density=np.zeros(n),
+        m0=(1, 0, 0),
+        temperature=TEMP,
+        method="heun",
+        seed=1,
+        duration=4e-9,
+        dt=0.5e-12,
+    )
     mx = frame.mx.to_numpy()
     density = _marginal_density(n_z)
     edges = np.linspace(-1, 1, 21 if JIT else 5)
@@ -49,8 +59,17 @@ def test_equilibrium_distribution_of_the_easy_axis_component_is_boltzmann(n_z):
 
 def _thermal_run(n, seed, current_density=2.0e11):
     layer = FreeLayer(MS, 2e-9, 0.01, anisotropy_field=0.02, area=50e-9 * 50e-9)
-    return simulate(layer, current_density=np.full(n, current_density), efficiency=0.4, m0=(1, 0, 0),
-                    temperature=TEMP, method="heun", seed=seed, duration=2e-9 if JIT else 2e-10, dt=1e-12)
+    return simulate(
+        layer,
+        current_density=np.full(n, current_density),
+        efficiency=0.4,
+        m0=(1, 0, 0),
+        temperature=TEMP,
+        method="heun",
+        seed=seed,
+        duration=2e-9 if JIT else 2e-10,
+        dt=1e-12,
+    )
 
 
 def test_seeded_runs_are_reproducible_per_trajectory():

@@ -1,16 +1,16 @@
 """Torque models: the kernel forms (exact rational, cos(theta) table) against the models, the table's
 interpolation error against analytic and transport references, signs and magnitudes of both torques."""
+
 import numpy as np
 import pandas as pd
 import pytest
+from dynamics_reference import JIT, load_fixture, tilted
 from scipy.interpolate import CubicSpline
 
 from fastspin.conventions import stt_field_tesla
 from fastspin.dynamics import AsymmetricTorque, FreeLayer, SlonczewskiTorque, TabulatedTorque, simulate
 from fastspin.dynamics.core.physics import rational_factor, table_factors
 from fastspin.dynamics.torques import KIND_RATIONAL, KIND_TABLE, RESAMPLE_RTOL, TABLE_ROW, kernel_inputs
-
-from dynamics_reference import JIT, load_fixture, tilted
 
 MS, THICKNESS, ALPHA, BK = 8.0e5, 2e-9, 0.02, 0.02
 THETA = np.random.default_rng(0).uniform(0, np.pi, 2000)
@@ -62,8 +62,9 @@ def test_table_passes_through_its_points_within_the_resampling_tolerance():
     assert 0 < table.resampling_error <= RESAMPLE_RTOL * scale
     assert table.intervals & (table.intervals - 1) == 0 and 256 <= table.intervals <= 16384
     np.testing.assert_allclose(table.efficiency(table.angle) / 2, table.a, rtol=0, atol=2 * RESAMPLE_RTOL * scale)
-    np.testing.assert_allclose(table.field_like_efficiency(table.angle) / 2, table.b, rtol=0,
-                               atol=2 * RESAMPLE_RTOL * scale)
+    np.testing.assert_allclose(
+        table.field_like_efficiency(table.angle) / 2, table.b, rtol=0, atol=2 * RESAMPLE_RTOL * scale
+    )
     # u = cos(theta) clamped: |m . p| slightly above 1 in an RK stage reads the end values
     assert _factors(table, 1.0 + 1e-9) == _factors(table, 1.0)
     assert _factors(table, -1.0 - 1e-9) == _factors(table, -1.0)
@@ -87,8 +88,9 @@ def test_table_error_against_the_transport_engine():
     assert error_theta == pytest.approx(measured["fig5_theta_spline_91_max_error_a_over_max_a"], rel=0.05)
 
 
-@pytest.mark.parametrize("model", [SlonczewskiTorque(0.4), SlonczewskiTorque(1.0), AsymmetricTorque(0.35, 2.0),
-                                   AsymmetricTorque(0.8, 0.3)])
+@pytest.mark.parametrize(
+    "model", [SlonczewskiTorque(0.4), SlonczewskiTorque(1.0), AsymmetricTorque(0.35, 2.0), AsymmetricTorque(0.8, 0.3)]
+)
 def test_kernel_rational_form_is_the_model(model):
     theta = THETA[THETA < 3.1] if model.polarization == 1.0 else THETA  # P = 1: g diverges at pi
     kind, kernel = _kernel_factors(model, theta)
@@ -103,8 +105,13 @@ def test_kernel_rational_form_is_the_model(model):
 
 def test_tabulated_run_equals_analytic_slonczewski():
     layer = FreeLayer(MS, THICKNESS, ALPHA, anisotropy_field=BK)
-    kw = dict(current_density=np.linspace(2e11, 8e11, 4), field=(0.005, 0.002, 0), m0=tilted(0.05),
-              duration=2e-9 if JIT else 2e-10, dt=0.5e-12)
+    kw = dict(
+        current_density=np.linspace(2e11, 8e11, 4),
+        field=(0.005, 0.002, 0),
+        m0=tilted(0.05),
+        duration=2e-9 if JIT else 2e-10,
+        dt=0.5e-12,
+    )
     analytic = simulate(layer, torque=SlonczewskiTorque(0.4), field_like_ratio=0.1, **kw)
     tabulated = simulate(layer, torque=_slonczewski_table(0.4), **kw)
     cols = ["mx", "my", "mz"]
@@ -123,8 +130,10 @@ def test_torque_table_from_a_transport_frame():
     np.testing.assert_array_equal(from_frame.efficiency(theta), table.efficiency(theta))
     layer = FreeLayer(MS, THICKNESS, ALPHA, anisotropy_field=BK)
     kw = dict(current_density=5e11, m0=tilted(0.05), duration=2e-10, dt=1e-12)
-    np.testing.assert_array_equal(simulate(layer, torque=shuffled, **kw)[["mx", "my", "mz"]].to_numpy(),
-                                  simulate(layer, torque=table, **kw)[["mx", "my", "mz"]].to_numpy())
+    np.testing.assert_array_equal(
+        simulate(layer, torque=shuffled, **kw)[["mx", "my", "mz"]].to_numpy(),
+        simulate(layer, torque=table, **kw)[["mx", "my", "mz"]].to_numpy(),
+    )
 
 
 def test_asymmetric_form_reduces_to_constant_and_slonczewski_full_polarization_limit():
@@ -132,8 +141,9 @@ def test_asymmetric_form_reduces_to_constant_and_slonczewski_full_polarization_l
     kw = dict(current_density=[1e11, 4e11], m0=tilted(0.05), duration=5e-10, dt=1e-12)
     constant = simulate(layer, efficiency=0.35, **kw)
     asym = simulate(layer, torque=AsymmetricTorque(0.35, 1.0), **kw)
-    np.testing.assert_allclose(asym[["mx", "my", "mz"]].to_numpy(), constant[["mx", "my", "mz"]].to_numpy(),
-                               rtol=0, atol=1e-13)
+    np.testing.assert_allclose(
+        asym[["mx", "my", "mz"]].to_numpy(), constant[["mx", "my", "mz"]].to_numpy(), rtol=0, atol=1e-13
+    )
     # Lambda > 1: larger torque towards the antiparallel state, eta(pi)/eta(0) = Lambda^2
     model = AsymmetricTorque(0.35, 2.0)
     assert model.efficiency(np.pi) / model.efficiency(0.0) == pytest.approx(4.0)
@@ -165,5 +175,6 @@ def test_field_like_torque_is_a_field_along_p_of_b_j_tesla():
     kw = dict(m0=tilted(0.3), polarization=p, duration=5e-10, dt=1e-12)
     with_torque = simulate(layer, current_density=j, torque=table, **kw)
     with_field = simulate(layer, field=b_j * p, **kw)
-    np.testing.assert_allclose(with_torque[["mx", "my", "mz"]].to_numpy(),
-                               with_field[["mx", "my", "mz"]].to_numpy(), atol=1e-12)
+    np.testing.assert_allclose(
+        with_torque[["mx", "my", "mz"]].to_numpy(), with_field[["mx", "my", "mz"]].to_numpy(), atol=1e-12
+    )

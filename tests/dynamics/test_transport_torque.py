@@ -6,10 +6,12 @@ The reference is the transport engine itself, called from Python at the same con
 acting on the net spin ``s_i = -m_i``, so the magnetization must start with ``dm_i/dt = -gamma tau_i /
 (Ms_i d_i)`` (fastspin/conventions.py).  With alpha = 0 and no field the initial slope is that torque alone.
 """
+
 import math
 
 import numpy as np
 import pytest
+from dynamics_reference import JIT
 
 import fastspin
 from fastspin import Layer, Stack
@@ -17,23 +19,32 @@ from fastspin.constants import E_CHARGE, GAMMA_E, HBAR
 from fastspin.dynamics import FreeLayer, SpinTransfer, System, TransportTorque, simulate, trajectories
 from fastspin.materials import CO_CU, COBALT, COPPER
 
-from dynamics_reference import JIT
-
 MS = COBALT_MS = 1.4e6  # A/m
 D1, D2, D3 = 8e-9, 4e-9, 6e-9
 
 
 def _valve(thicknesses=(D1, D2)):
     """Cu(lead) / Co F1 / Cu 10 nm / Co F2 / Cu(lead): the F/N/F/N valve of Barnas et al. with a finite F1."""
-    layers = [Layer("L", COPPER, math.inf), Layer("F1", COBALT, thicknesses[0], (0, 0, 1)), Layer("N", COPPER, 10e-9),
-              Layer("F2", COBALT, thicknesses[1], (0, 1, 0)), Layer("R", COPPER, math.inf)]
+    layers = [
+        Layer("L", COPPER, math.inf),
+        Layer("F1", COBALT, thicknesses[0], (0, 0, 1)),
+        Layer("N", COPPER, 10e-9),
+        Layer("F2", COBALT, thicknesses[1], (0, 1, 0)),
+        Layer("R", COPPER, math.inf),
+    ]
     return Stack(layers, (CO_CU,) * 4)
 
 
 def _triple():
-    layers = [Layer("L", COPPER, math.inf), Layer("F1", COBALT, D1, (0, 0, 1)), Layer("N1", COPPER, 5e-9),
-              Layer("F2", COBALT, D2, (1, 0, 0)), Layer("N2", COPPER, 5e-9), Layer("F3", COBALT, D3, (0, 1, 0)),
-              Layer("R", COPPER, math.inf)]
+    layers = [
+        Layer("L", COPPER, math.inf),
+        Layer("F1", COBALT, D1, (0, 0, 1)),
+        Layer("N1", COPPER, 5e-9),
+        Layer("F2", COBALT, D2, (1, 0, 0)),
+        Layer("N2", COPPER, 5e-9),
+        Layer("F3", COBALT, D3, (0, 1, 0)),
+        Layer("R", COPPER, math.inf),
+    ]
     return Stack(layers, (CO_CU,) * 6)
 
 
@@ -61,8 +72,9 @@ def _evaluate_slopes(stack, layer_names, m, current):
 def _initial_slopes(system, m0, current):
     dt = 1e-16
     names = system.names
-    t, m = trajectories(system, current_density=current, m0={n: m0[:, k] for k, n in enumerate(names)},
-                        duration=2 * dt, dt=dt)
+    t, m = trajectories(
+        system, current_density=current, m0={n: m0[:, k] for k, n in enumerate(names)}, duration=2 * dt, dt=dt
+    )
     return (m[:, 1] - m[:, 0]) / dt
 
 
@@ -70,8 +82,9 @@ def _initial_slopes(system, m0, current):
 @pytest.mark.parametrize("current", [3e11, -2e11])
 def test_both_layers_free_start_with_the_transport_torque(method, current):
     stack = _valve()
-    system = System(_magnets(("a", "b"), (D1, D2), demag=(0, 0, 0)),
-                    [TransportTorque(stack, {"F1": "a", "F2": "b"}, method=method)])
+    system = System(
+        _magnets(("a", "b"), (D1, D2), demag=(0, 0, 0)), [TransportTorque(stack, {"F1": "a", "F2": "b"}, method=method)]
+    )
     m0 = _random_directions(np.random.default_rng(1), 8).reshape(4, 2, 3)
     slope = _initial_slopes(system, m0, current)
     expected = _evaluate_slopes(stack, ["F1", "F2"], m0, current)
@@ -88,12 +101,19 @@ def test_table_and_in_kernel_solve_agree_over_20_ns():
     runs = {}
     duration = 20e-9 if JIT else 2e-11
     for method in ("table", "solve"):
-        system = System(_magnets(("a", "b"), (D1, D2), alpha=0.01, anisotropy_field=0.05),
-                        [TransportTorque(stack, {"F1": "a", "F2": "b"}, method=method)])
-        runs[method] = trajectories(system, current_density=np.array([-4e11, 4e11, 1e12, 6e11]),
-                                    field=[(0.0, 0.0, 0.0)] * 3 + [(0.02, 0.0, 0.0)],
-                                    m0={"a": (1.0, 0.2, 0.1), "b": (-0.9, 0.4, 0.1)}, duration=duration,
-                                    dt=1e-12, record_every=100)[1]
+        system = System(
+            _magnets(("a", "b"), (D1, D2), alpha=0.01, anisotropy_field=0.05),
+            [TransportTorque(stack, {"F1": "a", "F2": "b"}, method=method)],
+        )
+        runs[method] = trajectories(
+            system,
+            current_density=np.array([-4e11, 4e11, 1e12, 6e11]),
+            field=[(0.0, 0.0, 0.0)] * 3 + [(0.02, 0.0, 0.0)],
+            m0={"a": (1.0, 0.2, 0.1), "b": (-0.9, 0.4, 0.1)},
+            duration=duration,
+            dt=1e-12,
+            record_every=100,
+        )[1]
     assert runs["table"][3, -1, 1, 0] > 0.99 or not JIT  # the thin magnet switched to +x
     assert np.abs(runs["table"] - runs["solve"]).max() < 1e-8
 
@@ -102,8 +122,10 @@ def test_three_magnet_stack_in_kernel_solve_equals_evaluate():
     """Three magnets, all free, at random configurations: the in-kernel solve gives the torques of
     ``fastspin.evaluate`` on every magnet."""
     stack = _triple()
-    system = System(_magnets(("a", "b", "c"), (D1, D2, D3), demag=(0, 0, 0)),
-                    [TransportTorque(stack, {"F1": "a", "F2": "b", "F3": "c"})])
+    system = System(
+        _magnets(("a", "b", "c"), (D1, D2, D3), demag=(0, 0, 0)),
+        [TransportTorque(stack, {"F1": "a", "F2": "b", "F3": "c"})],
+    )
     m0 = _random_directions(np.random.default_rng(7), 15).reshape(5, 3, 3)
     for current in (5e11, -5e11):
         slope = _initial_slopes(system, m0, current)
@@ -125,8 +147,12 @@ def test_unmapped_magnets_keep_the_stack_direction():
     for method in ("table", "solve"):
         system = System([layer], [TransportTorque(stack, {"F2": "free"}, method=method)])
         frame = simulate(system, m0={"free": m0}, **kw)
-        np.testing.assert_allclose(frame[["free.mx", "free.my", "free.mz"]].to_numpy(),
-                                   single[["mx", "my", "mz"]].to_numpy(), rtol=0, atol=2e-8)
+        np.testing.assert_allclose(
+            frame[["free.mx", "free.my", "free.mz"]].to_numpy(),
+            single[["mx", "my", "mz"]].to_numpy(),
+            rtol=0,
+            atol=2e-8,
+        )
 
 
 def test_spin_transfer_from_a_free_polarizer_acts_on_both():
@@ -144,11 +170,14 @@ def test_spin_transfer_from_a_free_polarizer_acts_on_both():
     assert np.abs(slope[:, 1] - expected).max() < 2e-6 * np.abs(expected).max()
 
 
-@pytest.mark.parametrize("magnets, thickness, word", [
-    ({"F9": "a"}, D1, "not a ferromagnet"),
-    ({"F1": "a"}, 5e-9, "thickness"),
-    ({"F1": "zz"}, D1, "unknown magnet"),
-])
+@pytest.mark.parametrize(
+    "magnets, thickness, word",
+    [
+        ({"F9": "a"}, D1, "not a ferromagnet"),
+        ({"F1": "a"}, 5e-9, "thickness"),
+        ({"F1": "zz"}, D1, "unknown magnet"),
+    ],
+)
 def test_mismatched_stacks_are_refused(magnets, thickness, word):
     with pytest.raises(ValueError, match=word):
         System([FreeLayer(MS, thickness, 0.01, name="a")], [TransportTorque(_valve(), magnets)])

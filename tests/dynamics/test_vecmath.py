@@ -1,6 +1,7 @@
 """Branch-free log / sin / cos (fastspin.dynamics.core.vecmath) and the normal deviates of
 fastspin.dynamics.rng: errors against extended-precision NumPy, moments and a Kolmogorov-Smirnov test
 of the deviates, independence, streams reproducible per trajectory index, and vector code."""
+
 import platform
 import re
 
@@ -12,8 +13,7 @@ from scipy import stats
 
 from fastspin.dynamics.core.jit import KERNEL, LANE_LOOP
 from fastspin.dynamics.core.vecmath import cos_any, log_unit, sin_any, sincos, sincos_2pi
-from fastspin.dynamics.rng import (load_states, next_uniform, normal_pair, seed_states, stack_states,
-                                   store_states)
+from fastspin.dynamics.rng import load_states, next_uniform, normal_pair, seed_states, stack_states, store_states
 
 JIT = not numba.config.DISABLE_JIT
 N_POINTS = 1_000_000 if JIT else 20_000  # per range; without the JIT every call runs in Python
@@ -55,15 +55,31 @@ def _neighbours(values):
 
 # --- log ----------------------------------------------------------------------------------------------
 
+
 def _log_points():
-    edges = [1.0, 0.5, 0.25, 2.0**-53, 2.0**-52, 2.0**-1022, 2.0**-1074, 1e-310, np.sqrt(0.5), np.sqrt(2.0),
-             np.sqrt(0.5) / 2**20, 2.0, 10.0, 1e300]
+    edges = [
+        1.0,
+        0.5,
+        0.25,
+        2.0**-53,
+        2.0**-52,
+        2.0**-1022,
+        2.0**-1074,
+        1e-310,
+        np.sqrt(0.5),
+        np.sqrt(2.0),
+        np.sqrt(0.5) / 2**20,
+        2.0,
+        10.0,
+        1e300,
+    ]
     rng_uniforms = (GEN.integers(0, 2**53, N_POINTS).astype(float) + 1.0) * 2.0**-53  # as next_uniform
     rng_uniforms[:100] = (np.arange(100) + 1.0) * 2.0**-53  # the smallest ones
     near_one = 1.0 + GEN.uniform(-1e-6, 1e-6, N_POINTS // 10)
     everywhere = 2.0 ** GEN.uniform(-1074, 1024, N_POINTS // 2)
-    points = np.concatenate([_neighbours(edges), [np.finfo(float).max], GEN.random(N_POINTS), rng_uniforms,
-                             near_one, everywhere])
+    points = np.concatenate(
+        [_neighbours(edges), [np.finfo(float).max], GEN.random(N_POINTS), rng_uniforms, near_one, everywhere]
+    )
     points = points[(points > 0) & np.isfinite(points)]
     return points
 
@@ -92,11 +108,19 @@ def test_log_unit_exact_values():
 
 # --- sin, cos (2 pi u) ------------------------------------------------------------------------------
 
+
 @needs_extended
 def test_sincos_2pi_absolute_error_is_below_2e_16():
     eighths = np.arange(-8, 17) / 8
-    u = np.concatenate([_neighbours(eighths), [2.0**-53, 2.0**-1074, 1e-300], GEN.random(N_POINTS),
-                        GEN.uniform(-1.0, 1.0, N_POINTS // 10), GEN.uniform(-2.0**40, 2.0**40, N_POINTS // 10)])
+    u = np.concatenate(
+        [
+            _neighbours(eighths),
+            [2.0**-53, 2.0**-1074, 1e-300],
+            GEN.random(N_POINTS),
+            GEN.uniform(-1.0, 1.0, N_POINTS // 10),
+            GEN.uniform(-(2.0**40), 2.0**40, N_POINTS // 10),
+        ]
+    )
     s = np.empty_like(u)
     c = np.empty_like(u)
     _sincos_2pi_all(u, s, c)
@@ -117,13 +141,19 @@ def test_sincos_2pi_exact_values():
 
 # --- sin, cos (x) -------------------------------------------------------------------------------------
 
+
 @needs_extended
 @pytest.mark.parametrize("half_width, bound", [(1.0, 2e-16), (1e4, 2.5e-16), (1e6, 2.5e-16), (1e8, 2.5e-16)])
 def test_sincos_absolute_error(half_width, bound):
     k = np.concatenate([np.arange(-16, 17), np.round(GEN.uniform(-1, 1, 200) * half_width * 4 / np.pi)])
     multiples = (k * (PI / 4)).astype(float)  # nearest doubles to k pi/4: the hardest reductions
-    x = np.concatenate([_neighbours(multiples[np.abs(multiples) <= half_width]),
-                        [0.0, -0.0, half_width, -half_width], GEN.uniform(-half_width, half_width, N_POINTS)])
+    x = np.concatenate(
+        [
+            _neighbours(multiples[np.abs(multiples) <= half_width]),
+            [0.0, -0.0, half_width, -half_width],
+            GEN.uniform(-half_width, half_width, N_POINTS),
+        ]
+    )
     s, c, s_only, c_only = (np.empty_like(x) for _ in range(4))
     _sincos_all(x, s, c, s_only, c_only)
     xl = x.astype(LD)
@@ -134,6 +164,7 @@ def test_sincos_absolute_error(half_width, bound):
 
 
 # --- normal deviates ----------------------------------------------------------------------------------
+
 
 @njit(**TEST)
 def _draw(state, n_pairs, out):
@@ -188,6 +219,7 @@ def test_normals_are_uncorrelated(normals):
 
 def _xoroshiro_uniforms(s0, s1, count):
     """NumPy reference: ``count`` outputs of xoroshiro128+ (24, 16, 37) as ``(m + 1) 2^-53``."""
+
     def rotl(x, k):
         return (x << np.uint64(k)) | (x >> np.uint64(64 - k))
 
@@ -268,6 +300,7 @@ def test_block_copies_draw_the_same_streams():
 
 
 # --- vector code ----------------------------------------------------------------------------------------
+
 
 @njit(**LANE_LOOP)
 def _lane_loop(nb, block, S):

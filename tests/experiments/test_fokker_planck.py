@@ -6,6 +6,7 @@ asymptote; convergence with the grid; the limits of the write error rate; the cr
 deterministic LLGS integrator; the write error rate against the stochastic LLGS integrator (sampled
 Boltzmann starts, 2e4 trajectories per point).
 """
+
 import numba
 import numpy as np
 import pytest
@@ -28,8 +29,9 @@ def _layer(delta, alpha=0.01, demag=DEMAG, **extra):
     """Perpendicular layer with B_eff = 0.3 T and the area giving Ms V B_eff / (2 k_B T) = delta."""
     volume = 2.0 * delta * K_B * TEMP / (MS * B_EFF)
     b_k = B_EFF + MU0 * MS * (demag[2] - demag[0])
-    return FreeLayer(MS, THICKNESS, alpha, anisotropy_field=b_k, easy_axis=(0, 0, 1), demag=demag,
-                     area=volume / THICKNESS, **extra)
+    return FreeLayer(
+        MS, THICKNESS, alpha, anisotropy_field=b_k, easy_axis=(0, 0, 1), demag=demag, area=volume / THICKNESS, **extra
+    )
 
 
 def _log_boltzmann(layer, u, b_z):
@@ -70,8 +72,9 @@ def test_boltzmann_distribution_is_stationary_without_current():
     # and the evolution leaves it unchanged (every cell, relative)
     p = op.evolve(p_eq, np.array([1e-9, 1e-3, 1e3]))
     significant = p_eq > 1e-250
-    np.testing.assert_allclose(p[:, significant], np.broadcast_to(p_eq[significant], p[:, significant].shape),
-                               rtol=1e-12, atol=0)
+    np.testing.assert_allclose(
+        p[:, significant], np.broadcast_to(p_eq[significant], p[:, significant].shape), rtol=1e-12, atol=0
+    )
 
 
 # --------------------------------------------------------------------------------------------- escape time
@@ -107,8 +110,10 @@ def test_escape_time_is_the_first_passage_integral(delta, b_z, fraction):
     layer = _layer(delta)
     j = fraction * critical_current_density(layer, field=b_z)
     exact = _first_passage_quadrature(layer, j, b_z)
-    errors = [abs(escape_time(layer, temperature=TEMP, current_density=j, field=b_z, grid=g) / exact - 1)
-              for g in (200, 400, 800)]
+    errors = [
+        abs(escape_time(layer, temperature=TEMP, current_density=j, field=b_z, grid=g) / exact - 1)
+        for g in (200, 400, 800)
+    ]
     assert errors[1] < 3e-4
     # second order in the grid (over two doublings: the target falls at a different place in its cell)
     assert 1.9 < np.log2(errors[0] / errors[2]) / 2 < 2.1
@@ -131,8 +136,12 @@ def test_escape_time_tends_to_neel_brown():
 def test_write_error_rate_converges_with_the_grid_at_second_order():
     layer = _layer(60)
     j = 2 * critical_current_density(layer)
-    wer = np.array([write_error_rate(layer, current_density=j, width=23.1e-9, temperature=TEMP, grid=g).wer[0]
-                    for g in (200, 400, 800)])
+    wer = np.array(
+        [
+            write_error_rate(layer, current_density=j, width=23.1e-9, temperature=TEMP, grid=g).wer[0]
+            for g in (200, 400, 800)
+        ]
+    )
     assert 3e-10 < wer[-1] < 3e-9
     changes = np.abs(np.diff(wer)) / wer[1:]
     assert changes[-1] < 1e-3
@@ -174,8 +183,12 @@ def test_write_error_rate_decreases_with_width_and_current():
 
 
 # --------------------------------------------------------------------------------------------- critical current
-CASES = [((0, 0, 1), "parallel", 0.0, 0.0), ((0, 0, -1), "antiparallel", 0.03, 0.5),
-         ((0, 0, 1), "antiparallel", -0.02, -1.0), ((0, 0, -1), "parallel", 0.04, 2.0)]
+CASES = [
+    ((0, 0, 1), "parallel", 0.0, 0.0),
+    ((0, 0, -1), "antiparallel", 0.03, 0.5),
+    ((0, 0, 1), "antiparallel", -0.02, -1.0),
+    ((0, 0, -1), "parallel", 0.04, 2.0),
+]
 
 
 @pytest.mark.parametrize("polarization, start, b_z, ratio", CASES)
@@ -184,8 +197,16 @@ def test_critical_current_is_where_the_drift_at_the_start_pole_changes_sign(pola
     j_c = critical_current_density(layer, field=b_z, polarization=polarization, start=start, field_like_ratio=ratio)
     # J_c0 = +-2|e| alpha Ms d (B_eff + B_z along the start) / (hbar eta (1 - alpha r))
     s = polarization[2] * (1 if start == "parallel" else -1)
-    expected = (1 if start == "parallel" else -1) * 2 * E_CHARGE * 0.05 * MS * THICKNESS * (B_EFF + s * b_z) / (
-        HBAR * (1 - 0.05 * ratio))
+    expected = (
+        (1 if start == "parallel" else -1)
+        * 2
+        * E_CHARGE
+        * 0.05
+        * MS
+        * THICKNESS
+        * (B_EFF + s * b_z)
+        / (HBAR * (1 - 0.05 * ratio))
+    )
     assert j_c == pytest.approx(expected, rel=1e-12)
     keywords = dict(temperature=TEMP, field=b_z, polarization=polarization, start=start, field_like_ratio=ratio)
     at = AxialFokkerPlanck(layer, current_density=j_c, **keywords).field(1.0)
@@ -194,8 +215,16 @@ def test_critical_current_is_where_the_drift_at_the_start_pole_changes_sign(pola
     assert abs(at) < 1e-14 * B_EFF and below > 0 > above
     # the deterministic LLGS integrator (T = 0) from 0.05 rad off the start pole: 5 % either side
     m0 = (np.sin(0.05), 0.0, s * np.cos(0.05))
-    frame = simulate(layer, current_density=np.array([0.95, 1.05]) * j_c, field=(0, 0, b_z),
-                     polarization=polarization, field_like_ratio=ratio, m0=m0, duration=40e-9, dt=1e-12)
+    frame = simulate(
+        layer,
+        current_density=np.array([0.95, 1.05]) * j_c,
+        field=(0, 0, b_z),
+        polarization=polarization,
+        field_like_ratio=ratio,
+        m0=m0,
+        duration=40e-9,
+        dt=1e-12,
+    )
     np.testing.assert_allclose(frame.mz * s, [1.0, -1.0], atol=1e-6)
 
 
@@ -220,27 +249,40 @@ def _wilson(k, n, z=1.959963984540054):
 
 
 @pytest.mark.skipif(numba.config.DISABLE_JIT, reason="2e4 stochastic trajectories need the compiled kernels")
-@pytest.mark.parametrize("polarization, start, b_z, ratio, factor, width, seed", [
-    ((0, 0, 1), "parallel", 0.0, 0.0, 1.5, 2.0e-9, 1),
-    ((0, 0, -1), "antiparallel", 0.02, 0.5, 3.0, 0.8e-9, 2),
-])
+@pytest.mark.parametrize(
+    "polarization, start, b_z, ratio, factor, width, seed",
+    [
+        ((0, 0, 1), "parallel", 0.0, 0.0, 1.5, 2.0e-9, 1),
+        ((0, 0, -1), "antiparallel", 0.02, 0.5, 3.0, 0.8e-9, 2),
+    ],
+)
 def test_write_error_rate_agrees_with_stochastic_llgs(polarization, start, b_z, ratio, factor, width, seed):
     layer = _layer(35, alpha=0.05)
     keywords = dict(field=b_z, polarization=polarization, field_like_ratio=ratio)
     j = factor * critical_current_density(layer, start=start, **keywords)
     relax = 1e-9
-    fp = write_error_rate(layer, current_density=j, width=width, temperature=TEMP, start=start, relax=relax,
-                          **keywords).wer[0]
+    fp = write_error_rate(
+        layer, current_density=j, width=width, temperature=TEMP, start=start, relax=relax, **keywords
+    ).wer[0]
     assert 1e-3 < fp < 0.5
     sign = polarization[2] * (1 if start == "parallel" else -1)
     rng = np.random.default_rng(seed)
     n = 20000
     estimates = []
     for dt in (1e-12, 0.5e-12):
-        frame = simulate(layer, method="heun", temperature=TEMP, current_density=Pulse(j, width),
-                         field=(0, 0, b_z), polarization=polarization, field_like_ratio=ratio,
-                         m0=_boltzmann_starts(layer, n, b_z, sign, rng), duration=width + relax, dt=dt,
-                         seed=seed)
+        frame = simulate(
+            layer,
+            method="heun",
+            temperature=TEMP,
+            current_density=Pulse(j, width),
+            field=(0, 0, b_z),
+            polarization=polarization,
+            field_like_ratio=ratio,
+            m0=_boltzmann_starts(layer, n, b_z, sign, rng),
+            duration=width + relax,
+            dt=dt,
+            seed=seed,
+        )
         errors = int(np.sum(frame["mz"].to_numpy() * sign > 0))
         low, high = _wilson(errors, n)
         assert low < fp < high, (dt, errors / n, fp)
@@ -258,32 +300,61 @@ def _bad(**changes):
     return lambda: write_error_rate(layer, **keywords)
 
 
-@pytest.mark.parametrize("call, match", [
-    (_bad(temperature=0.0), "temperature"),
-    (_bad(temperature=-3.0), "temperature"),
-    (_bad(width=[1e-9, -1e-9]), "width"),
-    (_bad(method="llgs"), "method"),
-    (_bad(field=(0.01, 0.0, 0.1)), "field"),
-    (_bad(field=(0.0, 0.0)), "field"),
-    (_bad(polarization=(1, 0, 0)), "polarization"),
-    (_bad(polarization=(0.1, 0, 1)), "polarization"),
-    (_bad(start="sideways"), "start"),
-    (_bad(relax=-1e-9), "relax"),
-    (_bad(grid=101), "grid"),
-    (_bad(current_density=[[1e11]]), "current_density"),
-    (_bad(layer=FreeLayer(MS, THICKNESS, 0.01, anisotropy_field=1.6, easy_axis=(1, 0, 0), demag=(0, 0, 1),
-                          area=1e-15)), "easy_axis"),
-    (_bad(layer=FreeLayer(MS, THICKNESS, 0.01, anisotropy_field=1.6, easy_axis=(0, 0, 1), demag=(0.1, 0, 0.9),
-                          area=1e-15)), "demag"),
-    (_bad(layer=FreeLayer(MS, THICKNESS, 0.01, anisotropy_field=1.6, easy_axis=(0, 0, 1), demag=(0, 0, 1))),
-     "area"),
-    (_bad(layer=FreeLayer(MS, THICKNESS, 0.0, anisotropy_field=1.6, easy_axis=(0, 0, 1), demag=(0, 0, 1),
-                          area=1e-15)), "alpha"),
-    (_bad(layer=FreeLayer(MS, THICKNESS, 0.01, anisotropy_field=1.0, easy_axis=(0, 0, 1), demag=(0, 0, 1),
-                          area=1e-15)), "B_eff"),
-    (lambda: escape_time(_layer(40), temperature=0.0), "temperature"),
-    (lambda: critical_current_density(_layer(40), polarization=(0, 1, 0)), "polarization"),
-])
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (_bad(temperature=0.0), "temperature"),
+        (_bad(temperature=-3.0), "temperature"),
+        (_bad(width=[1e-9, -1e-9]), "width"),
+        (_bad(method="llgs"), "method"),
+        (_bad(field=(0.01, 0.0, 0.1)), "field"),
+        (_bad(field=(0.0, 0.0)), "field"),
+        (_bad(polarization=(1, 0, 0)), "polarization"),
+        (_bad(polarization=(0.1, 0, 1)), "polarization"),
+        (_bad(start="sideways"), "start"),
+        (_bad(relax=-1e-9), "relax"),
+        (_bad(grid=101), "grid"),
+        (_bad(current_density=[[1e11]]), "current_density"),
+        (
+            _bad(
+                layer=FreeLayer(
+                    MS, THICKNESS, 0.01, anisotropy_field=1.6, easy_axis=(1, 0, 0), demag=(0, 0, 1), area=1e-15
+                )
+            ),
+            "easy_axis",
+        ),
+        (
+            _bad(
+                layer=FreeLayer(
+                    MS, THICKNESS, 0.01, anisotropy_field=1.6, easy_axis=(0, 0, 1), demag=(0.1, 0, 0.9), area=1e-15
+                )
+            ),
+            "demag",
+        ),
+        (
+            _bad(layer=FreeLayer(MS, THICKNESS, 0.01, anisotropy_field=1.6, easy_axis=(0, 0, 1), demag=(0, 0, 1))),
+            "area",
+        ),
+        (
+            _bad(
+                layer=FreeLayer(
+                    MS, THICKNESS, 0.0, anisotropy_field=1.6, easy_axis=(0, 0, 1), demag=(0, 0, 1), area=1e-15
+                )
+            ),
+            "alpha",
+        ),
+        (
+            _bad(
+                layer=FreeLayer(
+                    MS, THICKNESS, 0.01, anisotropy_field=1.0, easy_axis=(0, 0, 1), demag=(0, 0, 1), area=1e-15
+                )
+            ),
+            "B_eff",
+        ),
+        (lambda: escape_time(_layer(40), temperature=0.0), "temperature"),
+        (lambda: critical_current_density(_layer(40), polarization=(0, 1, 0)), "polarization"),
+    ],
+)
 def test_bad_input_raises_value_error_naming_the_parameter(call, match):
     with pytest.raises(ValueError, match=match) as info:
         call()

@@ -8,6 +8,7 @@
   fastspin.analysis.critical_currents_linear (Sun 2000) within the sweep step;
 * a spin valve's R-I loop carries the transport engine's R(P) and R(AP).
 """
+
 import math
 
 import numpy as np
@@ -50,8 +51,17 @@ def test_mtj_r_h_loop_takes_r_p_and_r_ap():
     mtj = MTJ(1000.0, 2500.0)
     layer = FreeLayer(8e5, 2e-9, 0.3, anisotropy_field=B_K, demag=(0, 0, 0), area=1e-16)
     psi = math.radians(3.0)
-    frame = hysteresis_loop(layer, field=0.15, direction=(math.cos(psi), math.sin(psi), 0.0), points=61,
-                            dwell=1e-9, dt=2e-12, mtj=mtj, voltage=0.01, sweep="field")
+    frame = hysteresis_loop(
+        layer,
+        field=0.15,
+        direction=(math.cos(psi), math.sin(psi), 0.0),
+        points=61,
+        dwell=1e-9,
+        dt=2e-12,
+        mtj=mtj,
+        voltage=0.01,
+        sweep="field",
+    )
     down = frame[frame.branch == "down"]
     r = down["resistance"].to_numpy()
     # parallel (R_P) at the start; antiparallel (R_AP) after switching, both to the small misalignment of m
@@ -63,7 +73,7 @@ def test_mtj_r_h_loop_takes_r_p_and_r_ap():
 
 def _slonczewski_table():
     angle = np.linspace(0.0, math.pi, 181)
-    a = 0.5 / (-4.0 + (1.4) ** 3 * (3.0 + np.cos(angle)) / (4.0 * 0.4 ** 1.5))  # eta = 2a
+    a = 0.5 / (-4.0 + (1.4) ** 3 * (3.0 + np.cos(angle)) / (4.0 * 0.4**1.5))  # eta = 2a
     return TabulatedTorque(angle, a, 0.1 * a)
 
 
@@ -80,9 +90,17 @@ def test_r_i_switching_currents_are_the_linear_critical_currents():
     amplitude = 1.3 * max(j_p, -j_ap)
     points = 41
     step = 2 * amplitude / (points - 1)
-    frame = hysteresis_loop(layer, current_density=amplitude, torque=table, polarization=(1.0, 0.0, 0.0),
-                            bias_field=(bias, 1e-4, 0.0), points=points, dwell=600e-9, dt=2e-12,
-                            m0=(-1.0, 0.002, 0.0))
+    frame = hysteresis_loop(
+        layer,
+        current_density=amplitude,
+        torque=table,
+        polarization=(1.0, 0.0, 0.0),
+        bias_field=(bias, 1e-4, 0.0),
+        points=points,
+        dwell=600e-9,
+        dt=2e-12,
+        m0=(-1.0, 0.002, 0.0),
+    )
     switching = loop_switching(frame).set_index("branch")["switching_current_density"]
     assert switching["down"] == pytest.approx(j_ap, abs=step)  # AP -> P at negative current
     assert switching["up"] == pytest.approx(j_p, abs=step)  # P -> AP at positive current
@@ -102,8 +120,16 @@ def test_mtj_r_v_loop_switches_at_the_critical_voltages_between_r_p_and_r_ap():
     points = 61
     amplitude = 3 * v_c
     step = 2 * amplitude / (points - 1)
-    frame = hysteresis_loop(layer, voltage=amplitude, mtj=mtj, bias_field=(0.0, 1e-4, 0.0), points=points,
-                            dwell=300e-9, dt=2e-12, m0=(-1.0, 0.002, 0.0))
+    frame = hysteresis_loop(
+        layer,
+        voltage=amplitude,
+        mtj=mtj,
+        bias_field=(0.0, 1e-4, 0.0),
+        points=points,
+        dwell=300e-9,
+        dt=2e-12,
+        m0=(-1.0, 0.002, 0.0),
+    )
     switching = loop_switching(frame).set_index("branch")["switching_voltage"]
     assert switching["down"] == pytest.approx(-v_c, abs=step)
     assert switching["up"] == pytest.approx(v_c, abs=step)
@@ -112,14 +138,27 @@ def test_mtj_r_v_loop_switches_at_the_critical_voltages_between_r_p_and_r_ap():
 
 
 def test_spin_valve_r_i_loop_resistances_come_from_the_transport_engine():
-    layers = [Layer("L", COPPER, math.inf), Layer("F1", COBALT, 8e-9, (0, 0, 1)), Layer("N", COPPER, 10e-9),
-              Layer("F2", COBALT, 2e-9, (0, 0, 1)), Layer("R", COPPER, math.inf)]
+    layers = [
+        Layer("L", COPPER, math.inf),
+        Layer("F1", COBALT, 8e-9, (0, 0, 1)),
+        Layer("N", COPPER, 10e-9),
+        Layer("F2", COBALT, 2e-9, (0, 0, 1)),
+        Layer("R", COPPER, math.inf),
+    ]
     stack = Stack(layers, (CO_CU,) * 4)
-    magnets = [FreeLayer(1.4e6, 8e-9, 0.02, name="fixed", area=1e-16),
-               FreeLayer(1.4e6, 2e-9, 0.02, anisotropy_field=0.05, name="free", area=1e-16)]
+    magnets = [
+        FreeLayer(1.4e6, 8e-9, 0.02, name="fixed", area=1e-16),
+        FreeLayer(1.4e6, 2e-9, 0.02, anisotropy_field=0.05, name="free", area=1e-16),
+    ]
     valve = System(magnets, [TransportTorque(stack, {"F1": "fixed", "F2": "free"})], fixed=["fixed"])
-    frame = hysteresis_loop(valve, current_density=3e12, points=5, dwell=0.2e-9, dt=1e-12,
-                            m0={"fixed": (1.0, 0.0, 0.0), "free": (1.0, 0.02, 0.0)})
+    frame = hysteresis_loop(
+        valve,
+        current_density=3e12,
+        points=5,
+        dwell=0.2e-9,
+        dt=1e-12,
+        m0={"fixed": (1.0, 0.0, 0.0), "free": (1.0, 0.02, 0.0)},
+    )
     unit, model = resistance_model(valve)
     assert unit == "Ohm"
     r_p, r_ap = model(np.array([[[1.0, 0, 0], [1.0, 0, 0]], [[1.0, 0, 0], [-1.0, 0, 0]]]))
@@ -145,18 +184,21 @@ def test_staircase_levels_in_the_kernel():
     np.testing.assert_allclose(advance[inside], GAMMA_E * 0.01 * level_of_step[inside], rtol=1e-9, atol=1e-3)
 
 
-@pytest.mark.parametrize("changes, word", [
-    (dict(field=None), "one of field"),
-    (dict(current_density=1e11), "sweep= names"),
-    (dict(voltage=0.1, sweep="field"), "voltage drive needs mtj"),
-    (dict(sweep="voltage"), "sweep= names"),
-    (dict(field=-0.1), "field"),
-    (dict(points=1), "points"),
-    (dict(dwell=1.5e-12), "dwell"),
-    (dict(direction=(0, 0, 0)), "direction"),
-    (dict(bias_field=(1, 2)), "bias_field"),
-    (dict(magnet="free"), "magnet"),
-])
+@pytest.mark.parametrize(
+    "changes, word",
+    [
+        (dict(field=None), "one of field"),
+        (dict(current_density=1e11), "sweep= names"),
+        (dict(voltage=0.1, sweep="field"), "voltage drive needs mtj"),
+        (dict(sweep="voltage"), "sweep= names"),
+        (dict(field=-0.1), "field"),
+        (dict(points=1), "points"),
+        (dict(dwell=1.5e-12), "dwell"),
+        (dict(direction=(0, 0, 0)), "direction"),
+        (dict(bias_field=(1, 2)), "bias_field"),
+        (dict(magnet="free"), "magnet"),
+    ],
+)
 def test_bad_input(changes, word):
     kw = dict(field=0.1, points=5, dwell=1e-11, dt=1e-12)
     with pytest.raises(ValueError, match=word):
@@ -184,8 +226,17 @@ def test_loops_batch_over_devices_and_polarizers():
     mtj = MTJ(1000.0, 2000.0)
     layer = FreeLayer(8e5, 2e-9, [1.0, 0.5], anisotropy_field=B_K, demag=(0, 0, 0), area=1e-16)
     polarizers = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
-    frame = hysteresis_loop(layer, field=0.12, direction=(math.cos(0.3), math.sin(0.3), 0.0), points=5, dwell=0.1e-9,
-                            dt=1e-12, mtj=mtj, polarization=polarizers, temperature=np.zeros(2))
+    frame = hysteresis_loop(
+        layer,
+        field=0.12,
+        direction=(math.cos(0.3), math.sin(0.3), 0.0),
+        points=5,
+        dwell=0.1e-9,
+        dt=1e-12,
+        mtj=mtj,
+        polarization=polarizers,
+        temperature=np.zeros(2),
+    )
     assert frame.groupby("loop").size().tolist() == [10, 10]
     m = frame[["mx", "my", "mz"]].to_numpy().reshape(2, 10, 3)
     expected = mtj.resistance(np.einsum("nlc,nc->nl", m, polarizers)).ravel()

@@ -2,6 +2,7 @@
 Parseval, an analytic Lorentzian, Kittel's formula and the linear Gilbert decay rate of an in-plane film, the
 orbit frequency from zero crossings, the resistance of Louis Eq. 65, and the thermal broadening of a spin-torque
 oscillator."""
+
 import numpy as np
 import pytest
 from scipy import signal as sps
@@ -77,8 +78,15 @@ def test_pimm_gives_kittel_and_the_gilbert_decay_rate():
     b = np.array([0.02, 0.05, 0.1, 0.05])
     alpha = np.array([0.01, 0.01, 0.01, 0.02])
     layer = FreeLayer(**FILM, alpha=alpha)
-    frame = pimm(layer, field=np.stack([b, 0 * b, 0 * b], axis=1), field_step=(0.0, 5e-4, 0.0),
-                 m0=(np.cos(0.5), np.sin(0.5), 0.0), duration=5e-9, dt=1e-12, record_every=2)
+    frame = pimm(
+        layer,
+        field=np.stack([b, 0 * b, 0 * b], axis=1),
+        field_step=(0.0, 5e-4, 0.0),
+        m0=(np.cos(0.5), np.sin(0.5), 0.0),
+        duration=5e-9,
+        dt=1e-12,
+        record_every=2,
+    )
     h1 = b + FILM["anisotropy_field"]
     h2 = h1 + MU0 * FILM["ms"]
     kittel = GAMMA_E / (2 * np.pi) * np.sqrt(h1 * h2)
@@ -104,10 +112,16 @@ def test_pimm_pulse_and_system_give_the_same_ring_down():
     step's frequency and rate."""
     layer = FreeLayer(**FILM, alpha=0.01, name="free")
     step = pimm(layer, field=(0.05, 0.0, 0.0), field_step=(0.0, 5e-4, 0.0), duration=5e-9, dt=1e-12)
-    pulse = pimm(layer, field=(0.05, 0.0, 0.0), field_pulse=Pulse((0.0, 0.0, 5e-3), 20e-12), duration=5e-9,
-                 dt=1e-12)
-    system = pimm(System([layer]), field=(0.05, 0.0, 0.0), field_step=(0.0, 5e-4, 0.0), m0={"free": (1, 0, 0)},
-                  magnet="free", duration=5e-9, dt=1e-12)
+    pulse = pimm(layer, field=(0.05, 0.0, 0.0), field_pulse=Pulse((0.0, 0.0, 5e-3), 20e-12), duration=5e-9, dt=1e-12)
+    system = pimm(
+        System([layer]),
+        field=(0.05, 0.0, 0.0),
+        field_step=(0.0, 5e-4, 0.0),
+        m0={"free": (1, 0, 0)},
+        magnet="free",
+        duration=5e-9,
+        dt=1e-12,
+    )
     for other in (pulse, system):
         assert other["frequency"].iloc[0] == pytest.approx(step["frequency"].iloc[0], rel=1e-3)
         assert other["decay_rate"].iloc[0] == pytest.approx(step["decay_rate"].iloc[0], rel=1e-3)
@@ -128,8 +142,19 @@ def test_sto_linewidth_is_resolution_limited_at_zero_temperature_and_grows_with_
     crossings = t[t > 50e-9][up] + 1e-12 * y[up] / (y[up] - y[up + 1])
     orbit_frequency = (len(crossings) - 1) / (crossings[-1] - crossings[0])
     temperature = np.repeat([0.0, 50.0, 300.0], 3)
-    frame = spectrum(layer, **STO, temperature=temperature, method="heun", seed=1, duration=1e-6, transient=30e-9,
-                     dt=1e-12, record_every=5, component="y", segments=32)
+    frame = spectrum(
+        layer,
+        **STO,
+        temperature=temperature,
+        method="heun",
+        seed=1,
+        duration=1e-6,
+        transient=30e-9,
+        dt=1e-12,
+        record_every=5,
+        component="y",
+        segments=32,
+    )
     resolution = frame["resolution"].iloc[0]
     assert resolution == pytest.approx(32e6, rel=1e-3)
     cold = frame[frame["temperature"] == 0.0].iloc[0]
@@ -151,8 +176,16 @@ def test_voltage_of_a_current_biased_mtj_and_the_long_psd_frame():
     volts, spectra = spectrum(layer, **run, signal="voltage", mtj=mtj, psd=True)
     magnet = spectrum(layer, **run, component="y", mtj=mtj)
     assert volts["peak_frequency"].iloc[0] == pytest.approx(2 * magnet["peak_frequency"].iloc[0], rel=2e-3)
-    t, m = trajectories(layer, current_density=STO["current_density"], field=STO["field"], m0=STO["m0"],
-                        duration=250e-9, dt=1e-12, record_every=5, mtj=mtj)
+    t, m = trajectories(
+        layer,
+        current_density=STO["current_density"],
+        field=STO["field"],
+        m0=STO["m0"],
+        duration=250e-9,
+        dt=1e-12,
+        record_every=5,
+        mtj=mtj,
+    )
     eta2 = (200.0 - 100.0) / 300.0
     v = STO["current_density"] * 1e-14 * (2 * 200.0 * 100.0 / 300.0) / (1 + eta2 * m[0, t >= 50e-9 - 1e-21, 0])
     assert volts["power"].iloc[0] == pytest.approx(v.var(), rel=0.02)
@@ -161,36 +194,72 @@ def test_voltage_of_a_current_biased_mtj_and_the_long_psd_frame():
     assert set(spectra.columns) == {"trajectory", "frequency", "psd"}
 
 
-@pytest.mark.parametrize("call, name", [
-    (lambda: power_spectrum([0.0, 1.0, 3.0] + list(range(4, 10)), np.zeros(9)), "t"),
-    (lambda: power_spectrum(np.arange(64.0), np.zeros(63)), "signal"),
-    (lambda: power_spectrum(np.arange(64.0), np.zeros(64), segments=0), "segments"),
-    (lambda: power_spectrum(np.arange(64.0), np.zeros(64), segments=16), "segments"),
-    (lambda: power_spectrum(np.arange(64.0), np.zeros(64), window="nonsense"), "window"),
-    (lambda: power_spectrum(np.arange(64.0), np.zeros(64), oversample=1.5), "oversample"),
-    (lambda: spectral_line(np.arange(8.0), np.ones(8), band=(5.0, 2.0)), "band"),
-    (lambda: spectral_line(np.arange(8.0)[::-1], np.ones(8)), "frequency"),
-    (lambda: spectral_line(np.arange(8.0), np.ones(7)), "psd"),
-    (lambda: spectrum(FreeLayer(**FILM, alpha=0.01), duration=1e-9, dt=1e-12, signal="current"), "signal"),
-    (lambda: spectrum(FreeLayer(**FILM, alpha=0.01), duration=1e-9, dt=1e-12, component="w"), "component"),
-    (lambda: spectrum(FreeLayer(**FILM, alpha=0.01), duration=1e-9, dt=1e-12, transient=-1.0), "transient"),
-    (lambda: spectrum(FreeLayer(**FILM, alpha=0.01), duration=1e-9, dt=1e-12, signal="voltage"), "mtj"),
-    (lambda: spectrum(FreeLayer(**FILM, alpha=0.01), duration=1e-9, dt=1e-12, magnet="free"), "magnet"),
-    (lambda: spectrum("layer", duration=1e-9, dt=1e-12), "device"),
-    (lambda: pimm(FreeLayer(**FILM, alpha=0.01), field=(0.05, 0, 0), duration=1e-9, dt=1e-12), "field_step"),
-    (lambda: pimm(FreeLayer(**FILM, alpha=0.01), field=(0.05, 0, 0), field_step=(0, 0, 0), duration=1e-9,
-                  dt=1e-12), "field_step"),
-    (lambda: pimm(FreeLayer(**FILM, alpha=0.01), field=(0.05, 0, 0), field_pulse=(0, 1e-3, 0), duration=1e-9,
-                  dt=1e-12), "field_pulse"),
-    (lambda: pimm(FreeLayer(**FILM, alpha=0.01), field=(0.05, 0), field_step=(0, 1e-3, 0), duration=1e-9,
-                  dt=1e-12), "field"),
-    (lambda: pimm(FreeLayer(**FILM, alpha=0.01), field=(0.05, 0, 0), field_step=(0, 1e-3, 0), duration=1e-9,
-                  dt=1e-12, relax_damping=0.0), "relax_damping"),
-    (lambda: pimm(FreeLayer(**FILM, alpha=0.01), field=(0.05, 0, 0), field_step=(1e-3, 0, 0), duration=1e-9,
-                  dt=1e-12), "parallel"),
-    (lambda: pimm(System([FreeLayer(**FILM, alpha=0.01, name="free")]), field=(0.05, 0, 0),
-                  field_step=(0, 1e-3, 0), duration=1e-9, dt=1e-12), "m0"),
-])
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: power_spectrum([0.0, 1.0, 3.0] + list(range(4, 10)), np.zeros(9)), "t"),
+        (lambda: power_spectrum(np.arange(64.0), np.zeros(63)), "signal"),
+        (lambda: power_spectrum(np.arange(64.0), np.zeros(64), segments=0), "segments"),
+        (lambda: power_spectrum(np.arange(64.0), np.zeros(64), segments=16), "segments"),
+        (lambda: power_spectrum(np.arange(64.0), np.zeros(64), window="nonsense"), "window"),
+        (lambda: power_spectrum(np.arange(64.0), np.zeros(64), oversample=1.5), "oversample"),
+        (lambda: spectral_line(np.arange(8.0), np.ones(8), band=(5.0, 2.0)), "band"),
+        (lambda: spectral_line(np.arange(8.0)[::-1], np.ones(8)), "frequency"),
+        (lambda: spectral_line(np.arange(8.0), np.ones(7)), "psd"),
+        (lambda: spectrum(FreeLayer(**FILM, alpha=0.01), duration=1e-9, dt=1e-12, signal="current"), "signal"),
+        (lambda: spectrum(FreeLayer(**FILM, alpha=0.01), duration=1e-9, dt=1e-12, component="w"), "component"),
+        (lambda: spectrum(FreeLayer(**FILM, alpha=0.01), duration=1e-9, dt=1e-12, transient=-1.0), "transient"),
+        (lambda: spectrum(FreeLayer(**FILM, alpha=0.01), duration=1e-9, dt=1e-12, signal="voltage"), "mtj"),
+        (lambda: spectrum(FreeLayer(**FILM, alpha=0.01), duration=1e-9, dt=1e-12, magnet="free"), "magnet"),
+        (lambda: spectrum("layer", duration=1e-9, dt=1e-12), "device"),
+        (lambda: pimm(FreeLayer(**FILM, alpha=0.01), field=(0.05, 0, 0), duration=1e-9, dt=1e-12), "field_step"),
+        (
+            lambda: pimm(
+                FreeLayer(**FILM, alpha=0.01), field=(0.05, 0, 0), field_step=(0, 0, 0), duration=1e-9, dt=1e-12
+            ),
+            "field_step",
+        ),
+        (
+            lambda: pimm(
+                FreeLayer(**FILM, alpha=0.01), field=(0.05, 0, 0), field_pulse=(0, 1e-3, 0), duration=1e-9, dt=1e-12
+            ),
+            "field_pulse",
+        ),
+        (
+            lambda: pimm(
+                FreeLayer(**FILM, alpha=0.01), field=(0.05, 0), field_step=(0, 1e-3, 0), duration=1e-9, dt=1e-12
+            ),
+            "field",
+        ),
+        (
+            lambda: pimm(
+                FreeLayer(**FILM, alpha=0.01),
+                field=(0.05, 0, 0),
+                field_step=(0, 1e-3, 0),
+                duration=1e-9,
+                dt=1e-12,
+                relax_damping=0.0,
+            ),
+            "relax_damping",
+        ),
+        (
+            lambda: pimm(
+                FreeLayer(**FILM, alpha=0.01), field=(0.05, 0, 0), field_step=(1e-3, 0, 0), duration=1e-9, dt=1e-12
+            ),
+            "parallel",
+        ),
+        (
+            lambda: pimm(
+                System([FreeLayer(**FILM, alpha=0.01, name="free")]),
+                field=(0.05, 0, 0),
+                field_step=(0, 1e-3, 0),
+                duration=1e-9,
+                dt=1e-12,
+            ),
+            "m0",
+        ),
+    ],
+)
 def test_bad_input_raises_a_one_line_value_error_naming_it(call, name):
     with pytest.raises(ValueError, match=name) as info:
         call()
@@ -209,8 +278,26 @@ def test_command_lines_write_tables_and_figures(tmp_path):
     assert np.abs(frame["linewidth"] / frame["gilbert_linewidth"] - 1).max() < 5e-3
     assert (out / "pimm.png").stat().st_size > 0
     out = tmp_path / "sto"
-    assert main(["spectrum", "--out", str(out), "--current", "3.5", "4", "2", "--temperature", "0",
-                 "--duration", "100", "--segments", "4"]) == 0
+    assert (
+        main(
+            [
+                "spectrum",
+                "--out",
+                str(out),
+                "--current",
+                "3.5",
+                "4",
+                "2",
+                "--temperature",
+                "0",
+                "--duration",
+                "100",
+                "--segments",
+                "4",
+            ]
+        )
+        == 0
+    )
     frame = pd.read_csv(out / "spectrum.csv")
     assert len(frame) == 2 and frame["peak_frequency"].between(3e9, 8e9).all()
     for name in ("psd.csv", "spectrum.png", "linewidth.png"):

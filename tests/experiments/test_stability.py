@@ -1,6 +1,7 @@
 """Thermal stability factor: barriers from the minimum-energy path against closed forms and against the exact
 stationary points of the energy on the sphere; the Arrhenius fit of stochastic dwell times against the barrier
 and against Brown's exact escape time of an axially symmetric macrospin."""
+
 import numba
 import numpy as np
 import pandas as pd
@@ -35,10 +36,13 @@ def _vector(row, label):
 # closed forms
 
 
-@pytest.mark.parametrize("easy, demag, b_eff", [
-    (TILTED, (0.0, 0.0, 0.0), BK),                              # any easy direction, no demagnetizing field
-    ((0.0, 0.0, 1.0), (0.0, 0.0, 1.0), BK),                     # perpendicular film: B_k - mu0 Ms = BK
-])
+@pytest.mark.parametrize(
+    "easy, demag, b_eff",
+    [
+        (TILTED, (0.0, 0.0, 0.0), BK),  # any easy direction, no demagnetizing field
+        ((0.0, 0.0, 1.0), (0.0, 0.0, 1.0), BK),  # perpendicular film: B_k - mu0 Ms = BK
+    ],
+)
 @pytest.mark.parametrize("h", [0.0, 0.3, -0.45])
 def test_field_along_the_easy_axis(easy, demag, b_eff, h):
     """e(theta) = -h B cos(theta) - (B/2) cos^2(theta) (B the effective anisotropy field, theta from +u):
@@ -147,7 +151,8 @@ def _exact_stationary_points(a_matrix, b):
     poly = np.polynomial.Polynomial
     factors = [poly([a_i, -1.0]) ** 2 for a_i in a]
     secular = factors[0] * factors[1] * factors[2] - sum(
-        c[i] ** 2 * factors[(i + 1) % 3] * factors[(i + 2) % 3] for i in range(3))
+        c[i] ** 2 * factors[(i + 1) % 3] * factors[(i + 2) % 3] for i in range(3)
+    )
     roots = secular.roots()
     points = []
     for lam in roots[np.abs(roots.imag) < 1e-6 * (np.ptp(a) + np.linalg.norm(b))].real:
@@ -239,12 +244,20 @@ def test_dwell_times_agree_with_the_barrier_within_their_statistical_uncertainty
     from nu = 0, whose fit of the same escapes lands 6 % below that expectation)."""
     ms, b_eff, t, h, delta_300 = 1.1e6, 0.5, 1.2e-9, -0.1, 40.0
     volume = delta_300 * 2 * K_B * 300.0 / (ms * b_eff * (1 + h) ** 2)
-    layer = FreeLayer(ms, t, 1.0, anisotropy_field=b_eff + MU0 * ms, easy_axis=(0, 0, 1), demag=(0, 0, 1),
-                      area=volume / t)
+    layer = FreeLayer(
+        ms, t, 1.0, anisotropy_field=b_eff + MU0 * ms, easy_axis=(0, 0, 1), demag=(0, 0, 1), area=volume / t
+    )
     e_b = delta_300 * K_B * 300.0
     deltas = np.array([6.0, 7.0, 8.0, 9.0]) if JIT else np.array([3.0, 3.5])
-    frame = thermal_stability(layer, [300.0, 350.0], method="dwell", field=(0, 0, h * b_eff),
-                              temperatures=e_b / (K_B * deltas), n_trajectories=4000 if JIT else 8, seed=7)
+    frame = thermal_stability(
+        layer,
+        [300.0, 350.0],
+        method="dwell",
+        field=(0, 0, h * b_eff),
+        temperatures=e_b / (K_B * deltas),
+        n_trajectories=4000 if JIT else 8,
+        seed=7,
+    )
     assert list(frame.temperature) == [300.0, 350.0] and (frame.method == "dwell").all()
     row = frame.iloc[0]
     assert row.barrier_saddle == pytest.approx(e_b, rel=1e-10)
@@ -259,8 +272,9 @@ def test_dwell_times_agree_with_the_barrier_within_their_statistical_uncertainty
     delta0 = e_b / (K_B * temps) / (1 + h) ** 2
     tau_n = 2.0 * ms * volume / (2.0 * GAMMA_E * K_B * temps)  # (1 + alpha^2) Ms V / (2 alpha gamma k_B T)
     exact = 2.0 * tau_n * np.array([_brown_escape_time(d, h) for d in delta0])
-    expected = arrhenius_fit(pd.DataFrame({"temperature": temps, "n_escaped": data.n_escaped,
-                                           "dwell_time": exact}), 0.5)["barrier"]
+    expected = arrhenius_fit(
+        pd.DataFrame({"temperature": temps, "n_escaped": data.n_escaped, "dwell_time": exact}), 0.5
+    )["barrier"]
     beta = expected / e_b - 1.0
     assert -0.03 < beta < -0.015
     assert row.barrier_error < 0.01 * e_b
@@ -288,8 +302,9 @@ def test_dwell_censoring_uses_the_observed_time_of_trajectories_that_did_not_esc
     n = 2000 if JIT else 16
     full = thermal_stability(layer, 300.0, method="dwell", temperatures=temps, n_trajectories=n, seed=3)
     duration = 1e-9 if JIT else 2e-10
-    short = thermal_stability(layer, 300.0, method="dwell", temperatures=temps, n_trajectories=n, seed=4,
-                              duration=duration)
+    short = thermal_stability(
+        layer, 300.0, method="dwell", temperatures=temps, n_trajectories=n, seed=4, duration=duration
+    )
     a, b = full.attrs["dwell"], short.attrs["dwell"]
     assert np.all(b.observed_time <= b.n_trajectories * duration * (1 + 1e-9))
     if not JIT:
@@ -308,23 +323,26 @@ def test_dwell_censoring_uses_the_observed_time_of_trajectories_that_did_not_esc
 _GOOD = FreeLayer(MS, THICKNESS, 0.01, anisotropy_field=BK, area=AREA)
 
 
-@pytest.mark.parametrize("call, match", [
-    (lambda: thermal_stability(_GOOD, 0.0), "temperature"),
-    (lambda: thermal_stability(_GOOD, [300.0, -5.0]), "temperature"),
-    (lambda: thermal_stability(_GOOD, [[300.0]]), "temperature"),
-    (lambda: thermal_stability(FreeLayer(MS, THICKNESS, 0.01, anisotropy_field=BK), 300.0), "area"),
-    (lambda: thermal_stability(_GOOD, 300.0, method="kramers"), "method"),
-    (lambda: thermal_stability(_GOOD, 300.0, method="dwell", n_trajectories=0), "n_trajectories"),
-    (lambda: thermal_stability(_GOOD, 300.0, method="dwell", n_trajectories=2.5), "n_trajectories"),
-    (lambda: thermal_stability(_GOOD, 300.0, method="dwell", temperatures=[900.0]), "temperatures"),
-    (lambda: thermal_stability(_GOOD, 300.0, method="dwell", temperatures=[900.0, 0.0]), "temperatures"),
-    (lambda: thermal_stability(_GOOD, 300.0, method="barrier", n_trajectories=10), "n_trajectories"),
-    (lambda: thermal_stability(_GOOD, 300.0, field=(0.0, 0.0)), "field"),
-    (lambda: thermal_stability(_GOOD, 300.0, field=(-2 * BK, 0.0, 0.0)), "field"),
-    (lambda: thermal_stability(FreeLayer(MS, THICKNESS, 0.01, area=AREA, demag=(0, 0, 1)), 300.0), "layer"),
-    (lambda: thermal_stability(FreeLayer([MS, MS], THICKNESS, 0.01, anisotropy_field=BK, area=AREA), 300.0), "ms"),
-    (lambda: thermal_stability("layer", 300.0), "layer"),
-])
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: thermal_stability(_GOOD, 0.0), "temperature"),
+        (lambda: thermal_stability(_GOOD, [300.0, -5.0]), "temperature"),
+        (lambda: thermal_stability(_GOOD, [[300.0]]), "temperature"),
+        (lambda: thermal_stability(FreeLayer(MS, THICKNESS, 0.01, anisotropy_field=BK), 300.0), "area"),
+        (lambda: thermal_stability(_GOOD, 300.0, method="kramers"), "method"),
+        (lambda: thermal_stability(_GOOD, 300.0, method="dwell", n_trajectories=0), "n_trajectories"),
+        (lambda: thermal_stability(_GOOD, 300.0, method="dwell", n_trajectories=2.5), "n_trajectories"),
+        (lambda: thermal_stability(_GOOD, 300.0, method="dwell", temperatures=[900.0]), "temperatures"),
+        (lambda: thermal_stability(_GOOD, 300.0, method="dwell", temperatures=[900.0, 0.0]), "temperatures"),
+        (lambda: thermal_stability(_GOOD, 300.0, method="barrier", n_trajectories=10), "n_trajectories"),
+        (lambda: thermal_stability(_GOOD, 300.0, field=(0.0, 0.0)), "field"),
+        (lambda: thermal_stability(_GOOD, 300.0, field=(-2 * BK, 0.0, 0.0)), "field"),
+        (lambda: thermal_stability(FreeLayer(MS, THICKNESS, 0.01, area=AREA, demag=(0, 0, 1)), 300.0), "layer"),
+        (lambda: thermal_stability(FreeLayer([MS, MS], THICKNESS, 0.01, anisotropy_field=BK, area=AREA), 300.0), "ms"),
+        (lambda: thermal_stability("layer", 300.0), "layer"),
+    ],
+)
 def test_bad_input_is_a_one_line_value_error(call, match):
     with pytest.raises(ValueError, match=match) as info:
         call()

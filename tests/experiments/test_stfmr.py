@@ -8,6 +8,7 @@ Device: an in-plane film (N = (0, 0, 1)), Ms = 8e5 A/m, d = 1.5 nm, alpha = 0.02
 diameter, field along the easy axis x, polarizer in the plane at 60 degrees from it; for the field along x
 ``B1 = B + B_k``, ``B2 = B + B_k + mu0 Ms`` and the Kittel field solves ``omega = gamma sqrt(B1 B2)``.
 """
+
 import numba
 import numpy as np
 import pandas as pd
@@ -58,8 +59,16 @@ def test_resonance_linewidth_and_lineshape_follow_the_linear_response(ratio):
     field within 2.9e-4, linewidth within 1.8e-4, S/A within 4.9e-4, S within 4.1e-4, A within 1e-4 (the largest
     at r = 2, where the field-like torque widens the cone)."""
     frequency = np.array([8e9, 11e9, 14e9])
-    frame = st_fmr(_layer(), frequency=frequency, field=_sweeps(frequency), rf_current_density=J_RF,
-                   field_direction=(1, 0, 0), polarization=P, field_like_ratio=ratio, mtj=JUNCTION)
+    frame = st_fmr(
+        _layer(),
+        frequency=frequency,
+        field=_sweeps(frequency),
+        rf_current_density=J_RF,
+        field_direction=(1, 0, 0),
+        polarization=P,
+        field_like_ratio=ratio,
+        mtj=JUNCTION,
+    )
     assert frame.shape == (3 * 41, 4)
     fit = fit_lineshape(frame)
     w, b1, b2 = _stiffness(frequency)
@@ -80,8 +89,14 @@ def test_default_field_direction_is_45_degrees_from_the_polarizer_in_the_plane()
     the Kittel field B1 = B (B_k = 0) with the Gilbert width, and S/A = -sqrt(B1/B2)/r with p1 = sin 45 degrees
     (measured: within 1e-5, 3e-5 and 9e-5)."""
     frequency = np.array([10e9])
-    frame = st_fmr(_layer(anisotropy_field=0.0), frequency=frequency, field=_sweeps(frequency, 0.0),
-                   rf_current_density=J_RF, field_like_ratio=0.5, mtj=JUNCTION)
+    frame = st_fmr(
+        _layer(anisotropy_field=0.0),
+        frequency=frequency,
+        field=_sweeps(frequency, 0.0),
+        rf_current_density=J_RF,
+        field_like_ratio=0.5,
+        mtj=JUNCTION,
+    )
     np.testing.assert_allclose(frame.attrs["field_direction"], (np.sqrt(0.5), np.sqrt(0.5), 0.0), rtol=1e-15)
     fit = fit_lineshape(frame)
     w, b1, b2 = _stiffness(frequency)
@@ -96,8 +111,16 @@ def voltage_sweep():
     if not JIT:
         pytest.skip("needs the JIT")
     frequency = np.array([9e9])
-    return st_fmr(_layer(), frequency=frequency, field=_sweeps(frequency), rf_voltage=1e-3, field_direction=(1, 0, 0),
-                  polarization=P, field_like_ratio=0.5, mtj=JUNCTION)
+    return st_fmr(
+        _layer(),
+        frequency=frequency,
+        field=_sweeps(frequency),
+        rf_voltage=1e-3,
+        field_direction=(1, 0, 0),
+        polarization=P,
+        field_like_ratio=0.5,
+        mtj=JUNCTION,
+    )
 
 
 def test_voltage_drive_equals_the_equivalent_current_drive(voltage_sweep):
@@ -107,9 +130,17 @@ def test_voltage_drive_equals_the_equivalent_current_drive(voltage_sweep):
     Eq. R (measured 2e-5, 3e-5, 5e-5)."""
     r0 = float(JUNCTION.resistance(np.cos(THETA0)))
     efficiency = JUNCTION.eta / (1 + JUNCTION.eta**2 * np.cos(THETA0))
-    current = st_fmr(_layer(), frequency=[9e9], field=voltage_sweep["field"].to_numpy(),
-                     rf_current_density=1e-3 / (r0 * AREA), efficiency=efficiency, field_direction=(1, 0, 0),
-                     polarization=P, field_like_ratio=0.5, mtj=JUNCTION)
+    current = st_fmr(
+        _layer(),
+        frequency=[9e9],
+        field=voltage_sweep["field"].to_numpy(),
+        rf_current_density=1e-3 / (r0 * AREA),
+        efficiency=efficiency,
+        field_direction=(1, 0, 0),
+        polarization=P,
+        field_like_ratio=0.5,
+        mtj=JUNCTION,
+    )
     peak = voltage_sweep["v_mix"].abs().max()
     assert np.abs(voltage_sweep["v_mix"] - current["v_mix"]).max() < 1e-4 * peak
     np.testing.assert_allclose(voltage_sweep["resistance"], r0, rtol=1e-4)
@@ -124,8 +155,15 @@ def test_system_with_an_mtj_drive_equals_the_single_layer(voltage_sweep):
     """The same junction as a System (MTJDrive against a fixed vector), started at its equilibrium (along the
     easy axis and the field) with the same transient: the same V_mix and resistance (measured: bitwise equal)."""
     system = System([_layer()], [MTJDrive("free", P, JUNCTION, field_like_ratio=0.5)])
-    frame = st_fmr(system, frequency=[9e9], field=voltage_sweep["field"].to_numpy(), rf_voltage=1e-3,
-                   field_direction=(1, 0, 0), m0={"free": (1, 0, 0)}, settle=voltage_sweep.attrs["settle"])
+    frame = st_fmr(
+        system,
+        frequency=[9e9],
+        field=voltage_sweep["field"].to_numpy(),
+        rf_voltage=1e-3,
+        field_direction=(1, 0, 0),
+        m0={"free": (1, 0, 0)},
+        settle=voltage_sweep.attrs["settle"],
+    )
     assert frame.attrs == voltage_sweep.attrs
     np.testing.assert_allclose(frame["v_mix"], voltage_sweep["v_mix"], rtol=1e-12)
     np.testing.assert_allclose(frame["resistance"], voltage_sweep["resistance"], rtol=1e-12)
@@ -197,17 +235,22 @@ def test_fit_recovers_the_parameters_of_the_lineshape():
     fit = fit_lineshape(frame)
     for row in fit.itertuples():
         b0, half_width, s, a, offset = truth[row.frequency]
-        np.testing.assert_allclose([row.resonance_field, row.linewidth, row.symmetric, row.antisymmetric, row.ratio],
-                                   [b0, 2 * half_width, s, a, s / a], rtol=1e-6)
+        np.testing.assert_allclose(
+            [row.resonance_field, row.linewidth, row.symmetric, row.antisymmetric, row.ratio],
+            [b0, 2 * half_width, s, a, s / a],
+            rtol=1e-6,
+        )
         np.testing.assert_allclose(row.offset, offset, rtol=0, atol=1e-6 * abs(s))
     scale = frame.groupby("frequency")["v_mix"].transform(lambda x: x.abs().max())
     frame["v_mix"] += 0.01 * scale * rng.normal(size=len(frame))
     noisy = fit_lineshape(frame)
     for row in noisy.itertuples():
         b0, half_width, s, a, _ = truth[row.frequency]
-        for value, err, expected in ((row.resonance_field, row.resonance_field_err, b0),
-                                     (row.linewidth, row.linewidth_err, 2 * half_width),
-                                     (row.ratio, row.ratio_err, s / a)):
+        for value, err, expected in (
+            (row.resonance_field, row.resonance_field_err, b0),
+            (row.linewidth, row.linewidth_err, 2 * half_width),
+            (row.ratio, row.ratio_err, s / a),
+        ):
             assert abs(value - expected) < 4 * err
 
 
@@ -235,32 +278,35 @@ def _valid(**changes):
     return kwargs
 
 
-@pytest.mark.parametrize("device, changes, name", [
-    ("layer", {}, "device"),
-    (None, dict(frequency=-1e9), "frequency"),
-    (None, dict(frequency=[1e10, 1e10]), "frequency"),
-    (None, dict(field=np.ones((2, 5))), "field"),
-    (None, dict(field=[0.1, np.nan]), "field"),
-    (None, dict(rf_current_density=None), "rf_current_density"),
-    (None, dict(rf_voltage=1e-3), "rf_voltage"),
-    (None, dict(rf_current_density=0.0), "rf_current_density"),
-    (None, dict(rf_current_density=None, rf_voltage=[1e-3, 2e-3]), "rf_voltage"),
-    (None, dict(field_direction=(0, 0, 0)), "field_direction"),
-    (None, dict(field_direction=[(1, 0, 0), (0, 1, 0)]), "field_direction"),
-    (None, dict(polarization=(0, 0, 1)), "field_direction"),
-    (None, dict(polarization=[P, P]), "polarization"),
-    (None, dict(samples_per_period=3), "samples_per_period"),
-    (None, dict(dt=1e-10), "dt"),
-    (None, dict(window=1e-11), "window"),
-    (None, dict(settle=-1e-9), "settle"),
-    (None, dict(m0=np.ones((3, 3))), "m0"),
-    (None, dict(mtj=None), "mtj"),
-    (_layer(area=None), {}, "area"),
-    (_layer(alpha=0.0), {}, "settle"),
-    ("system", dict(mtj=None, field_direction=None, m0={"free": (1, 0, 0)}), "field_direction"),
-    ("system", dict(mtj=None, field_direction=(1, 0, 0), m0={"free": (1, 0, 0)}, polarization=P), "polarization"),
-    ("system", dict(mtj=None, field_direction=(1, 0, 0)), "m0"),
-])
+@pytest.mark.parametrize(
+    "device, changes, name",
+    [
+        ("layer", {}, "device"),
+        (None, dict(frequency=-1e9), "frequency"),
+        (None, dict(frequency=[1e10, 1e10]), "frequency"),
+        (None, dict(field=np.ones((2, 5))), "field"),
+        (None, dict(field=[0.1, np.nan]), "field"),
+        (None, dict(rf_current_density=None), "rf_current_density"),
+        (None, dict(rf_voltage=1e-3), "rf_voltage"),
+        (None, dict(rf_current_density=0.0), "rf_current_density"),
+        (None, dict(rf_current_density=None, rf_voltage=[1e-3, 2e-3]), "rf_voltage"),
+        (None, dict(field_direction=(0, 0, 0)), "field_direction"),
+        (None, dict(field_direction=[(1, 0, 0), (0, 1, 0)]), "field_direction"),
+        (None, dict(polarization=(0, 0, 1)), "field_direction"),
+        (None, dict(polarization=[P, P]), "polarization"),
+        (None, dict(samples_per_period=3), "samples_per_period"),
+        (None, dict(dt=1e-10), "dt"),
+        (None, dict(window=1e-11), "window"),
+        (None, dict(settle=-1e-9), "settle"),
+        (None, dict(m0=np.ones((3, 3))), "m0"),
+        (None, dict(mtj=None), "mtj"),
+        (_layer(area=None), {}, "area"),
+        (_layer(alpha=0.0), {}, "settle"),
+        ("system", dict(mtj=None, field_direction=None, m0={"free": (1, 0, 0)}), "field_direction"),
+        ("system", dict(mtj=None, field_direction=(1, 0, 0), m0={"free": (1, 0, 0)}, polarization=P), "polarization"),
+        ("system", dict(mtj=None, field_direction=(1, 0, 0)), "m0"),
+    ],
+)
 def test_bad_input_gives_a_one_line_error_naming_the_parameter(device, changes, name):
     if isinstance(device, str) and device == "system":
         device = System([_layer()], [MTJDrive("free", P, JUNCTION)])

@@ -1,5 +1,6 @@
 """Switching probability from stochastic LLGS ensembles: against the Fokker-Planck write error rate, the
 zero-temperature limit, the Boltzmann start states, and the coverage of the Wilson interval."""
+
 import numba
 import numpy as np
 import pytest
@@ -27,8 +28,15 @@ def test_ensemble_agrees_with_the_fokker_planck_write_error_rate():
     layer = _device()
     amplitude, width = np.array([6e10, 8e10]), np.array([1e-9, 2e-9])
     fp = write_error_rate(layer, current_density=amplitude, width=width, temperature=300.0, relax=2e-9)
-    sp = switching_probability(layer, current_density=Pulse(amplitude, width), polarization=(0, 0, 1),
-                               temperature=300.0, n_trajectories=20_000, seed=2, confidence=0.999)
+    sp = switching_probability(
+        layer,
+        current_density=Pulse(amplitude, width),
+        polarization=(0, 0, 1),
+        temperature=300.0,
+        n_trajectories=20_000,
+        seed=2,
+        confidence=0.999,
+    )
     np.testing.assert_allclose(sp["amplitude"], fp["current_density"])
     np.testing.assert_allclose(sp["width"], fp["width"])
     p_fp = fp["p_switch"].to_numpy()
@@ -43,13 +51,22 @@ def test_zero_temperature_limit_follows_the_deterministic_switching_time():
     layer = _device()
     amplitude = 1.5e11
     tilt = (np.sin(0.1), 0.0, np.cos(0.1))
-    crossing = simulate(layer, current_density=amplitude, polarization=(0, 0, 1), m0=tilt, duration=5e-9,
-                        dt=1e-12)["first_crossing_time"][0]
+    crossing = simulate(layer, current_density=amplitude, polarization=(0, 0, 1), m0=tilt, duration=5e-9, dt=1e-12)[
+        "first_crossing_time"
+    ][0]
     assert 0.2e-9 < crossing < 4e-9
     width = crossing * np.array([0.8, 0.95, 1.05, 1.3])
-    sp = switching_probability(layer, current_density=Pulse(amplitude, width), polarization=(0, 0, 1), m0=tilt,
-                               equilibrate=0.0, temperature=1e-3, n_trajectories=16, seed=1,
-                               relax=3e-9 if JIT else 0.3e-9)
+    sp = switching_probability(
+        layer,
+        current_density=Pulse(amplitude, width),
+        polarization=(0, 0, 1),
+        m0=tilt,
+        equilibrate=0.0,
+        temperature=1e-3,
+        n_trajectories=16,
+        seed=1,
+        relax=3e-9 if JIT else 0.3e-9,
+    )
     if JIT:
         assert sp["p_switch"].tolist() == [0.0, 0.0, 1.0, 1.0]
         assert sp["p_high"].iloc[0] < 0.25 and sp["p_low"].iloc[-1] > 0.75
@@ -103,24 +120,34 @@ def test_a_system_thermalizes_before_the_pulse():
     from fastspin.dynamics import SpinTransfer
 
     system = System([layer], [SpinTransfer("free", (0, 0, 1))])
-    sp = switching_probability(system, current_density=Pulse(np.array([0.0, 3e11]), 2e-9), m0={"free": (0, 0, 1)},
-                               equilibrate=1e-9, temperature=300.0, n_trajectories=64, seed=3,
-                               relax=2e-9 if JIT else 0.2e-9)
+    sp = switching_probability(
+        system,
+        current_density=Pulse(np.array([0.0, 3e11]), 2e-9),
+        m0={"free": (0, 0, 1)},
+        equilibrate=1e-9,
+        temperature=300.0,
+        n_trajectories=64,
+        seed=3,
+        relax=2e-9 if JIT else 0.2e-9,
+    )
     if JIT:
         assert sp["p_switch"].tolist() == [0.0, 1.0]
 
 
-@pytest.mark.parametrize("changes, word", [
-    (dict(temperature=0.0), "temperature"),
-    (dict(temperature=-1.0), "temperature"),
-    (dict(n_trajectories=0), "n_trajectories"),
-    (dict(n_trajectories=2.5), "n_trajectories"),
-    (dict(duration=1e-9), "longer than the run"),
-    (dict(backend="gpu"), "backend"),
-    (dict(voltage=Pulse(0.1, 1e-9)), "one of them"),
-    (dict(current_density=1e11), "Pulse"),
-    (dict(equilibrate=-1.0), "equilibrate"),
-])
+@pytest.mark.parametrize(
+    "changes, word",
+    [
+        (dict(temperature=0.0), "temperature"),
+        (dict(temperature=-1.0), "temperature"),
+        (dict(n_trajectories=0), "n_trajectories"),
+        (dict(n_trajectories=2.5), "n_trajectories"),
+        (dict(duration=1e-9), "longer than the run"),
+        (dict(backend="gpu"), "backend"),
+        (dict(voltage=Pulse(0.1, 1e-9)), "one of them"),
+        (dict(current_density=1e11), "Pulse"),
+        (dict(equilibrate=-1.0), "equilibrate"),
+    ],
+)
 def test_bad_input(changes, word):
     kw = dict(current_density=Pulse(1e11, 2e-9), temperature=300.0, n_trajectories=4, polarization=(0, 0, 1))
     with pytest.raises(ValueError, match=word):
@@ -131,8 +158,26 @@ def test_command_line_writes_the_table_and_the_figure(tmp_path):
     from fastspin.cli import main
 
     out = tmp_path / "wer"
-    assert main(["switching", "--out", str(out), "--amplitude", "6", "8", "2", "--width", "1", "2", "2",
-                 "--trajectories", "200" if JIT else "0"]) == 0
+    assert (
+        main(
+            [
+                "switching",
+                "--out",
+                str(out),
+                "--amplitude",
+                "6",
+                "8",
+                "2",
+                "--width",
+                "1",
+                "2",
+                "2",
+                "--trajectories",
+                "200" if JIT else "0",
+            ]
+        )
+        == 0
+    )
     import pandas as pd
 
     table = pd.read_csv(out / "switching.csv")

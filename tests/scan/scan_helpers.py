@@ -1,4 +1,5 @@
 """Batched evaluators used by the scan tests (module level, so specs can name them and resume)."""
+
 import time
 
 import numba
@@ -62,6 +63,4 @@ def oscillator_exact(omega, damping, t=2.0):
 def spec_of(func, n_a=7, n_b=5, chunk_size=6):
     from fastspin.scan import Axis, ScanSpec
 
-    return ScanSpec(func, [Axis.linspace("a", -1.0, 1.0, n_a), Axis("b", np.arange(n_b) * 0.5)],
-                    chunk_size=chunk_size)
-
+    return ScanSpec(func, [Axis.linspace("a", -1.0, 1.0, n_a), Axis("b", np.arange(n_b) * 0.5)], chunk_size=chunk_size)

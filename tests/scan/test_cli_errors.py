@@ -3,6 +3,7 @@
 Also the checks behind them: bad TOML refused at load time (key and line), bounded sizes, and the estimate of
 the size of a scan's result against the memory or the disk available.
 """
+
 import argparse
 import errno
 import os
@@ -72,8 +73,10 @@ def scan(spec, out, *options):
 
 def with_debug_raises(exception, spec, out, *options):
     """With --debug (before the command and after it) the exception propagates, traceback and all."""
-    for argv in (["--debug", "scan", str(spec), "--out", str(out), "--quiet", *options],
-                 ["scan", str(spec), "--out", str(out), "--quiet", "--debug", *options]):
+    for argv in (
+        ["--debug", "scan", str(spec), "--out", str(out), "--quiet", *options],
+        ["scan", str(spec), "--out", str(out), "--quiet", "--debug", *options],
+    ):
         with pytest.raises(exception):
             main(argv)
 
@@ -87,8 +90,10 @@ def test_out_is_a_regular_file(spec_file, tmp_path, capsys):
     with_debug_raises(NotADirectoryError, spec_file, out)
 
 
-@pytest.mark.parametrize("command", [["switching", "--trajectories", "0"], ["hysteresis", "--points", "3"],
-                                     ["pimm"], ["spectrum"], ["st-fmr"]])
+@pytest.mark.parametrize(
+    "command",
+    [["switching", "--trajectories", "0"], ["hysteresis", "--points", "3"], ["pimm"], ["spectrum"], ["st-fmr"]],
+)
 def test_out_is_a_file_for_every_command_before_any_work(tmp_path, capsys, monkeypatch, command):
     out = tmp_path / "results"
     out.write_text("not a directory")
@@ -156,15 +161,18 @@ def test_toml_error_inside_the_file_keeps_its_line(spec_file, tmp_path, capsys):
     one_line_error(capsys, f"{spec_file}:6: invalid TOML")
 
 
-@pytest.mark.parametrize("model, line, key, message", [
-    ('kind = "phi_c"\nn_coarse = 1', 3, "model.n_coarse", "[2, 2**16 = 65536]"),
-    ('kind = "phi_c"\nn_coarse = 100000', 3, "model.n_coarse", "got 100000"),
-    ('kind = "phi_c"\nn_coarse = 1e11', 3, "model.n_coarse", "integer"),
-    ('kind = "dynamics"\nduration = 1e-9\ndt = 1e-300', 4, "model.dt", "MAX_STEPS"),
-    ('kind = "dynamics"\nduration = 1e-9\ndt = 1e-13\nmax_duration = 2e-3', 5, "model.max_duration", "MAX_STEPS"),
-    ('kind = "dynamics"\nseed = 18446744073709551615', 3, "model.seed", "2^64"),
-    ('kind = "dynamics"\nn_angles = 1000000000', 3, "model.n_angles", "at most 2**27 = 134217728"),
-])
+@pytest.mark.parametrize(
+    "model, line, key, message",
+    [
+        ('kind = "phi_c"\nn_coarse = 1', 3, "model.n_coarse", "[2, 2**16 = 65536]"),
+        ('kind = "phi_c"\nn_coarse = 100000', 3, "model.n_coarse", "got 100000"),
+        ('kind = "phi_c"\nn_coarse = 1e11', 3, "model.n_coarse", "integer"),
+        ('kind = "dynamics"\nduration = 1e-9\ndt = 1e-300', 4, "model.dt", "MAX_STEPS"),
+        ('kind = "dynamics"\nduration = 1e-9\ndt = 1e-13\nmax_duration = 2e-3', 5, "model.max_duration", "MAX_STEPS"),
+        ('kind = "dynamics"\nseed = 18446744073709551615', 3, "model.seed", "2^64"),
+        ('kind = "dynamics"\nn_angles = 1000000000', 3, "model.n_angles", "at most 2**27 = 134217728"),
+    ],
+)
 def test_model_options_the_run_would_refuse_are_refused_at_load(tmp_path, capsys, model, line, key, message):
     path = tmp_path / "spec.toml"
     path.write_text(f'[model]\n{model}\n\n[axes]\n"F1.beta" = [0.1, 0.2]\n')
@@ -175,12 +183,20 @@ def test_model_options_the_run_would_refuse_are_refused_at_load(tmp_path, capsys
     assert not (tmp_path / "out").exists()  # refused before any work
 
 
-@pytest.mark.parametrize("axes, key, message", [
-    ("phi = {start = 0, stop = 1, num = 1e14}", "axes.phi.num", "must be an integer, got 100000000000000.0"),
-    ("phi = {start = 0, stop = 1, num = 100000000000000}", "axes.phi.num", "limit of 2**27 = 134217728"),
-    ("\n".join(f'{name} = {{start = 0.1, stop = 0.2, num = 16384}}' for name in ("phi", '"N.thickness"', '"F1.beta"')),
-     "axes", "limit of 2**40 = 1099511627776 points"),
-])
+@pytest.mark.parametrize(
+    "axes, key, message",
+    [
+        ("phi = {start = 0, stop = 1, num = 1e14}", "axes.phi.num", "must be an integer, got 100000000000000.0"),
+        ("phi = {start = 0, stop = 1, num = 100000000000000}", "axes.phi.num", "limit of 2**27 = 134217728"),
+        (
+            "\n".join(
+                f"{name} = {{start = 0.1, stop = 0.2, num = 16384}}" for name in ("phi", '"N.thickness"', '"F1.beta"')
+            ),
+            "axes",
+            "limit of 2**40 = 1099511627776 points",
+        ),
+    ],
+)
 def test_sizes_are_integers_and_bounded(tmp_path, capsys, axes, key, message):
     path = tmp_path / "spec.toml"
     path.write_text(f'[model]\nkind = "transport"\n\n[axes]\n{axes}\n')
@@ -189,7 +205,9 @@ def test_sizes_are_integers_and_bounded(tmp_path, capsys, axes, key, message):
 
 
 def test_chunk_size_is_bounded():
-    with pytest.raises(SpecError, match=r"scan.chunk_size: must be a positive integer <= 2\*\*27 = 134217728, got 134217729"):
+    with pytest.raises(
+        SpecError, match=r"scan.chunk_size: must be a positive integer <= 2\*\*27 = 134217728, got 134217729"
+    ):
         spec_of(polynomial, chunk_size=2**27 + 1)
 
 
@@ -208,8 +226,12 @@ def test_unreachable_dask_scheduler_is_one_line_within_seconds(spec_file, tmp_pa
 
 def labelled(points):
     """A model over a category axis ``start`` (like the dynamics model): one real and one label output."""
-    return pd.DataFrame({"value": points["x"] * np.where(points["start"] == "P", 1.0, -1.0),
-                         "label": np.where(points["x"] > 0, "up", "down")})
+    return pd.DataFrame(
+        {
+            "value": points["x"] * np.where(points["start"] == "P", 1.0, -1.0),
+            "label": np.where(points["x"] > 0, "up", "down"),
+        }
+    )
 
 
 def test_plot_refuses_an_axis_that_is_not_real_numbers(tmp_path, capsys):
@@ -227,12 +249,15 @@ def test_plot_refuses_an_axis_that_is_not_real_numbers(tmp_path, capsys):
 
 
 # -------------------------------------------------------------------------------------------- number options
-@pytest.mark.parametrize("command, option, values", [
-    ("phase-diagram", "--current", ["0", "1", "nan"]),
-    ("phase-diagram", "--current", ["0", "inf", "3"]),
-    ("spectrum", "--current", ["1", "3", "NaN"]),
-    ("spectrum", "--temperature", ["0", "1e400"]),
-])
+@pytest.mark.parametrize(
+    "command, option, values",
+    [
+        ("phase-diagram", "--current", ["0", "1", "nan"]),
+        ("phase-diagram", "--current", ["0", "inf", "3"]),
+        ("spectrum", "--current", ["1", "3", "NaN"]),
+        ("spectrum", "--temperature", ["0", "1e400"]),
+    ],
+)
 def test_numbers_must_be_finite(command, option, values, capsys):
     with pytest.raises(SystemExit) as info:
         main([command, "--out", "never", option, *values])
@@ -244,8 +269,9 @@ def test_numbers_must_be_finite(command, option, values, capsys):
 def test_every_number_option_is_checked_finite():
     parser = cli._build_parser()
     commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
-    numeric = [action for command in commands.values() for action in command._actions
-               if action.type in (float, cli._number)]
+    numeric = [
+        action for command in commands.values() for action in command._actions if action.type in (float, cli._number)
+    ]
     assert numeric and all(action.type is cli._number for action in numeric)
 
 
@@ -283,16 +309,20 @@ def test_interrupt_says_what_is_kept(spec_file, tmp_path, capsys, monkeypatch):
 
     monkeypatch.setattr(cli, "_scan", interrupted)
     assert scan(spec_file, tmp_path / "out") == 130
-    assert capsys.readouterr().err == (f"fastspin: interrupted; finished chunks are kept in {tmp_path / 'out'}, "
-                                       "run the same command to resume\n")
+    assert capsys.readouterr().err == (
+        f"fastspin: interrupted; finished chunks are kept in {tmp_path / 'out'}, run the same command to resume\n"
+    )
 
 
 # ----------------------------------------------------------------------------------- size of the result
 def test_a_result_larger_than_the_memory_is_refused_before_any_work(monkeypatch, no_failure):
     monkeypatch.setattr(run_module, "available_memory", lambda: 1000)
     scan_helpers.CALLS.clear()
-    with pytest.raises(ValueError, match=r"^scan of 35 points needs about 1.68 kB in memory \(1 kB available\): "
-                                         r"pass out=\.\.\. to store it on disk in chunks$"):
+    with pytest.raises(
+        ValueError,
+        match=r"^scan of 35 points needs about 1.68 kB in memory \(1 kB available\): "
+        r"pass out=\.\.\. to store it on disk in chunks$",
+    ):
         run_scan(spec_of(failing), progress=False)
     assert scan_helpers.CALLS == []
 
@@ -323,8 +353,11 @@ def test_a_stored_result_larger_than_the_memory_stays_on_disk(tmp_path, monkeypa
 def test_a_result_larger_than_the_free_disk_is_refused(spec_file, tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(run_module, "free_disk", lambda path: 100)
     out = tmp_path / "out"
-    with pytest.raises(ValueError, match=rf"^scan of 35 points needs about 840 B on disk at {re.escape(str(out))} "
-                                         r"\(100 B free\)$"):
+    with pytest.raises(
+        ValueError,
+        match=rf"^scan of 35 points needs about 840 B on disk at {re.escape(str(out))} "
+        r"\(100 B free\)$",
+    ):
         run_scan(spec_of(polynomial), out=out, progress=False)
     assert scan(spec_file, tmp_path / "cli") == 2
     one_line_error(capsys, "scan of 111 points", f"on disk at {tmp_path / 'cli'}", "(100 B free)")

@@ -1,4 +1,5 @@
 """The `fastspin` command: scan, phase-diagram, plot, presets, help with units, one-line errors."""
+
 import subprocess
 import sys
 
@@ -47,19 +48,32 @@ def test_scan_through_a_dask_scheduler(spec_file, tmp_path):
     from distributed import LocalCluster
 
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
-        code = main(["scan", str(spec_file), "--out", str(tmp_path / "dask"), "--quiet",
-                     "--executor", "dask", "--scheduler", cluster.scheduler_address])
+        code = main(
+            [
+                "scan",
+                str(spec_file),
+                "--out",
+                str(tmp_path / "dask"),
+                "--quiet",
+                "--executor",
+                "dask",
+                "--scheduler",
+                cluster.scheduler_address,
+            ]
+        )
     assert code == 0
-    pd.testing.assert_frame_equal(load_scan(tmp_path / "dask"), run_scan(load_spec(spec_file), progress=False),
-                                  check_exact=True)
+    pd.testing.assert_frame_equal(
+        load_scan(tmp_path / "dask"), run_scan(load_spec(spec_file), progress=False), check_exact=True
+    )
 
 
 def test_errors_are_one_line_with_key_and_line(spec_file, tmp_path, capsys):
     spec_file.write_text(SPEC.replace("values = [5, 10, 20]", "values = [5, -10, 20]"))
     assert main(["scan", str(spec_file), "--out", str(tmp_path / "bad"), "--quiet"]) == 2
     err = capsys.readouterr().err
-    assert err == (f"fastspin: error: {spec_file}:9: axes.N.thickness: value -1e-08 m in the grid: "
-                   "values must be > 0\n")
+    assert err == (
+        f"fastspin: error: {spec_file}:9: axes.N.thickness: value -1e-08 m in the grid: values must be > 0\n"
+    )
     assert not (tmp_path / "bad").exists()  # refused before any work
 
 
@@ -80,8 +94,26 @@ def test_scheduler_needs_the_dask_executor(spec_file, tmp_path, capsys):
 
 def test_dynamic_phase_diagram_writes_parquet_png_and_critical_currents(tmp_path, capsys):
     out = tmp_path / "pd"
-    code = main(["phase-diagram", "--preset", "fig5", "--out", str(out), "--quiet", "--current", "-1000", "400", "8",
-                 "--field", "-80", "80", "3", "--duration", "1"])
+    code = main(
+        [
+            "phase-diagram",
+            "--preset",
+            "fig5",
+            "--out",
+            str(out),
+            "--quiet",
+            "--current",
+            "-1000",
+            "400",
+            "8",
+            "--field",
+            "-80",
+            "80",
+            "3",
+            "--duration",
+            "1",
+        ]
+    )
     assert code == 0
     assert (out / "phase_diagram.png").read_bytes().startswith(PNG_MAGIC)
     frame = load_scan(out)
@@ -99,8 +131,26 @@ def test_dynamic_phase_diagram_writes_parquet_png_and_critical_currents(tmp_path
 
 def test_phi_c_phase_diagram(tmp_path):
     out = tmp_path / "phic"
-    assert main(["phase-diagram", "phi-c", "--out", str(out), "--quiet", "--beta1", "0", "0.2", "3",
-                 "--gamma1", "-0.5", "0.5", "5"]) == 0
+    assert (
+        main(
+            [
+                "phase-diagram",
+                "phi-c",
+                "--out",
+                str(out),
+                "--quiet",
+                "--beta1",
+                "0",
+                "0.2",
+                "3",
+                "--gamma1",
+                "-0.5",
+                "0.5",
+                "5",
+            ]
+        )
+        == 0
+    )
     frame = load_scan(out)
     assert len(frame) == 15 and frame["phi_c"].notna().any() and frame["phi_c"].isna().any()
     for name in ("phase_diagram.png", "phi_c_curves.png"):
@@ -110,11 +160,28 @@ def test_phi_c_phase_diagram(tmp_path):
 def test_plot_command_draws_categorical_and_continuous_maps(spec_file, tmp_path, capsys):
     out = tmp_path / "out"
     main(["scan", str(spec_file), "--out", str(out), "--quiet"])
-    assert main(["plot", str(out), "--x", "phi", "--y", "N.thickness", "--color", "tau_phi", "-o",
-                 str(tmp_path / "tau.png")]) == 0
+    assert (
+        main(
+            [
+                "plot",
+                str(out),
+                "--x",
+                "phi",
+                "--y",
+                "N.thickness",
+                "--color",
+                "tau_phi",
+                "-o",
+                str(tmp_path / "tau.png"),
+            ]
+        )
+        == 0
+    )
     assert (tmp_path / "tau.png").read_bytes().startswith(PNG_MAGIC)
-    assert main(["plot", str(out), "--x", "phi", "--y", "N.thickness", "--color", "nope", "-o",
-                 str(tmp_path / "x.png")]) == 2
+    assert (
+        main(["plot", str(out), "--x", "phi", "--y", "N.thickness", "--color", "nope", "-o", str(tmp_path / "x.png")])
+        == 2
+    )
     assert "no column 'nope'" in capsys.readouterr().err
 
 
@@ -124,13 +191,14 @@ def test_help_explains_options_with_units(capsys):
             main(argv)
         assert info.value.code == 0
     text = capsys.readouterr().out
-    for phrase in ("MA/cm^2", "in mT", "ns (10)", "ps (1)", "A/m", "tcp://", "chunk_size", "unit = \"mT\""):
+    for phrase in ("MA/cm^2", "in mT", "ns (10)", "ps (1)", "A/m", "tcp://", "chunk_size", 'unit = "mT"'):
         assert phrase in text
 
 
 def test_presets_and_the_installed_entry_point():
-    result = subprocess.run([sys.executable, "-m", "fastspin.cli", "presets"], capture_output=True, text=True,
-                            check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "fastspin.cli", "presets"], capture_output=True, text=True, check=True
+    )
     assert "barnas2005:fig5" in result.stdout and "Co/Cu" in result.stdout
     from importlib.metadata import entry_points
 
@@ -149,8 +217,27 @@ def test_phase_diagram_csv_and_plot_read_one_label(tmp_path, capsys):
     it); the critical currents of the CSV are where that label leaves the start state; field-only runs ring
     down into P or AP (never a precession)."""
     out = tmp_path / "fig5"
-    assert main(["phase-diagram", "--preset", "fig5", "--out", str(out), "--current", "-1200", "1200", "13",
-                 "--field", "-90", "90", "7", "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "phase-diagram",
+                "--preset",
+                "fig5",
+                "--out",
+                str(out),
+                "--current",
+                "-1200",
+                "1200",
+                "13",
+                "--field",
+                "-90",
+                "90",
+                "7",
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     frame = load_scan(out)
     assert "phase" not in frame.columns and frame["state"].notna().all()
     table = pd.read_csv(out / "critical_currents.csv")
@@ -168,6 +255,23 @@ def test_phase_diagram_csv_and_plot_read_one_label(tmp_path, capsys):
                 assert (labels[inside] == state).all()
                 beyond = np.flatnonzero((current * np.sign(j_c) > 0) & (np.abs(current) > abs(j_c)))
                 assert labels[beyond[0] if np.sign(j_c) > 0 else beyond[-1]] != state
-    assert main(["plot", str(out), "--x", "current_density", "--y", "field", "--color", "state",
-                 "--facet", "start", "-o", str(tmp_path / "map.png")]) == 0
+    assert (
+        main(
+            [
+                "plot",
+                str(out),
+                "--x",
+                "current_density",
+                "--y",
+                "field",
+                "--color",
+                "state",
+                "--facet",
+                "start",
+                "-o",
+                str(tmp_path / "map.png"),
+            ]
+        )
+        == 0
+    )
     assert (tmp_path / "map.png").read_bytes()[:8] == PNG_MAGIC

@@ -1,4 +1,5 @@
 """Executors: local and Dask (a real distributed scheduler on a tiny LocalCluster) give identical results."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -19,8 +20,9 @@ def cluster():
 
 
 def oscillator_spec():
-    return ScanSpec(oscillator, [Axis.linspace("omega", 2.0, 9.0, 15), Axis.linspace("damping", 0.05, 0.6, 8)],
-                    chunk_size=16)
+    return ScanSpec(
+        oscillator, [Axis.linspace("omega", 2.0, 9.0, 15), Axis.linspace("damping", 0.05, 0.6, 8)], chunk_size=16
+    )
 
 
 def test_numba_batch_model_matches_its_closed_form():
@@ -81,16 +83,20 @@ def thermal_spec(seed=1):
     from fastspin.scan import DynamicsModel
 
     model = DynamicsModel(preset="fig5", duration=0.5e-9, area=(50e-9) ** 2, seed=seed)
-    return ScanSpec(model, [Axis("start", ["P", "AP"]), Axis("temperature", [0.0, 300.0]),
-                            Axis("current_density", [-1e12, 1e12])], chunk_size=3)
+    return ScanSpec(
+        model,
+        [Axis("start", ["P", "AP"]), Axis("temperature", [0.0, 300.0]), Axis("current_density", [-1e12, 1e12])],
+        chunk_size=3,
+    )
 
 
 def test_thermal_dynamics_scan_is_reproducible_and_identical_on_dask(cluster):
     _, client = cluster
     local = run_scan(thermal_spec(), progress=False)
     pd.testing.assert_frame_equal(local, run_scan(thermal_spec(), progress=False), check_exact=True)
-    pd.testing.assert_frame_equal(local, run_scan(thermal_spec(), executor="dask", client=client, progress=False),
-                                  check_exact=True)
+    pd.testing.assert_frame_equal(
+        local, run_scan(thermal_spec(), executor="dask", client=client, progress=False), check_exact=True
+    )
     other = run_scan(thermal_spec(seed=2), progress=False)
     hot = local["temperature"] > 0
     assert not np.array_equal(local.loc[hot, "mx"], other.loc[hot, "mx"])  # the noise depends on the seed

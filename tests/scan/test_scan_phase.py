@@ -1,4 +1,5 @@
 """Phase diagrams: phi_c of the Fig. 5 stack and its inset, critical currents linear vs dynamic, bistability."""
+
 import json
 import math
 from pathlib import Path
@@ -58,7 +59,7 @@ def test_inset_dependence_on_gamma1_for_several_beta1():
     # a few points against an independent scalar root finder on torque_vs_angle
     for beta1, gamma1 in ((0.05, -0.8), (0.2, -0.5), (0.1, 0.1)):
         stack = barnas2005("fig5", beta1=beta1, gamma1=gamma1)
-        reference = brentq(lambda phi: tau_phi(stack, phi), 1e-3, math.pi - 1e-3, xtol=1e-14)
+        reference = brentq(lambda phi, stack=stack: tau_phi(stack, phi), 1e-3, math.pi - 1e-3, xtol=1e-14)
         value = frame[(frame["F1.beta"] == beta1) & np.isclose(frame["F1|N.gamma"], gamma1)]["phi_c"].iloc[0]
         assert abs(value - reference) < 1e-10
 
@@ -67,8 +68,10 @@ def test_reversing_the_thick_layer_asymmetries_maps_phi_c_to_pi_minus_phi_c():
     """With real G_mix, (beta1, gamma1) -> (-beta1, -gamma1) is F1 reversed: tau(phi) -> -tau(pi - phi)."""
     betas = np.array([0.0, 0.05, 0.1])
     gammas = np.linspace(-0.4, 0.4, 9)
-    spec = ScanSpec(PhiCModel("fig5", overrides={"im_gmix": 0.0}),
-                    [Axis("F1.beta", np.concatenate([-betas[::-1], betas[1:]])), Axis("F1|N.gamma", gammas)])
+    spec = ScanSpec(
+        PhiCModel("fig5", overrides={"im_gmix": 0.0}),
+        [Axis("F1.beta", np.concatenate([-betas[::-1], betas[1:]])), Axis("F1|N.gamma", gammas)],
+    )
     frame = run_scan(spec, progress=False)
     table = frame.pivot(index="F1.beta", columns="F1|N.gamma", values="phi_c")
     flipped = math.pi - table.to_numpy()[::-1, ::-1]
@@ -77,13 +80,16 @@ def test_reversing_the_thick_layer_asymmetries_maps_phi_c_to_pi_minus_phi_c():
 
 
 def test_phi_c_over_thicknesses_matches_scalar_root_finder():
-    spec = ScanSpec(PhiCModel("fig5"), [Axis("N.thickness", [2.0, 10.0, 40.0], unit="nm"),
-                                        Axis("F2.thickness", [3.0, 10.0], unit="nm")], chunk_size=4)
+    spec = ScanSpec(
+        PhiCModel("fig5"),
+        [Axis("N.thickness", [2.0, 10.0, 40.0], unit="nm"), Axis("F2.thickness", [3.0, 10.0], unit="nm")],
+        chunk_size=4,
+    )
     frame = run_scan(spec, progress=False)
     assert frame["n_zeros"].eq(1).all()
     for _, row in frame.iterrows():
         stack = barnas2005("fig5", d0=row["N.thickness"], d2=row["F2.thickness"])
-        reference = brentq(lambda phi: tau_phi(stack, phi), 1e-3, math.pi - 1e-3, xtol=1e-14)
+        reference = brentq(lambda phi, stack=stack: tau_phi(stack, phi), 1e-3, math.pi - 1e-3, xtol=1e-14)
         assert abs(row["phi_c"] - reference) < 1e-10
 
 
@@ -121,13 +127,15 @@ def test_orbit_energy_decays_or_grows_at_the_rate_of_the_linearised_equation(fig
     0.5 ns apart) changes by exp(trace * 0.5 ns), the trace of the linearised LLGS about the start state
     (measured: within 0.0059 of the predicted logarithm, which is 0.92 to 3.3 in magnitude)."""
     currents = np.linspace(-1.5e12, 1.5e12, 5)
-    spec = ScanSpec(fig5_model, [Axis("start", ["P", "AP"]), Axis("field", [0.0, 0.02]),
-                                 Axis("current_density", currents)])
+    spec = ScanSpec(
+        fig5_model, [Axis("start", ["P", "AP"]), Axis("field", [0.0, 0.02]), Axis("current_density", currents)]
+    )
     frame = run_scan(spec, progress=False)
     first = frame[frame["duration"] == 5e-9]
     span = 0.5 * fig5_model.parameters["window"] * 5e-9
-    predicted = np.array([linear_trace(fig5_model, r.start, r.field, r.current_density) * span
-                          for r in first.itertuples()])
+    predicted = np.array(
+        [linear_trace(fig5_model, r.start, r.field, r.current_density) * span for r in first.itertuples()]
+    )
     measured = np.log(first["orbit_energy_ratio"].to_numpy())
     assert np.all(np.abs(predicted) > 0.15)  # the runs see a real growth or decay
     np.testing.assert_allclose(measured, predicted, rtol=0, atol=0.02)
@@ -186,8 +194,11 @@ def test_zero_field_states_of_the_wavy_torque():
 def test_dynamics_over_transport_parameters_uses_each_points_own_torque():
     """A dynamic scan over thicknesses equals separate scans of the stacks with those thicknesses."""
     currents = np.array([-3e12, -1e12, 1e12])
-    axes = [Axis("F2.thickness", [5.0, 10.0], unit="nm"), Axis("N.thickness", [4.0, 10.0], unit="nm"),
-            Axis("current_density", currents)]
+    axes = [
+        Axis("F2.thickness", [5.0, 10.0], unit="nm"),
+        Axis("N.thickness", [4.0, 10.0], unit="nm"),
+        Axis("current_density", currents),
+    ]
     frame = run_scan(ScanSpec(DynamicsModel(preset="fig5", duration=1e-9), axes, chunk_size=5), progress=False)
     outputs = ["mx", "my", "mz", "orbit_energy_ratio", "start_stable"]
     for (d2, d0), part in frame.groupby(["F2.thickness", "N.thickness"]):

@@ -1,4 +1,5 @@
 """Plots: lazy matplotlib import, legends of states, labels with units, data drawn where they belong."""
+
 import subprocess
 import sys
 
@@ -44,8 +45,13 @@ def test_state_map_has_one_panel_per_start_a_legend_of_states_and_units():
 
 
 def test_value_map_marks_missing_values_and_labels_the_colour_bar():
-    frame = pd.DataFrame({"F1|N.gamma": np.repeat([-0.2, 0.0, 0.2], 2), "F1.beta": np.tile([0.1, 0.2], 3),
-                          "phi_c": [1.0, 0.5, 0.8, np.nan, 0.6, np.nan]})
+    frame = pd.DataFrame(
+        {
+            "F1|N.gamma": np.repeat([-0.2, 0.0, 0.2], 2),
+            "F1.beta": np.tile([0.1, 0.2], 3),
+            "phi_c": [1.0, 0.5, 0.8, np.nan, 0.6, np.nan],
+        }
+    )
     figure = plotting.plot_phi_c_map(frame)
     ax = figure.axes[0]
     assert ax.get_xlabel() == "interface spin asymmetry $\\gamma$ of F1|N"
@@ -76,13 +82,18 @@ def test_torque_versus_angle_plot():
 
 
 def test_critical_current_plot_shows_linear_lines_and_dynamic_markers():
-    linear = pd.DataFrame({"field": [-0.01, 0.0, 0.01], "j_c_p": [-7e12, -7.5e12, -8e12],
-                           "j_c_ap": [-1.7e12, -1.75e12, -1.8e12]})
+    linear = pd.DataFrame(
+        {"field": [-0.01, 0.0, 0.01], "j_c_p": [-7e12, -7.5e12, -8e12], "j_c_ap": [-1.7e12, -1.75e12, -1.8e12]}
+    )
     dynamic = linear.assign(j_c_p=linear["j_c_p"] + 1e11)
     figure = plotting.plot_critical_currents(linear, dynamic)
     (ax,) = figure.axes
-    assert [line.get_label() for line in ax.lines] == ["P: linear stability", "P: dynamic map",
-                                                       "AP: linear stability", "AP: dynamic map"]
+    assert [line.get_label() for line in ax.lines] == [
+        "P: linear stability",
+        "P: dynamic map",
+        "AP: linear stability",
+        "AP: dynamic map",
+    ]
     np.testing.assert_allclose(ax.lines[1].get_ydata(), [-690.0, -740.0, -790.0])  # MA/cm^2
     np.testing.assert_allclose(ax.lines[0].get_xdata(), [-10.0, 0.0, 10.0])  # mT
     assert ax.get_ylabel() == "critical current density (MA/cm$^2$)"

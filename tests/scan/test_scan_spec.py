@@ -1,4 +1,5 @@
 """Scan specifications: axes, product/zip order, chunking, units, and one-line errors before any work."""
+
 import numpy as np
 import pytest
 from scan_helpers import polynomial
@@ -7,8 +8,12 @@ from fastspin.scan import Axis, AxisInfo, FunctionModel, ScanSpec, SpecError, ru
 
 LENGTH_MODEL = FunctionModel(
     polynomial,
-    axes={"a": AxisInfo(), "b": AxisInfo(), "thickness": AxisInfo("length", check="positive"),
-          "start": AxisInfo(kind="category", categories=("P", "AP"))},
+    axes={
+        "a": AxisInfo(),
+        "b": AxisInfo(),
+        "thickness": AxisInfo("length", check="positive"),
+        "start": AxisInfo(kind="category", categories=("P", "AP")),
+    },
 )
 
 
@@ -119,11 +124,21 @@ def test_toml_spec_reads_axes_units_and_chunking():
 @pytest.mark.parametrize(
     "old, new, line, key, phrase",
     [
-        ('phi = {start = 0, stop = 180, num = 7, unit = "deg"}',
-         'psi = {start = 0, stop = 180, num = 7, unit = "deg"}', 11, "axes.psi", "unknown axis 'psi'"),
+        (
+            'phi = {start = 0, stop = 180, num = 7, unit = "deg"}',
+            'psi = {start = 0, stop = 180, num = 7, unit = "deg"}',
+            11,
+            "axes.psi",
+            "unknown axis 'psi'",
+        ),
         ("num = 7", "num = 0", 11, "axes.phi.num", "empty axis"),
-        ('"N.thickness" = {values = [2, 5, 10], unit = "nm"}',
-         '"N.thickness" = {values = [2, -5, 10], unit = "nm"}', 12, "axes.N.thickness", "must be > 0"),
+        (
+            '"N.thickness" = {values = [2, 5, 10], unit = "nm"}',
+            '"N.thickness" = {values = [2, -5, 10], unit = "nm"}',
+            12,
+            "axes.N.thickness",
+            "must be > 0",
+        ),
         ('unit = "nm"', 'unit = "mT"', 12, "axes.N.thickness.unit", "is a field unit"),
         ("num = 7", 'num = "seven"', 11, "axes.phi.num", "must be an integer"),
         ("chunk_size = 50", "chunk_size = -1", 8, "scan.chunk_size", "positive integer"),

@@ -1,4 +1,5 @@
 """Parquet store: atomic chunk files, manifest, resume after a crash or a kill, refusal of a changed spec."""
+
 import json
 import os
 import signal
@@ -29,8 +30,16 @@ def test_directory_layout_manifest_and_round_trip(tmp_path):
     spec = spec_of(polynomial)
     frame = run_scan(spec, out=tmp_path / "scan", progress=False)
     files = sorted(p.name for p in (tmp_path / "scan").iterdir())
-    assert files == ["checksums.jsonl", "chunk-000000.parquet", "chunk-000001.parquet", "chunk-000002.parquet",
-                     "chunk-000003.parquet", "chunk-000004.parquet", "chunk-000005.parquet", "manifest.json"]
+    assert files == [
+        "checksums.jsonl",
+        "chunk-000000.parquet",
+        "chunk-000001.parquet",
+        "chunk-000002.parquet",
+        "chunk-000003.parquet",
+        "chunk-000004.parquet",
+        "chunk-000005.parquet",
+        "manifest.json",
+    ]
     manifest = read_manifest(tmp_path / "scan")
     assert manifest["fastspin_version"] == fastspin.__version__
     assert manifest["spec"] == json.loads(json.dumps(spec.to_dict()))
@@ -137,8 +146,9 @@ def test_reopening_keeps_the_temporaries_of_a_live_writer(tmp_path):
     spec = spec_of(polynomial)
     ScanStore.open(tmp_path / "scan", spec)
     parent = os.getppid()  # alive while this test runs
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
-                          text=True, check=True).stdout.strip()
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+    ).stdout.strip()
     live_tmp = tmp_path / "scan" / f".chunk-000001.parquet.{parent}.tmp"
     dead_tmp = tmp_path / "scan" / f".chunk-000002.parquet.{dead}.tmp"
     live_tmp.write_bytes(b"in progress")
@@ -202,11 +212,14 @@ def test_a_damaged_chunk_is_refused_on_reading_and_computed_again_on_resume(tmp_
     pd.testing.assert_frame_equal(load_scan(tmp_path / "scan"), reference, check_exact=True)
 
 
-@pytest.mark.parametrize("edit, word", [
-    (lambda m: dict(m, n_chunks=3), "n_chunks = 3 does not match"),
-    (lambda m: dict(m, n_chunks="6"), "n_chunks must be a positive integer"),
-    (lambda m: [], "must be a JSON object"),
-])
+@pytest.mark.parametrize(
+    "edit, word",
+    [
+        (lambda m: dict(m, n_chunks=3), "n_chunks = 3 does not match"),
+        (lambda m: dict(m, n_chunks="6"), "n_chunks must be a positive integer"),
+        (lambda m: [], "must be a JSON object"),
+    ],
+)
 def test_an_edited_manifest_is_refused_naming_the_field(tmp_path, edit, word):
     spec = spec_of(polynomial)
     run_scan(spec, out=tmp_path / "scan", progress=False)
@@ -219,8 +232,9 @@ def test_an_edited_manifest_is_refused_naming_the_field(tmp_path, edit, word):
 def test_a_stale_manifest_temporary_is_removed(tmp_path):
     spec = spec_of(polynomial)
     ScanStore.open(tmp_path / "scan", spec)
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
-                          text=True, check=True).stdout.strip()
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+    ).stdout.strip()
     stale = tmp_path / "scan" / f".manifest.json.{dead}.tmp"
     stale.write_text("{")
     ScanStore.open(tmp_path / "scan", spec)

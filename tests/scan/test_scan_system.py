@@ -1,4 +1,5 @@
 """The "system" scan model: coupled magnets, terms and waveforms scanned over any of their parameters."""
+
 import json
 
 import numba
@@ -7,8 +8,18 @@ import pandas as pd
 import pytest
 
 from fastspin.dynamics import Exchange, FreeLayer, Pulse, SpinTransfer, System, simulate
-from fastspin.scan import Axis, ScanMismatchError, ScanSpec, SpecError, SystemModel, load_scan, model_from_dict
-from fastspin.scan import read_manifest, run_scan, spec_from_toml
+from fastspin.scan import (
+    Axis,
+    ScanMismatchError,
+    ScanSpec,
+    SpecError,
+    SystemModel,
+    load_scan,
+    model_from_dict,
+    read_manifest,
+    run_scan,
+    spec_from_toml,
+)
 
 JIT = not numba.config.DISABLE_JIT  #: without the JIT (coverage runs) the ensembles shrink
 PERPENDICULAR = dict(ms=1e6, thickness=1e-9, alpha=0.1, anisotropy_field=0.5, easy_axis=[0, 0, 1], demag=[0, 0, 0])
@@ -25,19 +36,31 @@ def test_pulse_width_by_amplitude_equals_direct_simulate_calls():
         magnets=[dict(name="free", **PERPENDICULAR), dict(name="ref", ms=1e6, thickness=3e-9, alpha=0.01)],
         fixed=["ref"],
         terms=[dict(kind="SpinTransfer", target="free", polarizer="ref", efficiency=0.6)],
-        drives=dict(current_density=dict(pulse=dict(amplitude=1e11, width=1e-9, rise=50e-12)),
-                    field=[0.0, 0.0, -0.01]),
-        m0=dict(free=tilt, ref=[0, 0, 1]), duration=1e-9, dt=1e-12)
+        drives=dict(current_density=dict(pulse=dict(amplitude=1e11, width=1e-9, rise=50e-12)), field=[0.0, 0.0, -0.01]),
+        m0=dict(free=tilt, ref=[0, 0, 1]),
+        duration=1e-9,
+        dt=1e-12,
+    )
     widths, amplitudes = [0.1e-9, 0.3e-9, 0.6e-9], [2e11, 4e11, 6e11, 8e11]
-    spec = ScanSpec(model, [Axis("current_density.pulse.width", widths), Axis("pulse.amplitude", amplitudes)],
-                    chunk_size=5)
+    spec = ScanSpec(
+        model, [Axis("current_density.pulse.width", widths), Axis("pulse.amplitude", amplitudes)], chunk_size=5
+    )
     frame = run_scan(spec, progress=False)
 
-    system = System([FreeLayer(name="free", **PERPENDICULAR), FreeLayer(1e6, 3e-9, 0.01, name="ref")],
-                    [SpinTransfer("free", "ref", efficiency=0.6)], fixed=["ref"])
+    system = System(
+        [FreeLayer(name="free", **PERPENDICULAR), FreeLayer(1e6, 3e-9, 0.01, name="ref")],
+        [SpinTransfer("free", "ref", efficiency=0.6)],
+        fixed=["ref"],
+    )
     pulse = Pulse(np.tile(amplitudes, 3), np.repeat(widths, 4), rise=50e-12)
-    direct = simulate(system, current_density=pulse, field=(0.0, 0.0, -0.01), m0={"free": tilt, "ref": (0, 0, 1)},
-                      duration=1e-9, dt=1e-12)
+    direct = simulate(
+        system,
+        current_density=pulse,
+        field=(0.0, 0.0, -0.01),
+        m0={"free": tilt, "ref": (0, 0, 1)},
+        duration=1e-9,
+        dt=1e-12,
+    )
     np.testing.assert_array_equal(frame["current_density.pulse.width"], np.repeat(widths, 4))
     np.testing.assert_array_equal(frame["pulse.amplitude"], np.tile(amplitudes, 3))
     pd.testing.assert_frame_equal(outcomes(frame), outcomes(direct), check_exact=True, check_categorical=False)
@@ -88,6 +111,7 @@ temperature = [150, 300]
 
 def interrupt_after(count):
     """An executor that hands over ``count`` chunks and then stops as a Ctrl-C would."""
+
     def executor(task, items, *, on_result, **_):
         for item in list(items)[:count]:
             on_result(item, task(item))
@@ -149,11 +173,18 @@ def test_write_error_rate_map_from_toml_is_reproducible_and_resumes(tmp_path):
 
 def test_term_and_magnet_parameter_axes_equal_separate_runs():
     """Two free magnets coupled by interlayer exchange in a field: exchange.bilinear x free.alpha."""
-    magnets = [dict(name="free", ms=8e5, thickness=2e-9, alpha=0.02, anisotropy_field=0.02),
-               dict(name="soft", ms=1.2e6, thickness=3e-9, alpha=0.05, anisotropy_field=0.005)]
-    model = SystemModel(magnets=magnets, terms=[dict(kind="Exchange", a="free", b="soft", bilinear=-1e-4)],
-                        drives=dict(field=[0.0, 0.05, 0.0]), m0=dict(free=[1, 0, 0.1], soft=[-1, 0.2, 0]),
-                        duration=0.4e-9, dt=1e-12)
+    magnets = [
+        dict(name="free", ms=8e5, thickness=2e-9, alpha=0.02, anisotropy_field=0.02),
+        dict(name="soft", ms=1.2e6, thickness=3e-9, alpha=0.05, anisotropy_field=0.005),
+    ]
+    model = SystemModel(
+        magnets=magnets,
+        terms=[dict(kind="Exchange", a="free", b="soft", bilinear=-1e-4)],
+        drives=dict(field=[0.0, 0.05, 0.0]),
+        m0=dict(free=[1, 0, 0.1], soft=[-1, 0.2, 0]),
+        duration=0.4e-9,
+        dt=1e-12,
+    )
     couplings, dampings = [-2e-4, -5e-5, 1e-4], [0.01, 0.1]
     spec = ScanSpec(model, [Axis("exchange.bilinear", couplings), Axis("free.alpha", dampings)])
     frame = run_scan(spec, progress=False)
@@ -163,8 +194,15 @@ def test_term_and_magnet_parameter_axes_equal_separate_runs():
         for alpha in dampings:
             layers = [FreeLayer(**dict(magnets[0], alpha=alpha)), FreeLayer(**magnets[1])]
             system = System(layers, [Exchange("free", "soft", coupling)])
-            rows.append(simulate(system, field=(0.0, 0.05, 0.0), m0={"free": (1, 0, 0.1), "soft": (-1, 0.2, 0)},
-                                 duration=0.4e-9, dt=1e-12))
+            rows.append(
+                simulate(
+                    system,
+                    field=(0.0, 0.05, 0.0),
+                    m0={"free": (1, 0, 0.1), "soft": (-1, 0.2, 0)},
+                    duration=0.4e-9,
+                    dt=1e-12,
+                )
+            )
     separate = outcomes(pd.concat(rows, ignore_index=True), ("free", "soft"))
     scanned = outcomes(frame.drop(columns=["free.alpha"]), ("free", "soft"))
     assert list(scanned.columns) == list(separate.columns)
@@ -176,7 +214,9 @@ def test_term_and_magnet_parameter_axes_equal_separate_runs():
     assert scanned["free.mx"].nunique() == 6
 
 
-BAD_BASE = WER_TOML.replace("[scan]", """[[model.terms]]
+BAD_BASE = WER_TOML.replace(
+    "[scan]",
+    """[[model.terms]]
 kind = "Exchange"
 a = "free"
 b = "ref"
@@ -189,7 +229,8 @@ thickness = 2e-9
 alpha = 0.01
 area = 700e-18
 
-[scan]""")
+[scan]""",
+)
 
 
 @pytest.mark.parametrize(
@@ -199,10 +240,20 @@ area = 700e-18
         ('kind = "Exchange"', 'kind = "Exchang"', 33, "model.terms[1].kind", "unknown term kind 'Exchang'"),
         ('b = "ref"', 'b = "reff"', 35, "model.terms[1].b", "unknown magnet 'reff'"),
         ('target = "free"', 'target = "fre"', 22, "model.terms[0].target", "unknown magnet 'fre'"),
-        ('kind = "Exchange"', 'kind = "Exchange"\nname = "spin_transfer"', 34, "model.terms[1].name",
-         "term name 'spin_transfer' is used by model.terms[0] too"),
-        ('kind = "Exchange"\na = "free"\nb = "ref"\nbilinear = 1e-4', 'kind = "SpinTransfer"\ntarget = "ref"', 32,
-         "model.terms[1].name", "term name 'spin_transfer' is used by model.terms[0] too"),
+        (
+            'kind = "Exchange"',
+            'kind = "Exchange"\nname = "spin_transfer"',
+            34,
+            "model.terms[1].name",
+            "term name 'spin_transfer' is used by model.terms[0] too",
+        ),
+        (
+            'kind = "Exchange"\na = "free"\nb = "ref"\nbilinear = 1e-4',
+            'kind = "SpinTransfer"\ntarget = "ref"',
+            32,
+            "model.terms[1].name",
+            "term name 'spin_transfer' is used by model.terms[0] too",
+        ),
         ('name = "ref"', 'name = "free"', 39, "model.magnets[1].name", "magnet name 'free' is used twice"),
         ("alpha = 0.01", "alpha = -0.01", 42, "model.magnets[1].alpha", "must be >= 0"),
         ("thickness = 2e-9", "thick = 2e-9", 41, "model.magnets[1].thick", "unknown keyword"),
@@ -211,8 +262,13 @@ area = 700e-18
         ("free = [0, 0, 1]", "fred = [0, 0, 1]", 30, "model.m0.fred", "unknown magnet 'fred'"),
         ('method = "heun"', 'method = "rk4"', 51, "axes.temperature", 'a temperature axis needs method = "heun"'),
         ('duration = {value = 2, unit = "ns"}', "duration = 2.0005e-9", 4, "model.duration", "whole number of steps"),
-        ('area = {value = 700, unit = "nm^2"}', "", 51, "axes.temperature",
-         "needs the area of every free magnet (free has none)"),
+        (
+            'area = {value = 700, unit = "nm^2"}',
+            "",
+            51,
+            "axes.temperature",
+            "needs the area of every free magnet (free has none)",
+        ),
         ("area = 700e-18", "", 51, "axes.temperature", "(ref has none)"),
     ],
 )
@@ -226,9 +282,12 @@ def test_bad_specs_name_key_and_line(old, new, line, key, phrase):
 
 
 def test_bad_axes_and_python_errors():
-    model = SystemModel(magnets=[dict(name="free", **PERPENDICULAR)],
-                        terms=[dict(kind="SpinTransfer", target="free", polarizer=[0, 0, 1])],
-                        drives=dict(current_density=dict(pulse=dict(amplitude=1e11, width=1e-9))), duration=1e-9)
+    model = SystemModel(
+        magnets=[dict(name="free", **PERPENDICULAR)],
+        terms=[dict(kind="SpinTransfer", target="free", polarizer=[0, 0, 1])],
+        drives=dict(current_density=dict(pulse=dict(amplitude=1e11, width=1e-9))),
+        duration=1e-9,
+    )
     with pytest.raises(SpecError, match=r"axes.free.spin: unknown axis 'free.spin' \(this model accepts: free.ms, "):
         ScanSpec(model, {"free.spin": [1.0]})
     with pytest.raises(SpecError, match="axes.current_density: unknown axis .*current_density.pulse.width"):
@@ -242,13 +301,20 @@ def test_bad_axes_and_python_errors():
     with pytest.raises(SpecError, match=r"model.terms\[0\].kind: unknown term kind 'Torque' \(use Exchange, "):
         SystemModel(magnets=[dict(name="free", **PERPENDICULAR)], terms=[dict(kind="Torque")], duration=1e-9)
     with pytest.raises(SpecError, match=r"model.terms\[1\].name: term name 'exchange' is used by model.terms\[0\]"):
-        SystemModel(magnets=[dict(name="a", **PERPENDICULAR), dict(name="b", **PERPENDICULAR),
-                             dict(name="c", **PERPENDICULAR)],
-                    terms=[dict(kind="Exchange", a="a", b="b", bilinear=1e-4),
-                           dict(kind="Exchange", a="b", b="c", bilinear=1e-4)], duration=1e-9)
+        SystemModel(
+            magnets=[dict(name="a", **PERPENDICULAR), dict(name="b", **PERPENDICULAR), dict(name="c", **PERPENDICULAR)],
+            terms=[
+                dict(kind="Exchange", a="a", b="b", bilinear=1e-4),
+                dict(kind="Exchange", a="b", b="c", bilinear=1e-4),
+            ],
+            duration=1e-9,
+        )
     with pytest.raises(SpecError, match=r"model.terms\[0\].polarizer: unknown magnet 'pinned' \(the magnets are fr"):
-        SystemModel(magnets=[dict(name="free", **PERPENDICULAR)],
-                    terms=[dict(kind="SpinTransfer", target="free", polarizer="pinned")], duration=1e-9)
+        SystemModel(
+            magnets=[dict(name="free", **PERPENDICULAR)],
+            terms=[dict(kind="SpinTransfer", target="free", polarizer="pinned")],
+            duration=1e-9,
+        )
     with pytest.raises(SpecError, match=r"model.magnets\[0\].name: 'voltage' is reserved"):
         SystemModel(magnets=[dict(name="voltage", **PERPENDICULAR)], duration=1e-9)
     with pytest.raises(SpecError, match=r"model.temperature: a temperature above 0 needs the area .*\(free has none\)"):
@@ -344,11 +410,13 @@ def test_component_axes_equal_the_description_and_large_chunks_split(monkeypatch
         description["terms"][1]["tensor"][2][2] = zz
         description["drives"]["voltage"]["piecewise_linear"]["values"][1] = knot
         description["drives"]["field"]["pulse"]["amplitude"][1] = pulse_y
-        single = run_scan(ScanSpec(model_from_dict(description), {"spin_orbit.field_like_ratio": [0.0]}),
-                          progress=False)
+        single = run_scan(
+            ScanSpec(model_from_dict(description), {"spin_orbit.field_like_ratio": [0.0]}), progress=False
+        )
         for column in ("free.mx", "free.mz", "top.mx", "top.my", "top.mean_resistance"):
-            np.testing.assert_allclose(single[column].iloc[0], frame[column].iloc[point], rtol=1e-12, atol=1e-15,
-                                       err_msg=column)
+            np.testing.assert_allclose(
+                single[column].iloc[0], frame[column].iloc[point], rtol=1e-12, atol=1e-15, err_msg=column
+            )
     assert frame["top.my"].nunique() == 8
 
     monkeypatch.setattr(system_model, "MAX_TRAJECTORIES", 3)

@@ -1,4 +1,5 @@
 """Hypothesis strategies: random valid stacks of several topologies (shared by the transport tests)."""
+
 import math
 
 import numpy as np
@@ -42,9 +43,11 @@ def random_stacks(draw, topologies=TOPOLOGIES, collinear=False, max_reduced_thic
         if kinds[k] == "N" and kinds[k + 1] == "N":
             contacts.append(None)
         else:
-            contacts.append(Interface(
-                r_star=draw(st.floats(0.05e-15, 5e-15)),
-                gamma=draw(st.floats(-0.9, 0.9)),
-                g_mix=complex(draw(st.floats(0.0, 2e15)), draw(st.floats(-0.3e15, 0.3e15))),
-            ))
+            contacts.append(
+                Interface(
+                    r_star=draw(st.floats(0.05e-15, 5e-15)),
+                    gamma=draw(st.floats(-0.9, 0.9)),
+                    g_mix=complex(draw(st.floats(0.0, 2e15)), draw(st.floats(-0.3e15, 0.3e15))),
+                )
+            )
     return Stack(tuple(layers), tuple(contacts))

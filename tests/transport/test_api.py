@@ -1,4 +1,5 @@
 """The public API: columns, broadcasting and grids, current scaling, the exact collinear limits."""
+
 import numpy as np
 import pytest
 
@@ -25,8 +26,10 @@ def test_collinear_prefactors_are_the_limits():
     assert np.allclose(exact["b"], near["b"], rtol=1e-6)
     # and the derivative is the finite-difference slope of tau_phi
     h = 1e-6
-    slope = (torque_vs_angle(stack, np.array([h]))["tau_phi"].iloc[0]
-             - torque_vs_angle(stack, np.array([-h]))["tau_phi"].iloc[0]) / (2 * h)
+    slope = (
+        torque_vs_angle(stack, np.array([h]))["tau_phi"].iloc[0]
+        - torque_vs_angle(stack, np.array([-h]))["tau_phi"].iloc[0]
+    ) / (2 * h)
     assert slope == pytest.approx(exact["a"].iloc[0], rel=1e-8)
 
 
@@ -55,8 +58,13 @@ def test_grid_and_broadcast_give_the_same_points():
 def test_overrides_match_presets():
     """Every preset override equals the named grid parameter it stands for."""
     base = presets.barnas2005("i")
-    pairs = [("beta1", "F1.beta", 0.3), ("gamma2", "N|F2.gamma", 0.4), ("lsf0", "N.l_sf", 200e-9),
-             ("d2", "F2.thickness", 4e-9), ("r_star1", "F1|N.r_star", 1e-15)]
+    pairs = [
+        ("beta1", "F1.beta", 0.3),
+        ("gamma2", "N|F2.gamma", 0.4),
+        ("lsf0", "N.l_sf", 200e-9),
+        ("d2", "F2.thickness", 4e-9),
+        ("r_star1", "F1|N.r_star", 1e-15),
+    ]
     for override, key, value in pairs:
         ref = torque_vs_angle(presets.barnas2005("i", **{override: value}), np.array([1.2]))
         got = evaluate(base, {"phi": np.array([1.2]), key: np.array([value])})
@@ -71,17 +79,30 @@ def test_dual_spin_valve_torques_on_every_magnet():
     """F/N/F/N/F: torque vectors are perpendicular to each magnet; rotating everything rigidly rotates them."""
     co, cu = fastspin.materials.COBALT, fastspin.materials.COPPER
     interface = fastspin.materials.CO_CU
-    layers = (fastspin.Layer("P", co, np.inf, (0, 0, 1)), fastspin.Layer("N1", cu, 5e-9),
-              fastspin.Layer("F", co, 3e-9, (1, 0, 0)), fastspin.Layer("N2", cu, 5e-9),
-              fastspin.Layer("A", co, np.inf, (0, 1, 0)))
+    layers = (
+        fastspin.Layer("P", co, np.inf, (0, 0, 1)),
+        fastspin.Layer("N1", cu, 5e-9),
+        fastspin.Layer("F", co, 3e-9, (1, 0, 0)),
+        fastspin.Layer("N2", cu, 5e-9),
+        fastspin.Layer("A", co, np.inf, (0, 1, 0)),
+    )
     stack = fastspin.Stack(layers, (interface,) * 4)
     res = solve(stack)
     for m, layer in enumerate(stack.compile().magnets):
         assert abs(res.torque[0, m] @ stack.compile().direction[layer]) < 1e-14
     rot = np.array([[0, -1, 0], [1, 0, 0], [0, 0, 1.0]])  # 90 degrees about z
-    rotated = fastspin.Stack(tuple(fastspin.Layer(l.name, l.material, l.thickness,
-                                                  None if l.direction is None else tuple(rot @ l.direction))
-                                   for l in layers), (interface,) * 4)
+    rotated = fastspin.Stack(
+        tuple(
+            fastspin.Layer(
+                layer.name,
+                layer.material,
+                layer.thickness,
+                None if layer.direction is None else tuple(rot @ layer.direction),
+            )
+            for layer in layers
+        ),
+        (interface,) * 4,
+    )
     res_rot = solve(rotated)
     assert np.allclose(res_rot.torque[0], res.torque[0] @ rot.T, atol=1e-14)
     assert res_rot.resistance_area[0] == pytest.approx(res.resistance_area[0], rel=1e-13)

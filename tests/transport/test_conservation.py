@@ -1,4 +1,5 @@
 """Conservation laws and symmetries of the solution (on random stacks, through both solvers)."""
+
 import numpy as np
 from hypothesis import given, settings
 

@@ -3,6 +3,7 @@
 Where the numbers disagree with the paper's words, the test records what the equations give; the
 evidence is in docs/transport.md ("Where the paper and the equations disagree").
 """
+
 import numpy as np
 import pytest
 from scipy.optimize import brentq
@@ -57,19 +58,23 @@ def test_fig5_torque_has_a_zero_inside():
     assert ends["a"].to_numpy() == pytest.approx([-0.02670195, 0.12000656], rel=1e-6)
 
 
+def tau_phi_at(stack, phi):
+    """tau_phi of ``stack`` at one angle ``phi`` (rad)."""
+    return torque_vs_angle(stack, np.array([phi]))["tau_phi"].iloc[0]
+
+
 def test_fig5_inset_phi_c_decreases_with_gamma1():
     """Inset of Fig. 5: phi_c versus gamma1 for several beta1. Recorded numbers (phi_c / pi)."""
     expected = {(0.0, -0.2): 0.5835, (0.0, 0.1): 0.458, (0.1, -0.3): 0.377, (0.1, 0.1): 0.146}
     for (beta1, gamma1), value in expected.items():
         stack = presets.barnas2005("fig5", beta1=beta1, gamma1=gamma1)
-        phi_c = brentq(lambda p: torque_vs_angle(stack, np.array([p]))["tau_phi"].iloc[0], 1e-3, np.pi - 1e-3)
+        phi_c = brentq(lambda p, stack=stack: tau_phi_at(stack, p), 1e-3, np.pi - 1e-3)
         assert phi_c / np.pi == pytest.approx(value, abs=1e-3)
     for beta1 in (0.0, 0.1):
         values = []
         for gamma1 in (-0.3, -0.1, 0.1):
             stack = presets.barnas2005("fig5", beta1=beta1, gamma1=gamma1)
-            values.append(brentq(lambda p: torque_vs_angle(stack, np.array([p]))["tau_phi"].iloc[0],
-                                 1e-3, np.pi - 1e-3))
+            values.append(brentq(lambda p, stack=stack: tau_phi_at(stack, p), 1e-3, np.pi - 1e-3))
         assert values[0] > values[1] > values[2]
 
 
@@ -91,6 +96,7 @@ def test_fig6_real_mixing_conductance():
     # Eq. 57, a = -(hbar/e^2) G g sin(phi - phi_g)/sin(phi), per hbar I0/|e| and with the Fig. 6(a)
     # normalisation g_amp = 4 G_Sh |g| / (e^2 |j0|): a = G g_amp factor / (4 G_Sh)
     from fastspin.transport import sharvin_conductance
+
     g_sh = sharvin_conductance(stack.fermi_energy)
     a_eq57 = (0.542e15 / (4 * g_sh)) * frame["g_amplitude"] * factor
     assert np.allclose(frame["a"], a_eq57, rtol=1e-10)

@@ -1,4 +1,5 @@
 """Profiles g(x), j(x): diffusion equation inside layers, current continuity across contacts, torque = jump."""
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -60,6 +61,7 @@ def test_diffusion_equation_inside_the_spacer():
         assert np.allclose(second, g[1:-1] / l_sf**2, rtol=2e-3, atol=1e-6 * np.max(np.abs(g)) / l_sf**2)
     # the node value next to F2 matches the Fig. 6(a) amplitude of torque_vs_angle
     from fastspin import torque_vs_angle
+
     amp = torque_vs_angle(presets.barnas2005("i"), np.array([1.2]))["g_amplitude"].iloc[0]
     assert np.linalg.norm(_vec(spacer.iloc[-1], "g")) == pytest.approx(amp, rel=1e-12)
     # particle current flows along -x for I0 > 0: the longitudinal spin current in the right lead points along

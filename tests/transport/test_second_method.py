@@ -1,4 +1,5 @@
 """The Numba node solver against the per-point NumPy solve in the paper's own unknowns (reference.py)."""
+
 import numpy as np
 from hypothesis import given, settings
 
@@ -6,7 +7,6 @@ from fastspin.transport import solve
 from fastspin.transport.reference import solve_reference
 
 from .stacks import random_stacks
-
 
 # Relative errors are taken against the largest entry of the reference.  The floors only matter for
 # degenerate draws (all asymmetries ~ 0) where every spin quantity vanishes and both solvers return
@@ -23,8 +23,9 @@ def _rel(a, b, floor=TORQUE_FLOOR):
 def _torque_error(ker_torque, ref):
     """Torque error relative to the spin currents it is made of (a collinear torque is exactly zero while
     its round-off is set by the spin currents that cancel in it)."""
-    scale = max(np.max(np.abs(ref["torque"])), np.max(np.abs(ref["j_left"])), np.max(np.abs(ref["j_right"])),
-                TORQUE_FLOOR)
+    scale = max(
+        np.max(np.abs(ref["torque"])), np.max(np.abs(ref["j_left"])), np.max(np.abs(ref["j_right"])), TORQUE_FLOOR
+    )
     return np.max(np.abs(ker_torque - ref["torque"])) / scale
 
 

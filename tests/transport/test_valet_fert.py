@@ -5,6 +5,7 @@ Each spin channel s (global z) has ``mu_s' = -rho_s e^2 j_s`` and ``(e^2 j_s)' =
 ``R_s = 2R*(1 -+ gamma)`` per channel.  Layers are propagated with ``scipy.linalg.expm``; the leads keep
 their bounded modes.  No node elimination, no mixing conductance, nothing shared with the kernel.
 """
+
 import math
 
 import numpy as np
@@ -114,8 +115,9 @@ def test_gmr_equals_two_current_model(stack):
     flipped[last] *= -1
     (ra_p, g_p), (ra_ap, g_ap) = (valet_fert(stack, s) for s in (signs, flipped))
     ker = solve(stack, nodes=True)
-    ker_flipped = solve(stack, {f"{stack.names[last]}.direction": np.array([0.0, 0.0, float(flipped[last])])},
-                        nodes=True)
+    ker_flipped = solve(
+        stack, {f"{stack.names[last]}.direction": np.array([0.0, 0.0, float(flipped[last])])}, nodes=True
+    )
     assert abs(ker.resistance_area[0] - ra_p) <= 1e-9 * abs(ra_p)
     assert abs(ker_flipped.resistance_area[0] - ra_ap) <= 1e-9 * abs(ra_ap)
     gmr_vf = ra_ap - ra_p
@@ -130,6 +132,7 @@ def test_gmr_equals_two_current_model(stack):
 def test_paper_valve_matches_two_current_model():
     """All five paper stacks, P and AP: resistance, GMR and the accumulation at every contact."""
     from fastspin.presets import barnas2005
+
     for case in ("i", "ii", "iii", "iv", "fig5"):
         stack = barnas2005(case)
         ker = solve(stack, {"phi": np.array([0.0, math.pi])}, nodes=True)

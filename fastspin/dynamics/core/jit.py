@@ -23,6 +23,7 @@ Options of the CPU kernels:
 * ``STRICT``: IEEE arithmetic for a kernel that tests for NaN (the adaptive RK45 step control).
 * ``error_model="numpy"``: divisions never raise, so no exception path sits in a loop.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -41,8 +42,12 @@ STRICT: dict[str, Any] = dict(cache=True, error_model="numpy")
 TARGETS = ("cpu", "cuda")
 PRECISIONS = ("float64", "float32")
 #: the modules whose leaves make up the physics (imported by :func:`namespace`, which registers them)
-LEAF_MODULES = ("fastspin.dynamics.core.physics", "fastspin.dynamics.core.vecmath", "fastspin.dynamics.rng",
-                "fastspin.dynamics.outcomes")
+LEAF_MODULES = (
+    "fastspin.dynamics.core.physics",
+    "fastspin.dynamics.core.vecmath",
+    "fastspin.dynamics.rng",
+    "fastspin.dynamics.outcomes",
+)
 _SOURCES: dict[str, Callable[..., Any]] = {}  # leaf name -> the undecorated Python function
 _COMPILED: dict[tuple[str, str], dict[str, Callable[..., Any]]] = {("cpu", "float64"): {}}
 

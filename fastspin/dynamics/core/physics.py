@@ -10,6 +10,7 @@ solved exactly, for a torque perpendicular to ``m``, by the Landau-Lifshitz form
 ``dm/dt = gamma / (1 + alpha^2) [T + alpha m x T]`` with ``T = -m x B_eff + T_extra``
 (:func:`landau_lifshitz`).
 """
+
 import math
 
 import numpy as np
@@ -35,8 +36,9 @@ def dot(ax: float, ay: float, az: float, bx: float, by: float, bz: float) -> flo
 
 
 @leaf
-def anisotropy_demag_field(x: float, y: float, z: float, ux: float, uy: float, uz: float, bk: float, dx: float,
-                           dy: float, dz: float) -> tuple[float, float, float]:
+def anisotropy_demag_field(
+    x: float, y: float, z: float, ux: float, uy: float, uz: float, bk: float, dx: float, dy: float, dz: float
+) -> tuple[float, float, float]:
     """``B_k (m.u) u - (D_x m_x, D_y m_y, D_z m_z)`` (T): minus the gradient of the layer energy
     ``E/(Ms V) = -(B_k/2) (m.u)^2 + (1/2) sum_i D_i m_i^2`` (fastspin.dynamics.layer, Louis Eq. 25),
     ``D_i = mu0 Ms N_i``."""
@@ -45,8 +47,9 @@ def anisotropy_demag_field(x: float, y: float, z: float, ux: float, uy: float, u
 
 
 @leaf
-def exchange_field(xb: float, yb: float, zb: float, cos_ab: float, bilinear: float, biquadratic: float,
-                   inv_ms_d: float) -> tuple[float, float, float]:
+def exchange_field(
+    xb: float, yb: float, zb: float, cos_ab: float, bilinear: float, biquadratic: float, inv_ms_d: float
+) -> tuple[float, float, float]:
     """Interlayer exchange field on magnet a (T), ``-(1/(Ms_a d_a)) d(E/A)/dm_a`` for
     ``E/A = -J1 m_a.m_b - J2 (m_a.m_b)^2``: ``(J1 + 2 J2 m_a.m_b) m_b / (Ms_a d_a)``."""
     s = (bilinear + 2.0 * biquadratic * cos_ab) * inv_ms_d
@@ -54,13 +57,28 @@ def exchange_field(xb: float, yb: float, zb: float, cos_ab: float, bilinear: flo
 
 
 @leaf
-def tensor_field(xb: float, yb: float, zb: float, n00: float, n01: float, n02: float, n10: float, n11: float,
-                 n12: float, n20: float, n21: float, n22: float, scale: float) -> tuple[float, float, float]:
+def tensor_field(
+    xb: float,
+    yb: float,
+    zb: float,
+    n00: float,
+    n01: float,
+    n02: float,
+    n10: float,
+    n11: float,
+    n12: float,
+    n20: float,
+    n21: float,
+    n22: float,
+    scale: float,
+) -> tuple[float, float, float]:
     """``-scale N m_b`` (T): the dipolar field of magnet b on a, ``scale = mu0 Ms_b`` for
     ``E = mu0 Ms_a Ms_b V_a m_a.N m_b`` (and ``mu0 Ms_a V_a / V_b`` with ``N^T`` on b)."""
-    return (-scale * (n00 * xb + n01 * yb + n02 * zb),
-            -scale * (n10 * xb + n11 * yb + n12 * zb),
-            -scale * (n20 * xb + n21 * yb + n22 * zb))
+    return (
+        -scale * (n00 * xb + n01 * yb + n02 * zb),
+        -scale * (n10 * xb + n11 * yb + n12 * zb),
+        -scale * (n20 * xb + n21 * yb + n22 * zb),
+    )
 
 
 @leaf
@@ -70,25 +88,27 @@ def precession_torque(x: float, y: float, z: float, bx: float, by: float, bz: fl
 
 
 @leaf
-def spin_torque(x: float, y: float, z: float, px: float, py: float, pz: float, a: float,
-                b: float) -> tuple[float, float, float]:
+def spin_torque(
+    x: float, y: float, z: float, px: float, py: float, pz: float, a: float, b: float
+) -> tuple[float, float, float]:
     """``a m x (m x p) - b m x p`` (T): damping-like ``a`` and field-like ``b`` prefactors of a
     spin-transfer or spin-orbit torque with polarization ``p`` (fastspin/conventions.py)."""
     cx = y * pz - z * py
     cy = z * px - x * pz
     cz = x * py - y * px
-    return (a * (y * cz - z * cy) - b * cx,
-            a * (z * cx - x * cz) - b * cy,
-            a * (x * cy - y * cx) - b * cz)
+    return (a * (y * cz - z * cy) - b * cx, a * (z * cx - x * cz) - b * cy, a * (x * cy - y * cx) - b * cz)
 
 
 @leaf
-def landau_lifshitz(x: float, y: float, z: float, tx: float, ty: float, tz: float, alpha: float,
-                    gamma_ll: float) -> tuple[float, float, float]:
+def landau_lifshitz(
+    x: float, y: float, z: float, tx: float, ty: float, tz: float, alpha: float, gamma_ll: float
+) -> tuple[float, float, float]:
     """``dm/dt = gamma_ll [T + alpha m x T]`` with ``gamma_ll = gamma / (1 + alpha^2)`` (rad/(s T))."""
-    return (gamma_ll * (tx + alpha * (y * tz - z * ty)),
-            gamma_ll * (ty + alpha * (z * tx - x * tz)),
-            gamma_ll * (tz + alpha * (x * ty - y * tx)))
+    return (
+        gamma_ll * (tx + alpha * (y * tz - z * ty)),
+        gamma_ll * (ty + alpha * (z * tx - x * tz)),
+        gamma_ll * (tz + alpha * (x * ty - y * tx)),
+    )
 
 
 @leaf
@@ -105,8 +125,9 @@ def rational_factor(q0: float, q1: float, q2: float, cos_theta: float) -> float:
 
 
 @leaf
-def table_factors(table: npt.NDArray[np.float64], offset: int, n_intervals: int,
-                  cos_theta: float) -> tuple[float, float]:
+def table_factors(
+    table: npt.NDArray[np.float64], offset: int, n_intervals: int, cos_theta: float
+) -> tuple[float, float]:
     """``(2 a_n, 2 b_n)`` from the kernel table at ``table[offset:]`` of ``n_intervals`` uniform
     intervals of ``u = cos theta`` in [-1, 1], 8 doubles an interval (fastspin.dynamics.torques).
 

@@ -8,6 +8,7 @@ A heap array's data pointer is loaded from its meminfo; telling it apart from th
 rely on capture tracking, which gives up on functions as large as these kernels (LLVM explores at
 most 100 uses of a pointer).  With ``NUMBA_DISABLE_JIT=1`` the buffer is a NumPy array.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -46,8 +47,9 @@ else:
         element = types.uint64 if unsigned.literal_value else types.float64
         count = rows.literal_value * size.literal_value
 
-        def codegen(context: BaseContext, builder: ir.IRBuilder, signature: Signature,
-                    args: Sequence[ir.Value]) -> ir.Value:
+        def codegen(
+            context: BaseContext, builder: ir.IRBuilder, signature: Signature, args: Sequence[ir.Value]
+        ) -> ir.Value:
             return cgutils.alloca_once(builder, context.get_value_type(element), size=count)
 
         return types.CPointer(element)(rows, size, unsigned), codegen

@@ -11,6 +11,7 @@
 
 :func:`import_cuda` is the one place that imports ``numba.cuda``.
 """
+
 from __future__ import annotations
 
 import ast
@@ -92,8 +93,11 @@ class _Single(ast.NodeTransformer):
 
     def visit_Constant(self, node: ast.Constant) -> ast.expr:
         if type(node.value) is float:
-            call = ast.Call(func=ast.Attribute(value=ast.Name(id="np", ctx=ast.Load()), attr="float32",
-                                               ctx=ast.Load()), args=[node], keywords=[])
+            call = ast.Call(
+                func=ast.Attribute(value=ast.Name(id="np", ctx=ast.Load()), attr="float32", ctx=ast.Load()),
+                args=[node],
+                keywords=[],
+            )
             return ast.copy_location(call, node)
         return node
 
@@ -114,8 +118,7 @@ def _scope(module_globals: Mapping[str, Any], target: str, precision: str) -> di
     scope = dict(module_globals)
     scope.update(np=np, math=math)
     if precision == "float32":
-        scope.update({k: np.float32(v) for k, v in scope.items()
-                      if type(v) is float or isinstance(v, np.float64)})
+        scope.update({k: np.float32(v) for k, v in scope.items() if type(v) is float or isinstance(v, np.float64)})
     if target == "cuda":
         if on_simulator():
             scope.update(_bits=_view_bits, _from_bits=_view_float)

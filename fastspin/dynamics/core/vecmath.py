@@ -19,6 +19,7 @@ Errors are measured against extended-precision ``np.sin``, ``np.cos``, ``np.log`
 (tests/dynamics/test_vecmath.py).  Results for inputs outside the stated domains are unspecified
 (no exception is raised).
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -52,8 +53,9 @@ else:
     def _bits(typingctx, x):
         """The IEEE-754 bits of the float64 ``x`` as an int64 (an LLVM ``bitcast``: no instruction)."""
 
-        def codegen(context: BaseContext, builder: ir.IRBuilder, signature: Signature,
-                    args: Sequence[ir.Value]) -> ir.Value:
+        def codegen(
+            context: BaseContext, builder: ir.IRBuilder, signature: Signature, args: Sequence[ir.Value]
+        ) -> ir.Value:
             return builder.bitcast(args[0], ir.IntType(64))
 
         return types.int64(types.float64), codegen
@@ -62,8 +64,9 @@ else:
     def _from_bits(typingctx, b):
         """The float64 whose IEEE-754 bits are the int64 ``b`` (an LLVM ``bitcast``)."""
 
-        def codegen(context: BaseContext, builder: ir.IRBuilder, signature: Signature,
-                    args: Sequence[ir.Value]) -> ir.Value:
+        def codegen(
+            context: BaseContext, builder: ir.IRBuilder, signature: Signature, args: Sequence[ir.Value]
+        ) -> ir.Value:
             return builder.bitcast(args[0], ir.DoubleType())
 
         return types.float64(types.int64), codegen
@@ -185,10 +188,13 @@ def sincos_2pi(u: float) -> tuple[float, float]:
     kf = t - _ROUND
     r = u - 0.25 * kf
     r2 = r * r
-    s = _TWO_PI_HI * r + r * (_TWO_PI_LO + r2 * (_R_S1 + r2 * (_R_S2 + r2 * (_R_S3 + r2 * (
-        _R_S4 + r2 * (_R_S5 + r2 * _R_S6))))))
-    c = 1.0 - (_HALF_TWO_PI_SQ * r2 - r2 * r2 * (_R_C1 + r2 * (_R_C2 + r2 * (_R_C3 + r2 * (
-        _R_C4 + r2 * (_R_C5 + r2 * _R_C6))))))
+    s = _TWO_PI_HI * r + r * (
+        _TWO_PI_LO + r2 * (_R_S1 + r2 * (_R_S2 + r2 * (_R_S3 + r2 * (_R_S4 + r2 * (_R_S5 + r2 * _R_S6)))))
+    )
+    c = 1.0 - (
+        _HALF_TWO_PI_SQ * r2
+        - r2 * r2 * (_R_C1 + r2 * (_R_C2 + r2 * (_R_C3 + r2 * (_R_C4 + r2 * (_R_C5 + r2 * _R_C6)))))
+    )
     return _quadrant(_bits(t), s, c)
 
 
