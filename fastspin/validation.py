@@ -97,6 +97,8 @@ def per_trajectory(
     arr = real_array(value, name, owner)
     if arr.ndim > 1:
         raise ValueError(f"{_where(owner)}{name} must be a scalar or a 1-D array, got shape {arr.shape}")
+    if arr.size == 0:
+        raise ValueError(f"{_where(owner)}{name} is empty: give one value, or one per trajectory")
     if positive and np.any(arr <= 0):
         raise ValueError(f"{_where(owner)}{name} must be > 0, got {value!r}")
     if non_negative and np.any(arr < 0):
@@ -131,8 +133,8 @@ def seed(value: object) -> int:
 def vectors(value: object, name: str, owner: str | None = None, unit: bool = False) -> npt.NDArray[np.float64]:
     """Shape (3,) or (n, 3) real vectors; with ``unit=True`` normalised (zero length is an error)."""
     arr = real_array(value, name, owner)
-    if arr.ndim not in (1, 2) or arr.shape[-1] != 3:
-        raise ValueError(f"{_where(owner)}{name} must have shape (3,) or (n, 3), got shape {arr.shape}")
+    if arr.ndim not in (1, 2) or arr.shape[-1] != 3 or arr.size == 0:
+        raise ValueError(f"{_where(owner)}{name} must have shape (3,) or (n, 3) with n >= 1, got shape {arr.shape}")
     if unit:
         arr, zero = unit_rows(arr)  # scaled first: no overflow or underflow of the norm
         if np.any(zero):

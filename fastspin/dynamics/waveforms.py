@@ -70,6 +70,8 @@ class Sum(Waveform):
 
 def _param(value: object, name: str, owner: str, non_negative: bool = False) -> npt.NDArray[np.float64]:
     arr = v.real_array(value, name, owner)
+    if arr.size == 0:
+        raise ValueError(f"{owner}: {name} is empty: give one value, or one per trajectory")
     if non_negative and np.any(arr < 0):
         raise ValueError(f"{owner}: {name} must be >= 0, got {value!r}")
     return arr

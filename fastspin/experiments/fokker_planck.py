@@ -227,8 +227,8 @@ def _axial_layer(layer):
     b_eff = b_k - MU0 * ms * (demag[2] - demag[0])
     if b_eff <= 0.0:
         raise ValueError(
-            f"{owner}: the effective anisotropy B_eff = B_k - mu0 Ms (N_z - N_x) = {b_eff:.4g} T "
-            "must be > 0 (a perpendicular easy axis, two wells at the poles)"
+            f"{owner}: the effective anisotropy B_eff = B_k - mu0 Ms (N_z - N_x) (anisotropy_field, ms, demag) "
+            f"= {b_eff:.4g} T must be > 0 (a perpendicular easy axis, two wells at the poles)"
         )
     return ms, thickness, alpha, b_eff
 
