@@ -31,6 +31,7 @@ def _fingerprint() -> str:
         files = sorted((_PACKAGE / "dynamics").rglob("*.py")) + [
             _PACKAGE / "transport" / "kernels.py",
             _PACKAGE / "stack.py",
+            _PACKAGE / "parameters.py",
         ]
         for path in files:
             digest.update(path.read_bytes())

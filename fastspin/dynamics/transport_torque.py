@@ -22,15 +22,26 @@ Both paths evaluate the torque at the unit vectors ``m / |m|`` (the stages of a 
 the sphere by O(dt^2)), so they integrate the same vector field and differ only by the table's
 interpolation error (5e-12 of the largest torque with the default 1025 angles).
 """
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
 import numpy as np
+import numpy.typing as npt
 from numba import njit
 
 from ..constants import E_CHARGE, HBAR
 from ..stack import Stack
-from ..transport.kernels import N_COEF, _solve_point
+from ..transport.kernels import _solve_point, make_scratch
 from ..transport.spinvalve import evaluate
 from .terms import Term, _emit_spin_torque
 from .torques import TabulatedTorque, kernel_inputs
+
+if TYPE_CHECKING:
+    from .assembly import Assembly
+    from .layer import FreeLayer
 
 METHODS = ("auto", "table", "solve")
 
@@ -42,12 +53,16 @@ class TransportTorque(Term):
         if not isinstance(stack, Stack):
             raise ValueError(f"TransportTorque: stack must be a fastspin.Stack, got {type(stack)!r}")
         if not isinstance(magnets, dict) or not magnets:
-            raise ValueError("TransportTorque: magnets must map stack layer names to magnet names, e.g. "
-                             f"{{{stack.magnet_names[-1]!r}: 'free'}}")
+            raise ValueError(
+                "TransportTorque: magnets must map stack layer names to magnet names, e.g. "
+                f"{{{stack.magnet_names[-1]!r}: 'free'}}"
+            )
         for layer, name in magnets.items():
             if layer not in stack.magnet_names:
-                raise ValueError(f"TransportTorque: magnets maps {layer!r}, which is not a ferromagnet of the stack "
-                                 f"{list(stack.magnet_names)}")
+                raise ValueError(
+                    f"TransportTorque: magnets maps {layer!r}, which is not a ferromagnet of the stack "
+                    f"{list(stack.magnet_names)}"
+                )
             if not isinstance(name, str) or not name:
                 raise ValueError(f"TransportTorque: magnets[{layer!r}] must be a magnet name, got {name!r}")
         if len(set(magnets.values())) != len(magnets):
@@ -55,8 +70,9 @@ class TransportTorque(Term):
         if method not in METHODS:
             raise ValueError(f"TransportTorque: method must be one of {METHODS}, got {method!r}")
         if method == "table" and len(stack.magnet_names) != 2:
-            raise ValueError(f"TransportTorque: method='table' needs a stack of two magnets, this one has "
-                             f"{list(stack.magnet_names)}")
+            raise ValueError(
+                f"TransportTorque: method='table' needs a stack of two magnets, this one has {list(stack.magnet_names)}"
+            )
         if isinstance(angles, bool) or not isinstance(angles, (int, np.integer)) or angles < 4:
             raise ValueError(f"TransportTorque: angles must be an integer >= 4, got {angles!r}")
         self.stack = stack
@@ -67,22 +83,24 @@ class TransportTorque(Term):
     def _owner(self):
         return f"TransportTorque({list(self.magnets.values())})"
 
-    def partners(self):
+    def partners(self) -> tuple[str, ...]:
         return tuple(self.magnets.values())
 
-    def check(self, layers, fixed):
+    def check(self, layers: Mapping[str, FreeLayer], fixed: tuple[str, ...]) -> None:
         """Thicknesses of the mapped magnets equal those of their stack layers; one mapped magnet is free."""
         thickness = self.stack.compile().thickness
         for layer, name in self.magnets.items():
             d = thickness[self.stack.layer_index(layer)]
             ours = np.asarray(layers[name].thickness)
             if not np.allclose(ours, d, rtol=1e-9, atol=0.0):
-                raise ValueError(f"{self._owner()}: magnet {name!r} has thickness {ours} m but stack layer {layer!r} "
-                                 f"has {d} m (they must match)")
+                raise ValueError(
+                    f"{self._owner()}: magnet {name!r} has thickness {ours} m but stack layer {layer!r} "
+                    f"has {d} m (they must match)"
+                )
         if all(name in fixed for name in self.magnets.values()):
             raise ValueError(f"{self._owner()}: every mapped magnet is fixed; the torque acts on none")
 
-    def emit(self, asm):
+    def emit(self, asm: Assembly) -> None:
         if self.method == "table":
             self._emit_table(asm)
         else:
@@ -103,22 +121,36 @@ class TransportTorque(Term):
                 polarizer = -direction[self.stack.layer_index(other)]
             magnet = asm.magnets[name]
             coefficient = HBAR / (2.0 * E_CHARGE * magnet.ms * magnet.thickness)
-            _emit_spin_torque(asm, f"transport[{name}]", name, polarizer, asm.drive("current_density"),
-                              coefficient, 0.0, kernel_inputs(table), unit_vectors=True)
+            _emit_spin_torque(
+                asm,
+                f"transport[{name}]",
+                name,
+                polarizer,
+                asm.drive("current_density"),
+                coefficient,
+                0.0,
+                kernel_inputs(table),
+                unit_vectors=True,
+            )
 
     def _emit_solve(self, asm):
         c = self.stack.compile()
         if asm.extra:
             raise ValueError("a system takes one TransportTorque with method='solve'")
         base_iface = np.stack([c.r_star, c.gamma, c.g_mix_real, c.g_mix_imag])
-        asm.extra = (c.kind.astype(np.int64), np.ascontiguousarray(c.layer_params), np.ascontiguousarray(base_iface),
-                     np.ascontiguousarray(c.direction), len(c.magnets))
+        asm.extra = (
+            c.kind.astype(np.int64),
+            np.ascontiguousarray(c.layer_params),
+            np.ascontiguousarray(base_iface),
+            np.ascontiguousarray(c.direction),
+            len(c.magnets),
+        )
         asm.extra_imports.append("from fastspin.dynamics.transport_torque import transport_scratch, transport_solve")
         asm.extra_setup.append("X = transport_scratch(E[0], E[1], E[2], E[3], E[4])")
         for layer, name in self.magnets.items():
             index = self.stack.layer_index(layer)
             s = asm.unit_state(name)
-            asm.torque.extend(f"X[3][{index}, {i}] = -{s[i]}" for i in range(3))
+            asm.torque.extend(f"X[0][3][{index}, {i}] = -{s[i]}" for i in range(3))
         asm.torque.append("transport_solve(X)")
         drive = asm.drive("current_density")
         magnet_index = list(c.magnets)
@@ -128,27 +160,33 @@ class TransportTorque(Term):
             im = magnet_index.index(self.stack.layer_index(layer))
             magnet = asm.magnets[name]
             s = asm.fresh("s")
-            asm.torque.append(f"{s} = -{drive} * {asm.row(f'transport[{name}].coefficient', HBAR / (E_CHARGE * magnet.ms * magnet.thickness))}")
-            asm.add_torque(name, f"{s} * X[23][{im}, 0], {s} * X[23][{im}, 1], {s} * X[23][{im}, 2]")
+            coefficient = asm.row(f"transport[{name}].coefficient", HBAR / (E_CHARGE * magnet.ms * magnet.thickness))
+            asm.torque.append(f"{s} = -{drive} * {coefficient}")
+            asm.add_torque(name, f"{s} * X[2][0][{im}, 0], {s} * X[2][0][{im}, 1], {s} * X[2][0][{im}, 2]")
 
 
 @njit(cache=True, error_model="numpy")
-def transport_scratch(kind, layer_params, iface, direction, n_magnets):
+def transport_scratch(
+    kind: npt.NDArray[np.int64],
+    layer_params: npt.NDArray[np.float64],
+    iface: npt.NDArray[np.float64],
+    direction: npt.NDArray[np.float64],
+    n_magnets: int,
+) -> tuple:
     """Work arrays of one transport solve (fastspin.transport.kernels._solve_point), made once per block:
-    ``X[3]`` holds the net-spin directions (written at every stage), ``X[23]`` the torques on the magnets."""
-    n_layers = kind.shape[0]
-    nn = n_layers - 1
-    return (kind, layer_params, iface, direction.copy(), np.zeros(3),
-            np.empty((nn, 3, 3)), np.empty((nn, 3, 3)), np.empty((nn, 3, 3)), np.empty((nn, 3, 3)),
-            np.empty((nn, 3, 3)), np.empty((nn, 3)), np.empty((nn, 3)), np.empty((nn, 3)), np.empty((nn, 3)),
-            np.empty((nn, 3)), np.zeros((n_layers, N_COEF)), np.zeros(8), np.zeros(3), np.empty((3, 3)),
-            np.empty(3), np.empty(3), np.empty(3), np.empty(3), np.zeros((n_magnets, 3)), np.empty((0, 3)),
-            np.empty((0, 3)), np.empty(0), np.empty((0, 3)))
+    ``X = (point, scratch, outputs, axis)`` as the kernel takes them, built once (not at every call): the
+    net-spin directions ``X[0][3]`` are written at every stage, the torques on the magnets come out in
+    ``X[2][0]``."""
+    no_vec = np.empty((0, 3))
+    return (
+        (kind, layer_params, iface, direction.copy()),
+        make_scratch(kind.shape[0]),
+        (np.zeros((n_magnets, 3)), no_vec, no_vec, np.empty(0), no_vec),
+        np.zeros(3),
+    )
 
 
 @njit(cache=True, error_model="numpy")
-def transport_solve(X):
-    """Normalised torques on every magnet of the stack at the directions in ``X[3]`` (into ``X[23]``)."""
-    _solve_point(X[0], X[1], X[2], X[3], -1, X[4], False, X[5], X[6], X[7], X[8], X[9], X[10], X[11], X[12],
-                 X[13], X[14], X[15], X[16], X[17], X[18], X[19], X[20], X[21], X[22], X[23], X[24], X[25], X[26],
-                 X[27])
+def transport_solve(X: tuple) -> None:
+    """Normalised torques on every magnet of the stack at the directions in ``X[0][3]`` (into ``X[2][0]``)."""
+    _solve_point(X[0], -1, X[3], X[1], X[2])

@@ -22,12 +22,14 @@ Frames: the paper's complex numbers refer to ``(M x (P x M), M x P)`` with ``M``
 engine works in the frame of the net spin ``s = -M`` where the precession sense is reversed, so the paper's
 ``z`` is the complex conjugate of the engine's (see :mod:`fastspin.transport.kernels`).
 """
+
 from __future__ import annotations
 
 import cmath
 import math
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from numba import njit, prange
 from numpy.polynomial import Polynomial
@@ -36,6 +38,7 @@ from numpy.polynomial import polynomial as poly
 from .. import validation as v
 from ..materials import DiffusiveFerromagnet, NormalMetal, TunnelBarrier
 from ..stack import Layer, Stack
+from .kernels import cexpm1
 from .profiles import two_end_solution
 from .spinvalve import solve
 
@@ -43,13 +46,6 @@ _METHODS = ("engine", "closed_form")
 DIFFUSION_RATIO_RANGE = (1e-10, 1e10, "")  # D_F / D_N
 J0_LIMIT = 1e100  # |J0|, units of the injected current
 _LENGTHS = ("thickness", "lambda_j", "lambda_phi", "lambda_sf_f", "lambda_sf_n")
-
-
-@njit(cache=True, error_model="numpy")
-def _cexpm1(w):
-    """``exp(w) - 1`` for complex ``w`` without cancellation near 0."""
-    return complex(math.expm1(w.real) * math.cos(w.imag) - 2.0 * math.sin(0.5 * w.imag) ** 2,
-                   math.exp(w.real) * math.sin(w.imag))
 
 
 @njit(cache=True, error_model="numpy")
@@ -62,8 +58,8 @@ def _eq12_point(d, lj, lphi, lsf_f, lsf_n, ratio, j0):
     z = q * d
     eta = ratio * lsf_n * q
     e2 = cmath.exp(-2.0 * z)
-    em1 = _cexpm1(-z)
-    shape = (em1 * em1 - eta * _cexpm1(-2.0 * z)) / ((1.0 + eta) + (1.0 - eta) * e2)
+    em1 = cexpm1(-z)
+    shape = (em1 * em1 - eta * cexpm1(-2.0 * z)) / ((1.0 + eta) + (1.0 - eta) * e2)
     return j0 / d * (inv_l0 / inv_l2) * shape
 
 
@@ -99,43 +95,80 @@ def _inputs(**arrays):
     return {k: np.broadcast_to(a, shape).reshape(-1) for k, a in values.items()}, shape
 
 
-def electrode_stack(thickness=2e-9, *, lambda_j=1e-9, lambda_phi=1e-9, lambda_sf_f=15e-9, lambda_sf_n=2e-9,
-                    diffusion_ratio=1.0, j0=1.0) -> Stack:
+def electrode_stack(
+    thickness: float = 2e-9,
+    *,
+    lambda_j: float = 1e-9,
+    lambda_phi: float = 1e-9,
+    lambda_sf_f: float = 15e-9,
+    lambda_sf_n: float = 2e-9,
+    diffusion_ratio: float = 1.0,
+    j0: complex = 1.0,
+) -> Stack:
     """The paper's barrier | F(d) | N(semi-infinite) electrode as a :class:`~fastspin.stack.Stack` (layers
     ``"barrier"``, ``"F"``, ``"N"``; F's net spin along +z, the injected spin current in its transverse plane)."""
     j0 = complex(j0)
     barrier = TunnelBarrier("barrier", (j0.real, -j0.imag, 0.0))  # paper frame = conjugate of the s frame
     ferro = DiffusiveFerromagnet("F", 1.0, 0.0, lambda_sf_f, lambda_j, lambda_phi)
     normal = NormalMetal("N", float(diffusion_ratio), lambda_sf_n)
-    layers = (Layer("barrier", barrier, math.inf), Layer("F", ferro, thickness, (0.0, 0.0, 1.0)),
-              Layer("N", normal, math.inf))
+    layers = (
+        Layer("barrier", barrier, math.inf),
+        Layer("F", ferro, thickness, (0.0, 0.0, 1.0)),
+        Layer("N", normal, math.inf),
+    )
     return Stack(layers, (None, None))
 
 
 def _engine_params(v):
-    return {"F.thickness": v["thickness"], "F.lambda_j": v["lambda_j"], "F.lambda_phi": v["lambda_phi"],
-            "F.l_sf": v["lambda_sf_f"], "N.l_sf": v["lambda_sf_n"], "N.rho_star": v["diffusion_ratio"],
-            "barrier.spin_current_x": v["j0"].real, "barrier.spin_current_y": -v["j0"].imag}
+    return {
+        "F.thickness": v["thickness"],
+        "F.lambda_j": v["lambda_j"],
+        "F.lambda_phi": v["lambda_phi"],
+        "F.l_sf": v["lambda_sf_f"],
+        "N.l_sf": v["lambda_sf_n"],
+        "N.rho_star": v["diffusion_ratio"],
+        "barrier.spin_current_x": v["j0"].real,
+        "barrier.spin_current_y": -v["j0"].imag,
+    }
 
 
 def _torque(v, method):
     if method == "closed_form":
         out = np.empty(len(v["thickness"]), complex)
-        _eq12_batch(v["thickness"], v["lambda_j"], v["lambda_phi"], v["lambda_sf_f"], v["lambda_sf_n"],
-                    v["diffusion_ratio"], v["j0"], out)
+        _eq12_batch(
+            v["thickness"],
+            v["lambda_j"],
+            v["lambda_phi"],
+            v["lambda_sf_f"],
+            v["lambda_sf_n"],
+            v["diffusion_ratio"],
+            v["j0"],
+            out,
+        )
         bad = ~(np.isfinite(out.real) & np.isfinite(out.imag))
         if np.any(bad):
             i = int(np.flatnonzero(bad)[0])
-            raise ValueError(f"point {i} ({ {k: a[i].item() for k, a in v.items()} }): Eq. 12 overflows in double "
-                             "precision for these lengths; bring them closer to each other")
+            raise ValueError(
+                f"point {i} ({ {k: a[i].item() for k, a in v.items()} }): Eq. 12 overflows in double "
+                "precision for these lengths; bring them closer to each other"
+            )
         return out
     res = solve(electrode_stack(), _engine_params(v))
     tau = res.torque[:, 0]  # normalised torque -(1/2) x absorbed spin current, s frame
     return (-2.0 * tau[:, 0] + 2.0j * tau[:, 1]) / v["thickness"]  # paper frame: complex conjugate
 
 
-def electrode_torque(thickness, *, lambda_j, lambda_phi, lambda_sf_f, lambda_sf_n, diffusion_ratio=1.0, j0=1.0,
-                     method="engine") -> pd.DataFrame:
+def electrode_torque(
+    thickness: npt.ArrayLike,
+    *,
+    lambda_j: npt.ArrayLike,
+    lambda_phi: npt.ArrayLike,
+    lambda_sf_f: npt.ArrayLike,
+    lambda_sf_n: npt.ArrayLike,
+    diffusion_ratio: npt.ArrayLike = 1.0,
+    j0: npt.ArrayLike = 1.0,
+    method: str = "engine",
+) -> pd.DataFrame:
     """Torque ``T_par + i T_perp`` on the electrode (Eq. 12), one row per broadcast point.
 
     All arguments broadcast like NumPy arrays (lengths in m; ``diffusion_ratio = D_F/D_N``; ``j0`` complex
@@ -144,8 +177,15 @@ def electrode_torque(thickness, *, lambda_j, lambda_phi, lambda_sf_f, lambda_sf_
     """
     if method not in _METHODS:
         raise ValueError(f"method must be one of {_METHODS}, got {method!r}")
-    v, _ = _inputs(thickness=thickness, lambda_j=lambda_j, lambda_phi=lambda_phi, lambda_sf_f=lambda_sf_f,
-                   lambda_sf_n=lambda_sf_n, diffusion_ratio=diffusion_ratio, j0=j0)
+    v, _ = _inputs(
+        thickness=thickness,
+        lambda_j=lambda_j,
+        lambda_phi=lambda_phi,
+        lambda_sf_f=lambda_sf_f,
+        lambda_sf_n=lambda_sf_n,
+        diffusion_ratio=diffusion_ratio,
+        j0=j0,
+    )
     t = _torque(v, method)
     frame = pd.DataFrame({k: v[k] for k in (*_LENGTHS, "diffusion_ratio")})
     frame["j0_par"], frame["j0_perp"] = v["j0"].real, v["j0"].imag
@@ -156,8 +196,18 @@ def electrode_torque(thickness, *, lambda_j, lambda_phi, lambda_sf_f, lambda_sf_
     return frame
 
 
-def closed_form_profile(x, thickness, *, lambda_j, lambda_phi, lambda_sf_f, lambda_sf_n, diffusion_ratio=1.0,
-                        j0=1.0, diffusion_f=1.0):
+def closed_form_profile(
+    x: npt.ArrayLike,
+    thickness: float,
+    *,
+    lambda_j: float,
+    lambda_phi: float,
+    lambda_sf_f: float,
+    lambda_sf_n: float,
+    diffusion_ratio: float = 1.0,
+    j0: complex = 1.0,
+    diffusion_f: float = 1.0,
+) -> npt.NDArray[np.complex128]:
     """``m_par + i m_perp`` at positions ``x`` (m): Eq. 9 for ``x < d``, Eq. 10 for ``x > d`` (``D_F = diffusion_f``),
     written with decaying exponentials only."""
     x = np.asarray(x, dtype=float)
@@ -168,19 +218,38 @@ def closed_form_profile(x, thickness, *, lambda_j, lambda_phi, lambda_sf_f, lamb
     pre = j0 / (q * diffusion_f)
     xf = np.minimum(x, thickness)
     inside = pre * np.exp(-q * xf) * ((1 + eta) - (1 - eta) * np.exp(-2 * q * (thickness - xf))) / den
-    outside = pre * eta * 2 * np.exp(-q * thickness) * np.exp(-(np.maximum(x, thickness) - thickness) / lambda_sf_n) / den
+    outside = (
+        pre * eta * 2 * np.exp(-q * thickness) * np.exp(-(np.maximum(x, thickness) - thickness) / lambda_sf_n) / den
+    )
     return np.where(x <= thickness, inside, outside)
 
 
-def electrode_profile(x, thickness, *, lambda_j, lambda_phi, lambda_sf_f, lambda_sf_n, diffusion_ratio=1.0,
-                      j0=1.0) -> pd.DataFrame:
+def electrode_profile(
+    x: npt.ArrayLike,
+    thickness: float,
+    *,
+    lambda_j: float,
+    lambda_phi: float,
+    lambda_sf_f: float,
+    lambda_sf_n: float,
+    diffusion_ratio: float = 1.0,
+    j0: complex = 1.0,
+) -> pd.DataFrame:
     """Transverse accumulation ``m_par(x)``, ``m_perp(x)`` in F and N (Fig. 1) from the engine's solve
     (``D_F = 1``; node values continued into each layer with its own decaying modes)."""
-    v, _ = _inputs(thickness=thickness, lambda_j=lambda_j, lambda_phi=lambda_phi, lambda_sf_f=lambda_sf_f,
-                   lambda_sf_n=lambda_sf_n, diffusion_ratio=diffusion_ratio, j0=j0)
+    v, _ = _inputs(
+        thickness=thickness,
+        lambda_j=lambda_j,
+        lambda_phi=lambda_phi,
+        lambda_sf_f=lambda_sf_f,
+        lambda_sf_n=lambda_sf_n,
+        diffusion_ratio=diffusion_ratio,
+        j0=j0,
+    )
     if len(v["thickness"]) != 1:
         raise ValueError("electrode_profile takes one electrode (scalar parameters)")
     res = solve(electrode_stack(), _engine_params(v), nodes=True)
+    assert res.g_nodes is not None  # nodes=True returns them
     g = res.g_nodes[0]
     m0, m1 = complex(g[0, 0], -g[0, 1]), complex(g[1, 0], -g[1, 1])  # paper frame
     d = float(v["thickness"][0])
@@ -193,11 +262,18 @@ def electrode_profile(x, thickness, *, lambda_j, lambda_phi, lambda_sf_f, lambda
     return pd.DataFrame({"x": x, "layer": np.where(x <= d, "F", "N"), "m_par": m.real, "m_perp": m.imag})
 
 
-def effective_spin_diffusion_length(thickness, *, lambda_sf_f, lambda_sf_n, diffusion_ratio=1.0):
+def effective_spin_diffusion_length(
+    thickness: npt.ArrayLike,
+    *,
+    lambda_sf_f: npt.ArrayLike,
+    lambda_sf_n: npt.ArrayLike,
+    diffusion_ratio: npt.ArrayLike = 1.0,
+) -> npt.NDArray[np.float64]:
     """lambda*_sf of the F/N bilayer seen as one semi-infinite F (Eq. 17): ``1/lambda*^2 = 1/lambda_sf^F^2 +
     (D_N/D_F) / (lambda_sf^N d)``; equivalently ``1/tau* = 1/tau_sf^F + (lambda_sf^N/d)/tau_sf^N`` (Eq. 18)."""
-    v, shape = _inputs(thickness=thickness, lambda_sf_f=lambda_sf_f, lambda_sf_n=lambda_sf_n,
-                       diffusion_ratio=diffusion_ratio)
+    v, shape = _inputs(
+        thickness=thickness, lambda_sf_f=lambda_sf_f, lambda_sf_n=lambda_sf_n, diffusion_ratio=diffusion_ratio
+    )
     inv = 1.0 / v["lambda_sf_f"] ** 2 + 1.0 / (v["diffusion_ratio"] * v["lambda_sf_n"] * v["thickness"])
     return (1.0 / np.sqrt(inv)).reshape(shape)
 
@@ -207,15 +283,28 @@ def _evaluate_j0(component, voltage, name):
         return component(voltage)
     values = np.asarray(component, dtype=float)
     if values.shape != voltage.shape:
-        raise ValueError(f"{name}: give a numpy.polynomial.Polynomial in V or an array sampled at every voltage "
-                         f"(shape {voltage.shape}), got shape {values.shape}")
+        raise ValueError(
+            f"{name}: give a numpy.polynomial.Polynomial in V or an array sampled at every voltage "
+            f"(shape {voltage.shape}), got shape {values.shape}"
+        )
     if not np.all(np.isfinite(values)):
         raise ValueError(f"{name} must be finite")
     return values
 
 
-def bias_dependence(voltage, thickness, *, j0_par, j0_perp, lambda_j, lambda_phi, lambda_sf_f, lambda_sf_n,
-                    diffusion_ratio=1.0, method="engine") -> pd.DataFrame:
+def bias_dependence(
+    voltage: npt.ArrayLike,
+    thickness: npt.ArrayLike,
+    *,
+    j0_par: Polynomial | npt.ArrayLike,
+    j0_perp: Polynomial | npt.ArrayLike,
+    lambda_j: float,
+    lambda_phi: float,
+    lambda_sf_f: float,
+    lambda_sf_n: float,
+    diffusion_ratio: float = 1.0,
+    method: str = "engine",
+) -> pd.DataFrame:
     """``T_par(V)``, ``T_perp(V)`` (Fig. 3) for a bias-dependent injected current, one row per (thickness, V).
 
     ``j0_par``, ``j0_perp``: a :class:`numpy.polynomial.Polynomial` in V (e.g. ``Polynomial([0, a1, a2])``
@@ -226,8 +315,16 @@ def bias_dependence(voltage, thickness, *, j0_par, j0_perp, lambda_j, lambda_phi
         raise ValueError("voltage must be a 1-D finite array of at least 3 biases (V)")
     thickness = np.atleast_1d(np.asarray(thickness, dtype=float))
     j0 = _evaluate_j0(j0_par, voltage, "j0_par") + 1j * _evaluate_j0(j0_perp, voltage, "j0_perp")
-    frame = electrode_torque(thickness[:, None], lambda_j=lambda_j, lambda_phi=lambda_phi, lambda_sf_f=lambda_sf_f,
-                             lambda_sf_n=lambda_sf_n, diffusion_ratio=diffusion_ratio, j0=j0[None, :], method=method)
+    frame = electrode_torque(
+        thickness[:, None],
+        lambda_j=lambda_j,
+        lambda_phi=lambda_phi,
+        lambda_sf_f=lambda_sf_f,
+        lambda_sf_n=lambda_sf_n,
+        diffusion_ratio=diffusion_ratio,
+        j0=j0[None, :],
+        method=method,
+    )
     frame.insert(0, "voltage", np.tile(voltage, len(thickness)))
     return frame
 
@@ -245,8 +342,18 @@ def bias_coefficients(frame: pd.DataFrame, degree: int = 2) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def drive_coefficients(thickness, *, j0_par, j0_perp, lambda_j, lambda_phi, lambda_sf_f, lambda_sf_n,
-                       diffusion_ratio=1.0, method="engine"):
+def drive_coefficients(
+    thickness: float,
+    *,
+    j0_par: Polynomial,
+    j0_perp: Polynomial,
+    lambda_j: float,
+    lambda_phi: float,
+    lambda_sf_f: float,
+    lambda_sf_n: float,
+    diffusion_ratio: float = 1.0,
+    method: str = "engine",
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """Bias polynomials of the torque per unit area for :class:`fastspin.dynamics.MTJ`.
 
     ``j0_par``, ``j0_perp``: :class:`numpy.polynomial.Polynomial` of the injected spin-angular-momentum current
@@ -258,12 +365,22 @@ def drive_coefficients(thickness, *, j0_par, j0_perp, lambda_j, lambda_phi, lamb
     """
     if not (isinstance(j0_par, Polynomial) and isinstance(j0_perp, Polynomial)):
         raise ValueError("j0_par and j0_perp must be numpy.polynomial.Polynomial in V (J/m^2 per V^k)")
-    kernel = electrode_torque(thickness, lambda_j=lambda_j, lambda_phi=lambda_phi, lambda_sf_f=lambda_sf_f,
-                              lambda_sf_n=lambda_sf_n, diffusion_ratio=diffusion_ratio, j0=1.0, method=method)
+    kernel = electrode_torque(
+        thickness,
+        lambda_j=lambda_j,
+        lambda_phi=lambda_phi,
+        lambda_sf_f=lambda_sf_f,
+        lambda_sf_n=lambda_sf_n,
+        diffusion_ratio=diffusion_ratio,
+        j0=1.0,
+        method=method,
+    )
     if len(kernel) != 1:
         raise ValueError("drive_coefficients takes one electrode (scalar parameters)")
     k = complex(kernel["t_par"].iloc[0], kernel["t_perp"].iloc[0]) * float(thickness)
     n = max(len(j0_par.coef), len(j0_perp.coef))
-    j0 = np.pad(j0_par.coef, (0, n - len(j0_par.coef))) + 1j * np.pad(j0_perp.coef, (0, n - len(j0_perp.coef)))
+    par = np.pad(np.asarray(j0_par.coef, dtype=float), (0, n - len(j0_par.coef)))
+    perp = np.pad(np.asarray(j0_perp.coef, dtype=float), (0, n - len(j0_perp.coef)))
+    j0 = par + 1j * perp
     torque = k * j0
     return torque.real, torque.imag
