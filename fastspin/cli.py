@@ -461,14 +461,10 @@ _WRITES_OUT = ("switching", "hysteresis", "spectrum", "pimm", "st-fmr")
 
 def _check_out(out):
     """Make the output directory ``out`` before any work: an error naming it if it is a file or cannot be made."""
-    import errno
-    import os
+    from .scan.run import check_output_directory
 
-    if out.exists() and not out.is_dir():
-        raise NotADirectoryError(errno.ENOTDIR, "not a directory (the output of this command is a directory)", str(out))
+    check_output_directory(out, "command")
     out.mkdir(parents=True, exist_ok=True)
-    if not os.access(out, os.W_OK | os.X_OK):
-        raise PermissionError(errno.EACCES, "no permission to write there", str(out))
 
 
 def _one_line(text):

@@ -132,16 +132,14 @@ def run_scan(
     store = None
     if out is not None:
         out = Path(out)
-        if out.exists() and not out.is_dir():
-            raise NotADirectoryError(errno.ENOTDIR, "not a directory (the output of a scan is a directory)", str(out))
-        if not (out / MANIFEST).exists():
-            _check_writable(out)  # a new scan writes its manifest at once
+        if not (out / MANIFEST).exists():  # (a directory with a manifest is a directory)
+            check_output_directory(out, "scan")  # a new scan writes its manifest at once
         store = ScanStore.open(out, spec)
     done = set(store.finished_chunks()) if store is not None else set()
     todo = [i for i in range(spec.n_chunks) if i not in done]
     sizes = [spec.chunk_slice(i)[1] - spec.chunk_slice(i)[0] for i in todo]
     if store is not None and todo:
-        _check_writable(out)  # a resumed scan writes the chunks still to compute
+        check_output_directory(store.directory, "scan")  # a resumed scan writes the chunks still to compute
     rows_left = sum(sizes)
     if out is None and not load:
         raise ValueError("load=False keeps the result on disk: it needs out=DIRECTORY")
@@ -211,11 +209,15 @@ def _existing_ancestor(path):
     return path
 
 
-def _check_writable(out):
-    """``PermissionError`` naming ``out`` (or its nearest existing ancestor) unless the scan can write there."""
+def check_output_directory(out: str | os.PathLike[str], what: str) -> None:
+    """``NotADirectoryError`` if ``out`` is a file, ``PermissionError`` naming ``out`` (or its nearest existing
+    ancestor) unless ``what`` (a scan, a command) can write there; nothing is created."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, f"not a directory (the output of a {what} is a directory)", str(out))
     target = _existing_ancestor(out)
     if not os.access(target, os.W_OK | os.X_OK):
-        raise PermissionError(errno.EACCES, "no permission to write the scan there", str(target))
+        raise PermissionError(errno.EACCES, f"no permission to write the {what} there", str(target))
 
 
 def _check_room(spec, rows, bytes_per_row, out, load=True):
