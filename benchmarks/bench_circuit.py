@@ -24,11 +24,14 @@ M0 = np.array([np.cos(0.1), np.sin(0.1), 0.05])
 RATES = {}
 
 
-def _circuit():
-    free = EasyPlaneFreeLayer(
+def _free():
+    return EasyPlaneFreeLayer(
         ms=MS, volume=THICKNESS * AREA, alpha=0.01, hard_axis_field=HARD, easy_axis_field=EASY, applied_field=FIELD
     )
-    return MTJCircuit(free, (FixedLayer(1000.0, 2000.0, (1, 0, 0)),), VoltageDrive(0.4))
+
+
+def _circuit():
+    return MTJCircuit(_free(), (FixedLayer(1000.0, 2000.0, (1, 0, 0)),), VoltageDrive(0.4))
 
 
 def test_charge_flux_batch(benchmark):
@@ -42,7 +45,7 @@ def test_charge_flux_batch(benchmark):
 
 
 def test_cartesian_batch_same_physics(benchmark):
-    layer = dyn.FreeLayer.easy_plane(MS, THICKNESS, 0.01, HARD, EASY, area=AREA)
+    layer = _free().free_layer(THICKNESS)
     kw = dict(field=FIELD, mtj=dyn.MTJ(1000.0, 2000.0), polarization=(1, 0, 0), m0=M0, dt=DT, record_every=500)
     dyn.trajectories(layer, voltage=VOLTS[:2], duration=1e-12, **{**kw, "record_every": 1})  # compile
     run = lambda: dyn.trajectories(layer, voltage=VOLTS, duration=DURATION, **kw)  # noqa: E731

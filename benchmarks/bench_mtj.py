@@ -8,7 +8,7 @@ import numpy as np
 from numpy.polynomial import Polynomial
 
 from fastspin.transport import solve
-from fastspin.transport.mtj import _engine_params, _eq12_batch, electrode_stack
+from fastspin.transport.electrode import _engine_params, _eq12_batch, electrode_stack
 
 N_SIDE = 1000
 RATES = {}

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn, TypedDict
@@ -45,13 +46,33 @@ SPEC_EXAMPLE = """example spec.toml (SI unless a unit is given):
 a "system" model is any fastspin.dynamics.System: [[model.magnets]], [[model.terms]], [model.drives] (a number,
 a vector for field, or {pulse = {...}}, {sine = {...}}, {piecewise_linear = {...}}), [model.m0], trajectories;
 its axes are "<magnet>.<param>" (free.ms), "<term>.<param>" (exchange.bilinear), "<drive>.<waveform>.<param>"
-(current_density.pulse.width, or pulse.width) and temperature.
-axes of "transport": phi (rad) and <layer>.<field> / <left>|<right>.<field> (e.g. "N.thickness"
-in m, "F1.beta", "F1|N.gamma", "N|F2.r_star" in Ohm m^2, "N|F2.g_mix" as [re, im] in S/m^2); of
-"phi_c": the same without phi; of "dynamics": start (P, AP), current_density (A/m^2), field,
-field_y, field_z (T), alpha, anisotropy_field (T), ms (A/m), temperature (K, needs area) and the
-transport parameters of the stack (each point gets its own torque table).  Units: rad, deg; m, nm, um; A/m^2,
-A/cm^2, MA/cm^2; T, mT, Oe; Ohm m^2, fOhm m^2; uOhm cm; s, ns, ps; K."""
+(current_density.pulse.width, or pulse.width) and temperature."""
+
+
+def _parameter_help() -> str:
+    """The axes of the transport models and the units, read from the parameter registry and the unit table."""
+    from .parameters import REGISTRY
+    from .scan.units import UNITS
+
+    def listed(owner: str, form: str) -> str:
+        entries = []
+        for p in REGISTRY.values():
+            if p.owner == owner:
+                unit = f" ({p.unit})" if p.unit else ""
+                shape = {"complex": " as [re, im]", "vector": " as [x, y, z]"}.get(p.value, "")
+                entries.append(f"{form}.{p.name}{unit}{shape}")
+        return ", ".join(entries)
+
+    units = "; ".join(", ".join(u for u in spellings if u not in ("", "1")) for spellings in list(UNITS.values())[1:])
+    return textwrap.fill(
+        f'axes of "transport": phi (rad), the layer parameters {listed("layer", "<layer>")} and the interface '
+        f'parameters {listed("interface", "<left>|<right>")} (e.g. "N.thickness", "F1|N.gamma"); of "phi_c": '
+        'the same without phi; of "dynamics": start (P, AP), current_density (A/m^2), field, field_y, field_z (T), '
+        "alpha, anisotropy_field (T), ms (A/m), temperature (K, needs area) and the transport parameters of the "
+        f"stack (each point gets its own torque table).  Units: {units}.",
+        width=110,
+        break_on_hyphens=False,
+    )
 
 
 class _Parser(argparse.ArgumentParser):
@@ -125,7 +146,7 @@ def _build_parser():
         description="Run every point of a scan spec; results go to DIR as one Parquet file per chunk plus "
         "manifest.json.  Rerunning the same command resumes an interrupted scan; a different "
         "spec on an existing DIR is refused.",
-        epilog=SPEC_EXAMPLE,
+        epilog=f"{SPEC_EXAMPLE}\n{_parameter_help()}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     scan.add_argument("spec", type=Path, help="scan specification (TOML)")

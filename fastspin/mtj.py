@@ -1,6 +1,6 @@
-"""Diffusive MTJ electrodes (Manchon et al. 2012): the public face of :mod:`fastspin.transport.mtj`."""
+"""Diffusive MTJ electrodes (Manchon et al. 2012): the public face of :mod:`fastspin.transport.electrode`."""
 
-from .transport.mtj import (
+from .transport.electrode import (
     bias_coefficients,
     bias_dependence,
     closed_form_profile,

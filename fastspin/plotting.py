@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import math
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from .parameters import REGISTRY
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
-    from matplotlib.figure import Figure
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure, SubFigure
 
 #: column-name rules -> (label template, display unit, factor from SI to the display unit); the
 #: template's ``{0}`` is the pattern's first group (a layer or interface name).
@@ -39,7 +42,10 @@ _DISPLAY = [
     (r"^j_c_(?:p|ap)(?:_linear|_dynamic)?$", "critical current density", "MA/cm$^2$", 1e-10),
     (r"^switching_time$", "switching time", "ns", 1e9),
     (r"^frequency$", "precession frequency", "GHz", 1e-9),
-    (r"^(tau_phi|tau_x|a|b)$", "{0}", r"$\hbar I_0/|e|$", 1.0),
+    (r"^tau_phi$", r"in-plane torque $\tau_\varphi$", r"$\hbar I_0/|e|$", 1.0),
+    (r"^tau_x$", r"out-of-plane torque $\tau_x$", r"$\hbar I_0/|e|$", 1.0),
+    (r"^a$", r"prefactor $a$", r"$\hbar I_0/|e|$", 1.0),
+    (r"^b$", r"prefactor $b$", r"$\hbar I_0/|e|$", 1.0),
 ] + [  # the stack's parameters, "<layer>.<field>" and "<left>|<right>.<field>", as the registry labels them
     (rf"^(.+)\.{p.name}{'(?:_[xyz])?' if p.value == 'vector' else ''}$", p.label, p.display_unit, p.display_factor)
     for p in REGISTRY.values()
@@ -81,9 +87,9 @@ PUBLICATION_STYLE = {
 
 def use_publication_style() -> None:
     """Apply :data:`PUBLICATION_STYLE` to matplotlib's global rc settings (for notebooks and scripts)."""
-    import matplotlib
+    import matplotlib.style
 
-    matplotlib.rcParams.update(PUBLICATION_STYLE)
+    matplotlib.style.use(PUBLICATION_STYLE)
 
 
 def display(column: str) -> tuple[str, float]:
@@ -274,17 +280,76 @@ def plot_phi_c_curves(
     return figure
 
 
-def plot_torque_vs_angle(frame: pd.DataFrame, title: str | None = None) -> Figure:
-    """tau_phi and tau_x versus phi (Barnas et al. 2005, Figs 2-5) from ``torque_vs_angle``."""
-    figure, (ax,) = _figure(1, width=6.0)
-    phi_deg = frame["phi"].to_numpy() * 180.0 / math.pi
-    ax.plot(phi_deg, frame["tau_phi"], label=r"$\tau_\varphi$ (in plane)")
-    ax.plot(phi_deg, frame["tau_x"], label=r"$\tau_x$ (out of plane)", linestyle="--")
+#: line label and style of the columns :func:`plot_torque_vs_angle` draws by default.
+_TORQUE_LINES = {
+    "tau_phi": (r"$\tau_\varphi$ (in plane)", "-"),
+    "tau_x": (r"$\tau_x$ (out of plane)", "--"),
+    "a": (r"$a$ (in plane)", "-"),
+    "b": (r"$b$ (out of plane)", "--"),
+}
+
+
+def _target(ax: Axes | None, width: float = 6.0, height: float = 4.2) -> tuple[Figure | SubFigure, Axes]:
+    """``(figure, ax)``: the given axes and their figure, or a new one-panel figure."""
+    if ax is None:
+        figure, (new,) = _figure(1, width=width, height=height)
+        return figure, new
+    return ax.figure, ax
+
+
+def _angle_axis(phi: npt.ArrayLike, angle: str) -> tuple[npt.NDArray[np.float64], str, tuple[float, float]]:
+    """x values, label and limits of an angle axis: ``"deg"`` (0-180 deg) or ``"pi"`` (phi/pi, data range)."""
+    phi = np.asarray(phi, dtype=float)
+    if angle == "deg":
+        return np.degrees(phi), r"angle $\varphi$ between the net spins (deg)", (0.0, 180.0)
+    if angle == "pi":
+        x = phi / math.pi
+        return x, r"$\varphi/\pi$", (float(x.min()), float(x.max()))
+    raise ValueError(f"angle must be 'deg' or 'pi', got {angle!r}")
+
+
+def plot_torque_vs_angle(
+    frame: pd.DataFrame,
+    title: str | None = None,
+    *,
+    ax: Axes | None = None,
+    columns: Sequence[str] = ("tau_phi", "tau_x"),
+    angle: str = "deg",
+    labels: Mapping[str, str] | None = None,
+    legend: bool = True,
+    **line_kwargs: Any,
+) -> Figure | SubFigure:
+    """tau_phi and tau_x versus phi (Barnas et al. 2005, Figs 2-5) from ``torque_vs_angle``.
+
+    Parameters
+    ----------
+    frame : DataFrame of :func:`fastspin.torque_vs_angle` (column ``phi`` and the drawn columns).
+    title : axes title, or None.
+    ax : matplotlib Axes to draw into (e.g. one panel or an inset); None draws a new one-panel figure.
+    columns : the columns drawn against ``phi`` (``tau_phi`` solid, ``tau_x`` dashed, ``a``, ``b``, or any
+        other column of ``frame``).
+    angle : ``"deg"`` (0-180 deg, the default) or ``"pi"`` (``phi/pi`` over the range of the data, the
+        papers' axis).
+    labels : legend labels by column, replacing the defaults (``tau_phi`` -> "$\\tau_\\varphi$ (in plane)", ...).
+    legend : draw the legend.
+    line_kwargs : passed to every ``Axes.plot`` call (``color``, ``linestyle``, ``linewidth``, ...), over the
+        defaults.
+
+    The y axis is labelled "torque (hbar I0/|e|)" for several columns and with :func:`display` of the column
+    for one.  Returns the figure drawn into (``ax.figure`` when ``ax`` is given).
+    """
+    figure, ax = _target(ax, width=6.0)
+    x, xlabel, xlim = _angle_axis(frame["phi"], angle)
+    for column in columns:
+        default_label, style = _TORQUE_LINES.get(column, (display(column)[0], "-"))
+        kwargs = {"label": (labels or {}).get(column, default_label), "linestyle": style, **line_kwargs}
+        ax.plot(x, frame[column], **kwargs)
     ax.axhline(0.0, color="black", linewidth=0.6)
-    ax.set_xlim(0.0, 180.0)
-    ax.set_xlabel(r"angle $\varphi$ between the net spins (deg)")
-    ax.set_ylabel(r"torque ($\hbar I_0/|e|$)")
-    ax.legend()
+    ax.set_xlim(*xlim)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(r"torque ($\hbar I_0/|e|$)" if len(columns) != 1 else display(columns[0])[0])
+    if legend:
+        ax.legend()
     if title:
         ax.set_title(title)
     return figure

@@ -7,10 +7,10 @@ import pytest
 import fastspin
 from fastspin.parameters import INTERFACE_PARAMETERS, LAYER_PARAMETERS, REGISTRY
 from fastspin.plotting import display
-from fastspin.scan.stacks import transport_axis_info
+from fastspin.scan.preset_stacks import transport_axis_info
 from fastspin.scan.units import si_unit
 from fastspin.transport import solve
-from fastspin.transport.mtj import electrode_stack
+from fastspin.transport.electrode import electrode_stack
 from fastspin.transport.spinvalve import _split_key
 
 STACKS = {"spin valve": fastspin.presets.barnas2005("i"), "MTJ electrode": electrode_stack()}
@@ -91,3 +91,15 @@ def test_a_direction_is_a_scan_axis_of_three_columns(tmp_path):
     assert pd_equal  # the manifest keeps the vectors: the same spec resumes
     with pytest.raises(SpecError, match="3-vector: this model scans scalar parameters only"):
         ScanSpec(DynamicsModel(preset="fig5"), [Axis("F2.direction", directions)])
+
+
+def test_the_command_line_help_lists_every_registered_parameter(capsys):
+    """``fastspin scan --help`` is written from the registry: a new parameter appears there without editing cli.py."""
+    from fastspin.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["scan", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for p in REGISTRY.values():
+        form = "<layer>" if p.owner == "layer" else "<left>|<right>"
+        assert f"{form}.{p.name}" in text, p.name

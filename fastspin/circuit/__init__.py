@@ -7,7 +7,7 @@
 * :mod:`.netlist` / :mod:`.ngspice`: SPICE netlist export and an ngspice batch runner.
 """
 
-from .dynamics import circuit_frame, simulate, trajectories
+from .integrator import circuit_frame, simulate, trajectories
 from .netlist import SpiceSettings, write_netlist
 from .ngspice import NgspiceError, run_ngspice
 from .parameters import EasyPlaneFreeLayer, FixedLayer, MTJCircuit, VoltageDrive

@@ -1,6 +1,6 @@
 """Parameter objects of the equivalent circuit of an easy-plane MTJ (Louis et al. 2025, Sec. III).
 
-The same frozen objects feed the Python charge-flux integrator (:mod:`fastspin.circuit.dynamics`)
+The same frozen objects feed the Python charge-flux integrator (:mod:`fastspin.circuit.integrator`)
 and the SPICE netlist writer (:mod:`fastspin.circuit.netlist`), so both always describe one device.
 
 Geometry of the model (Louis Eq. 53): ``z`` is the hard axis (anisotropy field ``hard_axis_field``
@@ -32,7 +32,8 @@ import numpy.typing as npt
 
 from .. import validation as v
 from ..constants import E_CHARGE, GAMMA_E, HBAR
-from ..dynamics.mtj import MTJ
+from ..dynamics.junction import MTJ
+from ..dynamics.layer import FreeLayer
 from ..numeric import unit_rows
 
 
@@ -113,6 +114,26 @@ class EasyPlaneFreeLayer:
     def time_unit(self) -> float:
         """``t_0 = 1/(gamma B_d)`` (s), the hard-axis precession time used to scale the netlist."""
         return 1.0 / (self.gamma * self.hard_axis_field)
+
+    def free_layer(self, thickness: float, name: str = "free layer") -> FreeLayer:
+        """The same layer for the Cartesian integrator: :meth:`fastspin.dynamics.FreeLayer.easy_plane`.
+
+        One description of the easy-plane macrospin (Louis Eq. 53) serves both integrators: the circuit reads
+        this object, :mod:`fastspin.dynamics` the :class:`~fastspin.dynamics.FreeLayer` it returns, with
+        ``area = volume / thickness`` (``thickness`` in m, > 0) so that the volume, and with it the spin
+        ``S_s`` and the voltage-driven torque of Eq. 69, is the same.  The applied field and ``gamma`` are
+        arguments of the dynamics' ``simulate``, not of its layer.
+        """
+        thickness = _positive(thickness, "thickness", f"free layer {name!r}")
+        return FreeLayer.easy_plane(
+            self.ms,
+            thickness,
+            self.alpha,
+            hard_axis_field=self.hard_axis_field,
+            easy_axis_field=self.easy_axis_field,
+            area=self.volume / thickness,
+            name=name,
+        )
 
 
 @dataclass(frozen=True)

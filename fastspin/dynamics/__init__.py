@@ -11,8 +11,8 @@ Signs and units: fastspin/conventions.py.  ``backend="cuda"`` runs the same kern
 
 from ..validation import StabilityWarning
 from .api import simulate, trajectories
+from .junction import MTJ
 from .layer import FreeLayer
-from .mtj import MTJ
 from .system import System
 from .terms import Dipolar, Exchange, MTJDrive, SpinOrbit, SpinTransfer, VoltageControlledAnisotropy
 from .torques import AsymmetricTorque, SlonczewskiTorque, TabulatedTorque

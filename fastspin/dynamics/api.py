@@ -20,8 +20,8 @@ import pandas as pd
 
 from .. import validation as v
 from . import backends, batches, cpu, gpu
+from .junction import MTJ
 from .layer import FreeLayer
-from .mtj import MTJ
 from .outcomes import N_OUT_MAGNET, O_ACCEPTED, O_FAILED, O_REJECTED, STATES, magnet_columns
 from .system import System
 from .terms import MTJDrive, SpinTransfer, Term

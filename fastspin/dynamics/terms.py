@@ -18,7 +18,7 @@ and, where it has one, its energy per unit area (J/m^2; the magnets of a system 
 * :class:`VoltageControlledAnisotropy` ``(target, coefficient)``: driven by ``voltage``, the uniaxial
   anisotropy field of the target becomes ``B_k + coefficient V`` (coefficient in T/V).
 * :class:`MTJDrive` ``(target, reference, mtj, field_like_ratio)``: the voltage-biased tunnel junction of
-  Louis et al. 2025 Eqs 65-69 between ``target`` and ``reference`` (fastspin.dynamics.mtj), driven by
+  Louis et al. 2025 Eqs 65-69 between ``target`` and ``reference`` (fastspin.dynamics.junction), driven by
   ``voltage``; its resistance R(theta) is averaged over the analysis window.
 * :class:`fastspin.dynamics.transport_torque.TransportTorque`: the Valet-Fert + mixing-conductance torque of
   a stack on each of its magnets.
@@ -35,8 +35,16 @@ import pandas as pd
 
 from .. import validation as v
 from ..constants import E_CHARGE, HBAR, MU0
-from .mtj import MTJ
-from .torques import KIND_CONSTANT, KIND_RATIONAL, KIND_TABLE, TABLE_ROW, TabulatedTorque, TorqueModel, kernel_inputs
+from .junction import MTJ
+from .torques import (
+    TABLE_ROW,
+    TORQUE_CONSTANT,
+    TORQUE_RATIONAL,
+    TORQUE_TABLE,
+    TabulatedTorque,
+    TorqueModel,
+    kernel_inputs,
+)
 
 if TYPE_CHECKING:
     from .assembly import Assembly
@@ -209,11 +217,11 @@ def _emit_spin_torque(asm, label, target, polarizer, drive, coefficient, ratio, 
     a = asm.fresh("a")
     asm.torque.append(f"{a} = {asm.row(f'{label}.coefficient', coefficient)} * {drive}")
     kind, q, table = model
-    if kind == KIND_CONSTANT:
+    if kind == TORQUE_CONSTANT:
         dl, fl = a, f"{asm.row(f'{label}.field_like_ratio', ratio)} * {a}"
     else:
         u = asm.cosine(m, p)
-        if kind == KIND_RATIONAL:
+        if kind == TORQUE_RATIONAL:
             f = asm.fresh("f")
             q_rows = ", ".join(asm.row(f"{label}.q{i}", q[i]) for i in range(3))
             asm.torque.append(f"{f} = rational_factor({q_rows}, {u})")
@@ -262,7 +270,7 @@ class SpinTransfer(Term):
             )
         self.model = model
         self._kernel = kernel_inputs(model)
-        if self._kernel[0] == KIND_TABLE and np.any(self.field_like_ratio != 0):
+        if self._kernel[0] == TORQUE_TABLE and np.any(self.field_like_ratio != 0):
             raise ValueError(
                 f"{owner}: field_like_ratio must be 0 with a tabulated torque (its b(theta) is the field-like part)"
             )
@@ -331,7 +339,7 @@ class SpinOrbit(Term):
             asm.drive("sot_current_density"),
             coefficient,
             self.field_like_ratio,
-            (KIND_CONSTANT, None, None),
+            (TORQUE_CONSTANT, None, None),
         )
 
 
@@ -365,7 +373,7 @@ class VoltageControlledAnisotropy(Term):
 
 
 class MTJDrive(Term):
-    """Voltage-biased MTJ (Louis et al. 2025 Eqs 65-69, fastspin.dynamics.mtj) between ``target`` and
+    """Voltage-biased MTJ (Louis et al. 2025 Eqs 65-69, fastspin.dynamics.junction) between ``target`` and
     ``reference`` (a magnet name or a fixed unit vector), driven by ``voltage``.
 
     Damping-like torque field ``a_J = hbar eta V / (2|e| R_perp Ms V_o)`` (Eq. 69; the target needs an

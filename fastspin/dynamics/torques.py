@@ -24,13 +24,13 @@ Kernel forms.  The kernels never take ``acos`` nor search a table: every model i
 ``u = cos(theta) = m . p`` evaluated without branches, so the loop over the trajectories of a block
 vectorizes.  Two forms (``KIND_*``, compile-time constants of the kernels) cover the models:
 
-* ``KIND_RATIONAL``: ``eta = q0 / (q1 + q2 u)`` for both torques, exact for the Slonczewski and
+* ``TORQUE_RATIONAL``: ``eta = q0 / (q1 + q2 u)`` for both torques, exact for the Slonczewski and
   asymmetric models (``q`` from :func:`kernel_inputs`);
-* ``KIND_TABLE``: a uniform grid of ``n`` intervals of ``u`` on [-1, 1], one cubic per interval and
+* ``TORQUE_TABLE``: a uniform grid of ``n`` intervals of ``u`` on [-1, 1], one cubic per interval and
   torque (:class:`TabulatedTorque`): ``k = min(floor((u + 1) n / 2), n - 1)``, Horner in the local
   variable ``(u + 1) n / 2 - k``.
 
-``KIND_CONSTANT`` (``eta = 1``) is the constant model.  The kernels evaluate the forms with
+``TORQUE_CONSTANT`` (``eta = 1``) is the constant model.  The kernels evaluate the forms with
 ``rational_factor`` and ``table_factors`` of fastspin.dynamics.core.physics.
 """
 
@@ -43,9 +43,9 @@ from scipy.interpolate import CubicSpline
 
 from .. import validation as v
 
-KIND_CONSTANT = 0
-KIND_RATIONAL = 1
-KIND_TABLE = 2
+TORQUE_CONSTANT = 0
+TORQUE_RATIONAL = 1
+TORQUE_TABLE = 2
 
 TABLE_ROW = 8  #: doubles per interval of a kernel table: cubic of 2 a_n, cubic of 2 b_n (highest power first)
 RESAMPLE_RTOL = 1e-10  #: resampling tolerance of a table, relative to max(|a_n|, |b_n|)
@@ -70,7 +70,7 @@ class SlonczewskiTorque:
     def kernel_spec(self) -> tuple[int, npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         """(kind, q (3,), table): ``eta = 2 g = 2 / [(3 k - 4) + k cos theta]``, ``k = (1 + P)^3 / (4 P^{3/2})``."""
         k = (1.0 + self.polarization) ** 3 / (4.0 * self.polarization**1.5)
-        return KIND_RATIONAL, np.array([2.0, 3.0 * k - 4.0, k]), _NO_TABLE
+        return TORQUE_RATIONAL, np.array([2.0, 3.0 * k - 4.0, k]), _NO_TABLE
 
     def efficiency(self, theta: npt.ArrayLike) -> npt.NDArray[np.float64]:
         """Damping-like efficiency ``eta(theta) = 2 g(theta)`` (NumPy, for checks and plots)."""
@@ -98,7 +98,7 @@ class AsymmetricTorque:
     def kernel_spec(self) -> tuple[int, npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         """(kind, q (3,), table): ``eta = q0 / (q1 + q2 cos theta)``, the formula itself."""
         lam2 = self.asymmetry**2
-        return KIND_RATIONAL, np.array([2.0 * self.polarization * lam2, lam2 + 1.0, lam2 - 1.0]), _NO_TABLE
+        return TORQUE_RATIONAL, np.array([2.0 * self.polarization * lam2, lam2 + 1.0, lam2 - 1.0]), _NO_TABLE
 
     def efficiency(self, theta: npt.ArrayLike) -> npt.NDArray[np.float64]:
         lam2 = self.asymmetry**2
@@ -164,7 +164,7 @@ class TabulatedTorque:
 
     def kernel_spec(self) -> tuple[int, npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         """(kind, q (unused), table (8 n,)): see ``table_factors`` of fastspin.dynamics.core.physics."""
-        return KIND_TABLE, np.zeros(3), self.table
+        return TORQUE_TABLE, np.zeros(3), self.table
 
     def _factors(self, theta):
         """``(2 a_n, 2 b_n)`` at ``theta`` from the kernel table, in NumPy (same arithmetic)."""
@@ -218,6 +218,6 @@ def kernel_inputs(torque: str | TorqueModel) -> tuple[int, npt.NDArray[np.float6
     if isinstance(torque, str):
         if torque != "constant":
             raise ValueError(f"torque must be 'constant', a torque model or a torque table, got {torque!r}")
-        return KIND_CONSTANT, np.array([1.0, 1.0, 0.0]), _NO_TABLE
+        return TORQUE_CONSTANT, np.array([1.0, 1.0, 0.0]), _NO_TABLE
     kind, q, table = torque.kernel_spec()
     return kind, np.array(q, dtype=np.float64), np.array(table, dtype=np.float64, order="C")

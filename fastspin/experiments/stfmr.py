@@ -14,7 +14,7 @@ The product of current and resistance holds a DC part, the mixing voltage.  Curr
 ``<.>`` the time average over the whole periods of ``f`` at the end of the run, after the transient (the
 lock-in).  Subtracting ``<R>`` drops ``<R> I_rf <sin>``, zero over whole periods but not to rounding on a
 sampled window.  Voltage drive ``V(t) = V_rf sin(2 pi f t)`` across an MTJ (its torque Louis et al. 2025
-Eq. 69, fastspin.dynamics.mtj): the junction rectifies the DC current ``I_dc = <V(t) G(t)>``, ``G = 1/R``;
+Eq. 69, fastspin.dynamics.junction): the junction rectifies the DC current ``I_dc = <V(t) G(t)>``, ``G = 1/R``;
 with the DC path open (the bias tee of the experiment) the DC voltage that cancels it is read,
 
     V_mix = -I_dc / <G> = -V_rf <sin(2 pi f t) (G(t) - <G>)> / <G>,                                       (V)

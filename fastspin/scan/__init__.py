@@ -12,12 +12,12 @@ from .dynamics_model import DynamicsModel
 from .errors import SpecError
 from .executors import EXECUTORS, dask_map, local_map
 from .model import AxisInfo, FunctionModel, Model, model_from_dict
-from .models import PhiCModel, TransportModel
 from .run import run_scan
 from .spec import Axis, ScanSpec
 from .store import ScanMismatchError, load_scan, read_manifest
 from .system_model import SystemModel
 from .toml_spec import load_spec, spec_from_toml
+from .transport_model import PhiCModel, TransportModel
 
 __all__ = [
     "EXECUTORS",

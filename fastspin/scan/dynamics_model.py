@@ -39,8 +39,8 @@ from ..dynamics import FreeLayer, TabulatedTorque, simulate
 from ..transport import evaluate
 from .errors import SpecError
 from .model import AxisInfo, Model
-from .models import STACK_SCHEMA, read_parameters
-from .stacks import build_stack, preset_name, transport_axis_info
+from .model_parameters import STACK_SCHEMA, read_parameters
+from .preset_stacks import build_stack, preset_name, transport_axis_info
 
 TORQUES = ("transport", "constant")
 

@@ -22,9 +22,9 @@ from ..analysis import collinear_prefactors, critical_currents_dynamic, critical
 from ..dynamics.backends import resolve
 from .dynamics_model import DynamicsModel
 from .executors import Executor
-from .models import PhiCModel
 from .run import run_scan
 from .spec import Axis, ScanSpec
+from .transport_model import PhiCModel
 
 __all__ = [
     "GPU_CHUNK_POINTS",

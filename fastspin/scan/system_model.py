@@ -97,8 +97,8 @@ from ..experiments.switching import wilson_interval
 from ..stack import Stack
 from .errors import SpecError
 from .model import AxisInfo, Model
-from .models import _checked
-from .stacks import build_stack, preset_name
+from .model_parameters import checked_parameter
+from .preset_stacks import build_stack, preset_name
 
 MAX_TRAJECTORIES = 1 << 20  #: trajectories per kernel call
 DEFAULT_CHUNK_POINTS = 2048  #: points per chunk by default (fewer when each runs many trajectories)
@@ -295,7 +295,7 @@ def _key(*parts):
 def _read(key, raw, check, dimension):
     """One keyword of a magnet, term or waveform, checked and in SI (JSON-able)."""
     if check in ("number", "positive", "nonnegative", "integer", "count", "string", "table"):
-        value = _checked(key, raw, check, dimension)
+        value = checked_parameter(key, raw, check, dimension)
         if check == "table":
             return dict(value)
         return value
@@ -307,13 +307,13 @@ def _read(key, raw, check, dimension):
     if check == "matrix":
         if not (isinstance(raw, list) and len(raw) == 3 and all(isinstance(r, list) and len(r) == 3 for r in raw)):
             raise SpecError(key, f"must be a 3 x 3 matrix [[xx, xy, xz], [yx, yy, yz], [zx, zy, zz]], got {raw!r}")
-        return [[_checked(key, x, "number", dimension) for x in row] for row in raw]
+        return [[checked_parameter(key, x, "number", dimension) for x in row] for row in raw]
     if check == "coefficients":
         if raw is None:
             return None
         if not (isinstance(raw, list) and raw):
             raise SpecError(key, f"must be a non-empty list of polynomial coefficients [c0, c1, ...], got {raw!r}")
-        return [_checked(key, x, "number", "dimensionless") for x in raw]
+        return [checked_parameter(key, x, "number", "dimensionless") for x in raw]
     raise AssertionError(check)
 
 
@@ -323,7 +323,7 @@ def _vector(key, raw, dimension):
         raw = [{"value": x, "unit": raw.get("unit")} if raw.get("unit") else x for x in raw["value"]]
     if not (isinstance(raw, (list, tuple)) and len(raw) == 3):
         raise SpecError(key, f"must be three numbers [x, y, z], got {raw!r}")
-    return [_checked(key, x, "number", dimension) for x in raw]
+    return [checked_parameter(key, x, "number", dimension) for x in raw]
 
 
 def _table(key, raw):
@@ -578,7 +578,7 @@ class SystemModel(Model):
     def _drive_value(key, raw, dimension, components):
         if components == 3:
             return _vector(key, raw, dimension)
-        return _checked(key, raw, "number", dimension)
+        return checked_parameter(key, raw, "number", dimension)
 
     def _waveform(self, key, raw, wave, dimension, components):
         raw = _table(key, raw)
@@ -598,7 +598,7 @@ class SystemModel(Model):
             elif check == "knots":
                 if not (isinstance(value, list) and len(value) >= 2):
                     raise SpecError(sub, f"must be a list of at least 2 times, got {value!r}")
-                times = [_checked(sub, t, "number", dim) for t in value]
+                times = [checked_parameter(sub, t, "number", dim) for t in value]
                 if any(b <= a for a, b in itertools.pairwise(times)):
                     raise SpecError(sub, "times must be strictly increasing")
                 entry[keyword] = times
@@ -607,7 +607,7 @@ class SystemModel(Model):
                     raise SpecError(sub, f"must be a list of one value per time ({len(entry['times'])}), got {value!r}")
                 entry[keyword] = [self._drive_value(sub, x, dimension, components) for x in value]
             else:
-                entry[keyword] = _checked(sub, value, check, dim)
+                entry[keyword] = checked_parameter(sub, value, check, dim)
         return entry
 
     def _read_run(
@@ -662,8 +662,8 @@ class SystemModel(Model):
         d = self._description
         if duration is None:
             raise SpecError("model.duration", "missing (the simulated time of every run, s)")
-        d["duration"] = _checked("model.duration", duration, "positive", "time")
-        d["dt"] = _checked("model.dt", dt, "positive", "time")
+        d["duration"] = checked_parameter("model.duration", duration, "positive", "time")
+        d["dt"] = checked_parameter("model.dt", dt, "positive", "time")
         steps = d["duration"] / d["dt"]
         if round(steps) < 1 or abs(steps - round(steps)) > 1e-9 * steps:
             raise SpecError("model.duration", f"must be a whole number of steps dt ({d['dt']} s)")
@@ -671,7 +671,7 @@ class SystemModel(Model):
             if method not in METHODS:
                 raise SpecError("model.method", f"must be one of {', '.join(METHODS)}, got {method!r}")
             d["method"] = method
-        d["temperature"] = _checked("model.temperature", temperature, "nonnegative", "temperature")
+        d["temperature"] = checked_parameter("model.temperature", temperature, "nonnegative", "temperature")
         if d["temperature"] > 0:
             if method is not None and method != "heun":
                 raise SpecError("model.method", 'a temperature above 0 needs method = "heun" (stochastic Heun)')
@@ -684,19 +684,19 @@ class SystemModel(Model):
     def _read_outcomes(self, window, switch_threshold, trajectories, confidence, rtol, atol):
         """The outcome window, the switching threshold, the ensemble and the tolerances of RK45."""
         d = self._description
-        d["window"] = _checked("model.window", window, "positive", "dimensionless")
+        d["window"] = checked_parameter("model.window", window, "positive", "dimensionless")
         if d["window"] > 1:
             raise SpecError("model.window", f"must be a fraction in (0, 1], got {window!r}")
-        d["switch_threshold"] = _checked("model.switch_threshold", switch_threshold, "number", "dimensionless")
+        d["switch_threshold"] = checked_parameter("model.switch_threshold", switch_threshold, "number", "dimensionless")
         if not -1 < d["switch_threshold"] < 1:
             raise SpecError("model.switch_threshold", f"must lie in (-1, 1), got {switch_threshold!r}")
-        d["trajectories"] = _checked("model.trajectories", trajectories, "count", None)
-        d["confidence"] = _checked("model.confidence", confidence, "positive", "dimensionless")
+        d["trajectories"] = checked_parameter("model.trajectories", trajectories, "count", None)
+        d["confidence"] = checked_parameter("model.confidence", confidence, "positive", "dimensionless")
         if not d["confidence"] < 1:
             raise SpecError("model.confidence", f"must lie in (0, 1), got {confidence!r}")
         for name, value in (("rtol", rtol), ("atol", atol)):
             if value is not None:
-                d[name] = _checked(f"model.{name}", value, "positive", "dimensionless")
+                d[name] = checked_parameter(f"model.{name}", value, "positive", "dimensionless")
         self.trajectories = d["trajectories"]
         self._values["temperature"] = d["temperature"]
 
@@ -988,7 +988,9 @@ def _torque_model(key, raw):
         for name in forms[form]:
             if name not in table:
                 raise SpecError(_key(sub, name), f"missing ({form} needs {name})")
-        values = {name: _checked(_key(sub, name), table[name], "number", "dimensionless") for name in forms[form]}
+        values = {
+            name: checked_parameter(_key(sub, name), table[name], "number", "dimensionless") for name in forms[form]
+        }
         try:
             _torque_object({form: values})
         except ValueError as err:

@@ -112,7 +112,7 @@ def make_scratch(n_layers: int) -> tuple:
 @njit(cache=True, error_model="numpy")
 def cexpm1(w: complex) -> complex:
     """``exp(w) - 1`` for complex ``w`` without cancellation near 0, shared by :func:`_complex_bulk` and the
-    closed form of :mod:`fastspin.transport.mtj` (Manchon et al. 2012; no equation of Barnas 2005)."""
+    closed form of :mod:`fastspin.transport.electrode` (Manchon et al. 2012; no equation of Barnas 2005)."""
     return complex(
         math.expm1(w.real) * math.cos(w.imag) - 2.0 * math.sin(0.5 * w.imag) ** 2, math.exp(w.real) * math.sin(w.imag)
     )

@@ -98,7 +98,7 @@ def qphi_and_cartesian(case, duration=20e-9, dt=1e-13, record_every=100):
 
     alpha, field, volts = LLGS_CASES[case]
     free = free_layer(alpha, field)
-    layer = dyn.FreeLayer.easy_plane(MS, THICKNESS, alpha, HARD, EASY, area=AREA)
+    layer = free.free_layer(THICKNESS)  # the same description, Cartesian form
     if volts is None:
         circuit, drive = MTJCircuit(free), {}
     else:

@@ -35,7 +35,8 @@ def test_energy_eq_54_equals_cartesian_eq_53(free, state):
         * (-(bx * M[:, 0] + by * M[:, 1] + bz * M[:, 2]) + 0.5 * D.HARD * M[:, 2] ** 2 - 0.5 * D.EASY * M[:, 0] ** 2)
     )
     np.testing.assert_allclose(el.energy(free, *state), cartesian, rtol=1e-12, atol=1e-30)
-    layer = dyn.FreeLayer.easy_plane(D.MS, D.THICKNESS, 0.01, D.HARD, D.EASY, area=D.AREA)
+    layer = free.free_layer(D.THICKNESS)
+    np.testing.assert_allclose(layer.volume(), D.VOLUME, rtol=1e-15)
     np.testing.assert_allclose(
         el.energy(free, *state),
         D.MS * D.VOLUME * layer.energy_per_ms_volume(M, free.applied_field),

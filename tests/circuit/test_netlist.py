@@ -110,7 +110,7 @@ def test_topology_is_figure_2(two_layer):
 
 def test_scaled_kirchhoff_gives_the_python_rates(two_layer):
     """Solving the netlist's node equations at one state gives the dQ/dt, dPhi/dt of the Python model."""
-    from fastspin.circuit.dynamics import _kernel_parameters, _rates
+    from fastspin.circuit.integrator import _kernel_parameters, _rates
 
     free = two_layer.free_layer
     netlist = write_netlist(two_layer, m0=D.M0, duration=1e-9)

@@ -120,3 +120,13 @@ def test_non_finite_start_and_time_grid():
         trajectories(circuit, m0=D.M0, duration=1e-10, dt=1e-12, min_sin_theta=1.5)
     with pytest.raises(ValueError, match="duration must be"):
         write_netlist(circuit, m0=D.M0, duration=math.inf)
+
+
+def test_free_layer_is_the_same_layer_for_the_cartesian_integrator():
+    """EasyPlaneFreeLayer.free_layer: the volume (hence S_s) is kept; a bad thickness is named."""
+    free = EasyPlaneFreeLayer(ms=1e6, volume=2e-24, alpha=0.02, hard_axis_field=1.0, easy_axis_field=0.01)
+    layer = free.free_layer(2e-9)
+    assert float(layer.volume()) == pytest.approx(2e-24, rel=1e-15)
+    assert float(layer.alpha) == 0.02 and float(layer.ms) == 1e6
+    with pytest.raises(ValueError, match="thickness"):
+        free.free_layer(-1e-9)

@@ -10,7 +10,7 @@ from scipy.interpolate import CubicSpline
 from fastspin.conventions import stt_field_tesla
 from fastspin.dynamics import AsymmetricTorque, FreeLayer, SlonczewskiTorque, TabulatedTorque, simulate
 from fastspin.dynamics.core.physics import rational_factor, table_factors
-from fastspin.dynamics.torques import KIND_RATIONAL, KIND_TABLE, RESAMPLE_RTOL, TABLE_ROW, kernel_inputs
+from fastspin.dynamics.torques import RESAMPLE_RTOL, TABLE_ROW, TORQUE_RATIONAL, TORQUE_TABLE, kernel_inputs
 
 MS, THICKNESS, ALPHA, BK = 8.0e5, 2e-9, 0.02, 0.02
 THETA = np.random.default_rng(0).uniform(0, np.pi, 2000)
@@ -30,7 +30,7 @@ def _slonczewski_table(p, points=181, field_like=0.1):
 def _factors(torque, cos_theta):
     """The kernels' angular factors (damping-like, field-like) for ``torque`` at one cos(theta)."""
     kind, q, table = kernel_inputs(torque)
-    if kind == KIND_TABLE:
+    if kind == TORQUE_TABLE:
         return table_factors(table, 0, table.size // TABLE_ROW, cos_theta)
     f = rational_factor(q[0], q[1], q[2], cos_theta)
     return f, f
@@ -43,7 +43,7 @@ def _kernel_factors(torque, theta):
 def test_kernel_table_is_the_table_and_tabulated_slonczewski_error():
     table = _slonczewski_table(0.4)
     kind, kernel = _kernel_factors(table, THETA)
-    assert kind == KIND_TABLE
+    assert kind == TORQUE_TABLE
     np.testing.assert_allclose(kernel[:, 0], table.efficiency(THETA), rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(kernel[:, 1], table.field_like_efficiency(THETA), rtol=1e-12, atol=1e-15)
     relative = np.max(np.abs(kernel[:, 0] / (2 * _slonczewski_g(THETA, 0.4)) - 1.0))
@@ -94,7 +94,7 @@ def test_table_error_against_the_transport_engine():
 def test_kernel_rational_form_is_the_model(model):
     theta = THETA[THETA < 3.1] if model.polarization == 1.0 else THETA  # P = 1: g diverges at pi
     kind, kernel = _kernel_factors(model, theta)
-    assert kind == KIND_RATIONAL
+    assert kind == TORQUE_RATIONAL
     # equal up to rounding: q1 + q2 cos(theta) cancels towards pi for P = 1 (relative condition number)
     q = kernel_inputs(model)[1]
     condition = (abs(q[1]) + abs(q[2])) / np.abs(q[1] + q[2] * np.cos(theta))

@@ -23,7 +23,7 @@ from fastspin.materials import (
     NormalMetal,
     TunnelBarrier,
 )
-from fastspin.transport.mtj import electrode_stack
+from fastspin.transport.electrode import electrode_stack
 
 PHI = [0.0, 0.1, math.pi / 3, math.pi / 2, 2.0, math.pi - 1e-3, math.pi]
 

@@ -17,7 +17,7 @@ import pytest
 from fastspin.dynamics.transport_torque import transport_scratch, transport_solve
 from fastspin.stack import KIND_BARRIER, KIND_F
 from fastspin.transport import kernels as K
-from fastspin.transport.mtj import _eq12_point
+from fastspin.transport.electrode import _eq12_point
 from fastspin.transport.spinvalve import solve
 
 from .kernel_cases import cases, compute

@@ -360,7 +360,7 @@ def drive_coefficients(
     density (J/m^2) in V.  Returns ``(damping_like, field_like)`` coefficient arrays ``[c0, c1, ...]`` of
     ``a(V) = d T_par(V)`` and ``b(V) = d T_perp(V)`` in J/m^2 per V^k: with ``T = T_par M x (P x M) +
     T_perp M x P`` absorbed by the layer (spin ``-(Ms/gamma) m`` per volume), ``dm/dt = gamma/(Ms d) [a m x (m x p)
-    - b m x p]``, the form :mod:`fastspin.dynamics.mtj` integrates.  ``T`` is linear in ``J0`` with the complex
+    - b m x p]``, the form :mod:`fastspin.dynamics.junction` integrates.  ``T`` is linear in ``J0`` with the complex
     factor ``K = T/J0`` of Eq. 12, so each coefficient maps as ``c_k = d K (J0_par,k + i J0_perp,k)``.
     """
     if not (isinstance(j0_par, Polynomial) and isinstance(j0_perp, Polynomial)):
