@@ -25,14 +25,14 @@ From transport to the macrospin equation
 With ``m = -s_hat``, ``p = -S_hat`` (magnetization directions of the free and the reference layer) the
 identities ``s_hat x (s_hat x S_hat) = -m x (m x p)`` and ``s_hat x S_hat = m x p``, and the spin
 angular momentum per area of the free layer ``(Ms d / gamma) s_hat``, give the spin-transfer part of
-the Landau-Lifshitz-Gilbert-Slonczewski equation
+the Landau-Lifshitz-Gilbert-Slonczewski equation::
 
     dm/dt|_STT = gamma * (hbar J / (|e| Ms d)) * [a_n(theta) m x (m x p) - b_n(theta) m x p],
 
 where ``a_n, b_n`` are the transport prefactors normalised by ``hbar J/|e|`` and ``theta`` is the
 angle between ``m`` and ``p`` (equal to the angle between the net spins).  In the form used by the
 macrospin code, ``a_J = hbar * eta * J / (2 |e| Ms d)`` (tesla), the damping-like efficiency is
-``eta(theta) = 2 a_n(theta)`` and the field-like one ``2 b_n(theta)``:
+``eta(theta) = 2 a_n(theta)`` and the field-like one ``2 b_n(theta)``::
 
     dm/dt|_STT = gamma * a_J(theta) m x (m x p) - gamma * b_J(theta) m x p.
 

@@ -148,7 +148,7 @@ _NM = 1e-9  # m
 _FOHM_M2 = 1e-15  # Ohm m^2
 
 COBALT = Ferromagnet("Co", rho_star=5.1 * _UOHM_CM, beta=0.51, l_sf=60 * _NM)
-#: Cu with l_sf = 1000 nm: the paper's "l_sf = 103 nm" is "10^3 nm" with the exponent lost in typesetting
+#: Cu with l_sf = 1000 nm, because the paper's "l_sf = 103 nm" is "10^3 nm" with the exponent lost in typesetting
 #: (low-temperature CPP-GMR gives l_sf(Cu) of the order of a micrometre); tests/transport/test_paper.py
 #: shows that 1000 nm, not 103 nm, reproduces the paper's Fig. 6 numbers.
 COPPER = NormalMetal("Cu", rho_star=0.5 * _UOHM_CM, l_sf=1000 * _NM)

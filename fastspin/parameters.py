@@ -78,6 +78,7 @@ def _interface(name, slot, unit, dimension, check, description, label, display_u
     )
 
 
+#: field name -> its :class:`Parameter`, for every layer and interface parameter of a stack
 REGISTRY = {
     p.name: p
     for p in (

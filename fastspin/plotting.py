@@ -63,8 +63,8 @@ STATE_COLORS = {
 _EXTRA_COLORS = ["#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
 
 
-#: the rc settings of the published figures (notebooks, documentation): 150 dpi on screen, 300 dpi saved,
-#: serif mathtext so that symbols (phi/pi, tau_phi) read as in the papers, light grid, inward ticks.
+#: the rc settings of the published figures in the notebooks and the documentation; 150 dpi on screen, 300 dpi
+#: saved, serif mathtext so that symbols (phi/pi, tau_phi) read as in the papers, light grid, inward ticks.
 PUBLICATION_STYLE = {
     "figure.dpi": 150,
     "savefig.dpi": 300,
@@ -323,20 +323,30 @@ def plot_torque_vs_angle(
 
     Parameters
     ----------
-    frame : DataFrame of :func:`fastspin.torque_vs_angle` (column ``phi`` and the drawn columns).
-    title : axes title, or None.
-    ax : matplotlib Axes to draw into (e.g. one panel or an inset); None draws a new one-panel figure.
-    columns : the columns drawn against ``phi`` (``tau_phi`` solid, ``tau_x`` dashed, ``a``, ``b``, or any
-        other column of ``frame``).
-    angle : ``"deg"`` (0-180 deg, the default) or ``"pi"`` (``phi/pi`` over the range of the data, the
-        papers' axis).
-    labels : legend labels by column, replacing the defaults (``tau_phi`` -> "$\\tau_\\varphi$ (in plane)", ...).
-    legend : draw the legend.
-    line_kwargs : passed to every ``Axes.plot`` call (``color``, ``linestyle``, ``linewidth``, ...), over the
-        defaults.
+    frame : DataFrame
+        A frame of :func:`fastspin.transport.torque_vs_angle`: column ``phi`` and the drawn columns.
+    title : str, optional
+        Axes title.
+    ax : Axes, optional
+        Matplotlib axes to draw into (one panel of a figure, an inset); by default a new one-panel figure.
+    columns : Sequence
+        The columns drawn against ``phi``: ``tau_phi`` (solid), ``tau_x`` (dashed), ``a``, ``b`` or any other
+        column of ``frame``.
+    angle : str
+        ``"deg"`` (0-180 degrees, the default) or ``"pi"`` (``phi/pi`` over the range of the data, the axis
+        of the papers).
+    labels : Mapping, optional
+        Legend labels by column, in place of the defaults (``tau_phi``: "in plane", ``tau_x``: "out of plane").
+    legend : bool
+        Draw the legend.
+    **line_kwargs
+        Passed to every ``Axes.plot`` call (``color``, ``linestyle``, ``linewidth``, ...), over the defaults.
 
-    The y axis is labelled "torque (hbar I0/|e|)" for several columns and with :func:`display` of the column
-    for one.  Returns the figure drawn into (``ax.figure`` when ``ax`` is given).
+    Returns
+    -------
+    Figure
+        The figure drawn into (the figure of ``ax`` when ``ax`` is given).  The y axis reads "torque" in
+        units of ``hbar I0/|e|`` for several columns, and :func:`display` of the column for one.
     """
     figure, ax = _target(ax, width=6.0)
     x, xlabel, xlim = _angle_axis(frame["phi"], angle)
@@ -638,9 +648,9 @@ def plot_st_fmr(
     max_curves: int = 8,
     title: str | None = "ST-FMR mixing voltage",
 ) -> Figure:
-    """ST-FMR field sweeps from :func:`fastspin.experiments.stfmr.st_fmr`: ``V_mix`` versus the bias field, one
+    """ST-FMR field sweeps from :func:`fastspin.experiments.st_fmr`: ``V_mix`` versus the bias field, one
     colour per frequency (at most ``max_curves`` evenly chosen ones, markers).  With ``fit`` (the frame of
-    :func:`fastspin.experiments.stfmr.fit_lineshape`): the fitted symmetric + antisymmetric Lorentzians (Eq. L,
+    :func:`fastspin.experiments.fit_lineshape`): the fitted symmetric + antisymmetric Lorentzians (Eq. L,
     dashed) and two more panels, the frequency versus the resonance field (the Kittel dispersion) and the
     linewidth (FWHM, with its standard error) versus frequency (for Gilbert damping ``2 alpha omega / gamma``
     lies on a line through the origin).  Sweeps whose fit failed (NaN) are left out of the fit panels.  Returns the

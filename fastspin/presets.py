@@ -58,8 +58,8 @@ def available() -> dict[str, str]:
 def barnas2005(case: str = "i", **overrides: float) -> Stack:
     """The Co/Cu spin valve of Barnas et al. (2005) in situation ``case`` ("i", "ii", "iii", "iv", "fig5").
 
-    Co: rho* = 5.1 uOhm cm, |beta| = 0.51, l_sf = 60 nm; Cu: rho* = 0.5 uOhm cm, l_sf = 1000 nm (see
-    :data:`fastspin.materials.COPPER` for why not 103 nm); Co/Cu: R* = 0.52 fOhm m^2, |gamma| = 0.76,
+    Co: rho* = 5.1 uOhm cm, ``|beta|`` = 0.51, l_sf = 60 nm; Cu: rho* = 0.5 uOhm cm, l_sf = 1000 nm (see
+    :data:`fastspin.materials.COPPER` for why not 103 nm); Co/Cu: R* = 0.52 fOhm m^2, ``|gamma|`` = 0.76,
     G_mix = (0.542 + 0.016 i) 1e15 S/m^2; d0 = d2 = 10 nm; E_F = 7 eV.  Keyword overrides (SI): see
     ``fastspin.presets._OVERRIDES`` (d0, d2, beta1, gamma1, beta2, gamma2, rho0/1/2, lsf0/1/2, r_star1/2,
     re_gmix, im_gmix, phi, fermi_energy).

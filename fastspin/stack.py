@@ -99,7 +99,7 @@ class CompiledStack:
 @dataclass(frozen=True)
 class Stack:
     """An ordered multilayer.  ``interfaces[k]`` sits between ``layers[k]`` and ``layers[k+1]``: an
-    :class:`Interface` for every N/F contact, ``None`` for an N/N contact.  ``fermi_energy`` (J) is
+    :class:`~fastspin.materials.Interface` for every N/F contact, ``None`` for an N/N contact.  ``fermi_energy`` (J) is
     used only to express spin accumulations like the paper's Fig. 6(a) (``g v_F rho(E_F) / |I0/e|``)."""
 
     layers: tuple[Layer, ...]

@@ -40,6 +40,10 @@ class StabilityWarning(UserWarning):
     """A fixed-step integration whose step is beyond the stable range of its method (``gamma B_max dt``)."""
 
 
+class FixedPointWarning(UserWarning):
+    """A deterministic run whose every trajectory starts at a fixed point of its drive, so that none moves."""
+
+
 #: steps of one trajectory at most (duration / dt, and duration / max_step for an adaptive integrator), for the
 #: LLGS integrators and the charge-flux circuit alike: no run goes on for ever.
 MAX_STEPS = 10**10

@@ -29,8 +29,21 @@ def test_first_two_commands():
 
 
 def test_python_examples_run_and_print_what_the_readme_shows(tmp_path, monkeypatch):
+    """Every block runs; the first prints what the README shows; every dynamics sweep shows more than one state."""
+    import fastspin.dynamics
+
     matplotlib.use("Agg")
     monkeypatch.chdir(tmp_path)
+    sweeps = []
+
+    def recorded(*args, **kwargs):
+        frame = simulate(*args, **kwargs)
+        labels = [c for c in frame.columns if c == "state" or c.endswith(".state")]
+        sweeps.append((len(frame), {str(x) for c in labels for x in frame[c].unique()}))
+        return frame
+
+    simulate = fastspin.dynamics.simulate
+    monkeypatch.setattr(fastspin.dynamics, "simulate", recorded)
     blocks = _blocks("python")
     namespace = {}
     shown = re.search(r"```python\n.*?```\n```\n(.*?)```", README, flags=re.S).group(1)
@@ -43,3 +56,6 @@ def test_python_examples_run_and_print_what_the_readme_shows(tmp_path, monkeypat
             block = block.replace("sp = run_ngspice", "sp = None and run_ngspice")
         with contextlib.redirect_stdout(io.StringIO()):
             exec(block, namespace)
+    assert len(sweeps) >= 8, sweeps  # the dynamics, system and GPU examples
+    trivial = [(n, states) for n, states in sweeps if n > 1 and len(states) < 2]
+    assert not trivial, f"dynamics examples whose every trajectory ends in one state: {trivial}"

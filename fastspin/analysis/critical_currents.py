@@ -1,10 +1,10 @@
 """Critical currents: the current densities at which the P and AP states of a macrospin lose stability.
 
-* :func:`critical_currents_linear`: from the linear stability of the collinear states of a macrospin driven by
-  the transport torque (Sun, Phys. Rev. B 62, 570 (2000), Eq. 11, with the slopes ``a(0)``, ``a(pi)`` of
-  ``tau_phi`` at 0 and pi and the field-like ``b``; ingredients in :mod:`fastspin.analysis.stability`).
-* :func:`critical_currents_dynamic`: the same thresholds read off a dynamic state map (rows of
-  :func:`fastspin.dynamics.simulate` runs over current and field from both starts).
+* :func:`~fastspin.analysis.critical_currents_linear`: from the linear stability of the collinear states of a
+  macrospin driven by the transport torque (Sun, Phys. Rev. B 62, 570 (2000), Eq. 11, with the slopes ``a(0)``,
+  ``a(pi)`` of ``tau_phi`` at 0 and pi and the field-like ``b``; ingredients in :mod:`fastspin.analysis.stability`).
+* :func:`~fastspin.analysis.critical_currents_dynamic`: the same thresholds read off a dynamic state map (rows
+  of :func:`fastspin.dynamics.simulate` runs over current and field from both starts).
 """
 
 from __future__ import annotations
@@ -40,15 +40,15 @@ def critical_currents_linear(torque: Stack | TabulatedTorque, layer: FreeLayer, 
     ``N``, applied field ``B`` (``field``, T, along x), spin torque
     ``gamma a_J(theta) m x (m x p) - gamma b_J(theta) m x p`` with ``a_J = stt_field_tesla(J, Ms, d,
     2 a_n(theta))`` and ``b_J`` likewise from ``b_n``, where ``a_n, b_n`` are the transport
-    prefactors of ``torque`` (:func:`~fastspin.analysis.stability.collinear_prefactors`).  Linearising
+    prefactors of ``torque`` (:func:`~fastspin.analysis.collinear_prefactors`).  Linearising
     the LLG equation about ``m = s x`` (``s = +1`` for P, ``-1`` for AP) with stiffness fields
-    (:func:`~fastspin.analysis.stability.stiffness_fields`)
+    (:func:`~fastspin.analysis.stiffness_fields`)
     ``H_1 = s (B + b_J) + B_k + mu0 Ms (N_y - N_x)`` (in plane) and
     ``H_2 = s (B + b_J) + B_k + mu0 Ms (N_z - N_x)`` (out of plane) gives the 2x2 matrix
     ``gamma/(1+alpha^2) [[A - alpha H_1, -H_2 - alpha A], [H_1 + alpha A, A - alpha H_2]]`` with
     ``A = s a_J``; the state becomes unstable when its trace changes sign,
     ``s a_J = alpha (H_1 + H_2) / 2`` (Sun, Phys. Rev. B 62, 570 (2000), Eq. 11, with the slope
-    ``a(0)`` or ``a(pi)`` of ``tau_phi`` in place of a constant efficiency), that is
+    ``a(0)`` or ``a(pi)`` of ``tau_phi`` in place of a constant efficiency), that is::
 
         J_c = alpha (s B + B_k + mu0 Ms ((N_y + N_z)/2 - N_x)) / (s k (a_n - alpha b_n)),
         k = hbar / (|e| Ms d).

@@ -1,9 +1,9 @@
 """The zero phi_c of the in-plane torque, for a whole batch of stacks at once.
 
-:func:`find_phi_c`: where the in-plane torque ``tau_phi = a(phi) sin(phi)`` of a stack vanishes inside (0, pi)
-(Barnas et al. 2005, Sec. V, Fig. 5 and its inset; ``a`` normalised by hbar I0/|e|, Eq. 39): ``a`` is evaluated
-on a coarse grid of angles in one batched solve, sign changes bracket the zeros, and a batched Illinois
-(modified regula falsi) iteration refines the first one.
+:func:`~fastspin.analysis.find_phi_c`: where the in-plane torque ``tau_phi = a(phi) sin(phi)`` of a stack vanishes
+inside (0, pi) (Barnas et al. 2005, Sec. V, Fig. 5 and its inset; ``a`` normalised by ``hbar I0/|e|``, Eq. 39):
+``a`` is evaluated on a coarse grid of angles in one batched solve, sign changes bracket the zeros, and a batched
+Illinois (modified regula falsi) iteration refines the first one.
 """
 
 from __future__ import annotations

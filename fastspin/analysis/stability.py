@@ -1,11 +1,11 @@
 """The collinear states P (``m = p``) and AP (``m = -p``) of a macrospin: the ingredients of their linear stability.
 
-* :func:`collinear_prefactors`: the damping-like and field-like prefactors ``a`` and ``b`` of the transport
-  torque at phi = 0 and pi (the slopes ``a(0)``, ``a(pi)`` of ``tau_phi`` there).
-* :func:`stiffness_fields`: the in-plane and out-of-plane stiffness fields ``H_1``, ``H_2`` of the state
-  ``m = s x``; it is an energy minimum where both are positive, and with the damping-like torque ``a_J`` it
+* :func:`~fastspin.analysis.collinear_prefactors`: the damping-like and field-like prefactors ``a`` and ``b`` of
+  the transport torque at phi = 0 and pi (the slopes ``a(0)``, ``a(pi)`` of ``tau_phi`` there).
+* :func:`~fastspin.analysis.stiffness_fields`: the in-plane and out-of-plane stiffness fields ``H_1``, ``H_2`` of
+  the state ``m = s x``; it is an energy minimum where both are positive, and with the damping-like torque ``a_J`` it
   loses stability where ``s a_J = alpha (H_1 + H_2) / 2`` (Sun, Phys. Rev. B 62, 570 (2000), Eq. 11; see
-  :func:`fastspin.analysis.critical_currents.critical_currents_linear`).
+  :func:`fastspin.analysis.critical_currents_linear`).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 
 def collinear_prefactors(torque: Stack | TabulatedTorque) -> dict[str, float]:
-    """``a`` and ``b`` at phi = 0 and pi (normalised by hbar I0/|e|) of a stack or torque table.
+    """``a`` and ``b`` at phi = 0 and pi (normalised by ``hbar I0/|e|``) of a stack or torque table.
 
     ``torque`` is a :class:`~fastspin.stack.Stack` (exact limits from the transport engine) or a
     :class:`~fastspin.dynamics.TabulatedTorque` (its spline, i.e. what the dynamics integrates).

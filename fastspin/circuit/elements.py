@@ -1,7 +1,7 @@
 """Circuit elements of the easy-plane MTJ in SI units (Louis et al. 2025, Eqs. 50-72).
 
 Every function is vectorized over ``charge`` ``Q`` (C) and ``flux`` ``Phi`` (Wb) (numpy broadcasting)
-and takes the parameter objects of :mod:`.parameters`.  The constitutive laws ``V_C = dE/dQ`` and
+and takes the parameter objects of :mod:`fastspin.circuit.parameters`.  The constitutive laws ``V_C = dE/dQ`` and
 ``I_L = dE/dPhi`` (Eqs. 58-59) are what the integrator and the netlist use; the differential ``C``,
 ``L`` and ``Omega`` (Eqs. 60-62) describe the small-signal circuit (``L`` changes sign where the
 in-plane energy has a maximum, so no simulator element should be built from it).

@@ -7,8 +7,8 @@ spin-current sources ``I_s``, ``V_s`` per fixed layer (Eqs. 71-72) fed by the ju
 drive circuit (source, series resistor, ``R(cos beta)`` of Eq. 65 for each fixed layer).  Time is SI.
 
 At a pole (``sin(theta) < min_sin_theta``) the coordinates are singular: the kernel stops that
-trajectory, fills the rest of its record with NaN, and :func:`trajectories` raises
-:class:`~fastspin.circuit.variables.PoleError` (or returns the NaN-padded record with
+trajectory, fills the rest of its record with NaN, and :func:`~fastspin.circuit.trajectories` raises
+:class:`~fastspin.circuit.PoleError` (or returns the NaN-padded record with
 ``on_pole="nan"``).
 """
 

@@ -1,8 +1,8 @@
 """SPICE netlist of the easy-plane MTJ equivalent circuit (Louis et al. 2025, Fig. 2 and Sec. III).
 
-Built from the same :class:`~fastspin.circuit.parameters.MTJCircuit` as the Python model.  The MTJ is
+Built from the same :class:`~fastspin.circuit.MTJCircuit` as the Python model.  The MTJ is
 a two-terminal subcircuit ``fastspin_mtj plus minus`` (fixed layer 1 on the ``plus`` side, see
-:mod:`.parameters` for the sign of ``V_MTJ``) in a drive circuit: a DC or piecewise-linear source
+:mod:`fastspin.circuit.parameters` for the sign of ``V_MTJ``) in a drive circuit: a DC or piecewise-linear source
 ``VSRC src 0`` and a series resistor ``RS src plus``; ``minus`` is ground.
 
 Scaling and accuracy
@@ -30,7 +30,7 @@ tolerances mean what they say, the step bound is what makes the physics right.
 The constitutive laws ``V_C(Q, Phi)`` and ``I_L(Q, Phi)`` (Eqs. 58-59) are behavioural sources; no
 differential ``C`` or ``L`` element (Eqs. 60-61: ``L`` changes sign) appears.  ``sin^2(theta)`` is
 clamped at ``min_sin_theta^2`` so that a trajectory reaching a pole cannot divide by zero; the runner
-(:mod:`.ngspice`) raises :class:`~fastspin.circuit.variables.PoleError` if the result enters that zone.
+(:mod:`fastspin.circuit.ngspice`) raises :class:`~fastspin.circuit.PoleError` if the result enters that zone.
 """
 
 from __future__ import annotations
@@ -186,7 +186,7 @@ def write_netlist(
     """Netlist text for a transient of ``duration`` (s) from ``m0``.
 
     ``dialect="ngspice"`` adds a ``.control`` block writing the waveforms to ``output_file`` (read by
-    :func:`fastspin.circuit.ngspice.run_ngspice`); ``dialect="ltspice"`` leaves it out (LTspice stores
+    :func:`fastspin.circuit.run_ngspice`); ``dialect="ltspice"`` leaves it out (LTspice stores
     every node in its .raw file).  Internal node names: ``q``, ``phi``, ``vl`` (``xmtj.`` prefix in
     ngspice, ``xmtj:`` in LTspice when fixed layers make the MTJ a subcircuit).
     """

@@ -1,7 +1,7 @@
 """Run the exported netlist in ngspice (batch mode) and return its waveforms as a DataFrame.
 
 ``ngspice -b`` runs in a temporary directory; the ``.control`` block of the netlist writes the node
-voltages with ``wrdata`` and they are labelled like :func:`fastspin.circuit.integrator.circuit_frame`
+voltages with ``wrdata`` and they are labelled like :func:`fastspin.circuit.circuit_frame`
 (time, charge, flux, mx, my, mz and, with fixed layers, source_voltage, v_mtj, i_mtj, r_mtj,
 cos_beta_k), so the two models compare column by column.  ``v_mtj`` and ``i_mtj`` are ngspice's own
 node voltage and source current.  ngspice does not store the ``uic`` state at ``t = 0``: the first

@@ -1,6 +1,6 @@
 """Circuit laws of the easy-plane MTJ in rate form, shared by :mod:`.elements` and the integrator kernel.
 
-Plain functions of scalars or numpy arrays (no Python objects), so :mod:`.dynamics` compiles them with
+Plain functions of scalars or numpy arrays (no Python objects), so :mod:`.integrator` compiles them with
 Numba and :mod:`.elements` calls them on arrays: one implementation of each law.  Dividing a charge by
 ``Q_0 = (e/hbar) S_s`` and a flux by ``Phi_0 = hbar/e`` (Louis Eq. 29) turns currents into ``1/s`` and
 voltages into ``rad/s``, and the spin impedance ``Z_s = Phi_0/Q_0`` (Eq. 33) into 1: the circuit laws
@@ -77,7 +77,7 @@ def kirchhoff_rates(current_rate: Real, voltage_rate: Real, alpha: float, sin2_t
 
 
 def source_voltage(t: float, amplitude: float, delay: float, rise_time: float, width: float, fall_time: float) -> float:
-    """Piecewise-linear drive of :class:`~fastspin.circuit.parameters.VoltageDrive` at time ``t`` (V)."""
+    """Piecewise-linear drive of :class:`~fastspin.circuit.VoltageDrive` at time ``t`` (V)."""
     if t < delay:
         return 0.0
     x = t - delay

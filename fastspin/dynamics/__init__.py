@@ -9,7 +9,7 @@ Signs and units: fastspin/conventions.py.  ``backend="cuda"`` runs the same kern
 (fastspin.dynamics.gpu, fastspin.dynamics.backends).
 """
 
-from ..validation import StabilityWarning
+from ..validation import FixedPointWarning, StabilityWarning
 from .api import simulate, trajectories
 from .junction import MTJ
 from .layer import FreeLayer
@@ -23,6 +23,7 @@ __all__ = [
     "FreeLayer",
     "System",
     "StabilityWarning",
+    "FixedPointWarning",
     "Exchange",
     "Dipolar",
     "SpinTransfer",

@@ -19,6 +19,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from .. import validation as v
+from ..constants import GAMMA_E
 from . import backends, batches, cpu, gpu
 from .junction import MTJ
 from .layer import FreeLayer
@@ -34,11 +35,11 @@ _Drive: TypeAlias = Waveform | npt.ArrayLike
 _Stiffness: TypeAlias = tuple[npt.ArrayLike, npt.ArrayLike] | Mapping[str, tuple[npt.ArrayLike, npt.ArrayLike]]
 
 METHODS = ("rk4", "rk45", "heun")
-#: largest gamma*B_max*dt without a StabilityWarning: RK4 is stable up to 2*sqrt(2) on the imaginary axis (undamped
+#: largest ``gamma*B_max*dt`` without a StabilityWarning; RK4 is stable up to 2*sqrt(2) on the imaginary axis (undamped
 #: precession), Heun (second order) amplifies a rotation by sqrt(1 + z^4/4) a step, 3 % at 0.5.
 STABLE_RATE_DT = {"rk4": 2.0, "heun": 0.5}
-#: trajectories a CPU :func:`simulate` runs at once: a larger batch runs in chunks of this size, so that its
-#: parameter rows and outcome arrays (about 70 floats a trajectory) stay small beside its result frame
+#: trajectories a CPU :func:`~fastspin.dynamics.simulate` runs at once; a larger batch runs in chunks of this size,
+#: so that its parameter rows and outcome arrays (about 70 floats a trajectory) stay small beside its result frame
 SIMULATE_CHUNK = 1 << 16
 MAX_STEPS = v.MAX_STEPS  #: steps of one trajectory at most (duration / dt; duration / max_step for rk45)
 _POLARIZATION = (1.0, 0.0, 0.0)  # the defaults of the single-layer keywords (a System is refused any other value)
@@ -307,6 +308,8 @@ def _run(
     opts["rate"] = (
         _warn_if_unstable(compiled, method, duration, dt, first_index, warn) if method in STABLE_RATE_DT else None
     )
+    if warn and not np.any(temperature_arr > 0):
+        _warn_if_fixed_point(compiled, duration, opts["rate"])
     window_start = max(0, n_steps - max(2, int(round(opts["window"] * n_steps))))
     window_mid = window_start + (n_steps - window_start) // 2
     if target == "cuda" and backend == "auto" and gpu.unsupported(compiled, method, n_steps, precision):
@@ -364,6 +367,26 @@ def _warn_if_unstable(compiled, method, duration, dt, first_index=0, warn=True):
             stacklevel=4,
         )
     return rate
+
+
+#: ``|dm/dt|`` at the start below this fraction of gamma * 1 T (or of gamma B_max) counts as a fixed point
+FIXED_POINT_RATE = 1e-12
+
+
+def _warn_if_fixed_point(compiled, duration, rate):
+    """:class:`~fastspin.validation.FixedPointWarning` when every (sampled) trajectory of a deterministic run
+    starts at a fixed point of its drive (``|dm/dt| = 0`` at ``m0`` at every sampled time,
+    :func:`fastspin.dynamics.cpu.start_rates`): such a run never moves, e.g. ``m0`` equal to the polarizer ``p``
+    with no field and no temperature, where the spin-transfer torque ``m x (m x p)`` vanishes identically."""
+    scale = rate if rate else GAMMA_E
+    if np.all(cpu.start_rates(compiled, duration) <= FIXED_POINT_RATE * scale):
+        warnings.warn(
+            "every trajectory starts at a fixed point of its drive (dm/dt = 0 at m0 for the whole run), so none "
+            "moves: e.g. m0 along the polarizer with no field and no temperature. Tilt m0 (m0=(cos 0.1, sin 0.1, "
+            "0)), add a transverse field or a temperature to see the dynamics",
+            v.FixedPointWarning,
+            stacklevel=4,
+        )
 
 
 def _check_finite(m, method, dt, rate, first_index=0):
@@ -467,7 +490,7 @@ def simulate(
     ``settled`` (False when the orbit still grows or decays between the halves by more than
     ``settle_tolerance``, relative; a decaying run is then labelled by the state it decays to, a growing one
     by its orbit); ``static_tolerance`` on the ranges of m.e, m.p and m.n, ``collinear_tolerance`` on
-    1 - |m.p|; ``switched`` (ends on the other side of ``switch_threshold`` in m.p than it started),
+    ``1 - |m.p|``; ``switched`` (ends on the other side of ``switch_threshold`` in m.p than it started),
     ``switching_time`` (the last crossing, into the final side; NaN when not switched) and
     ``first_crossing_time`` (s); ``frequency`` (Hz, from the extrema of m.e), ``amplitude`` (half the range
     of m.e), ``mean_mx, mean_my, mean_mz, mean_cos_theta``, ``mean_resistance`` (Ohm, with an MTJ; else
@@ -483,10 +506,10 @@ def simulate(
     NaN appears only where a quantity does not exist: ``switching_time``, ``first_crossing_time`` (no switch,
     no crossing), ``frequency`` (no oscillation), ``mean_resistance`` (no MTJ) and ``orbit_energy_ratio`` (no
     orbit in the first half).  A step beyond the stable range of ``rk4`` or ``heun`` (``gamma B_max dt``,
-    :data:`STABLE_RATE_DT`) gives a :class:`~fastspin.validation.StabilityWarning` before the run, and a
-    trajectory that diverges a ``ValueError`` naming it and a step that converges.  Batches larger than
-    :data:`SIMULATE_CHUNK` run in chunks (the same numbers, random streams included) so that the call peaks
-    at less than twice the memory of its frame.
+    :data:`~fastspin.dynamics.api.STABLE_RATE_DT`) gives a :class:`~fastspin.validation.StabilityWarning` before
+    the run, and a trajectory that diverges a ``ValueError`` naming it and a step that converges.  Batches larger
+    than :data:`~fastspin.dynamics.api.SIMULATE_CHUNK` run in chunks (the same numbers, random streams included)
+    so that the call peaks at less than twice the memory of its frame.
     """
     single = _single_keywords(
         system,

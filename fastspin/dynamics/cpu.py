@@ -295,6 +295,29 @@ def rate_bound(P, TB, E, rows, times, probes, tangents, eps, out):
                 if not rate <= best:  # a NaN rate stays
                     best = rate
         out[r] = best
+
+
+@njit(**STRICT)
+def start_rate(P, TB, E, rows, times, m0, out):
+    """Per sampled trajectory ``rows[r]``: the largest ``|dm/dt|`` (1/s) at its initial state over the ``times``
+    (zero at a fixed point of the drive, e.g. m0 = p with no field)."""
+    for r in range(rows.shape[0]):
+        j = rows[r]
+{setup}
+        y = np.empty(NS)
+        f = np.empty(NS)
+        for c in range(NS):
+            y[c] = m0[j, c]
+        best = 0.0
+        for a in range(times.shape[0]):
+            rhs_array(times[a], P, j, TB, X, y, f)
+            total = 0.0
+            for c in range(NS):
+                total += f[c] ** 2
+            rate = math.sqrt(total)
+            if not rate <= best:
+                best = rate
+        out[r] = best
 '''
 
 _RK45 = '''
@@ -407,6 +430,23 @@ def kernels(compiled: CompiledSystem) -> ModuleType:
     return build.load(KernelSource(compiled).module(), "cpu")
 
 
+def _sampled_rows(n: int, samples: int) -> npt.NDArray[np.int64]:
+    """At most ``samples`` trajectory indices evenly spread over ``n`` (the first and last included)."""
+    return np.unique(np.linspace(0, n - 1, min(n, samples)).round().astype(np.int64))
+
+
+def start_rates(compiled: CompiledSystem, duration: float, samples: int = 1024, times: int = 9) -> npt.NDArray:
+    """``|dm/dt|`` (1/s) at the initial state of at most ``samples`` trajectories, the largest over ``times``
+    instants of ``[0, duration]`` (waveforms included): zero where a trajectory starts at a fixed point."""
+    module = kernels(compiled)
+    rows = _sampled_rows(compiled.n, samples)
+    out = np.empty(len(rows))
+    module.start_rate(
+        compiled.P, compiled.tables, compiled.extra, rows, np.linspace(0.0, duration, times), compiled.m0, out
+    )
+    return out
+
+
 def rate_bound(compiled: CompiledSystem, duration: float, samples: int = 1024, times: int = 9) -> tuple[float, int]:
     """Estimate of the largest rate ``gamma B_max`` (1/s) of the right-hand side of ``compiled``: the norm of
     its Jacobian along tangents of probe states (every magnet along +-x, +-y, +-z; with several magnets also
@@ -414,7 +454,7 @@ def rate_bound(compiled: CompiledSystem, duration: float, samples: int = 1024, t
     spread over the batch (the first and last included).  Returns ``(rate, trajectory)`` of the largest."""
     module = kernels(compiled)
     n, nf = compiled.n, compiled.n_free
-    rows = np.unique(np.linspace(0, n - 1, min(n, samples)).round().astype(np.int64))
+    rows = _sampled_rows(n, samples)
     probes, tangents = [], []
     for sign_pattern in ([1.0] * nf, [(-1.0) ** k for k in range(nf)])[: 1 if nf == 1 else 2]:
         for axis in np.vstack([np.eye(3), -np.eye(3)]):

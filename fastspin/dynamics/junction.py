@@ -1,6 +1,6 @@
 """Voltage-biased magnetic tunnel junction: R(theta) and the spin-transfer torque of its bias.
 
-Louis et al. 2025, Eqs 65-69:
+Louis et al. 2025, Eqs 65-69::
 
     R_MTJ = R_perp / (1 + eta^2 cos(theta)),         cos(theta) = p . m            (65, 66)
     R_perp = 2 R_AP R_P / (R_AP + R_P),  eta = sqrt((R_AP - R_P) / (R_AP + R_P))    (67, 68)

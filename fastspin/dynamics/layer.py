@@ -26,15 +26,23 @@ class FreeLayer:
 
     Parameters
     ----------
-    ms : saturation magnetization, A/m (> 0); scalar or one value per trajectory.
-    thickness : m (> 0); scalar or per trajectory.
-    alpha : Gilbert damping (>= 0); scalar or per trajectory.
-    anisotropy_field : uniaxial anisotropy field B_k, T (may be negative for a hard axis).
-    easy_axis : direction u of the uniaxial anisotropy, shape (3,) or (n, 3), any length > 0.
-    demag : diagonal demagnetizing factors (N_x, N_y, N_z), shape (3,) or (n, 3); the default
+    ms : float or array_like
+        saturation magnetization, A/m (> 0); scalar or one value per trajectory.
+    thickness : float or array_like
+        m (> 0); scalar or per trajectory.
+    alpha : float or array_like
+        Gilbert damping (>= 0); scalar or per trajectory.
+    anisotropy_field : float or array_like
+        uniaxial anisotropy field B_k, T (may be negative for a hard axis); scalar or per trajectory.
+    easy_axis : array_like
+        direction u of the uniaxial anisotropy, shape (3,) or (n, 3), any length > 0.
+    demag : array_like
+        diagonal demagnetizing factors (N_x, N_y, N_z), shape (3,) or (n, 3); the default
         (0, 0, 1) is a thin film in the xy plane.
-    area : lateral area, m^2 (> 0); needed for the volume (thermal field, MTJ voltage drive).
-    name : how error messages call the layer.
+    area : float or array_like or None
+        lateral area, m^2 (> 0); needed for the volume (thermal field, MTJ voltage drive).
+    name : str
+        how error messages call the layer.
     """
 
     ms: Any

@@ -1,15 +1,15 @@
 """A system of macrospins: free and fixed magnets and the terms that couple and drive them.
 
-``System(magnets, terms=(), fixed=())``: ``magnets`` are :class:`FreeLayer` s with unique names;
+``System(magnets, terms=(), fixed=())``: ``magnets`` are :class:`~fastspin.dynamics.FreeLayer` s with unique names;
 ``fixed`` names the magnets held still (pinned references: they still polarize and couple).  Every free
 magnet obeys the Gilbert equation (fastspin.dynamics.core.physics) with the effective field of its own
 layer (applied field, uniaxial anisotropy, diagonal demagnetizing tensor: fastspin.dynamics.layer) plus
 the fields and torques of the terms (fastspin.dynamics.terms).
 
-:meth:`System.compile` turns a system and the drives of one call into a :class:`CompiledSystem`: the
-per-trajectory rows ``P``, the torque tables ``TB`` and the generated source of the right-hand side
-(fastspin.dynamics.assembly); the drivers (fastspin.dynamics.cpu) compile that source once per
-structure.
+:meth:`~fastspin.dynamics.System.compile` turns a system and the drives of one call into a
+:class:`CompiledSystem`: the per-trajectory rows ``P``, the torque tables ``TB`` and the generated source of
+the right-hand side (fastspin.dynamics.assembly); the drivers (fastspin.dynamics.cpu) compile that source once
+per structure.
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ class System:
         frequency_axis: Mapping[str, npt.ArrayLike] | None = None,
         stiffness: Mapping[str, tuple[npt.ArrayLike, npt.ArrayLike]] | None = None,
     ) -> CompiledSystem:
-        """The :class:`CompiledSystem` of one call.
+        """The :class:`~fastspin.dynamics.system.CompiledSystem` of one call.
 
         ``drives``: ``{"current_density", "sot_current_density", "voltage", "field"}`` (constants, per
         trajectory or waveforms); ``m0``: ``{name: (3,) or (n, 3)}`` unit vectors of every magnet;

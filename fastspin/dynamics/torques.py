@@ -118,13 +118,13 @@ class TabulatedTorque:
     ``u``: a not-a-knot cubic spline through the points ``(cos theta_i, a_i)``, resampled as a
     not-a-knot cubic spline on ``n = 2^k`` uniform intervals of ``u`` (the kernel table), with the
     smallest ``k`` in [8, 14] for which the two splines differ by at most ``RESAMPLE_RTOL = 1e-10`` of
-    max(|a_n|, |b_n|) at every interval midpoint and every given point (else ``k = 14``);
+    ``max(|a_n|, |b_n|)`` at every interval midpoint and every given point (else ``k = 14``);
     ``resampling_error`` holds the largest difference found (units of ``a``), ``intervals`` the ``n``.
 
     Measured interpolation error (tests/dynamics/test_torques.py, fixtures/measured.json):
     Slonczewski's ``g(theta)`` with P = 0.4 tabulated every degree: max relative error 3.3e-9 (a cubic
     spline in theta: 6.2e-8); the Fig. 5 valve's ``a_n`` tabulated at 91 angles, against
-    the transport engine at off-grid angles: 2.9e-8 of max|a_n| (spline in theta: 8.7e-7).  Data
+    the transport engine at off-grid angles: 2.9e-8 of ``max|a_n|`` (spline in theta: 8.7e-7).  Data
     that are not even about 0 and pi (a slope at the ends) are not smooth in ``u``; this
     interpolation is meant for torque prefactors, which are.
     """

@@ -100,7 +100,7 @@ class Pulse(Waveform):
 
     @property
     def end(self) -> npt.NDArray[np.float64]:
-        """Time (s) at which the pulse is over: ``delay + rise + width + fall``."""
+        """Time (s) at which the pulse is over, ``delay + rise + width + fall``."""
         return self.delay + self.rise + self.width + self.fall
 
     def kernel_parameters(

@@ -12,7 +12,7 @@ effective field's transverse part) and its Hessian on the tangent plane is ``H(m
 activated escape from it goes over the lowest saddle point (``g = 0``, one negative eigenvalue of ``H``) of
 the minimum-energy path to the other minimum, and the barrier of the well is ``E_b = E(saddle) - E(minimum)``.
 
-Two ways to get it (:func:`thermal_stability`):
+Two ways to get it (:func:`~fastspin.experiments.thermal_stability`):
 
 * ``method="barrier"``: the two minima by minimisation on the sphere from either side of the easy direction,
   the minimum-energy path between them by a climbing-image geodesic nudged elastic band on the sphere started
@@ -703,9 +703,10 @@ def thermal_stability(
     ``saddle_mx/my/mz``, ``field_x/y/z`` (T), ``volume`` (m^3).
 
     ``method="dwell"``: stochastic-Heun escapes from the start well at elevated temperatures ``T_k``
-    (:func:`dwell_times`), then the Arrhenius fit ``tau(T) = tau_0 (T / T_ref)^nu exp(E_b / k_B T)``
-    (:func:`arrhenius_fit`).  Options: ``temperatures`` (K, >= 2 values; default where the saddle barrier
-    gives ``E_b / k_B T_k`` = 5, 6, 7, 8), ``n_trajectories`` per temperature (default 400), ``duration``
+    (:func:`~fastspin.experiments.stability.dwell_times`), then the Arrhenius fit
+    ``tau(T) = tau_0 (T / T_ref)^nu exp(E_b / k_B T)`` (:func:`~fastspin.experiments.stability.arrhenius_fit`).
+    Options: ``temperatures`` (K, >= 2 values; default where the saddle barrier gives ``E_b / k_B T_k`` =
+    5, 6, 7, 8), ``n_trajectories`` per temperature (default 400), ``duration``
     (s, longest observation per trajectory; default: until ``escape_fraction``, default 0.9, of a
     temperature's trajectories escaped), ``dt`` (s; default ``0.05 sqrt(1 + alpha^2) / (gamma scale)``),
     ``settle`` (s; default ten relaxation times in the well), ``seed``, ``prefactor_exponent`` ``nu``

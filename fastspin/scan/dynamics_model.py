@@ -44,6 +44,7 @@ from .preset_stacks import build_stack, preset_name, transport_axis_info
 
 TORQUES = ("transport", "constant")
 
+#: axis name -> :class:`~fastspin.scan.AxisInfo` of the LLGS axes that every dynamics model accepts
 AXES = {
     "start": AxisInfo(kind="category", categories=("P", "AP"), description="initial state"),
     "current_density": AxisInfo("current_density", description="charge current density J (> 0 along +x)"),
@@ -140,9 +141,9 @@ class DynamicsModel(Model):
         return cls(**{k: v for k, v in description.items() if k != "kind"})
 
     def axis_info(self, name: str) -> AxisInfo:
-        """The LLGS axes of :data:`AXES`, or a transport parameter of the stack (``torque = "transport"``:
-        each point then integrates with the torque table of its own stack; the thickness of the thin
-        magnet is also the macrospin thickness)."""
+        """The LLGS axes of :data:`~fastspin.scan.dynamics_model.AXES`, or a transport parameter of the stack
+        (``torque = "transport"``: each point then integrates with the torque table of its own stack; the
+        thickness of the thin magnet is also the macrospin thickness)."""
         if name == "temperature" and self.parameters["area"] is None:
             raise ValueError("a temperature axis needs model.area (the free-layer area, m^2)")
         if name in AXES:

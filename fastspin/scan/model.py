@@ -3,13 +3,13 @@
 A *model* is a picklable callable ``model(points) -> DataFrame`` where ``points`` maps each axis
 name to a 1-D array holding one chunk of the scan (all arrays the same length, SI units) plus the
 reserved key ``"point"`` (global point indices).  It returns one row per point, in order.  A model
-also declares which axes it accepts (:meth:`Model.axis_info`), so a spec is checked, axis by axis,
-before any work starts, and describes itself as a JSON-able dict (:meth:`Model.to_dict`) that the
-Parquet manifest records and that :func:`model_from_dict` turns back into a model.
+also declares which axes it accepts (:meth:`~fastspin.scan.Model.axis_info`), so a spec is checked, axis by axis,
+before any work starts, and describes itself as a JSON-able dict (:meth:`~fastspin.scan.Model.to_dict`) that the
+Parquet manifest records and that :func:`~fastspin.scan.model_from_dict` turns back into a model.
 
-Model kinds register themselves: a subclass that sets its own :attr:`Model.kind` and defines
-:meth:`Model.from_dict` is recorded in :data:`MODEL_KINDS` when its class is created, so a new kind is one new
-module (imported by :mod:`fastspin.scan`, which imports every model module).
+Model kinds register themselves: a subclass that sets its own :attr:`~fastspin.scan.Model.kind` and defines
+:meth:`~fastspin.scan.Model.from_dict` is recorded in :data:`MODEL_KINDS` when its class is created, so a new
+kind is one new module (imported by :mod:`fastspin.scan`, which imports every model module).
 """
 
 from __future__ import annotations
@@ -48,8 +48,9 @@ class AxisInfo:
     ``dimension`` is a key of :data:`fastspin.scan.units.UNITS`; ``kind`` is ``"real"``,
     ``"complex"``, ``"vector"`` (each value a 3-vector; a point's value is stored as the three columns
     ``<name>_x, _y, _z``) or ``"category"`` (then ``categories`` lists the allowed strings); ``check`` is a
-    key of :data:`CHECKS`; ``description`` is a short human phrase used in help texts; ``bounds`` (SI, optional)
-    the supported range of the values' magnitudes (e.g. :data:`fastspin.validation.TRANSPORT_RANGES`).
+    key of :data:`~fastspin.scan.model.CHECKS`; ``description`` is a short human phrase used in help texts;
+    ``bounds`` (SI, optional) the supported range of the values' magnitudes (e.g.
+    :data:`fastspin.validation.TRANSPORT_RANGES`).
     """
 
     dimension: str = "dimensionless"
@@ -134,8 +135,9 @@ MODEL_KINDS: dict[str, type[Model]] = {}
 
 class Model:
     """Base of the scan models: subclasses set :attr:`kind` and implement the methods below (:meth:`from_dict`
-    for the kinds a ``[model]`` table can name; those are registered in :data:`MODEL_KINDS`)."""
+    for the kinds a ``[model]`` table can name; those are registered in :data:`~fastspin.scan.model.MODEL_KINDS`)."""
 
+    #: the name of the model kind in a ``[model]`` table and in the manifest (empty for an abstract base)
     kind = ""
     #: points per chunk when the spec does not say (one batched kernel call per chunk).
     default_chunk_size = 65536
@@ -253,8 +255,8 @@ class FunctionModel(Model):
 def model_from_dict(description: object) -> Model:
     """Build the model a ``[model]`` table (or a manifest entry) describes.
 
-    The table's ``kind`` selects the model among the registered kinds (:data:`MODEL_KINDS`): ``"transport"``,
-    ``"phi_c"``, ``"dynamics"`` and ``"system"``.
+    The table's ``kind`` selects the model among the registered kinds
+    (:data:`~fastspin.scan.model.MODEL_KINDS`): ``"transport"``, ``"phi_c"``, ``"dynamics"`` and ``"system"``.
     """
     if not isinstance(description, dict):
         raise SpecError("model", "expected a table with a 'kind' key")

@@ -59,7 +59,7 @@ def dynamic_state_map(
     layer is the thin magnet of ``preset`` driven by its tabulated transport torque; further keywords
     are parameters of :class:`~fastspin.scan.dynamics_model.DynamicsModel` (``alpha``, ``ms``,
     ``anisotropy_field``, ``duration``, ``dt``, ...).  Returns the tidy frame of
-    :func:`~fastspin.scan.run.run_scan` (columns ``start, field, current_density, state, phase,
+    :func:`~fastspin.scan.run_scan` (columns ``start, field, current_density, state, phase,
     start_stable, ...``); with ``out`` it is also stored (and resumable) as Parquet.  ``backend``: ``"cpu"``,
     ``"cuda"`` or ``"auto"`` (fastspin.dynamics.backends); on a GPU the chunks default to ``GPU_CHUNK_POINTS``
     points (a GPU needs some 10^5 threads to be busy).
@@ -94,7 +94,7 @@ def phi_c_map(
 
     ``{"F1.beta": ..., "F1|N.gamma": ...}`` gives the inset of Barnas et al. 2005, Fig. 5;
     ``{"N.thickness": ..., "F2.thickness": ...}`` the dependence on thicknesses.  Returns the frame
-    of :func:`~fastspin.scan.run.run_scan` with the columns of :func:`~fastspin.analysis.find_phi_c`.
+    of :func:`~fastspin.scan.run_scan` with the columns of :func:`~fastspin.analysis.find_phi_c`.
     """
     spec = ScanSpec(PhiCModel(preset, overrides), axes, chunk_size=chunk_size)
     return run_scan(spec, out, executor=executor, progress=progress, **(executor_options or {}))

@@ -1,4 +1,4 @@
-"""Run a scan: chunks of a :class:`ScanSpec` through an executor, into memory or a Parquet store.
+"""Run a scan: chunks of a :class:`~fastspin.scan.ScanSpec` through an executor, into memory or a Parquet store.
 
 Before any work ``out`` is checked (a directory, or a path where one can be made, that the scan can write
 into) and the size of the result is estimated and compared with the memory available (a result in memory)
@@ -103,25 +103,29 @@ def run_scan(
     Parameters
     ----------
     spec : ScanSpec
-    out : path, optional
+    out : str or Path, optional
         Scan directory (Parquet, one file per chunk, plus ``manifest.json``).  If it already holds
         this spec, finished chunks are skipped (resume); if it holds another spec, ``ScanMismatchError``.
-    executor : ``"local"`` (default) or ``"dask"`` (then ``client=`` or ``scheduler=``), or an
+    executor : str or callable
+        ``"local"`` (default) or ``"dask"`` (then ``client=`` or ``scheduler=``), or an
         executor function of :mod:`fastspin.scan.executors`.
     progress : bool
         tqdm progress bar with rate and ETA on stderr; ``False`` for scripts.
-    backend : ``"cpu"`` (default), ``"cuda"`` or ``"auto"``
-        Where the dynamics models integrate (fastspin.dynamics.backends; resolved where each chunk runs,
-        so ``"auto"`` uses the GPU of whichever worker has one).  Models without dynamics run on the CPU:
+    backend : str
+        ``"cpu"`` (default), ``"cuda"`` or ``"auto"``: where the dynamics models integrate
+        (fastspin.dynamics.backends; resolved where each chunk runs, so ``"auto"`` uses the GPU of whichever
+        worker has one).  Models without dynamics run on the CPU:
         ``"cuda"`` is refused for them.  The results do not depend on it (to rounding).
     load : bool
         With ``out``: return the whole result read back from the store (default), or ``None`` with
         ``load=False``, for results larger than memory (read them later with :func:`load_scan`, or in parts
         with ``pyarrow.dataset``).
 
+    Notes
+    -----
     A result that cannot fit in the memory available (without ``out``) or on the disk of ``out`` (its
     chunks still to compute) is refused with a ``ValueError`` before the run, and again after the first
-    chunk (see the module docstring).  An ``out`` that is not a directory is a ``NotADirectoryError``, one the
+    chunk (see :mod:`fastspin.scan.run`).  An ``out`` that is not a directory is a ``NotADirectoryError``, one the
     scan cannot write into a ``PermissionError``; a chunk that cannot be written is an ``OSError`` naming its file.
     """
     if backend not in BACKENDS:

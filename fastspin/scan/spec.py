@@ -179,9 +179,10 @@ class ScanSpec:
     model : Model or callable
         A :class:`~fastspin.scan.model.Model`, or a plain batched evaluator
         ``func(points) -> DataFrame`` (wrapped in :class:`FunctionModel`).
-    axes : list of Axis, or dict name -> values
-        Values in SI unless an :class:`Axis` says otherwise.
-    combine : ``"product"`` (Cartesian product, C order) or ``"zip"`` (equal lengths, paired).
+    axes : list of Axis or dict
+        A list of :class:`Axis`, or a dict name -> values.  Values in SI unless an :class:`Axis` says otherwise.
+    combine : str
+        ``"product"`` (Cartesian product, C order) or ``"zip"`` (equal lengths, paired).
     chunk_size : int, optional
         Points per chunk (one batched model call each); default: the model's.
     """

@@ -11,7 +11,7 @@ import math
 
 from ..constants import MU0
 
-#: dimension -> {unit spelling: factor to SI}; the first entry is the SI unit used in labels.
+#: dimension -> ``{unit spelling: factor to SI}``; the first entry is the SI unit used in labels.
 UNITS = {
     "dimensionless": {"1": 1.0, "": 1.0},
     "angle": {"rad": 1.0, "deg": math.pi / 180.0},

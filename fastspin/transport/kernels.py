@@ -777,7 +777,7 @@ def solve_batch(
 ) -> None:
     """Solve ``n_points`` configurations of one stack topology in parallel.
 
-    ``base_layer`` (N_LAYER_FIELDS, L): rows of :data:`fastspin.stack.LAYER_FIELDS`; ``base_iface`` (4, L-1):
+    ``base_layer`` (N_LAYER_FIELDS, L): rows of :data:`fastspin.parameters.LAYER_FIELDS`; ``base_iface`` (4, L-1):
     R*, gamma, Re G, Im G;
     ``base_dir`` (L, 3) unit net spins.  Per-point overrides: ``ovr_values[q, i]`` replaces field
     ``ovr_field[q]`` (codes of :mod:`fastspin.stack`) of layer/interface ``ovr_index[q]``;

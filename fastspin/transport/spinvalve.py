@@ -209,7 +209,7 @@ def solve(
 
     ``params`` maps names to arrays broadcast together (or combined as a Cartesian product with
     ``grid=True``).  ``"phi"`` rotates the net spin of ``free`` (default: last magnet) away from that of
-    ``reference`` (default: first magnet) by ``phi`` radians about :func:`rotation_axis`.
+    ``reference`` (default: first magnet) by ``phi`` radians about :func:`~fastspin.transport.spinvalve.rotation_axis`.
     ``derivative=True`` adds ``d torque / d phi`` (needs ``phi``); ``nodes=True`` adds all node data,
     ``accumulation=True`` only the N-side accumulations ``g_nodes``.
     """
