@@ -12,6 +12,7 @@ outside it a value is refused rather than computed into an overflow.
 
 import math
 import numbers
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
@@ -77,6 +78,29 @@ def _not_a_number(value):
             reasons = (_not_a_number(x) for x in np.asarray(value, dtype=object).ravel())
             return next((reason for reason in reasons if reason), None)
     return None
+
+
+#: the units an angle input may be given in (``angle_unit=``): factor to radians
+ANGLE_UNITS = {"rad": 1.0, "deg": math.pi / 180.0}
+
+
+def warn_if_degrees(radians: npt.NDArray[np.float64], name: str) -> None:
+    """``UserWarning`` when an angle given in radians exceeds a full turn in magnitude: most likely degrees."""
+    finite = radians[np.isfinite(radians)]
+    if finite.size and np.max(np.abs(finite)) > 2.0 * math.pi * (1.0 + 1e-12):
+        warnings.warn(
+            f"{name}: angles are in radians, and {float(np.max(np.abs(finite))):g} rad is more than a full turn "
+            "(2 pi); if these are degrees, give angle_unit='deg'",
+            UserWarning,
+            stacklevel=4,
+        )
+
+
+def angles(value: object, name: str, unit: str = "rad", owner: str | None = None) -> npt.NDArray[np.float64]:
+    """Angles in radians from ``value`` given in ``unit`` (a key of :data:`ANGLE_UNITS`)."""
+    if unit not in ANGLE_UNITS:
+        raise ValueError(f"angle_unit must be one of {sorted(ANGLE_UNITS)}, got {unit!r}")
+    return real_array(value, name, owner) * ANGLE_UNITS[unit]
 
 
 def real_array(value: object, name: str, owner: str | None = None, finite: bool = True) -> npt.NDArray[np.float64]:

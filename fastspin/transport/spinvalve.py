@@ -223,6 +223,7 @@ def solve(
     for key, values in flat.items():
         if key == "phi":
             _check_values(key, "phi", values)
+            v.warn_if_degrees(values, "phi")
             i_free, i_ref = _magnet_pair(stack, free, reference)
             ref = c.direction[i_ref]
             axis = rotation_axis(ref)
@@ -447,8 +448,12 @@ def evaluate(
     free: str | None = None,
     reference: str | None = None,
     current_density: npt.ArrayLike | None = None,
+    angle_unit: str = "rad",
 ) -> pd.DataFrame:
     """Tidy table of a batch solve: one row per point, one column per input and output.
+
+    ``params`` as in :func:`solve`; ``phi`` is given in ``angle_unit`` (``"rad"``, the default, or ``"deg"``;
+    radians beyond a full turn warn, as they are most likely degrees) and is reported in radians.
 
     Columns: the inputs (``phi`` in rad, ``<layer>.thickness`` in m, ...; complex ``g_mix`` split into
     ``_real``/``_imag``, directions into ``_x, _y, _z``); for the ``free`` magnet relative to
@@ -459,6 +464,9 @@ def evaluate(
     ``tau_x_per_area`` in N/m (torque per unit area, ``tau_norm * hbar J/|e|``).  Without a ``phi`` axis,
     ``a`` and ``b`` are NaN where the free and reference magnets are collinear (no rotation plane).
     """
+    if isinstance(params, dict) and "phi" in params and angle_unit != "rad":
+        params = {**params, "phi": v.angles(params["phi"], "phi", angle_unit)}
+    v.angles(0.0, "phi", angle_unit)  # an unknown unit is refused even without a phi axis
     free_name, ref_name = (stack.names[i] for i in _magnet_pair(stack, free, reference))
     result = solve(stack, params, grid=grid, free=free_name, reference=ref_name, accumulation=True)
     dec = decompose(result, free_name, ref_name)
@@ -493,16 +501,18 @@ def evaluate(
     return frame
 
 
-def torque_vs_angle(stack: Stack, phi: npt.ArrayLike) -> pd.DataFrame:
+def torque_vs_angle(stack: Stack, phi: npt.ArrayLike, *, angle_unit: str = "rad") -> pd.DataFrame:
     """Torque on the last magnet versus the angle ``phi`` between the net spins of the first and last magnets.
 
-    ``phi``: 1-D array (rad).  Columns ``phi, tau_phi, tau_x, a, b, g_amplitude, phi_g, resistance_change``
-    (torques normalised by ``hbar I0/|e|`` for ``I0 > 0``; ``g_amplitude = g v_F rho(E_F)/|I0/e|`` as in
-    Fig. 6(a); ``resistance_change = R(phi) - R(0)`` in Ohm m^2), plus ``resistance_area`` and the torque
-    vectors of all magnets.  One batched solve; a million angles take well under a second.
+    ``phi``: 1-D array in ``angle_unit`` (``"rad"``, the default, or ``"deg"``; radians beyond a full turn warn, as
+    they are most likely degrees); the ``phi`` column is in radians. Columns ``phi, tau_phi, tau_x, a, b,
+    g_amplitude, phi_g, resistance_change`` (torques normalised by ``hbar I0/|e|`` for ``I0 > 0``; ``g_amplitude = g
+    v_F rho(E_F)/|I0/e|`` as in Fig. 6(a); ``resistance_change = R(phi) - R(0)`` in Ohm m^2), plus
+    ``resistance_area`` and the torque vectors of all magnets. One batched solve; a million angles take well under a
+    second.
     """
     check_stack(stack)
-    phi = v.real_array(phi, "phi")
+    phi = v.angles(phi, "phi", angle_unit)
     if phi.ndim != 1:
         raise ValueError(f"phi must be a 1-D array of angles (rad), got shape {phi.shape}")
     frame = evaluate(stack, {"phi": phi})
