@@ -86,10 +86,26 @@ PUBLICATION_STYLE = {
 
 
 def use_publication_style() -> None:
-    """Apply :data:`PUBLICATION_STYLE` to matplotlib's global rc settings (for notebooks and scripts)."""
+    """Apply :data:`PUBLICATION_STYLE` to matplotlib's global rc settings (for notebooks and scripts).
+
+    In a Jupyter kernel it also turns on inline figures (``%matplotlib inline``), so that the
+    :class:`~matplotlib.figure.Figure` objects the functions of this module return display as images.
+    """
     import matplotlib.style
 
+    _inline_figures()
     matplotlib.style.use(PUBLICATION_STYLE)
+
+
+def _inline_figures():
+    """``%matplotlib inline`` when running in a Jupyter kernel (nothing in a script or a terminal IPython)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None and getattr(shell, "kernel", None) is not None:
+        shell.run_line_magic("matplotlib", "inline")
 
 
 def display(column: str) -> tuple[str, float]:

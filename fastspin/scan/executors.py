@@ -38,7 +38,7 @@ CONNECT_TIMEOUT = "5s"
 
 @contextmanager
 def _progress_bar(total, progress, desc):
-    from tqdm.auto import tqdm
+    from tqdm import tqdm  # the text bar, in a terminal and in a notebook alike (no ipywidgets needed)
 
     bar = tqdm(total=total, unit="pt", unit_scale=True, desc=desc, disable=not progress, smoothing=0.05)
     try:
