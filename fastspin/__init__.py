@@ -13,6 +13,7 @@ from . import presets
 from .materials import DiffusiveFerromagnet, Ferromagnet, Interface, NormalMetal, TunnelBarrier
 from .stack import Layer, Stack
 from .transport import evaluate, torque_vs_angle
+from .units import to_xarray
 
 __version__ = "0.1.0"
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "TunnelBarrier",
     "evaluate",
     "presets",
+    "to_xarray",
     "torque_vs_angle",
 ]
 

@@ -17,6 +17,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 #: optional dependencies (pyproject extras) whose absence skips a test instead of failing it
 OPTIONAL_MODULES = {
     "pyarrow": "io",
+    "xarray": "io",
     "matplotlib": "plot",
     "distributed": "dask",
     "dask": "dask",
@@ -39,3 +40,15 @@ def pytest_runtest_makereport(item, call):
             call.excinfo = pytest.ExceptionInfo.from_exc_info(
                 (pytest.skip.Exception, pytest.skip.Exception(reason), call.excinfo.tb)
             )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under ``NUMBA_DISABLE_JIT=1`` (the coverage run) the tests marked ``compiled`` are skipped: their kernels
+    would run as plain Python for minutes, or they test Numba's compiled objects themselves."""
+    import pytest
+
+    if os.environ.get("NUMBA_DISABLE_JIT", "0") not in ("", "0"):
+        skip = pytest.mark.skip(reason="needs the compiled kernels (NUMBA_DISABLE_JIT=1)")
+        for item in items:
+            if "compiled" in item.keywords:
+                item.add_marker(skip)

@@ -14,6 +14,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -283,6 +284,7 @@ CLI_VALUES = ["nan", "inf", "-1", "0", "1e300", "1e-300", "abc", "", "2.5", "1e3
 
 @settings(max_examples=40, deadline=None)
 @given(st.data())
+@pytest.mark.compiled
 def test_command_line(data):
     import contextlib
     import io

@@ -35,6 +35,7 @@ def _run(command, cwd):
     return done
 
 
+@pytest.mark.compiled
 def test_getting_started_examples_run(tmp_path, monkeypatch):
     pytest.importorskip("pyarrow", reason="the scan example writes Parquet: pip install 'fastspin[io]'")
     monkeypatch.chdir(tmp_path)
@@ -45,6 +46,7 @@ def test_getting_started_examples_run(tmp_path, monkeypatch):
     assert namespace["states"]["state"].nunique() > 1
 
 
+@pytest.mark.compiled
 def test_large_scan_commands_local_dask_resume_and_plot(tmp_path):
     pytest.importorskip("distributed", reason="the Dask executor: pip install 'fastspin[dask]'")
     pytest.importorskip("pyarrow", reason="scans write Parquet: pip install 'fastspin[io]'")

@@ -289,6 +289,7 @@ def test_a_large_batch_runs_in_chunks_with_the_same_results(monkeypatch):
     pd.testing.assert_frame_equal(chunked, whole, check_exact=True)
 
 
+@pytest.mark.compiled
 def test_simulate_peaks_below_twice_its_output_frame():
     n = 1_000_000
     current = np.linspace(0, 1e12, n)

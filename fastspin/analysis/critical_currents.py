@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..constants import MU0
 from ..conventions import stt_field_tesla
+from ..units import attach_units, frame_units
 from .stability import collinear_prefactors, stiffness_fields
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ def critical_currents_linear(torque: Stack | TabulatedTorque, layer: FreeLayer, 
         h1_rest, h2_rest = stiffness_fields(s, field, b_k, demag_fields)
         stable_at_rest = (h1_rest > 0) & (h2_rest > 0)
         frame[f"j_c_{label}"] = np.where(np.isfinite(j_c) & (det > 0) & stable_at_rest, j_c, np.nan)
-    return pd.DataFrame(frame)
+    return attach_units(pd.DataFrame(frame))
 
 
 _START_STATE = {"P": "parallel", "AP": "antiparallel"}
@@ -114,7 +115,10 @@ def critical_currents_dynamic(
                 stable = part[criterion].to_numpy(dtype=bool)
             row[f"j_c_{start.lower()}"] = _boundary(part[current].to_numpy(), stable)
         rows.append(row)
-    return pd.DataFrame(rows, columns=[field, "j_c_p", "j_c_ap"])
+    units = frame_units(frame)  # the thresholds in the unit of the current column
+    thresholds = pd.DataFrame(rows, columns=[field, "j_c_p", "j_c_ap"])
+    current_unit = units.get(current, "?")
+    return attach_units(thresholds, {field: units.get(field, "?"), "j_c_p": current_unit, "j_c_ap": current_unit})
 
 
 def _boundary(currents, stable):

@@ -17,6 +17,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from ..transport import decompose, solve
+from ..units import attach_units
 
 if TYPE_CHECKING:
     from ..stack import Stack
@@ -95,8 +96,10 @@ def find_phi_c(
             xtol,
             max_iter,
         )
-    return pd.DataFrame(
-        {"phi_c": phi_c, "n_zeros": n_zeros, "a_0": a[:, 0], "a_pi": a[:, -1], "b_0": b[:, 0], "b_pi": b[:, -1]}
+    return attach_units(
+        pd.DataFrame(
+            {"phi_c": phi_c, "n_zeros": n_zeros, "a_0": a[:, 0], "a_pi": a[:, -1], "b_0": b[:, 0], "b_pi": b[:, -1]}
+        )
     )
 
 

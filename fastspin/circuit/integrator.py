@@ -23,6 +23,7 @@ import pandas as pd
 from numba import njit, prange
 
 from .. import validation as v
+from ..units import attach_units
 from . import reduced
 from .elements import junction_cos_beta, junction_voltages, mtj_resistance
 from .parameters import MTJCircuit
@@ -264,7 +265,7 @@ def circuit_frame(
             frame[f"cos_beta_{k + 1}"] = cos_b
             resistance = resistance + mtj_resistance(layer, cos_b)
         frame["r_mtj"] = resistance
-    return pd.DataFrame(frame)
+    return attach_units(pd.DataFrame(frame))
 
 
 def simulate(

@@ -20,6 +20,7 @@ import pandas as pd
 
 from .. import validation as v
 from ..constants import GAMMA_E
+from ..units import attach_units
 from . import backends, batches, cpu, gpu
 from .junction import MTJ
 from .layer import FreeLayer
@@ -501,7 +502,8 @@ def simulate(
     is prefixed by the magnet's name (``"free.mx"``, ``"free.state"``, ...).  Inputs: the constant drives
     (``current_density`` ..., ``field_x, field_y, field_z``) and the parameters of waveforms
     (``"<drive>.pulse.width"``, ...).  For ``rk45``: ``accepted_steps``,
-    ``rejected_steps``, ``integration_failed``.  ``frame.attrs["seed"]`` holds the seed used.
+    ``rejected_steps``, ``integration_failed``.  ``frame.attrs["seed"]`` holds the seed used and
+    ``frame.attrs["units"]`` the unit of every column (:mod:`fastspin.units`).
 
     NaN appears only where a quantity does not exist: ``switching_time``, ``first_crossing_time`` (no switch,
     no crossing), ``frequency`` (no oscillation), ``mean_resistance`` (no MTJ) and ``orbit_energy_ratio`` (no
@@ -659,7 +661,7 @@ def _simulate_part(
         frame["rejected_steps"] = out[:, O_REJECTED].astype(np.int64)
         frame["integration_failed"] = out[:, O_FAILED] > 0
     frame.attrs["seed"] = opts["seed"]
-    return frame
+    return attach_units(frame)  # a chunked simulate takes the attrs of its first part
 
 
 def trajectories(

@@ -154,6 +154,7 @@ import pandas as pd
 from ..constants import GAMMA_E, K_B, MU0
 from ..conventions import stt_field_tesla
 from ..dynamics.layer import FreeLayer
+from ..units import attach_units
 
 METHODS = ("fokker_planck",)
 STARTS = ("parallel", "antiparallel")
@@ -578,7 +579,7 @@ def write_error_rate(
         # both hemispheres summed directly (positive terms): each is accurate when it is small
         wer[k] = p[op.start_cells].sum(axis=0)
         switched[k] = p[~op.start_cells].sum(axis=0)
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "current_density": np.repeat(currents, len(widths)),
             "width": np.tile(widths, len(currents)),
@@ -590,6 +591,7 @@ def write_error_rate(
             "critical_current_density": device.critical_current_density(),
         }
     )
+    return attach_units(frame)
 
 
 def escape_time(

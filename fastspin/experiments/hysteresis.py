@@ -23,6 +23,7 @@ import pandas as pd
 
 from .. import validation as v
 from ..dynamics import FreeLayer, Staircase, System, trajectories
+from ..units import attach_units
 from .resistance import resistance_model
 
 SWEEPS = ("field", "current_density", "voltage")
@@ -145,7 +146,7 @@ def hysteresis_loop(
         simulate_options,
     )
     frame.attrs.update(swept=swept, points=int(points), dwell=dwell)
-    return frame
+    return attach_units(frame)
 
 
 def _swept(given, sweep):
@@ -228,11 +229,13 @@ def loop_switching(frame: pd.DataFrame) -> pd.DataFrame:
     before = np.take_along_axis(value, np.maximum(step - 1, 0)[..., None], axis=2)[..., 0]
     at = np.take_along_axis(value, np.maximum(step, 0)[..., None], axis=2)[..., 0]
     switching = np.where(found, 0.5 * (before + at), np.nan)
-    return pd.DataFrame(
-        {
-            "loop": np.repeat(np.unique(frame["loop"]), 2),
-            "branch": pd.Categorical(np.tile(BRANCHES, n), categories=BRANCHES),
-            f"switching_{swept}": switching.ravel(),
-            "step": step.ravel(),
-        }
+    return attach_units(
+        pd.DataFrame(
+            {
+                "loop": np.repeat(np.unique(frame["loop"]), 2),
+                "branch": pd.Categorical(np.tile(BRANCHES, n), categories=BRANCHES),
+                f"switching_{swept}": switching.ravel(),
+                "step": step.ravel(),
+            }
+        )
     )

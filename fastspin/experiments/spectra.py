@@ -63,6 +63,7 @@ from scipy.optimize import curve_fit
 from .. import validation as v
 from ..dynamics import MTJ, FreeLayer, Pulse, System, trajectories
 from ..dynamics.waveforms import Waveform
+from ..units import attach_units
 
 SIGNALS = ("m", "voltage")
 _AXES = {"x": (1.0, 0.0, 0.0), "y": (0.0, 1.0, 0.0), "z": (0.0, 0.0, 1.0)}
@@ -182,7 +183,7 @@ def spectral_line(frequency: npt.ArrayLike, psd: npt.ArrayLike, *, band: npt.Arr
     with np.errstate(divide="ignore", invalid="ignore"):
         f_left = f[lo] + (half[:, 0] - p[rows, lo]) / (p[rows, lo + 1] - p[rows, lo]) * df
         f_right = f[hi - 1] + (p[rows, hi - 1] - half[:, 0]) / (p[rows, hi - 1] - p[rows, hi]) * df
-    return pd.DataFrame(
+    lines = pd.DataFrame(
         {
             "peak_frequency": f[peak] + delta * df,
             "peak_psd": height,
@@ -190,6 +191,7 @@ def spectral_line(frequency: npt.ArrayLike, psd: npt.ArrayLike, *, band: npt.Arr
             "power": np.sum(np.where(inside, p, 0.0), axis=1) * df,
         }
     )
+    return attach_units(lines)  # peak_psd in the unit of psd ("psd"), power in that times Hz
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -333,6 +335,8 @@ def spectrum(
     frame = pd.concat([frame, lines], axis=1)
     frame["resolution"] = 1.0 / ((keep.sum() // segments) * record_every * dt)
     frame.attrs["seed"] = options["seed"]
+    signal_units = {"m": ("1/Hz", "1"), "voltage": ("V^2/Hz", "V^2")}[signal]
+    attach_units(frame, {"peak_psd": signal_units[0], "power": signal_units[1]})
     if not psd:
         return frame
     spectra = pd.DataFrame(
@@ -342,7 +346,7 @@ def spectrum(
             "psd": density.ravel(),
         }
     )
-    return frame, spectra
+    return frame, attach_units(spectra, {"psd": signal_units[0]})
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -545,4 +549,4 @@ def pimm(
     frame["fft_linewidth"] = fft["linewidth"].to_numpy()
     frame["relax_residual"] = np.broadcast_to(relax_residual, (n,))
     frame.attrs["seed"] = options["seed"]
-    return frame
+    return attach_units(frame)

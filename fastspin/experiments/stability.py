@@ -37,6 +37,7 @@ import pandas as pd
 from .. import validation as v
 from ..constants import GAMMA_E, K_B, MU0
 from ..dynamics import FreeLayer, simulate
+from ..units import attach_units
 
 METHODS = ("barrier", "dwell")
 _BARRIER_OPTIONS = ("images",)
@@ -597,7 +598,7 @@ def dwell_times(
         }
     )
     frame.attrs.update(threshold=threshold, axis=p, dt=dt, settle=settings["settle"], seed=settings["seed"])
-    return frame
+    return attach_units(frame)
 
 
 def arrhenius_fit(data: pd.DataFrame, nu: float) -> dict[str, Any]:
@@ -736,5 +737,5 @@ def thermal_stability(
     checked = _dwell_options(options, layer) if method == "dwell" else None
     land, points = _stationary_points(layer, field, images)
     if method == "barrier":
-        return _barrier_frame(temperature, land, points)
-    return _dwell_frame(temperature, layer, field, land, points, checked)
+        return attach_units(_barrier_frame(temperature, land, points))
+    return attach_units(_dwell_frame(temperature, layer, field, land, points, checked))

@@ -71,6 +71,7 @@ from scipy.optimize import curve_fit
 from .. import validation as v
 from ..constants import GAMMA_E
 from ..dynamics import MTJ, FreeLayer, Sine, System, simulate, trajectories
+from ..units import attach_units, frame_units
 from .resistance import resistance_model
 
 SETTLE_DECAY_TIMES = 8.0  #: default transient: this many decay times of the free precession (e^-8 = 3.4e-4 left)
@@ -248,7 +249,7 @@ def st_fmr(
         dt=dt,
         record_every=record_every,
     )
-    return frame
+    return attach_units(frame, {"resistance": unit})
 
 
 def fit_lineshape(frame: pd.DataFrame, by: str = "frequency", x: str = "field", y: str = "v_mix") -> pd.DataFrame:
@@ -272,7 +273,11 @@ def fit_lineshape(frame: pd.DataFrame, by: str = "frequency", x: str = "field", 
                 f"fit_lineshape needs at least 6 distinct {x} values per {by}; {by} = {key} has {np.unique(b).size}"
             )
         rows.append({by: key, **_fit_one(b, signal)})
-    return pd.DataFrame(rows)
+    units = frame_units(frame)  # B0 and the width in the unit of x; S, A, V0 and the residual in that of y
+    fitted = {by: units[by], "ratio": "1", "ratio_err": "1", "rms_residual": units[y]}
+    for name in ("resonance_field", "linewidth", "symmetric", "antisymmetric", "offset"):
+        fitted[name] = fitted[f"{name}_err"] = units[x] if name in ("resonance_field", "linewidth") else units[y]
+    return attach_units(pd.DataFrame(rows), fitted)
 
 
 def _fit_one(b, signal):

@@ -27,6 +27,7 @@ from .. import validation as v
 from ..constants import K_B
 from ..dynamics import FreeLayer, Pulse, System, simulate
 from ..dynamics.backends import resolve
+from ..units import attach_units
 
 CHUNK_TRAJECTORIES = 1 << 20  #: trajectories per kernel call (the frames of larger grids are never held at once)
 
@@ -223,7 +224,7 @@ def switching_probability(
         counts[rows] = frame[column].to_numpy().reshape(len(rows), n_trajectories).sum(axis=1)
     low, high = wilson_interval(counts, n_trajectories, confidence)
     p_switch = counts / n_trajectories
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "amplitude": grid_amplitude,
             "width": grid_width,
@@ -237,6 +238,8 @@ def switching_probability(
             "relax": relax,
         }
     )
+    amplitude_unit = "A/m^2" if drive_name == "current_density" else "V"
+    return attach_units(frame, {"amplitude": amplitude_unit, "switched": "1"})  # switched: a count of runs
 
 
 def _start_states(device, single, equilibrate, m0, temperature, n, seed, field, options):

@@ -24,6 +24,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from .. import validation
+from ..units import UNKNOWN, column_units
 from .errors import SpecError
 from .units import si_unit
 
@@ -160,6 +161,17 @@ class Model:
     def axis_info(self, name: str) -> AxisInfo:
         """The :class:`AxisInfo` of axis ``name``; ``ValueError`` naming the accepted axes if unknown."""
         raise NotImplementedError
+
+    def axis_unit(self, name: str) -> str:
+        """The unit of the column(s) of axis ``name`` in a scan's frame: the unit :mod:`fastspin.units` gives the
+        name, else the SI unit of the axis's declared dimension; ``"?"`` when neither says (a dimensionless
+        declaration, the default of :class:`AxisInfo`, is not taken as one)."""
+        unit = column_units([name])[name]
+        if unit == UNKNOWN:
+            dimension = self.axis_info(name).dimension
+            if dimension != "dimensionless":
+                unit = si_unit(dimension)
+        return unit
 
     def check_axes(self, names: Sequence[str]) -> None:
         """Checks on the axes ``names`` taken together (each one accepted); :class:`SpecError` naming

@@ -18,6 +18,7 @@ from typing import Any, Literal, cast, overload
 import pandas as pd
 
 from ..dynamics.backends import BACKENDS
+from ..units import attach_units
 from .executors import Executor, get_executor
 from .spec import ScanSpec
 from .store import MANIFEST, ScanStore, chunk_name, frame_roundtrip
@@ -98,7 +99,8 @@ def run_scan(
     load: bool = True,
     **executor_options: Any,
 ) -> pd.DataFrame | None:
-    """Evaluate every point of ``spec`` and return the tidy DataFrame (one row per point).
+    """Evaluate every point of ``spec`` and return the tidy DataFrame (one row per point; the unit of every
+    column in ``attrs["units"]``, :mod:`fastspin.units`).
 
     Parameters
     ----------
@@ -182,7 +184,7 @@ def run_scan(
         )
     if store is not None:
         return store.read() if load else None
-    return pd.concat([in_memory[i] for i in sorted(in_memory)], ignore_index=True)
+    return attach_units(pd.concat([in_memory[i] for i in sorted(in_memory)], ignore_index=True), spec.axis_units())
 
 
 def available_memory() -> int | None:

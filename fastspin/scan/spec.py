@@ -248,6 +248,18 @@ class ScanSpec:
     def axis_names(self) -> tuple[str, ...]:
         return tuple(a.name for a in self.axes)
 
+    def axis_units(self) -> dict[str, str]:
+        """The unit of every axis column of the scan's frame (:meth:`~fastspin.scan.Model.axis_unit`; the three
+        columns ``_x, _y, _z`` of a vector axis)."""
+        units = {}
+        for name in self.axis_names:
+            unit = self.model.axis_unit(name)
+            if self.model.axis_info(name).kind == "vector":
+                units.update({f"{name}_{axis}": unit for axis in "xyz"})
+            else:
+                units[name] = unit
+        return units
+
     def chunk_slice(self, index: int) -> tuple[int, int]:
         """Global point indices ``(start, stop)`` of chunk ``index``."""
         if not 0 <= index < self.n_chunks:

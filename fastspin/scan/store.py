@@ -34,6 +34,8 @@ import pandas as pd
 
 import fastspin
 
+from ..units import attach_units
+
 if TYPE_CHECKING:
     from .spec import ScanSpec
 
@@ -201,6 +203,7 @@ class ScanStore:
             "n_points": spec.n_points,
             "n_chunks": spec.n_chunks,
             "spec": spec.to_dict(),
+            "units": spec.axis_units(),  # of the axis columns; load_scan attaches them (fastspin.units)
         }
         if (directory / MANIFEST).exists():
             old = read_manifest(directory)
@@ -328,7 +331,8 @@ def frame_roundtrip(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def load_scan(directory: str | os.PathLike[str], allow_partial: bool = False) -> pd.DataFrame:
-    """Read a scan directory into one DataFrame, rows ordered by ``point``.
+    """Read a scan directory into one DataFrame, rows ordered by ``point``, with the unit of every column in
+    ``attrs["units"]`` (the units of the axes recorded in the manifest, the others by :mod:`fastspin.units`).
 
     Raises ``ValueError`` if chunks are missing (an interrupted scan: rerun it to resume), unless
     ``allow_partial`` is true.
@@ -351,7 +355,8 @@ def load_scan(directory: str | os.PathLike[str], allow_partial: bool = False) ->
             f"{directory}: scan incomplete, {missing} of {manifest['n_chunks']} chunks missing "
             "(rerun the same scan to resume it)"
         )
+    units = manifest.get("units") if isinstance(manifest.get("units"), dict) else None
     if not files:
-        return pd.DataFrame()
+        return attach_units(pd.DataFrame(), units)
     frames = [_from_table(pq.read_table(files[index])) for index in sorted(files)]
-    return pd.concat(frames, ignore_index=True)
+    return attach_units(pd.concat(frames, ignore_index=True), units)

@@ -823,6 +823,13 @@ class SystemModel(Model):
                     )
         return self._axes[name][0]
 
+    def axis_unit(self, name: str) -> str:
+        """The unit of axis ``name``; a short name (``pulse.amplitude``) has that of the full name it stands for
+        (``current_density.pulse.amplitude``)."""
+        entry = self._axes.get(name)
+        full = next((label for label, other in self._axes.items() if other is entry), name)
+        return super().axis_unit(full)
+
     def check_axes(self, names: Sequence[str]) -> None:
         """Refuse two axes that set the same parameter (``pulse.width`` and ``current_density.pulse.width``)."""
         seen: dict[tuple[tuple[str, ...], tuple[int, ...]], str] = {}

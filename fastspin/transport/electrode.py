@@ -38,6 +38,7 @@ from numpy.polynomial import polynomial as poly
 from .. import validation as v
 from ..materials import DiffusiveFerromagnet, NormalMetal, TunnelBarrier
 from ..stack import Layer, Stack
+from ..units import attach_units
 from .kernels import cexpm1
 from .profiles import two_end_solution
 from .spinvalve import solve
@@ -193,7 +194,7 @@ def electrode_torque(
     frame["d_t_par"], frame["d_t_perp"] = t.real * v["thickness"], t.imag * v["thickness"]
     with np.errstate(divide="ignore", invalid="ignore"):
         frame["ratio"] = t.imag / t.real
-    return frame
+    return attach_units(frame)
 
 
 def closed_form_profile(
@@ -259,7 +260,7 @@ def electrode_profile(
     inside = inside[:, 0]
     outside = m1 * np.exp(-(np.maximum(x, d) - d) / v["lambda_sf_n"][0])
     m = np.where(x <= d, inside, outside)
-    return pd.DataFrame({"x": x, "layer": np.where(x <= d, "F", "N"), "m_par": m.real, "m_perp": m.imag})
+    return attach_units(pd.DataFrame({"x": x, "layer": np.where(x <= d, "F", "N"), "m_par": m.real, "m_perp": m.imag}))
 
 
 def effective_spin_diffusion_length(
@@ -326,7 +327,7 @@ def bias_dependence(
         method=method,
     )
     frame.insert(0, "voltage", np.tile(voltage, len(thickness)))
-    return frame
+    return attach_units(frame)
 
 
 def bias_coefficients(frame: pd.DataFrame, degree: int = 2) -> pd.DataFrame:
@@ -339,7 +340,7 @@ def bias_coefficients(frame: pd.DataFrame, degree: int = 2) -> pd.DataFrame:
             for k, c in enumerate(poly.polyfit(group["voltage"], group[name], degree)):
                 row[f"{name}_c{k}"] = c
         rows.append(row)
-    return pd.DataFrame(rows)
+    return attach_units(pd.DataFrame(rows))
 
 
 def drive_coefficients(

@@ -18,6 +18,7 @@ import pandas as pd
 from .. import validation as v
 from ..parameters import KIND_BARRIER, KIND_F, KIND_FD, LAYER_FIELDS
 from ..stack import Stack
+from ..units import attach_units
 from .spinvalve import sharvin_conductance, solve
 
 
@@ -129,4 +130,4 @@ def profile(
         for q_, comp in enumerate("xyz"):
             layer_rows[f"j_{comp}"] = j[:, q_]
         rows.append(layer_rows)
-    return pd.concat(rows, ignore_index=True)
+    return attach_units(pd.concat(rows, ignore_index=True))

@@ -23,6 +23,7 @@ from ..constants import E_CHARGE, H_PLANCK, HBAR, M_ELECTRON
 from ..numeric import unit_rows
 from ..parameters import INTERFACE_FIELDS, KIND_BARRIER, KIND_NAMES, LAYER_FIELDS, parameter
 from ..stack import Stack
+from ..units import attach_units
 from ..validation import TRANSPORT_RANGES
 from . import kernels
 
@@ -463,6 +464,7 @@ def evaluate(
     excluded).  With ``current_density`` (A/m^2, broadcast against the rows) also ``tau_phi_per_area`` and
     ``tau_x_per_area`` in N/m (torque per unit area, ``tau_norm * hbar J/|e|``).  Without a ``phi`` axis,
     ``a`` and ``b`` are NaN where the free and reference magnets are collinear (no rotation plane).
+    ``frame.attrs["units"]`` holds the unit of every column (:mod:`fastspin.units`).
     """
     if isinstance(params, dict) and "phi" in params and angle_unit != "rad":
         params = {**params, "phi": v.angles(params["phi"], "phi", angle_unit)}
@@ -498,7 +500,7 @@ def evaluate(
         frame["current_density"] = j
         frame["tau_phi_per_area"] = frame["tau_phi"] * scale
         frame["tau_x_per_area"] = frame["tau_x"] * scale
-    return frame
+    return attach_units(frame)
 
 
 def torque_vs_angle(stack: Stack, phi: npt.ArrayLike, *, angle_unit: str = "rad") -> pd.DataFrame:
@@ -518,4 +520,4 @@ def torque_vs_angle(stack: Stack, phi: npt.ArrayLike, *, angle_unit: str = "rad"
     frame = evaluate(stack, {"phi": phi})
     r0 = evaluate(stack, {"phi": [0.0]})["resistance_area"].iloc[0]
     frame.insert(frame.columns.get_loc("resistance_area"), "resistance_change", frame["resistance_area"] - r0)
-    return frame
+    return attach_units(frame)

@@ -26,6 +26,7 @@ MEASURED = json.loads((Path(__file__).parent / "fixtures" / "circuit_measurement
 
 
 @pytest.mark.parametrize("case", list(D.LLGS_CASES))
+@pytest.mark.compiled
 def test_equals_cartesian_llgs_over_20_ns(case):
     """Q-Phi RK4 and the Cartesian RK4 of fastspin.dynamics (same dt = 0.1 ps) agree to 1e-6 over 20 ns."""
     t, m, m_ref = D.qphi_and_cartesian(case)

@@ -60,6 +60,7 @@ def _kittel_easy_axis_x(layer, field_x):
 @pytest.mark.parametrize(
     "demag, bk, field_x", [((0.0, 0.0, 1.0), 0.02, 0.05), ((0.1, 0.3, 0.6), 0.05, 0.02), ((0.0, 0.0, 0.0), 0.1, 0.0)]
 )
+@pytest.mark.compiled
 def test_small_oscillation_frequency_is_kittel(demag, bk, field_x):
     layer = FreeLayer(MS, 2e-9, 0.0, anisotropy_field=bk, demag=demag)
     frame = simulate(layer, field=(field_x, 0, 0), m0=tilted(1e-3), duration=10e-9 if JIT else 1e-9, dt=0.5e-12)

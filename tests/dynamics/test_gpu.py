@@ -362,6 +362,7 @@ def test_unsupported_methods_are_refused_before_running(cases):
     gpu.check(compiled, "rk4", gpu.MAX_STEPS_FLOAT32 + 1, "float64")
 
 
+@pytest.mark.compiled
 def test_gpu_benchmark_script_runs(tmp_path):
     """benchmarks/gpu_benchmark.py, the one command for a GPU machine, at its smoke sizes on the simulator."""
     script = os.path.join(os.path.dirname(__file__), "..", "..", "benchmarks", "gpu_benchmark.py")

@@ -75,6 +75,7 @@ def _compiled(method):
 
 
 @pytest.mark.parametrize("precision, real", [("float32", nt.float32), ("float64", nt.float64)])
+@pytest.mark.compiled
 def test_right_hand_side_keeps_its_precision(precision, real):
     compiled = _compiled("heun")
     source = gpu.GpuSource(compiled).rhs("@njit")

@@ -115,6 +115,7 @@ def test_ac_field_drives_the_linear_ferromagnetic_resonance():
         np.testing.assert_allclose(frame.frequency, frequencies, rtol=1e-6)  # locked to the drive
 
 
+@pytest.mark.compiled
 def test_frequency_of_a_large_orbit_is_its_fundamental():
     """An in-plane oscillator whose orbit crosses the equator (m_x < 0 at its ends): m . e = -m_y has three extrema
     a half period there, so counting them alone reads three times the frequency.  The fundamental, from the

@@ -30,6 +30,7 @@ def _marginal_density(n_z):
 
 
 @pytest.mark.parametrize("n_z", [0.0, 0.05])
+@pytest.mark.compiled
 def test_equilibrium_distribution_of_the_easy_axis_component_is_boltzmann(n_z):
     n = 4000 if JIT else 100
     layer = FreeLayer(MS, THICKNESS, 1.0, anisotropy_field=BK, demag=(0, 0, n_z), area=VOLUME / THICKNESS)

@@ -25,6 +25,7 @@ from fastspin.materials import CO_CU, COBALT, COPPER
 B_K = 0.1
 
 
+@pytest.mark.compiled
 def test_stoner_wohlfarth_astroid_and_a_symmetric_loop():
     layer = FreeLayer(8e5, 2e-9, 1.0, anisotropy_field=B_K, demag=(0, 0, 0))  # alpha = 1: the fastest relaxation
     psi = np.radians([10.0, 30.0, 45.0, 60.0, 80.0])
@@ -77,6 +78,7 @@ def _slonczewski_table():
     return TabulatedTorque(angle, a, 0.1 * a)
 
 
+@pytest.mark.compiled
 def test_r_i_switching_currents_are_the_linear_critical_currents():
     """An axially symmetric magnet (easy axis along p, no shape anisotropy: no stable precession states) switches
     where the collinear state loses stability.  The dwell lets an instability half a step above threshold grow
@@ -108,6 +110,7 @@ def test_r_i_switching_currents_are_the_linear_critical_currents():
     assert (r_states["first"] * r_states["last"] < 0).all()  # each branch ends reversed
 
 
+@pytest.mark.compiled
 def test_mtj_r_v_loop_switches_at_the_critical_voltages_between_r_p_and_r_ap():
     """A voltage-driven MTJ (Louis Eq. 69: a_J proportional to V at any angle) on an axially symmetric free layer
     swept through +-V: a collinear state loses stability where s a_J = alpha B_k (Sun 2000 with H1 = H2 = B_k),
@@ -205,6 +208,7 @@ def test_bad_input(changes, word):
         hysteresis_loop(FreeLayer(8e5, 2e-9, 0.5, anisotropy_field=B_K), **{**kw, **changes})
 
 
+@pytest.mark.compiled
 def test_command_line_writes_loops_switching_fields_and_the_figure(tmp_path):
     from fastspin.cli import main
 

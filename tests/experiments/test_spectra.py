@@ -128,6 +128,7 @@ def test_pimm_pulse_and_system_give_the_same_ring_down():
     assert pulse["pulse_z"].iloc[0] == 5e-3 and pulse["pulse_width"].iloc[0] == 20e-12
 
 
+@pytest.mark.compiled
 def test_sto_linewidth_is_resolution_limited_at_zero_temperature_and_grows_with_temperature():
     """A 100 x 100 nm^2 in-plane STO (J = 3.5e10 A/m^2, 1.3 times threshold, in_plane_precession), 1 us of
     m_y in 32 Hann segments (31.25 ns, 32 MHz bins): at T = 0 the peak is the orbit frequency from the upward
@@ -166,6 +167,7 @@ def test_sto_linewidth_is_resolution_limited_at_zero_temperature_and_grows_with_
     assert (frame["current_density"] == STO["current_density"]).all() and frame.attrs["seed"] == 1
 
 
+@pytest.mark.compiled
 def test_voltage_of_a_current_biased_mtj_and_the_long_psd_frame():
     """V = J A R(p.m) (Louis Eq. 65): the symmetric in-plane orbit puts m_x, hence V, at twice the m_y
     frequency; its power is the variance of R_perp / (1 + eta^2 m_x) J A from the recorded m; the long frame
@@ -266,6 +268,7 @@ def test_bad_input_raises_a_one_line_value_error_naming_it(call, name):
     assert "\n" not in str(info.value)
 
 
+@pytest.mark.compiled
 def test_command_lines_write_tables_and_figures(tmp_path):
     import pandas as pd
 

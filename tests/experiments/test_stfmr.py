@@ -325,6 +325,7 @@ def test_fit_rejects_frames_it_cannot_fit():
         fit_lineshape(frame.drop(columns="v_mix"))
 
 
+@pytest.mark.compiled
 def test_command_line_writes_the_map_its_fits_and_the_figure(tmp_path):
     from fastspin.cli import main
 

@@ -114,6 +114,7 @@ def test_wilson_interval_coverage_on_bernoulli_trials():
     assert abs(simulated - exact) < 4 * np.sqrt(exact * (1 - exact) / 20_000)
 
 
+@pytest.mark.compiled
 def test_a_system_thermalizes_before_the_pulse():
     """A one-magnet System equilibrated for 1 ns before its pulse: a strong pulse always switches, none without."""
     layer = FreeLayer(**PMA, area=np.pi * (20e-9) ** 2, name="free")

@@ -92,6 +92,7 @@ def test_scheduler_needs_the_dask_executor(spec_file, tmp_path, capsys):
     assert "--scheduler needs --executor dask" in capsys.readouterr().err
 
 
+@pytest.mark.compiled
 def test_dynamic_phase_diagram_writes_parquet_png_and_critical_currents(tmp_path, capsys):
     out = tmp_path / "pd"
     code = main(
@@ -212,6 +213,7 @@ def test_grid_step_of_a_single_current():
     assert _grid_step([2.0]) == "n/a (single value)" and _grid_step([1.0, 3.0, 2.0]) == "1"
 
 
+@pytest.mark.compiled
 def test_phase_diagram_csv_and_plot_read_one_label(tmp_path, capsys):
     """The main job on a coarse grid: every cell has one ``state`` (the phase diagram and ``fastspin plot`` draw
     it); the critical currents of the CSV are where that label leaves the start state; field-only runs ring

@@ -141,6 +141,7 @@ def test_orbit_energy_decays_or_grows_at_the_rate_of_the_linearised_equation(fig
     np.testing.assert_allclose(measured, predicted, rtol=0, atol=0.02)
 
 
+@pytest.mark.compiled
 def test_critical_currents_linear_and_dynamic_agree_within_the_grid_spacing(fig5_model):
     fields = np.array([-0.03, 0.0, 0.03])
     currents = np.linspace(-1.0e13, 0.0, 21)  # both thresholds lie at J < 0 for this stack
@@ -159,6 +160,7 @@ def test_critical_currents_linear_and_dynamic_agree_within_the_grid_spacing(fig5
     np.testing.assert_allclose(exact[["j_c_p", "j_c_ap"]], linear[["j_c_p", "j_c_ap"]], rtol=1e-6)
 
 
+@pytest.mark.compiled
 def test_zero_current_hysteresis_follows_the_anisotropy_field(fig5_model):
     """Stoner-Wohlfarth along the easy axis: P survives B > -B_k, AP survives B < B_k (bistable in between)."""
     fields = np.linspace(-0.1, 0.1, 21)
