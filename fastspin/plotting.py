@@ -121,7 +121,7 @@ def display(column: str) -> tuple[str, float]:
 def _grid(frame, x, y, values):
     """``values`` (one per row) on the (x, y) grid of a product scan: xs, ys, Z[len(ys), len(xs)]."""
     xs, ys = np.unique(frame[x].to_numpy()), np.unique(frame[y].to_numpy())
-    if len(xs) * len(ys) != len(frame):
+    if len(xs) * len(ys) != len(frame) or frame.duplicated([x, y]).any():
         raise ValueError(
             f"the frame has {len(frame)} rows, not one per ({x}, {y}) pair ({len(xs)} x {len(ys)}): "
             "another column varies too; select rows first (or use a facet)"

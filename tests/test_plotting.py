@@ -440,6 +440,15 @@ def test_state_map_of_a_frame_that_is_not_a_product_grid_is_a_value_error():
     ragged = _state_frame().drop(index=[3])  # one cell of the P panel missing
     with pytest.raises(ValueError, match="another column varies too"):
         plotting.plot_state_map(ragged)
+    repeated = pd.DataFrame(  # one (J, B) pair twice and another missing: the row count alone matches
+        {
+            "current_density": [0.0, 0.0, 1e10, 1e10],
+            "field": [0.0, 0.0, 0.01, 0.0],
+            "state": ["parallel", "antiparallel", "parallel", "parallel"],
+        }
+    )
+    with pytest.raises(ValueError, match="not one per"):
+        plotting.plot_state_map(repeated, facet=None)
 
 
 # ------------------------------------------------------------------------------------------------------------
