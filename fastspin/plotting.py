@@ -430,6 +430,8 @@ def plot_write_error_rate(
     )
     colours = dict(zip(amplitudes, _color_cycle(len(amplitudes))))
     unit = jlabel[jlabel.index("(") + 1 : -1] if "(" in jlabel else ""
+    voltage = ensemble is not None and ensemble.attrs.get("units", {}).get("amplitude") == "V"
+    e_unit, ef = ("mV", 1e3) if voltage else (unit, jf)  # a voltage pulse (an MTJ) or a current-density pulse
     if fokker_planck is not None:
         for amplitude, part in fokker_planck.groupby("current_density"):
             part = part.sort_values("width")
@@ -452,7 +454,7 @@ def plot_write_error_rate(
                 color=colours[amplitude],
                 markersize=4,
                 capsize=2,
-                label=f"{amplitude * jf:.4g} {unit}, stochastic LLGS",
+                label=f"{amplitude * ef:.4g} {e_unit}, stochastic LLGS",
             )
             ax.plot(part["width"][~seen] * 1e9, high[~seen], "v", color=colours[amplitude], markersize=5)
     ax.set_yscale("log")

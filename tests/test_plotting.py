@@ -659,6 +659,15 @@ def test_write_error_rate_of_one_source_alone():
     assert _texts(ax.get_legend()) == [f"15 {MA_CM2}, Fokker-Planck"]
 
 
+def test_write_error_rate_of_voltage_pulses_is_labelled_in_millivolts():
+    """A switching_probability frame of an MTJ driven by voltage pulses: its amplitudes are volts (attrs units)."""
+    ensemble = _ensemble_frame()
+    ensemble["amplitude"] = ensemble["amplitude"] / 2e11  # 0.5 V and 1.0 V
+    ensemble.attrs["units"] = {**{c: "" for c in ensemble.columns}, "amplitude": "V"}
+    figure = plotting.plot_write_error_rate(ensemble=ensemble)
+    assert _texts(figure.axes[0].get_legend()) == ["500 mV, stochastic LLGS", "1000 mV, stochastic LLGS"]
+
+
 # ------------------------------------------------------------------------------------------------------------
 # plot_hysteresis_loop
 
