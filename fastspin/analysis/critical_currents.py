@@ -122,10 +122,14 @@ def critical_currents_dynamic(
 
 
 def _boundary(currents, stable):
-    """Signed current midway between the stable run around J ~ 0 and the first instability."""
-    if not stable.any():
+    """Signed current midway between the stable run around J ~ 0 and the first instability; NaN when the run of
+    the smallest ``|J|`` is not stable (the state is not stable at rest, as in :func:`critical_currents_linear`:
+    a state held only by the field-like torque of a finite current has no threshold from rest)."""
+    if len(currents) == 0:
         return np.nan
-    start = int(np.argmin(np.where(stable, np.abs(currents), np.inf)))
+    start = int(np.argmin(np.abs(currents)))
+    if not stable[start]:
+        return np.nan
     candidates = []
     up = start
     while up + 1 < len(currents) and stable[up + 1]:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numba
 import numpy as np
+import pandas as pd
 import pytest
 from scipy.optimize import brentq
 
@@ -225,3 +226,18 @@ def test_dynamic_threshold_is_the_linear_one_whatever_the_run_length(preset):
             frame = run_scan(spec, progress=False)
             if JIT:
                 assert frame["start_stable"].tolist() == [True, False], (preset, duration, start)
+
+
+def test_dynamic_threshold_needs_the_state_stable_at_rest():
+    """A start state that is lost at the smallest |J| of the grid has no threshold (NaN), as in the linear
+    analysis, even when a finite current of one sign holds it (a field-like torque at |B| = B_k)."""
+    currents = np.linspace(-2e11, 2e11, 5)
+    rows = [
+        {"field": field, "start": start, "current_density": j, "start_stable": stable}
+        for field, pattern in ((0.0, [False, True, True, True, True]), (-0.05, [False, False, False, True, True]))
+        for start in ("P", "AP")
+        for j, stable in zip(currents, pattern)
+    ]
+    thresholds = critical_currents_dynamic(pd.DataFrame(rows)).set_index("field")
+    assert thresholds.loc[0.0, "j_c_p"] == pytest.approx(-1.5e11)  # midway between the last stable and first lost
+    assert np.isnan(thresholds.loc[-0.05, "j_c_p"]) and np.isnan(thresholds.loc[-0.05, "j_c_ap"])
