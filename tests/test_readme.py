@@ -4,9 +4,12 @@ import contextlib
 import io
 import re
 import shutil
+import warnings
 from pathlib import Path
 
 import pytest
+
+from fastspin.validation import FixedPointWarning
 
 matplotlib = pytest.importorskip("matplotlib", reason="the README examples draw figures: pip install 'fastspin[plot]'")
 
@@ -52,11 +55,14 @@ def test_python_examples_run_and_print_what_the_readme_shows(tmp_path, monkeypat
     with contextlib.redirect_stdout(out):
         exec(blocks[0], namespace)
     assert out.getvalue() == shown
-    for block in blocks[1:]:
-        if "run_ngspice" in block and shutil.which("ngspice") is None:
-            block = block.replace("sp = run_ngspice", "sp = None and run_ngspice")
-        with contextlib.redirect_stdout(io.StringIO()):
-            exec(block, namespace)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", FixedPointWarning)
+        for block in blocks[1:]:
+            if "run_ngspice" in block and shutil.which("ngspice") is None:
+                block = block.replace("sp = run_ngspice", "sp = None and run_ngspice")
+            with contextlib.redirect_stdout(io.StringIO()):
+                exec(block, namespace)
+    assert not [w for w in caught if issubclass(w.category, FixedPointWarning)], "an example starts at a fixed point"
     assert len(sweeps) >= 7, sweeps  # the dynamics, system and GPU examples (more when an experiment is imported late)
     trivial = [(n, states) for n, states in sweeps if n > 1 and len(states) < 2]
     assert not trivial, f"dynamics examples whose every trajectory ends in one state: {trivial}"

@@ -309,7 +309,8 @@ def _run(
     opts["rate"] = (
         _warn_if_unstable(compiled, method, duration, dt, first_index, warn) if method in STABLE_RATE_DT else None
     )
-    if warn and not np.any(temperature_arr > 0):
+    waveforms = any(isinstance(d, Waveform) for d in (current_density, sot_current_density, voltage, field))
+    if warn and not waveforms and not np.any(temperature_arr > 0):  # a waveform may move the fixed point later
         _warn_if_fixed_point(compiled, duration, opts["rate"])
     window_start = max(0, n_steps - max(2, int(round(opts["window"] * n_steps))))
     window_mid = window_start + (n_steps - window_start) // 2
