@@ -1,12 +1,13 @@
 """Sphinx configuration of the fastspin documentation (``sphinx-build -W -n docs docs/_build/html``).
 
 Sphinx reads the docstrings (autodoc, with napoleon for the NumPy-style sections) and the pages in MyST
-Markdown; nbsphinx executes every notebook of ``notebooks/`` (linked here as ``docs/notebooks``) and renders its
+Markdown; nbsphinx executes every notebook of ``notebooks/`` (copied here to ``docs/notebooks``) and renders its
 outputs, with a thumbnail gallery.  Nitpicky mode: a reference to a fastspin object that does not exist is a
 warning, and the build treats warnings as errors.
 """
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -14,6 +15,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import fastspin  # noqa: E402
+
+# The notebooks live in notebooks/ at the top of the repository; Sphinx reads them from a copy in docs/notebooks
+# (git-ignored, refreshed at every build).  A symbolic link would not do: nbsphinx refers to the figures it
+# extracts by relative paths, and ".." out of a linked directory leaves the link's target, not docs/.
+NOTEBOOKS = Path(__file__).resolve().parent / "notebooks"
+NOTEBOOKS.mkdir(exist_ok=True)
+for stale in NOTEBOOKS.glob("*.ipynb"):
+    stale.unlink()
+for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
+    shutil.copy2(notebook, NOTEBOOKS / notebook.name)
 
 project = "fastspin"
 author = "the fastspin developers"
