@@ -9,10 +9,11 @@ degrees) while the data stay in SI.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -118,6 +119,29 @@ def display(column: str) -> tuple[str, float]:
     return column, 1.0
 
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _names_missing_columns(draw: Callable[_P, _R]) -> Callable[_P, _R]:
+    """A column the figure needs and none of the given frames has is a ``ValueError`` naming it and the columns
+    there are (instead of pandas' ``KeyError`` from deep inside the drawing)."""
+
+    @functools.wraps(draw)
+    def checked(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return draw(*args, **kwargs)
+        except KeyError as err:
+            key = err.args[0] if err.args else None
+            frames = [a for a in (*args, *kwargs.values()) if isinstance(a, pd.DataFrame)]
+            if not isinstance(key, str) or not frames or any(key in frame.columns for frame in frames):
+                raise
+            have = ", ".join(dict.fromkeys(str(c) for frame in frames for c in frame.columns))
+            raise ValueError(f"{draw.__name__}: the frame has no column {key!r} (it has {have})") from None
+
+    return checked
+
+
 def _grid(frame, x, y, values):
     """``values`` (one per row) on the (x, y) grid of a product scan: xs, ys, Z[len(ys), len(xs)]."""
     xs, ys = np.unique(frame[x].to_numpy()), np.unique(frame[y].to_numpy())
@@ -159,6 +183,7 @@ def _panel_title(facet, value):
     return f"start from {value}" if facet == "start" else f"{facet} = {value}"
 
 
+@_names_missing_columns
 def plot_state_map(
     frame: pd.DataFrame,
     x: str = "current_density",
@@ -214,6 +239,7 @@ def _state_order(state):
     return (known.index(state) if state in known else len(known), state)
 
 
+@_names_missing_columns
 def plot_value_map(
     frame: pd.DataFrame,
     x: str,
@@ -258,6 +284,7 @@ def plot_value_map(
     return figure
 
 
+@_names_missing_columns
 def plot_phi_c_map(
     frame: pd.DataFrame,
     x: str = "F1|N.gamma",
@@ -268,6 +295,7 @@ def plot_phi_c_map(
     return plot_value_map(frame, x, y, "phi_c", title=title, missing="no zero in (0, $\\pi$)")
 
 
+@_names_missing_columns
 def plot_phi_c_curves(
     frame: pd.DataFrame,
     x: str = "F1|N.gamma",
@@ -324,6 +352,7 @@ def _angle_axis(phi: npt.ArrayLike, angle: str) -> tuple[npt.NDArray[np.float64]
     raise ValueError(f"angle must be 'deg' or 'pi', got {angle!r}")
 
 
+@_names_missing_columns
 def plot_torque_vs_angle(
     frame: pd.DataFrame,
     title: str | None = None,
@@ -381,6 +410,7 @@ def plot_torque_vs_angle(
     return figure
 
 
+@_names_missing_columns
 def plot_critical_currents(
     linear: pd.DataFrame, dynamic: pd.DataFrame | None = None, title: str = "Critical currents"
 ) -> Figure:
@@ -408,6 +438,7 @@ def plot_critical_currents(
     return figure
 
 
+@_names_missing_columns
 def plot_write_error_rate(
     ensemble: pd.DataFrame | None = None,
     fokker_planck: pd.DataFrame | None = None,
@@ -467,6 +498,7 @@ def plot_write_error_rate(
     return figure
 
 
+@_names_missing_columns
 def plot_hysteresis_loop(
     frame: pd.DataFrame,
     y: str | None = None,
@@ -518,6 +550,7 @@ def plot_hysteresis_loop(
     return figure
 
 
+@_names_missing_columns
 def plot_spectrum(
     frame_or_psd: pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame],
     x: str | None = None,
@@ -614,6 +647,7 @@ def _plot_spectral_lines(frame, x, hue, title):
     return figure
 
 
+@_names_missing_columns
 def plot_pimm(
     frame: pd.DataFrame, x: str = "field_x", reference: pd.DataFrame | None = None, title: str | None = "PIMM ring-down"
 ) -> Figure:
@@ -660,6 +694,7 @@ def plot_pimm(
     return figure
 
 
+@_names_missing_columns
 def plot_st_fmr(
     frame: pd.DataFrame,
     fit: pd.DataFrame | None = None,
