@@ -941,3 +941,12 @@ MISSING = [
 def test_a_missing_column_is_an_error_naming_it(column, draw):
     with pytest.raises(ValueError, match=rf"no column '{re.escape(column)}'"):
         draw()
+
+
+def test_spectrum_without_its_line_frame_labels_the_legend_by_trajectory_even_with_a_hue():
+    """The hue is a column of the per-trajectory frame: without it the curves are the trajectories, titled so."""
+    _, spectra = _spectrum_frames()
+    figure = plotting.plot_spectrum(spectra, hue="temperature")
+    legend = figure.axes[0].get_legend()
+    assert legend.get_title().get_text() == "trajectory"
+    assert _texts(legend) == [f"{k:g}" for k in sorted(spectra["trajectory"].unique())]
