@@ -577,8 +577,8 @@ def plot_spectrum(
     keys = lines.set_index("trajectory") if lines is not None else None
     values = sorted(keys[hue].unique()) if keys is not None and hue is not None else list(ids)
     colours = dict(zip(values, _color_cycle(len(values))))
-    by_hue = keys is not None and hue is not None  # the hue is a column of the per-trajectory frame only
-    hue_label, hue_factor = display(hue) if by_hue else ("trajectory", 1.0)
+    # the hue is a column of the per-trajectory frame only
+    hue_label, hue_factor = display(hue) if keys is not None and hue is not None else ("trajectory", 1.0)
     seen = set()
     for k in ids:
         part = spectra[spectra["trajectory"] == k]
