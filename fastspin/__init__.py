@@ -10,10 +10,10 @@ Quick start::
 import importlib
 
 from . import presets
+from .columns import to_xarray
 from .materials import DiffusiveFerromagnet, Ferromagnet, Interface, NormalMetal, TunnelBarrier
 from .stack import Layer, Stack
 from .transport import evaluate, torque_vs_angle
-from .units import to_xarray
 
 __version__ = "0.1.0"
 __all__ = [

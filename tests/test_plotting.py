@@ -23,10 +23,10 @@ from matplotlib import pyplot  # noqa: E402
 from matplotlib.colors import to_rgba  # noqa: E402
 
 from fastspin import plotting  # noqa: E402
+from fastspin.columns import attach_units  # noqa: E402
 from fastspin.dynamics.outcomes import STATES  # noqa: E402
 from fastspin.experiments import lineshape, loop_switching, spectral_line, wilson_interval  # noqa: E402
 from fastspin.experiments.stfmr import FIT_COLUMNS  # noqa: E402
-from fastspin.units import attach_units  # noqa: E402
 
 MA_CM2 = "MA/cm$^2$"
 

@@ -1,4 +1,4 @@
-"""Every frame of fastspin carries the unit of every column (fastspin.units), and gridded frames view as xarray.
+"""Every frame of fastspin carries the unit of every column (fastspin.columns), and gridded frames view as xarray.
 
 * one small call of every public function that returns a DataFrame (the ``__all__`` of fastspin and of its
   public packages): ``frame.attrs["units"]`` names exactly the columns, none ``"?"``;
@@ -21,10 +21,10 @@ from numpy.polynomial import Polynomial
 
 import fastspin
 from fastspin import analysis, circuit, experiments, mtj, presets, transport
+from fastspin.columns import RULES, UNKNOWN, attach_units, column_units, grid_dims, to_xarray
 from fastspin.dynamics import MTJ, FreeLayer, Pulse, Sine, SpinTransfer, System, simulate
 from fastspin.parameters import REGISTRY
 from fastspin.scan import Axis, FunctionModel, ScanSpec, SystemModel, TransportModel, load_scan, phase, run_scan
-from fastspin.units import RULES, UNKNOWN, attach_units, column_units, grid_dims, to_xarray
 
 PUBLIC = (
     "fastspin",

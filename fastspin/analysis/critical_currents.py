@@ -15,9 +15,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from ..columns import attach_units, frame_units
 from ..constants import MU0
 from ..conventions import stt_field_tesla
-from ..units import attach_units, frame_units
 from .stability import collinear_prefactors, stiffness_fields
 
 if TYPE_CHECKING:

@@ -16,8 +16,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from ..columns import attach_units
 from ..transport import decompose, solve
-from ..units import attach_units
 
 if TYPE_CHECKING:
     from ..stack import Stack

@@ -23,7 +23,7 @@ import pandas as pd
 from numba import njit, prange
 
 from .. import validation as v
-from ..units import attach_units
+from ..columns import attach_units
 from . import reduced
 from .elements import junction_cos_beta, junction_voltages, mtj_resistance
 from .parameters import MTJCircuit

@@ -19,8 +19,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from .. import validation as v
+from ..columns import attach_units
 from ..constants import GAMMA_E
-from ..units import attach_units
 from . import backends, batches, cpu, gpu
 from .junction import MTJ
 from .layer import FreeLayer
@@ -504,7 +504,7 @@ def simulate(
     (``current_density`` ..., ``field_x, field_y, field_z``) and the parameters of waveforms
     (``"<drive>.pulse.width"``, ...).  For ``rk45``: ``accepted_steps``,
     ``rejected_steps``, ``integration_failed``.  ``frame.attrs["seed"]`` holds the seed used and
-    ``frame.attrs["units"]`` the unit of every column (:mod:`fastspin.units`).
+    ``frame.attrs["units"]`` the unit of every column (:mod:`fastspin.columns`).
 
     NaN appears only where a quantity does not exist: ``switching_time``, ``first_crossing_time`` (no switch,
     no crossing), ``frequency`` (no oscillation), ``mean_resistance`` (no MTJ) and ``orbit_energy_ratio`` (no

@@ -151,10 +151,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from ..columns import attach_units
 from ..constants import GAMMA_E, K_B, MU0
 from ..conventions import stt_field_tesla
 from ..dynamics.layer import FreeLayer
-from ..units import attach_units
 
 METHODS = ("fokker_planck",)
 STARTS = ("parallel", "antiparallel")

@@ -22,8 +22,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from .. import validation as v
+from ..columns import attach_units
 from ..dynamics import FreeLayer, Staircase, System, trajectories
-from ..units import attach_units
 from .resistance import resistance_model
 
 SWEEPS = ("field", "current_density", "voltage")

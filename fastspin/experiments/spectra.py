@@ -61,9 +61,9 @@ from scipy import signal as sps
 from scipy.optimize import curve_fit
 
 from .. import validation as v
+from ..columns import attach_units
 from ..dynamics import MTJ, FreeLayer, Pulse, System, trajectories
 from ..dynamics.waveforms import Waveform
-from ..units import attach_units
 
 SIGNALS = ("m", "voltage")
 _AXES = {"x": (1.0, 0.0, 0.0), "y": (0.0, 1.0, 0.0), "z": (0.0, 0.0, 1.0)}

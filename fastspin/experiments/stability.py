@@ -35,9 +35,9 @@ import numpy.typing as npt
 import pandas as pd
 
 from .. import validation as v
+from ..columns import attach_units
 from ..constants import GAMMA_E, K_B, MU0
 from ..dynamics import FreeLayer, simulate
-from ..units import attach_units
 
 METHODS = ("barrier", "dwell")
 _BARRIER_OPTIONS = ("images",)

@@ -69,9 +69,9 @@ import pandas as pd
 from scipy.optimize import curve_fit
 
 from .. import validation as v
+from ..columns import attach_units, frame_units
 from ..constants import GAMMA_E
 from ..dynamics import MTJ, FreeLayer, Sine, System, simulate, trajectories
-from ..units import attach_units, frame_units
 from .resistance import resistance_model
 
 SETTLE_DECAY_TIMES = 8.0  #: default transient: this many decay times of the free precession (e^-8 = 3.4e-4 left)

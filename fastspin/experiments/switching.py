@@ -24,10 +24,10 @@ import pandas as pd
 from scipy.stats import norm
 
 from .. import validation as v
+from ..columns import attach_units
 from ..constants import K_B
 from ..dynamics import FreeLayer, Pulse, System, simulate
 from ..dynamics.backends import resolve
-from ..units import attach_units
 
 CHUNK_TRAJECTORIES = 1 << 20  #: trajectories per kernel call (the frames of larger grids are never held at once)
 

@@ -24,7 +24,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from .. import validation
-from ..units import UNKNOWN, column_units
+from ..columns import UNKNOWN, column_units
 from .errors import SpecError
 from .units import si_unit
 
@@ -163,7 +163,7 @@ class Model:
         raise NotImplementedError
 
     def axis_unit(self, name: str) -> str:
-        """The unit of the column(s) of axis ``name`` in a scan's frame: the unit :mod:`fastspin.units` gives the
+        """The unit of the column(s) of axis ``name`` in a scan's frame: the unit :mod:`fastspin.columns` gives the
         name, else the SI unit of the axis's declared dimension; ``"?"`` when neither says (a dimensionless
         declaration, the default of :class:`AxisInfo`, is not taken as one)."""
         unit = column_units([name])[name]

@@ -17,8 +17,8 @@ from typing import Any, Literal, cast, overload
 
 import pandas as pd
 
+from ..columns import attach_units
 from ..dynamics.backends import BACKENDS
-from ..units import attach_units
 from .executors import Executor, get_executor
 from .spec import ScanSpec
 from .store import MANIFEST, ScanStore, chunk_name, frame_roundtrip
@@ -100,7 +100,7 @@ def run_scan(
     **executor_options: Any,
 ) -> pd.DataFrame | None:
     """Evaluate every point of ``spec`` and return the tidy DataFrame (one row per point; the unit of every
-    column in ``attrs["units"]``, :mod:`fastspin.units`).
+    column in ``attrs["units"]``, :mod:`fastspin.columns`).
 
     Parameters
     ----------

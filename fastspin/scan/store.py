@@ -34,7 +34,7 @@ import pandas as pd
 
 import fastspin
 
-from ..units import attach_units
+from ..columns import attach_units
 
 if TYPE_CHECKING:
     from .spec import ScanSpec
@@ -203,7 +203,7 @@ class ScanStore:
             "n_points": spec.n_points,
             "n_chunks": spec.n_chunks,
             "spec": spec.to_dict(),
-            "units": spec.axis_units(),  # of the axis columns; load_scan attaches them (fastspin.units)
+            "units": spec.axis_units(),  # of the axis columns; load_scan attaches them (fastspin.columns)
         }
         if (directory / MANIFEST).exists():
             old = read_manifest(directory)
@@ -332,7 +332,7 @@ def frame_roundtrip(frame: pd.DataFrame) -> pd.DataFrame:
 
 def load_scan(directory: str | os.PathLike[str], allow_partial: bool = False) -> pd.DataFrame:
     """Read a scan directory into one DataFrame, rows ordered by ``point``, with the unit of every column in
-    ``attrs["units"]`` (the units of the axes recorded in the manifest, the others by :mod:`fastspin.units`).
+    ``attrs["units"]`` (the units of the axes recorded in the manifest, the others by :mod:`fastspin.columns`).
 
     Raises ``ValueError`` if chunks are missing (an interrupted scan: rerun it to resume), unless
     ``allow_partial`` is true.

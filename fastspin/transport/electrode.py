@@ -36,9 +36,9 @@ from numpy.polynomial import Polynomial
 from numpy.polynomial import polynomial as poly
 
 from .. import validation as v
+from ..columns import attach_units
 from ..materials import DiffusiveFerromagnet, NormalMetal, TunnelBarrier
 from ..stack import Layer, Stack
-from ..units import attach_units
 from .kernels import cexpm1
 from .profiles import two_end_solution
 from .spinvalve import solve

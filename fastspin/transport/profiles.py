@@ -16,9 +16,9 @@ import numpy.typing as npt
 import pandas as pd
 
 from .. import validation as v
+from ..columns import attach_units
 from ..parameters import KIND_BARRIER, KIND_F, KIND_FD, LAYER_FIELDS
 from ..stack import Stack
-from ..units import attach_units
 from .spinvalve import sharvin_conductance, solve
 
 

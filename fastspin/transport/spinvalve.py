@@ -19,11 +19,11 @@ import numpy.typing as npt
 import pandas as pd
 
 from .. import validation as v
+from ..columns import attach_units
 from ..constants import E_CHARGE, H_PLANCK, HBAR, M_ELECTRON
 from ..numeric import unit_rows
 from ..parameters import INTERFACE_FIELDS, KIND_BARRIER, KIND_NAMES, LAYER_FIELDS, parameter
 from ..stack import Stack
-from ..units import attach_units
 from ..validation import TRANSPORT_RANGES
 from . import kernels
 
@@ -464,7 +464,7 @@ def evaluate(
     excluded).  With ``current_density`` (A/m^2, broadcast against the rows) also ``tau_phi_per_area`` and
     ``tau_x_per_area`` in N/m (torque per unit area, ``tau_norm * hbar J/|e|``).  Without a ``phi`` axis,
     ``a`` and ``b`` are NaN where the free and reference magnets are collinear (no rotation plane).
-    ``frame.attrs["units"]`` holds the unit of every column (:mod:`fastspin.units`).
+    ``frame.attrs["units"]`` holds the unit of every column (:mod:`fastspin.columns`).
     """
     if isinstance(params, dict) and "phi" in params and angle_unit != "rad":
         params = {**params, "phi": v.angles(params["phi"], "phi", angle_unit)}
